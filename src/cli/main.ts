@@ -1,0 +1,200 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cellParameters, cellVolume } from '../core/cell';
+import { findVacuumLayer } from '../core/layer';
+import { formula, type Structure } from '../core/structure';
+import { MAX_FILE_BYTES, type FormatId, type ParseIssue } from '../io/issues';
+import { readStructureFile, type ReadOptions } from '../io/registry';
+import { writeStructure, type WriteFormat } from '../io/write';
+import { installNodePlatform } from './node-platform';
+
+const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
+
+  info FILE... [--json] [--species Mo,S] [--format vasp|cif|xyz|extxyz|pymatgen-json|hetero2d-json]
+      formula, sites, lattice (Å, degrees), volume (Å^3), periodicity and whether it looks like a 2D layer.
+      Several files with --json print a JSON array, one object (or {"file", "error"}) per file, in order.
+  convert FILE --to vasp|cif|extxyz [-o OUT] [--index N] [--species ...] [--format ...]
+      write the structure (structure N of a multi-structure file; default 0; extxyz writes every one).
+
+Results go to stdout, diagnostics to stderr. Exit code 0 on success, 1 on bad input, 2 on bad usage.`;
+
+class UsageError extends Error {}
+
+interface Args {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+function parseArgs(argv: string[], valued: Set<string>): Args {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('-') && a !== '-') {
+      const [k, v] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+      if (valued.has(k)) {
+        const val = v ?? argv[++i];
+        if (val === undefined) throw new UsageError(`${k} needs a value`);
+        flags.set(k, val);
+      } else flags.set(k, true);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+const FORMATS: FormatId[] = ['vasp', 'cif', 'xyz', 'extxyz', 'pymatgen-json', 'hetero2d-json'];
+
+function readOptions(a: Args): ReadOptions {
+  const o: ReadOptions = {};
+  const sp = a.flags.get('--species');
+  if (typeof sp === 'string') o.species = sp.split(/[,\s]+/).filter(Boolean);
+  const f = a.flags.get('--format');
+  if (typeof f === 'string') {
+    if (!FORMATS.includes(f as FormatId)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+    o.format = f as FormatId;
+  }
+  if (a.flags.has('--initial')) o.initial = true;
+  return o;
+}
+
+function loadBytes(file: string): Uint8Array | ParseIssue {
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) return { code: 'unsupported', message: 'is a directory', file };
+    // Size is checked before reading, so a huge file is never loaded.
+    if (st.size > MAX_FILE_BYTES) return { code: 'too-large', message: `file is ${(st.size / 2 ** 20).toFixed(1)} MiB; the limit is ${MAX_FILE_BYTES / 2 ** 20} MiB`, file };
+    return readFileSync(file);
+  } catch (e) {
+    return { code: 'unsupported', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file };
+  }
+}
+
+function describe(s: Structure, file: string, warnings: string[]) {
+  const p = cellParameters(s.cell);
+  const deg = 180 / Math.PI;
+  const periodic = s.pbc.some(Boolean);
+  const layer = periodic ? findVacuumLayer(s) : null;
+  const r = (x: number, d = 6) => Number(x.toFixed(d));
+  return {
+    file,
+    title: s.info.title ?? null,
+    formula: formula(s.numbers),
+    nsites: s.numbers.length,
+    lattice: periodic
+      ? { a: r(p.a), b: r(p.b), c: r(p.c), alpha: r(p.alpha * deg), beta: r(p.beta * deg), gamma: r(p.gamma * deg) }
+      : null,
+    volume: periodic ? r(Math.abs(cellVolume(s.cell))) : null,
+    pbc: s.pbc,
+    layer: layer ? { vacuumAxis: 'abc'[layer.axis], thickness: r(layer.thickness, 3), vacuum: r(layer.vacuum, 3) } : null,
+    warnings,
+  };
+}
+
+function issueText(i: ParseIssue): string {
+  return `${i.file ?? ''}${i.line ? `:${i.line}` : ''}: ${i.message}${i.hint ? ` (${i.hint})` : ''}`;
+}
+
+function errorObject(i: ParseIssue) {
+  return { file: i.file ?? null, error: { code: i.code, message: i.message, line: i.line ?? null, ...(i.hint ? { hint: i.hint } : {}) } };
+}
+
+async function read(file: string, opts: ReadOptions) {
+  const bytes = loadBytes(file);
+  if (!(bytes instanceof Uint8Array)) return { ok: false as const, issue: bytes };
+  return readStructureFile(file, bytes, opts);
+}
+
+async function info(a: Args): Promise<number> {
+  if (a.positional.length === 0) throw new UsageError('info needs at least one FILE');
+  const json = a.flags.has('--json');
+  const opts = readOptions(a);
+  const results: unknown[] = [];
+  let failed = false;
+  for (const file of a.positional) {
+    const r = await read(file, opts);
+    if (!r.ok) {
+      failed = true;
+      results.push(errorObject(r.issue));
+      if (!json) process.stderr.write(`error: ${issueText(r.issue)}\n`);
+      continue;
+    }
+    const warnings = r.warnings.map((w) => (w.line ? `line ${w.line}: ${w.message}` : w.message));
+    const all = r.structures.map((s) => describe(s, file, warnings));
+    const obj = all.length > 1 ? { ...all[0], nstructures: all.length, structures: all.map(({ warnings: _w, file: _f, ...rest }) => rest) } : all[0];
+    results.push(obj);
+    if (!json) {
+      for (const [k, d] of all.entries()) {
+        const out: string[] = [];
+        out.push(`${file}${all.length > 1 ? ` [${k + 1}/${all.length}]` : ''}${d.title ? `  (${d.title})` : ''}`);
+        out.push(`  formula   ${d.formula}   (${d.nsites} sites)`);
+        if (d.lattice) {
+          const l = d.lattice;
+          out.push(`  lattice   a=${l.a.toFixed(4)} b=${l.b.toFixed(4)} c=${l.c.toFixed(4)} Å   alpha=${l.alpha.toFixed(3)} beta=${l.beta.toFixed(3)} gamma=${l.gamma.toFixed(3)}°`);
+          out.push(`  volume    ${d.volume!.toFixed(3)} Å^3`);
+        }
+        out.push(`  periodic  ${d.pbc.some(Boolean) ? ['a', 'b', 'c'].filter((_, i) => d.pbc[i]).join(' ') : 'none (molecule)'}`);
+        out.push(`  2D layer  ${d.layer ? `yes: vacuum along ${d.layer.vacuumAxis} (${d.layer.vacuum.toFixed(2)} Å), layer thickness ${d.layer.thickness.toFixed(2)} Å` : 'no vacuum gap found'}`);
+        process.stdout.write(out.join('\n') + '\n');
+      }
+      for (const w of warnings) process.stderr.write(`warning: ${file}: ${w}\n`);
+    }
+  }
+  if (json) process.stdout.write(JSON.stringify(a.positional.length === 1 ? (failed ? { error: (results[0] as ReturnType<typeof errorObject>).error, file: a.positional[0] } : results[0]) : results, null, 1) + '\n');
+  return failed ? 1 : 0;
+}
+
+async function convert(a: Args): Promise<number> {
+  const [file] = a.positional;
+  if (!file || a.positional.length > 1) throw new UsageError('convert needs exactly one FILE');
+  const to = a.flags.get('--to');
+  if (to !== 'vasp' && to !== 'cif' && to !== 'extxyz') throw new UsageError('--to must be vasp, cif or extxyz');
+  const r = await read(file, readOptions(a));
+  if (!r.ok) {
+    process.stderr.write(`error: ${issueText(r.issue)}\n`);
+    return 1;
+  }
+  for (const w of r.warnings) process.stderr.write(`warning: ${issueText(w)}\n`);
+  const idxFlag = a.flags.get('--index');
+  const index = typeof idxFlag === 'string' ? Number(idxFlag) : 0;
+  if (!Number.isInteger(index) || index < 0 || index >= r.structures.length)
+    throw new UsageError(`--index must be 0..${r.structures.length - 1}`);
+  let text: string;
+  const chosen = to === 'extxyz' && idxFlag === undefined ? r.structures : [r.structures[index]];
+  if (chosen.some((s) => !s.pbc.some(Boolean)) && to !== 'extxyz') {
+    process.stderr.write(`error: ${file}: has no cell; ${to} needs a periodic structure (use --to extxyz)\n`);
+    return 1;
+  }
+  if (r.structures.length > 1 && chosen.length === 1) process.stderr.write(`note: ${file} holds ${r.structures.length} structures; writing structure ${index}\n`);
+  text = chosen.map((s) => writeStructure(s, to as WriteFormat)).join('');
+  const out = a.flags.get('-o') ?? a.flags.get('--output');
+  if (typeof out === 'string') writeFileSync(out, text);
+  else process.stdout.write(text);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  installNodePlatform();
+  const [verb, ...rest] = argv;
+  try {
+    const valued = new Set(['--species', '--format', '--to', '-o', '--output', '--index']);
+    switch (verb) {
+      case 'info':
+        return await info(parseArgs(rest, valued));
+      case 'convert':
+        return await convert(parseArgs(rest, valued));
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(USAGE + '\n');
+        return verb === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown verb "${verb}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`usage error: ${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

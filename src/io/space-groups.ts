@@ -1,0 +1,149 @@
+/**
+ * Space-group operations for CIFs that give only a symbol or number. The tables come from moyo
+ * (@spglib/moyo-wasm, MIT OR Apache-2.0; the Rust successor of spglib, K. Shinohara et al.), which carries
+ * the 530 Hall settings of the International Tables for Crystallography, Vol. A. It is loaded lazily: most
+ * files list their operations and never need it. The host (worker or CLI) supplies how the wasm is initialised.
+ */
+
+/** A symmetry operation on fractional coordinates: x' = R·x + t (R row-major, integer entries). */
+export interface SymOp {
+  rotation: number[];
+  translation: number[];
+}
+
+export interface SettingEntry {
+  number: number;
+  hallNumber: number;
+  setting: string;
+  hmShort: string;
+  hmFull: string;
+  hallSymbol: string;
+}
+
+export interface SpaceGroupTables {
+  entries: SettingEntry[];
+  operations(entry: SettingEntry): SymOp[];
+}
+
+type MoyoModule = typeof import('@spglib/moyo-wasm');
+type Init = (m: MoyoModule) => Promise<void> | void;
+
+let init: Init | null = null;
+let tables: SpaceGroupTables | null = null;
+let pending: Promise<SpaceGroupTables> | null = null;
+
+/** Tells io how to initialise moyo's wasm on this platform (browser: fetch its URL; Node: read the file). */
+export function setSpaceGroupInit(fn: Init): void {
+  init = fn;
+}
+
+export function spaceGroupTables(): SpaceGroupTables | null {
+  return tables;
+}
+
+export function loadSpaceGroupTables(): Promise<SpaceGroupTables> {
+  if (tables) return Promise.resolve(tables);
+  if (!init) return Promise.reject(new Error('space-group tables: no initialiser set (setSpaceGroupInit)'));
+  const doInit = init;
+  pending ??= (async () => {
+    const m = await import('@spglib/moyo-wasm');
+    await doInit(m);
+    const entries: SettingEntry[] = [];
+    for (let h = 1; h <= 530; h++) {
+      const e = m.hall_symbol_entry(h);
+      entries.push({ number: e.number, hallNumber: e.hall_number, setting: e.setting, hmShort: e.hm_short, hmFull: e.hm_full, hallSymbol: e.hall_symbol });
+    }
+    const cache = new Map<number, SymOp[]>();
+    tables = {
+      entries,
+      operations(entry) {
+        let ops = cache.get(entry.hallNumber);
+        if (!ops) {
+          ops = m
+            .operations_from_number(entry.number, { type: 'HallNumber', value: entry.hallNumber }, false)
+            // moyo serialises nalgebra matrices column-major; transpose to our row-major convention.
+            .map((o) => {
+              const r = o.rotation;
+              return { rotation: [r[0], r[3], r[6], r[1], r[4], r[7], r[2], r[5], r[8]], translation: [...o.translation] };
+            });
+          cache.set(entry.hallNumber, ops);
+        }
+        return ops;
+      },
+    };
+    return tables;
+  })();
+  return pending;
+}
+
+function norm(s: string): string {
+  return s.replace(/[\s_]/g, '').toLowerCase();
+}
+
+/**
+ * Finds the setting a Hermann–Mauguin symbol names ("P 63/m m c", "Fm-3m", "R -3 m :H", "P 4/n m m :1",
+ * "Fd-3m:2"). Without a setting suffix: origin choice 2 and hexagonal axes (the ITA standard that pymatgen
+ * and most databases write), otherwise the first (standard) setting. Returns null when no entry matches.
+ */
+export function settingForSymbol(t: SpaceGroupTables, symbol: string): SettingEntry | null {
+  let s = symbol.trim().replace(/^['"]|['"]$/g, '');
+  let suffix = '';
+  const m = /[:](\s*\w+)\s*$/.exec(s);
+  if (m) {
+    suffix = m[1].trim().toUpperCase();
+    s = s.slice(0, m.index);
+  }
+  const key = norm(s);
+  const cands = t.entries.filter((e) => norm(e.hmShort) === key || norm(e.hmFull) === key);
+  if (cands.length === 0) return null;
+  if (suffix) {
+    const hit = cands.find((e) => e.setting.toUpperCase() === suffix);
+    return hit ?? null;
+  }
+  return cands.find((e) => e.setting === '2') ?? cands.find((e) => e.setting === 'H') ?? cands[0];
+}
+
+/** The standard setting for an ITA number 1..230 (origin choice 2, hexagonal axes), or null. */
+export function settingForNumber(t: SpaceGroupTables, n: number): SettingEntry | null {
+  const cands = t.entries.filter((e) => e.number === n);
+  if (cands.length === 0) return null;
+  return cands.find((e) => e.setting === '2') ?? cands.find((e) => e.setting === 'H') ?? cands[0];
+}
+
+/** Finds a setting by its Hall symbol (spaces and case ignored). */
+export function settingForHall(t: SpaceGroupTables, hall: string): SettingEntry | null {
+  const key = norm(hall.replace(/^['"]|['"]$/g, ''));
+  return t.entries.find((e) => norm(e.hallSymbol) === key) ?? null;
+}
+
+/**
+ * Parses one operation in xyz form ("-x+1/2, y, z-0.25", "x-y,x,1/2+z"). Returns null when it is not one.
+ */
+export function parseSymOp(text: string): SymOp | null {
+  const parts = text.replace(/^['"]|['"]$/g, '').toLowerCase().split(',');
+  if (parts.length !== 3) return null;
+  const rotation = new Array<number>(9).fill(0);
+  const translation = [0, 0, 0];
+  for (let r = 0; r < 3; r++) {
+    const p = parts[r].replace(/\s+/g, '');
+    if (p === '') return null;
+    const re = /([+-]?)(\d+(?:\.\d*)?(?:\/\d+(?:\.\d*)?)?|\.\d+)?\*?([xyz])?/y;
+    let i = 0;
+    while (i < p.length) {
+      re.lastIndex = i;
+      const m = re.exec(p);
+      if (!m || m[0] === '' || (!m[2] && !m[3])) return null;
+      const sign = m[1] === '-' ? -1 : 1;
+      let value = 1;
+      if (m[2]) {
+        const [a, b] = m[2].split('/');
+        value = b === undefined ? Number(a) : Number(a) / Number(b);
+        if (!Number.isFinite(value)) return null;
+      }
+      if (m[3]) rotation[3 * r + 'xyz'.indexOf(m[3])] += sign * value;
+      else translation[r] += sign * value;
+      i = re.lastIndex;
+    }
+  }
+  return { rotation, translation };
+}

@@ -1,0 +1,3 @@
+import { installNodePlatform } from '../src/cli/node-platform';
+
+installNodePlatform();
