@@ -4,8 +4,8 @@
 //  mass (u): standard atomic weight as tabulated by mendeleev, after CIAAW/IUPAC "Standard atomic weights of
 //    the elements 2021" (Pure Appl. Chem. 2022); for elements without stable isotopes, the mass number of the
 //    longest-lived isotope.
-//  covalentRadius (Å): B. Cordero et al., "Covalent radii revisited", Dalton Trans. 2008, 2832 (source "c",
-//    Z 1-96); otherwise P. Pyykkö & M. Atsumi, Chem. Eur. J. 15 (2009) 186, single-bond radii (source "p").
+//  covalentRadius (Å): B. Cordero et al., "Covalent radii revisited", Dalton Trans. 2008, 2832 (source "c"; C is its sp2 value,
+//    Mn, Fe, Co the mean of its low- and high-spin values; Z 1-96); otherwise P. Pyykkö & M. Atsumi, Chem. Eur. J. 15 (2009) 186, single-bond radii (source "p").
 //  color: Jmol's element colours (jmol.sourceforge.net/jscolors), as shipped by mendeleev; #ff1493 where
 //    Jmol has none.
 export const ELEMENT_ROWS: ReadonlyArray<readonly [number, string, string, number, number, 'c' | 'p', string]> = [

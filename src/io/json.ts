@@ -6,16 +6,84 @@ import { abort, clip, guard, type ParseIssue, type ParseResult } from './issues'
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-/** JSON.parse with the line of a syntax error (V8 reports a character position). */
+/**
+ * Finds where JSON text first goes wrong (V8's JSON.parse message has no position on Node 20): a small
+ * recursive-descent scanner that validates without building values. Returns the character offset, or -1.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  };
+  const fail = () => {
+    throw i;
+  };
+  const str = () => {
+    if (text[i] !== '"') fail();
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 32) fail();
+      i += text[i] === '\\' ? 2 : 1;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (depth: number): void => {
+    if (depth > 512) fail();
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      for (;;) {
+        if (c === '{') {
+          ws();
+          str();
+          ws();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === close) {
+          i++;
+          return;
+        }
+        fail();
+      }
+    }
+    if (c === '"') return str();
+    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 64));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  try {
+    value(0);
+    ws();
+    return i < text.length ? i : -1;
+  } catch (pos) {
+    return pos as number;
+  }
+}
+
+/** JSON.parse, with the line of a syntax error. */
 export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
-    const lc = /line (\d+)/.exec(msg);
-    abort('syntax', `not valid JSON: ${msg}`, line ?? (lc ? Number(lc[1]) : undefined));
+    const off = jsonErrorOffset(text);
+    const line = off >= 0 ? text.slice(0, off).split('\n').length : undefined;
+    const near = off >= 0 ? ` near "${clip(text.slice(off, off + 20).split('\n')[0])}"` : '';
+    abort('syntax', `not valid JSON${near}: ${(e as Error).message.split('\n')[0]}`, line);
   }
 }
 

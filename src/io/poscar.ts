@@ -137,7 +137,9 @@ export function parsePoscar(text: string, options: PoscarOptions = {}): ParseRes
     let labels: string[] | undefined;
     for (let i = 0; i < n; i++) {
       const l = ln + 1;
-      if (ln >= lines.length) abort('truncated', `file ends after ${i} of ${n} atoms`, l);
+      // Only when this line is blank do we look further: are all the remaining atom lines missing?
+      const ended = ln >= lines.length || (lines[ln].trim() === '' && lines.slice(ln, ln + n - i).every((x) => x.trim() === ''));
+      if (ended) abort('truncated', `file ends after ${i} of ${n} atoms (the counts are on line ${l6})`, l);
       const t = tokens(lines[ln++]);
       if (t.length < 3) {
         if (t.length === 0) abort('truncated', `expected coordinates of atom ${i + 1} of ${n}, found an empty line`, l);

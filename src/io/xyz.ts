@@ -99,8 +99,10 @@ export function parseXyz(text: string): ParseResult {
       if (!Number.isInteger(n) || n < 0)
         abort('syntax', `expected the number of atoms${frame > 1 ? ` of frame ${frame}` : ''}, found "${clip(nTok)}"`, headerLine);
       if (n > MAX_ATOMS) abort('too-many-atoms', `${n} atoms exceeds the limit of ${MAX_ATOMS}`, headerLine);
-      if (n + ln + 2 > lines.length + 1 || ln + 1 >= lines.length)
-        abort('truncated', `frame ${frame} promises ${n} atoms but the file ends after ${Math.max(0, lines.length - ln - 2)} atom line(s)`, headerLine);
+      if (ln + 1 >= lines.length) abort('truncated', `frame ${frame} has a count but no comment line`, headerLine);
+      // Checked before allocating: there must be at least n more lines.
+      if (ln + 2 + n > lines.length)
+        abort('truncated', `frame ${frame} promises ${n} atoms (line ${headerLine}) but the file has only ${Math.max(0, lines.length - ln - 2)} more line(s)`, lines.length);
       ln++;
       const commentNo = ln + 1;
       const comment = lines[ln++];
@@ -137,7 +139,8 @@ export function parseXyz(text: string): ParseResult {
       const sd = mask ? new Uint8Array(3 * n) : undefined;
       for (let i = 0; i < n; i++) {
         const l = ln + 1;
-        if (ln >= lines.length) abort('truncated', `frame ${frame} ends after ${i} of ${n} atoms`, l);
+        if (ln >= lines.length || (lines[ln].trim() === '' && lines.slice(ln, ln + n - i).every((x) => x.trim() === '')))
+          abort('truncated', `frame ${frame} promises ${n} atoms (line ${headerLine}) but ends after ${i}`, l);
         const t = tokens(lines[ln++]);
         if (t.length < (extended ? width : 4)) {
           if (t.length === 0) abort('truncated', `expected atom ${i + 1} of ${n}, found an empty line`, l);

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# One-time setup on a fresh Debian 12 machine: system packages (if missing), npm packages, the wasm build and the
+# CLI bundle. Safe to re-run. Pass --e2e to also install Chromium for the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-system.sh "$@"
+if [[ ! -d node_modules || package.json -nt node_modules/.package-lock.json ]]; then
+  echo "[setup] npm install" >&2
+  npm install --no-audit --no-fund --loglevel=error >&2
+fi
+npm run --silent build:wasm
+npm run --silent build:cli
