@@ -226,12 +226,20 @@ export function cifNeedsSpaceGroupTables(text: string): boolean {
   return chunks.some((t) => !SYMOP_TAGS.some((s) => t.includes(s)));
 }
 
-/** Fractional coordinates within this of k/12 are snapped to it (0.3333 → 1/3), as pymatgen's frac_tolerance. */
+/**
+ * Fractional coordinates written with few decimals (0.3333, 0.66667) that lie within this of k/12 are snapped
+ * to it (→ 1/3, 2/3), as pymatgen's frac_tolerance does, so symmetry images coincide exactly. Longer numbers
+ * are taken as written.
+ */
 const FRAC_SNAP = 1e-4;
+const SNAP_MAX_DECIMALS = 5;
 /** Symmetry images closer than this (Å) are the same site. */
 const MERGE_DISTANCE = 0.01;
 
-function snap(x: number): number {
+function snap(x: number, text: string): number {
+  const dot = text.indexOf('.');
+  const decimals = dot < 0 ? 0 : text.replace(/\(.*$/, '').length - dot - 1;
+  if (decimals > SNAP_MAX_DECIMALS) return x;
   const k = Math.round(x * 12);
   return Math.abs(x * 12 - k) < FRAC_SNAP * 12 ? k / 12 : x;
 }
@@ -394,7 +402,7 @@ function structureFromBlock(b: CifBlock, warnings: ParseIssue[]): Structure | nu
       }
     }
     if (occ < 1 - 1e-3) partial.push(`${label} (${occ})`);
-    const fr = xTag === 'cartn' ? Array.from(cartesianToScaled(cell, f0)!) : f0.map(snap);
+    const fr = xTag === 'cartn' ? Array.from(cartesianToScaled(cell, f0)!) : f0.map((x, a) => snap(x, row[[ix, iy, iz][a]].text));
     for (const op of ops) {
       const R = op.rotation, t = op.translation;
       const g: [number, number, number] = [0, 1, 2].map((r) =>

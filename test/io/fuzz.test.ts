@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readStructureFile } from '../../src/io/registry';
+import { GOOD, goodFixtureNames } from '../helpers/fixtures';
+
+/** Mutations of a good file's text, as a hostile or damaged upload would look. */
+const mutation = fc.oneof(
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  fc.record({ kind: fc.constant('flip' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), byte: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ kind: fc.constant('swap' as const), a: fc.nat(), b: fc.nat() }),
+  fc.record({ kind: fc.constant('delete-line' as const), a: fc.nat() }),
+  fc.record({ kind: fc.constant('duplicate-line' as const), a: fc.nat() }),
+  fc.record({ kind: fc.constant('huge-number' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), value: fc.constantFrom('1e308', '-1e999', '99999999999999999999', 'NaN', 'inf', '4294967297', '-0') }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), text: fc.constantFrom("'", '"', ';', '\n;\n', 'loop_', '_tag', '{', '[', 'data_', '\u0000', '#', '\r') }),
+);
+
+function apply(text: string, muts: Array<Record<string, unknown>>): string {
+  let t = text;
+  for (const m of muts) {
+    const lines = t.split('\n');
+    const pos = Math.floor((m.at as number ?? 0) * t.length);
+    switch (m.kind) {
+      case 'truncate': t = t.slice(0, pos); break;
+      case 'flip': t = t.slice(0, pos) + String.fromCharCode(m.byte as number) + t.slice(pos + 1); break;
+      case 'swap': {
+        const a = (m.a as number) % lines.length, b = (m.b as number) % lines.length;
+        [lines[a], lines[b]] = [lines[b], lines[a]];
+        t = lines.join('\n');
+        break;
+      }
+      case 'delete-line': lines.splice((m.a as number) % lines.length, 1); t = lines.join('\n'); break;
+      case 'duplicate-line': { const a = (m.a as number) % lines.length; lines.splice(a, 0, lines[a]); t = lines.join('\n'); break; }
+      case 'huge-number': {
+        // Replace the number nearest to pos.
+        const re = /-?\d+(\.\d*)?([eE][+-]?\d+)?/g;
+        re.lastIndex = pos;
+        const hit = re.exec(t) ?? /-?\d+(\.\d*)?/.exec(t);
+        if (hit) t = t.slice(0, hit.index) + (m.value as string) + t.slice(hit.index + hit[0].length);
+        break;
+      }
+      case 'insert': t = t.slice(0, pos) + (m.text as string) + t.slice(pos); break;
+    }
+  }
+  return t;
+}
+
+const RUNS_PER_FILE = 40;
+
+describe('fuzz: mutated fixtures never throw, never hang, and every failure has a code and a message', () => {
+  const names = goodFixtureNames().filter((n) => !n.startsWith('Cu_600')); // the large cell adds time, not coverage
+  it(`${names.length} fixtures × ${RUNS_PER_FILE} mutation sets (seed 20261125)`, async () => {
+    let failures = 0, successes = 0;
+    const codes = new Map<string, number>();
+    for (const [k, name] of names.entries()) {
+      const text = readFileSync(GOOD + name, 'latin1');
+      await fc.assert(
+        fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (muts) => {
+          const mutated = apply(text, muts as Array<Record<string, unknown>>);
+          const bytes = Uint8Array.from(mutated, (c) => c.charCodeAt(0) & 0xff);
+          const r = await readStructureFile(name, bytes); // an exception fails the property
+          if (r.ok) {
+            successes++;
+            for (const s of r.structures) {
+              expect(s.numbers.length).toBeGreaterThan(0);
+              for (const x of s.positions) expect(Number.isFinite(x)).toBe(true);
+            }
+          } else {
+            failures++;
+            expect(r.issue.code).toMatch(/^[a-z-]+$/);
+            expect(r.issue.message.length).toBeGreaterThan(5);
+            expect(r.issue.file).toBe(name);
+            codes.set(r.issue.code, (codes.get(r.issue.code) ?? 0) + 1);
+          }
+        }),
+        { seed: 20261125 + k, numRuns: RUNS_PER_FILE },
+      );
+    }
+    console.log(`fuzz: ${successes + failures} inputs, ${successes} parsed, ${failures} rejected; codes ${JSON.stringify(Object.fromEntries(codes))}`);
+    expect(failures).toBeGreaterThan(0);
+  });
+});
