@@ -38,3 +38,14 @@ export function findVacuumLayer(s: Structure): VacuumLayerInfo | null {
   }
   return best;
 }
+
+/** Layers thinner than this (Å) count as a 2D layer rather than a slab (a TMD monolayer is ~3.2 Å, MoS2 bilayer ~9.5 Å). */
+export const MAX_2D_THICKNESS = 7;
+
+/** What kind of structure this is, for lists and defaults: '2D layer', 'slab', 'bulk' or 'molecule'. */
+export function classifyStructure(s: Structure): '2D layer' | 'slab' | 'bulk' | 'molecule' {
+  if (!s.pbc.some(Boolean)) return 'molecule';
+  const l = findVacuumLayer(s);
+  if (!l) return 'bulk';
+  return l.thickness <= MAX_2D_THICKNESS ? '2D layer' : 'slab';
+}

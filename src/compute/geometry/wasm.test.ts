@@ -5,7 +5,7 @@ import { GeometryWasm } from './wasm';
 
 let g: GeometryWasm;
 beforeAll(async () => {
-  g = await GeometryWasm.fromBytes(readFileSync(new URL('../../../public/wasm/heterolab.wasm', import.meta.url)));
+  g = await GeometryWasm.fromBytes(readFileSync(new URL('./build/heterolab.wasm', import.meta.url)));
 });
 
 const cells = [

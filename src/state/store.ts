@@ -1,0 +1,119 @@
+import type { Structure } from '../core/structure';
+import type { ParseIssue } from '../io/issues';
+import type { FileInput, ReadReport, WorkerStatus } from '../workers/protocol';
+
+export type StructureKind = '2D layer' | 'bulk' | 'slab' | 'molecule';
+
+export interface StructureEntry {
+  structure: Structure;
+  kind: StructureKind;
+  file: string;
+}
+
+/** A message for the user: bad input (error/warning) or a bug (internal), kept apart as DESIGN.md §8 asks. */
+export interface Message {
+  id: number;
+  severity: 'error' | 'warning' | 'internal';
+  issue: ParseIssue;
+}
+
+export interface AppState {
+  structures: StructureEntry[];
+  selectedId: string | null;
+  messages: Message[];
+  showImages: boolean;
+  busy: boolean;
+  worker: WorkerStatus | null;
+}
+
+export interface ComputePort {
+  readFiles(files: FileInput[], signal?: AbortSignal): Promise<ReadReport[]>;
+  status(signal?: AbortSignal): Promise<WorkerStatus>;
+}
+
+type Listener = (s: AppState) => void;
+
+/** The session store: one state object, replaced (never mutated) on every change; listeners redraw from it. */
+export class Store {
+  private state: AppState = { structures: [], selectedId: null, messages: [], showImages: false, busy: false, worker: null };
+  private listeners = new Set<Listener>();
+  private nextMessage = 1;
+
+  constructor(
+    private compute: ComputePort,
+    private classify: (s: Structure) => StructureKind,
+  ) {}
+
+  get(): AppState {
+    return this.state;
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    fn(this.state);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<AppState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const fn of this.listeners) fn(this.state);
+  }
+
+  selected(): StructureEntry | null {
+    return this.state.structures.find((e) => e.structure.id === this.state.selectedId) ?? null;
+  }
+
+  async refreshStatus(): Promise<void> {
+    this.set({ worker: await this.compute.status() });
+  }
+
+  /** Reads dropped, picked or pasted files. Nothing already loaded is lost when a file is bad. */
+  async addFiles(files: FileInput[]): Promise<void> {
+    if (files.length === 0) return;
+    this.set({ busy: true });
+    try {
+      const reports = await this.compute.readFiles(files);
+      const added: StructureEntry[] = [];
+      const messages: Message[] = [];
+      for (const r of reports) {
+        if (!r.ok) {
+          messages.push({ id: this.nextMessage++, severity: 'error', issue: r.issue });
+          continue;
+        }
+        for (const w of r.warnings) messages.push({ id: this.nextMessage++, severity: 'warning', issue: w });
+        for (const s of r.structures) added.push({ structure: s, kind: this.classify(s), file: r.file });
+      }
+      this.set({
+        structures: [...this.state.structures, ...added],
+        selectedId: added.length ? added[0].structure.id : this.state.selectedId,
+        messages: [...messages, ...this.state.messages],
+      });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') return;
+      this.set({ messages: [{ id: this.nextMessage++, severity: 'internal', issue: { code: 'unsupported', message: `internal error: ${(e as Error).message}` } }, ...this.state.messages] });
+    } finally {
+      this.set({ busy: false });
+    }
+  }
+
+  select(id: string): void {
+    this.set({ selectedId: id });
+  }
+
+  remove(id: string): void {
+    const structures = this.state.structures.filter((e) => e.structure.id !== id);
+    this.set({ structures, selectedId: this.state.selectedId === id ? structures[0]?.structure.id ?? null : this.state.selectedId });
+  }
+
+  dismissMessage(id: number): void {
+    this.set({ messages: this.state.messages.filter((m) => m.id !== id) });
+  }
+
+  clearMessages(): void {
+    this.set({ messages: [] });
+  }
+
+  setShowImages(on: boolean): void {
+    this.set({ showImages: on });
+  }
+}

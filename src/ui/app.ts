@@ -1,0 +1,149 @@
+import { cellParameters, cellVolume } from '../core/cell';
+import { formula } from '../core/structure';
+import type { AppState, Message, Store, StructureEntry } from '../state/store';
+import type { StructureView } from '../view/structure-view';
+import type { FileInput } from '../workers/protocol';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+async function toInputs(files: Iterable<File>): Promise<FileInput[]> {
+  return Promise.all([...files].map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+}
+
+function describeMessage(m: Message): HTMLElement {
+  const i = m.issue;
+  const where = `${i.file ?? ''}${i.line ? `, line ${i.line}` : ''}`;
+  const label = m.severity === 'internal' ? 'Bug' : m.severity === 'error' ? 'Error' : 'Note';
+  const li = el('li', { class: `msg ${m.severity}`, 'data-code': i.code },
+    el('span', { class: 'msg-label' }, label),
+    el('span', { class: 'msg-where' }, where),
+    el('span', { class: 'msg-text' }, i.message),
+  );
+  if (i.hint) li.append(el('span', { class: 'msg-hint' }, i.hint));
+  return li;
+}
+
+function overlayText(e: StructureEntry): string[] {
+  const s = e.structure;
+  const lines = [`${formula(s.numbers)} · ${s.numbers.length} atoms · ${e.kind}`];
+  if (s.pbc.some(Boolean)) {
+    const p = cellParameters(s.cell);
+    const d = 180 / Math.PI;
+    lines.push(`a ${p.a.toFixed(3)} b ${p.b.toFixed(3)} c ${p.c.toFixed(3)} Å · α ${(p.alpha * d).toFixed(2)}° β ${(p.beta * d).toFixed(2)}° γ ${(p.gamma * d).toFixed(2)}°`);
+    lines.push(`V ${Math.abs(cellVolume(s.cell)).toFixed(2)} Å³`);
+  }
+  lines.push(`${e.file}${s.info.title ? ` — ${s.info.title}` : ''}`);
+  return lines;
+}
+
+/** Wires the DOM shell to the store and the view. The UI never parses files: it collects them and sends an action. */
+export function mountApp(store: Store, view: StructureView): void {
+  const drop = $('drop');
+  const input = $<HTMLInputElement>('file-input');
+  const add = async (files: Iterable<File>) => store.addFiles(await toInputs(files));
+
+  $('open').addEventListener('click', () => input.click());
+  input.addEventListener('change', () => {
+    if (input.files) void add(input.files);
+    input.value = '';
+  });
+  // Dropping anywhere on the page works; the drop zone highlights.
+  window.addEventListener('dragover', (ev) => {
+    ev.preventDefault();
+    drop.classList.add('over');
+  });
+  window.addEventListener('dragleave', (ev) => {
+    if (ev.target === document.documentElement || ev.target === drop) drop.classList.remove('over');
+  });
+  window.addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    drop.classList.remove('over');
+    if (ev.dataTransfer?.files.length) void add(ev.dataTransfer.files);
+  });
+
+  const dialog = $<HTMLDialogElement>('paste-dialog');
+  $('paste').addEventListener('click', () => dialog.showModal());
+  dialog.addEventListener('close', () => {
+    if (dialog.returnValue !== 'read') return;
+    const text = $<HTMLTextAreaElement>('paste-text').value;
+    const name = $<HTMLInputElement>('paste-name').value.trim() || 'pasted';
+    void store.addFiles([{ name, bytes: new TextEncoder().encode(text).buffer as ArrayBuffer }]);
+  });
+  // Paste straight onto the page (Ctrl+V outside a text field) reads the clipboard text.
+  window.addEventListener('paste', (ev) => {
+    const t = ev.target as HTMLElement;
+    if (t.closest('textarea, input, dialog')) return;
+    const text = ev.clipboardData?.getData('text/plain');
+    if (text) void store.addFiles([{ name: 'pasted', bytes: new TextEncoder().encode(text).buffer as ArrayBuffer }]);
+  });
+
+  for (const b of document.querySelectorAll<HTMLButtonElement>('[data-example]'))
+    b.addEventListener('click', async () => {
+      const name = b.dataset.example!;
+      const res = await fetch(`./examples/${name}`);
+      void store.addFiles([{ name, bytes: await res.arrayBuffer() }]);
+    });
+
+  $<HTMLInputElement>('images').addEventListener('change', (ev) => store.setShowImages((ev.target as HTMLInputElement).checked));
+  $('reset-view').addEventListener('click', () => {
+    const e = store.selected();
+    if (e) view.fit(e.structure);
+  });
+  $('clear-messages').addEventListener('click', () => store.clearMessages());
+
+  let drawn: { id: string | null; images: boolean } = { id: null, images: false };
+  store.subscribe((s: AppState) => {
+    // Structures list
+    const list = $('structures');
+    list.replaceChildren(
+      ...s.structures.map((e) => {
+        const li = el('li', { class: e.structure.id === s.selectedId ? 'selected' : '', 'data-id': e.structure.id, tabindex: '0' },
+          el('span', { class: 'formula' }, formula(e.structure.numbers)),
+          el('span', { class: 'atoms' }, `${e.structure.numbers.length} atoms`),
+          el('span', { class: `kind kind-${e.kind.replace(/\s/g, '')}` }, e.kind),
+          el('span', { class: 'file' }, e.file),
+        );
+        const remove = el('button', { class: 'remove', title: 'Remove', 'aria-label': `Remove ${e.file}` }, '×');
+        remove.addEventListener('click', (ev) => {
+          ev.stopPropagation();
+          store.remove(e.structure.id);
+        });
+        li.append(remove);
+        li.addEventListener('click', () => store.select(e.structure.id));
+        li.addEventListener('keydown', (ev) => ev.key === 'Enter' && store.select(e.structure.id));
+        return li;
+      }),
+    );
+    $('count').textContent = s.structures.length ? `(${s.structures.length})` : '';
+    $('empty').hidden = s.structures.length > 0;
+    // Messages
+    $('messages').replaceChildren(...s.messages.map(describeMessage));
+    $('no-messages').hidden = s.messages.length > 0;
+    $('busy').hidden = !s.busy;
+    const w = s.worker;
+    $('backend').textContent = w ? `geometry: ${w.geometry}` : 'starting worker…';
+    if (w?.geometryError) $('backend').title = w.geometryError;
+    // View
+    const e = s.structures.find((x) => x.structure.id === s.selectedId) ?? null;
+    const overlay = $('overlay');
+    if (!e) {
+      overlay.replaceChildren(el('p', { class: 'muted' }, 'Nothing to show yet.'));
+    } else {
+      overlay.replaceChildren(...overlayText(e).map((t, i) => el(i === 0 ? 'strong' : 'div', {}, t)));
+    }
+    if (drawn.id !== (e?.structure.id ?? null) || drawn.images !== s.showImages) {
+      const fit = drawn.id !== (e?.structure.id ?? null);
+      const r = view.setStructure(e?.structure ?? null, { images: s.showImages, imageAxes: e && e.kind !== 'bulk' ? [true, true, false] : undefined }, fit);
+      drawn = { id: e?.structure.id ?? null, images: s.showImages };
+      if (r.note) overlay.append(el('div', { class: 'note' }, r.note));
+      document.body.dataset.drawnAtoms = String(r.drawnAtoms);
+    }
+  });
+}

@@ -1,0 +1,60 @@
+import { proxy, transfer, wrap, type Remote } from 'comlink';
+import type { ComputeApi, FileInput, ReadReport, WorkerStatus } from './protocol';
+
+export class AbortedError extends Error {
+  constructor() {
+    super('aborted');
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * The only caller of the compute worker. Every method takes an AbortSignal; aborting terminates the worker
+ * (the only way to stop a running job) and starts a fresh one for the next call. An abort is not an error.
+ */
+export class ComputeClient {
+  private worker!: Worker;
+  private api!: Remote<ComputeApi>;
+
+  constructor(private spawn: () => Worker) {
+    this.respawn();
+  }
+
+  private respawn(): void {
+    this.worker?.terminate();
+    this.worker = this.spawn();
+    this.api = wrap<ComputeApi>(this.worker);
+  }
+
+  private run<T>(call: (api: Remote<ComputeApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(new AbortedError());
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        this.respawn();
+        reject(new AbortedError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      call(this.api).then(
+        (v) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  status(signal?: AbortSignal): Promise<WorkerStatus> {
+    return this.run((a) => a.status(), signal);
+  }
+
+  /** Reads files in the worker; their buffers are transferred (the caller's copies become empty). */
+  readFiles(files: FileInput[], signal?: AbortSignal): Promise<ReadReport[]> {
+    return this.run((a) => a.readFiles(transfer(files, files.map((f) => f.bytes))), signal);
+  }
+}
+
+export { proxy };

@@ -1,0 +1,77 @@
+// Minimal end-to-end harness: serves the production build with `vite preview`, drives Debian's Chromium through
+// playwright-core, runs the specs, saves screenshots under test-results/e2e/, and prints "N passed, N failed".
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM_ARGS = ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const SHOTS = 'test-results/e2e';
+
+export async function startPreview(port) {
+  const proc = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stdout.on('data', (d) => (log += d));
+  proc.stderr.on('data', (d) => (log += d));
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return { url, stop: () => proc.kill() };
+    } catch {
+      /* not up yet */
+    }
+    if (proc.exitCode !== null) throw new Error(`vite preview exited: ${log}`);
+    await sleep(100);
+  }
+  proc.kill();
+  throw new Error(`vite preview did not start on ${url}: ${log}`);
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Runs named async specs in order, each with a fresh page; prints a summary line counted by CI. */
+export async function run(specs, { port = 4174 } = {}) {
+  mkdirSync(SHOTS, { recursive: true });
+  const server = await startPreview(port);
+  const browser = await launch();
+  let passed = 0, failed = 0;
+  try {
+    for (const [name, fn] of specs) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      const foreign = [];
+      const consoleErrors = [];
+      page.on('request', (r) => {
+        const u = new URL(r.url());
+        if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== new URL(server.url).origin) foreign.push(r.url());
+      });
+      page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+      page.on('pageerror', (e) => consoleErrors.push(String(e)));
+      const t0 = Date.now();
+      try {
+        await fn({ page, context, url: server.url, shot: (n) => page.screenshot({ path: `${SHOTS}/${n}.png` }) });
+        if (foreign.length) throw new Error(`requests to other origins: ${foreign.join(', ')}`);
+        if (consoleErrors.length) throw new Error(`console errors: ${consoleErrors.join(' | ')}`);
+        passed++;
+        console.log(`  ✓ ${name} (${Date.now() - t0} ms)`);
+      } catch (e) {
+        failed++;
+        console.log(`  ✗ ${name}\n    ${String(e.stack ?? e).split('\n').slice(0, 6).join('\n    ')}`);
+        await page.screenshot({ path: `${SHOTS}/FAILED-${name.replace(/\W+/g, '_')}.png` }).catch(() => {});
+      }
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  return failed;
+}
+
+export function assert(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`);
+}

@@ -1,0 +1,115 @@
+// End-to-end specs for the first page (issue 3). Run: npm run test:e2e (after npm run build).
+import { existsSync, readFileSync } from 'node:fs';
+import { assert, run } from './harness.mjs';
+
+if (!existsSync('dist/index.html')) {
+  console.error('e2e: dist/ is missing; run `npm run build` first');
+  process.exit(1);
+}
+if (!existsSync(process.env.CHROMIUM ?? '/usr/bin/chromium')) {
+  console.error('e2e: /usr/bin/chromium is missing; run `bash scripts/ensure-system.sh --e2e`');
+  process.exit(1);
+}
+
+const FIX = 'test/fixtures/';
+
+/** Drops files on the drop zone the way a browser does: a DataTransfer with File objects. */
+async function dropFiles(page, files) {
+  const payload = files.map((f) => ({ name: f.split('/').pop(), text: readFileSync(FIX + f, 'latin1') }));
+  await page.evaluate((items) => {
+    const dt = new DataTransfer();
+    for (const it of items) dt.items.add(new File([Uint8Array.from(it.text, (c) => c.charCodeAt(0))], it.name));
+    const zone = document.getElementById('drop');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, payload);
+}
+
+/** Counts canvas pixels that differ clearly from the background colour. */
+async function paintedPixels(page) {
+  return page.evaluate(() => {
+    window.heterolab.view.renderNow();
+    const src = document.getElementById('view');
+    const c = document.createElement('canvas');
+    c.width = src.width;
+    c.height = src.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(src, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0xf4) + Math.abs(d[i + 1] - 0xf6) + Math.abs(d[i + 2] - 0xf9) > 60) n++;
+    return { painted: n, total: d.length / 4 };
+  });
+}
+
+const waitIdle = (page) => page.waitForFunction(() => !window.heterolab.store.get().busy && document.getElementById('busy').hidden);
+
+const failures = await run([
+  ['empty page shows the drop zone, examples and the wasm geometry backend', async ({ page, url, shot }) => {
+    await page.goto(url);
+    await page.waitForSelector('#empty:not([hidden])');
+    await page.waitForFunction(() => document.getElementById('backend').textContent === 'geometry: wasm');
+    await shot('01-empty');
+    const px = await paintedPixels(page);
+    assert(px.painted === 0, `empty canvas should be blank, ${px.painted} pixels painted`);
+  }],
+  ['drop a CIF: atom count shown and atoms drawn on the canvas', async ({ page, url, shot }) => {
+    await page.goto(url);
+    await dropFiles(page, ['structures/MoS2_2H.cif']);
+    await page.waitForSelector('#structures li');
+    await waitIdle(page);
+    const item = await page.textContent('#structures li');
+    assert(item.includes('MoS2') && item.includes('6 atoms'), `list item: ${item}`);
+    const overlay = await page.textContent('#overlay');
+    assert(overlay.includes('a 3.160') && overlay.includes('γ 120.00°'), `overlay: ${overlay}`);
+    await page.waitForTimeout(100);
+    const px = await paintedPixels(page);
+    assert(px.painted > 2000, `atoms should be drawn: ${px.painted} of ${px.total} pixels painted`);
+    await shot('02-mos2-cif');
+  }],
+  ['drop a broken POSCAR: message with the file name and line, nothing lost', async ({ page, url, shot }) => {
+    await page.goto(url);
+    await dropFiles(page, ['structures/graphene.vasp']);
+    await page.waitForSelector('#structures li');
+    await dropFiles(page, ['broken/bad_number_POSCAR']);
+    await page.waitForSelector('#messages li.error');
+    const msg = await page.textContent('#messages li.error');
+    assert(msg.includes('bad_number_POSCAR') && msg.includes('line 10') && msg.includes('0.5x'), `message: ${msg}`);
+    assert((await page.locator('#structures li').count()) === 1, 'the graphene already loaded must stay');
+    await shot('03-broken-poscar');
+  }],
+  ['several files at once, through the file picker; a symbol-only CIF is expanded with a note', async ({ page, url, shot }) => {
+    await page.goto(url);
+    await page.setInputFiles('#file-input', [FIX + 'structures/Au_symbol_only.cif', FIX + 'structures/MoS2_monolayer.vasp', FIX + 'structures/water.xyz']);
+    await page.waitForFunction(() => document.querySelectorAll('#structures li').length === 3);
+    const texts = await page.locator('#structures li').allTextContents();
+    assert(texts[0].includes('Au') && texts[0].includes('4 atoms') && texts[0].includes('bulk'), texts[0]);
+    assert(texts[1].includes('2D layer'), texts[1]);
+    assert(texts[2].includes('molecule'), texts[2]);
+    const note = await page.textContent('#messages li.warning');
+    assert(note.includes('generated 192 from symbol'), note);
+    await shot('04-three-files');
+  }],
+  ['periodic images toggle draws 9× the atoms for a layer', async ({ page, url, shot }) => {
+    await page.goto(url);
+    await page.click('[data-example="MoS2_monolayer.vasp"]');
+    await page.waitForSelector('#structures li');
+    await page.waitForFunction(() => document.body.dataset.drawnAtoms === '3');
+    await page.check('#images');
+    await page.waitForFunction(() => document.body.dataset.drawnAtoms === '27');
+    await page.waitForTimeout(100);
+    assert((await paintedPixels(page)).painted > 2000, 'images drawn');
+    await shot('05-images');
+  }],
+  ['paste a POSCAR into the paste dialog', async ({ page, url }) => {
+    await page.goto(url);
+    await page.click('#paste');
+    await page.fill('#paste-text', readFileSync(FIX + 'structures/Cu_fcc_conventional.vasp', 'utf8'));
+    await page.fill('#paste-name', 'Cu.vasp');
+    await page.click('#paste-read');
+    await page.waitForSelector('#structures li');
+    const t = await page.textContent('#structures li');
+    assert(t.includes('Cu') && t.includes('4 atoms'), t);
+  }],
+]);
+process.exit(failures ? 1 : 0);
