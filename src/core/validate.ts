@@ -7,6 +7,8 @@ import type { Structure } from './structure';
 export const MAX_ATOMS = 2_000_000;
 /** Atoms closer than this (Å) are reported as overlapping. */
 export const OVERLAP_DISTANCE = 0.5;
+/** Coordinates and cell components beyond this (Å) are rejected: no real structure is a kilometre wide. */
+export const MAX_COORDINATE = 1e7;
 /** Cells with |volume| below this (Å^3) are treated as singular. */
 export const MIN_CELL_VOLUME = 1e-6;
 
@@ -25,19 +27,23 @@ export interface ValidationIssue {
 export function validateStructure(s: Structure): ValidationIssue[] {
   const out: ValidationIssue[] = [];
   const n = s.numbers.length;
+  if (n === 0) {
+    out.push({ code: 'empty', severity: 'error', message: 'the structure has no atoms' });
+    return out;
+  }
   if (n > MAX_ATOMS) {
     out.push({ code: 'too-many-atoms', severity: 'error', message: `${n} atoms exceeds the limit of ${MAX_ATOMS}` });
     return out;
   }
   for (let i = 0; i < 9; i++)
-    if (!Number.isFinite(s.cell[i])) {
-      out.push({ code: 'non-finite', severity: 'error', message: `cell component ${i + 1} is not a finite number` });
+    if (!(Math.abs(s.cell[i]) <= MAX_COORDINATE)) {
+      out.push({ code: 'non-finite', severity: 'error', message: `cell component ${i + 1} (${s.cell[i]}) is not a finite number of at most ${MAX_COORDINATE} Å` });
       return out;
     }
   for (let i = 0; i < 3 * n; i++)
-    if (!Number.isFinite(s.positions[i])) {
+    if (!(Math.abs(s.positions[i]) <= MAX_COORDINATE)) {
       const a = Math.floor(i / 3);
-      out.push({ code: 'non-finite', severity: 'error', atom: a, message: `atom ${a + 1} has a coordinate that is not a finite number` });
+      out.push({ code: 'non-finite', severity: 'error', atom: a, message: `atom ${a + 1} has a coordinate (${s.positions[i]}) that is not a finite number of at most ${MAX_COORDINATE} Å` });
       return out;
     }
   for (let i = 0; i < n; i++)
@@ -86,7 +92,12 @@ export function findOverlaps(s: Structure, cutoff: number): { count: number; fir
   }
   const f = cartesianToScaled(cell, positions)!;
   const h = cellHeights(cell);
-  const nb = h.map((x) => Math.max(1, Math.min(256, Math.floor(x / cutoff)))) as [number, number, number];
+  // Finite, at least 1 and at most N bins per axis, whatever the cell (a degenerate cell must not hang the loops).
+  const nb = h.map((x) => (x / cutoff >= 1 ? Math.min(Math.floor(x / cutoff), n) : 1)) as [number, number, number];
+  // Small bins (most empty) keep the distance tests few; the loop below walks atoms, not bins, so empty bins
+  // cost only their slot in the prefix sum. About 4 bins per atom keeps the arrays O(N).
+  const excess = Math.cbrt((nb[0] * nb[1] * nb[2]) / Math.max(27, 4 * n));
+  if (excess > 1) for (let k = 0; k < 3; k++) nb[k] = Math.max(1, Math.floor(nb[k] / excess));
   const bin = new Int32Array(n);
   const shift = new Float64Array(3 * n); // integer image shift that wraps atom i into [0,1)
   for (let i = 0; i < n; i++) {
@@ -114,45 +125,73 @@ export function findOverlaps(s: Structure, cutoff: number): { count: number; fir
 
   const c2 = cutoff * cutoff;
   let count = 0;
-  let first: [number, number, number] | undefined;
-  const r = [-1, 0, 1];
-  for (let i = 0; i < n; i++) {
-    const b = bin[i];
-    const bi = [Math.floor(b / (nb[1] * nb[2])), Math.floor(b / nb[2]) % nb[1], b % nb[2]];
-    for (const dx of r) for (const dy of r) for (const dz of r) {
-      const d = [dx, dy, dz];
-      const t = [0, 0, 0];
-      const nbIdx = [0, 0, 0];
-      let skip = false;
-      for (let k = 0; k < 3; k++) {
-        let q = bi[k] + d[k];
-        if (q < 0 || q >= nb[k]) {
-          if (!pbc[k]) { skip = true; break; }
-          t[k] = Math.floor(q / nb[k]);
-          q -= t[k] * nb[k];
-        }
-        nbIdx[k] = q;
+  let firstD2 = -1, firstI = 0, firstJ = 0;
+  const [n0, n1, n2] = nb;
+  const [p0, p1, p2] = pbc;
+  const c0 = cell[0], c1 = cell[1], c2_ = cell[2], c3 = cell[3], c4 = cell[4], c5 = cell[5], c6 = cell[6], c7 = cell[7], c8 = cell[8];
+  // Wrapped fractional coordinates stored in bin order, so neighbouring bins are neighbouring memory.
+  const w = new Float64Array(3 * n);
+  for (let p = 0; p < n; p++) {
+    const i = order[p];
+    w[3 * p] = f[3 * i] - shift[3 * i];
+    w[3 * p + 1] = f[3 * i + 1] - shift[3 * i + 1];
+    w[3 * p + 2] = f[3 * i + 2] - shift[3 * i + 2];
+  }
+  // Half shell: the bin itself (pairs pj > pi) and the 13 neighbour offsets that are lexicographically
+  // positive; the other 13 are the same pairs seen from the other end. Works for any number of bins ≥ 1.
+  const offsets: number[] = [];
+  for (let dx = -1; dx <= 1; dx++)
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dz = -1; dz <= 1; dz++) if (dx > 0 || (dx === 0 && (dy > 0 || (dy === 0 && dz > 0)))) offsets.push(dx, dy, dz);
+  const sorted = new Int32Array(n); // bin of the atom at each bin-order position
+  for (let p = 0; p < n; p++) sorted[p] = bin[order[p]];
+  for (let pi = 0; pi < n; pi++) {
+    const b = sorted[pi];
+    const b0 = Math.floor(b / (n1 * n2)), b1 = Math.floor(b / n2) % n1, b2 = b % n2;
+    const xi = w[3 * pi], yi = w[3 * pi + 1], zi = w[3 * pi + 2];
+    // The bin with itself, each pair once.
+    for (let pj = pi + 1, e = start[b + 1]; pj < e; pj++) {
+      const du = w[3 * pj] - xi, dv = w[3 * pj + 1] - yi, dw = w[3 * pj + 2] - zi;
+      const x = du * c0 + dv * c3 + dw * c6, y = du * c1 + dv * c4 + dw * c7, z = du * c2_ + dv * c5 + dw * c8;
+      const d2 = x * x + y * y + z * z;
+      if (d2 < c2) {
+        count++;
+        if (firstD2 < 0) (firstD2 = d2), (firstI = pi), (firstJ = pj);
       }
-      if (skip) continue;
-      const nbBin = (nbIdx[0] * nb[1] + nbIdx[1]) * nb[2] + nbIdx[2];
-      for (let p = start[nbBin]; p < start[nbBin + 1]; p++) {
-        const j = order[p];
-        // Each (pair, image) is met from both ends; count it from the lower index only.
-        if (j < i) continue;
-        if (j === i && !(t[0] > 0 || (t[0] === 0 && (t[1] > 0 || (t[1] === 0 && t[2] > 0))))) continue;
-        const du = f[3 * j] - shift[3 * j] + t[0] - (f[3 * i] - shift[3 * i]);
-        const dv = f[3 * j + 1] - shift[3 * j + 1] + t[1] - (f[3 * i + 1] - shift[3 * i + 1]);
-        const dw = f[3 * j + 2] - shift[3 * j + 2] + t[2] - (f[3 * i + 2] - shift[3 * i + 2]);
-        const x = du * cell[0] + dv * cell[3] + dw * cell[6];
-        const y = du * cell[1] + dv * cell[4] + dw * cell[7];
-        const z = du * cell[2] + dv * cell[5] + dw * cell[8];
+    }
+    for (let o = 0; o < offsets.length; o += 3) {
+      let q0 = b0 + offsets[o], t0 = 0;
+      if (q0 < 0 || q0 >= n0) {
+        if (!p0) continue;
+        t0 = q0 < 0 ? -1 : 1;
+        q0 -= t0 * n0;
+      }
+      let q1 = b1 + offsets[o + 1], t1 = 0;
+      if (q1 < 0 || q1 >= n1) {
+        if (!p1) continue;
+        t1 = q1 < 0 ? -1 : 1;
+        q1 -= t1 * n1;
+      }
+      let q2 = b2 + offsets[o + 2], t2 = 0;
+      if (q2 < 0 || q2 >= n2) {
+        if (!p2) continue;
+        t2 = q2 < 0 ? -1 : 1;
+        q2 -= t2 * n2;
+      }
+      const nbBin = (q0 * n1 + q1) * n2 + q2;
+      const e = start[nbBin + 1];
+      for (let pj = start[nbBin]; pj < e; pj++) {
+        const du = w[3 * pj] + t0 - xi, dv = w[3 * pj + 1] + t1 - yi, dw = w[3 * pj + 2] + t2 - zi;
+        const x = du * c0 + dv * c3 + dw * c6, y = du * c1 + dv * c4 + dw * c7, z = du * c2_ + dv * c5 + dw * c8;
         const d2 = x * x + y * y + z * z;
         if (d2 < c2) {
           count++;
-          if (!first) first = [Math.min(i, j), Math.max(i, j), Math.sqrt(d2)];
+          if (firstD2 < 0) (firstD2 = d2), (firstI = pi), (firstJ = pj);
         }
       }
     }
   }
-  return { count, first };
+  if (firstD2 < 0) return { count };
+  const i = order[firstI], j = order[firstJ];
+  return { count, first: [Math.min(i, j), Math.max(i, j), Math.sqrt(firstD2)] };
 }

@@ -105,11 +105,6 @@ export function clip(s: string, n = 40): string {
   return s.length > n ? `${s.slice(0, n)}…` : s;
 }
 
-/** Splits text into lines (\n, \r\n or \r). */
-export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
-}
-
 export function tokens(line: string): string[] {
   const t = line.trim();
   return t === '' ? [] : t.split(/\s+/);

@@ -3,7 +3,8 @@ import { det3 } from '../core/linalg';
 import { scaledToCartesian } from '../core/cell';
 import { makeStructure, type AtomArrays } from '../core/structure';
 import { MAX_ATOMS } from '../core/validate';
-import { abort, clip, guard, needNumber, num, splitLines, tokens, type ParseIssue, type ParseResult } from './issues';
+import { parseNumberAt, scanFieldsAt, TextLines } from './fast-text';
+import { abort, clip, guard, needNumber, num, tokens, type ParseIssue, type ParseResult } from './issues';
 
 export interface PoscarOptions {
   /** Species for a VASP 4 file (no species line), in the order of the counts line, e.g. ["Mo", "S"]. */
@@ -24,12 +25,12 @@ function speciesZ(tok: string): number {
  */
 export function parsePoscar(text: string, options: PoscarOptions = {}): ParseResult {
   return guard('vasp', () => {
-    const lines = splitLines(text);
+    const L = new TextLines(text);
     const warnings: ParseIssue[] = [];
     let ln = 0; // 0-based index of the next line
     const need = (what: string): string => {
-      if (ln >= lines.length) abort('truncated', `file ends before ${what}`, ln + 1);
-      return lines[ln++];
+      if (ln >= L.count) abort('truncated', `file ends before ${what}`, ln + 1);
+      return L.line(ln++);
     };
     const title = need('the comment line').trim();
     // Scale
@@ -111,7 +112,7 @@ export function parsePoscar(text: string, options: PoscarOptions = {}): ParseRes
     const n = counts.reduce((a, b) => a + b, 0);
     if (n === 0) abort('empty', 'the counts line gives zero atoms', l6);
     if (n > MAX_ATOMS) abort('too-many-atoms', `${n} atoms exceeds the limit of ${MAX_ATOMS}`, l6);
-    if (n > lines.length) abort('truncated', `the counts line promises ${n} atoms but the file has only ${lines.length} lines`, l6);
+    if (n > L.count) abort('truncated', `the counts line promises ${n} atoms but the file has only ${L.count} lines`, l6);
     // Selective dynamics and coordinate mode
     let modeLine = ln + 1;
     let mode = need('the coordinate mode (Direct or Cartesian)').trim();
@@ -135,38 +136,46 @@ export function parsePoscar(text: string, options: PoscarOptions = {}): ParseRes
     const xyz = new Float64Array(3 * n);
     const sd = selective ? new Uint8Array(3 * n) : undefined;
     let labels: string[] | undefined;
+    const fl = new Int32Array(16);
     for (let i = 0; i < n; i++) {
       const l = ln + 1;
       // Only when this line is blank do we look further: are all the remaining atom lines missing?
-      const ended = ln >= lines.length || (lines[ln].trim() === '' && lines.slice(ln, ln + n - i).every((x) => x.trim() === ''));
-      if (ended) abort('truncated', `file ends after ${i} of ${n} atoms (the counts are on line ${l6})`, l);
-      const t = tokens(lines[ln++]);
-      if (t.length < 3) {
-        if (t.length === 0) abort('truncated', `expected coordinates of atom ${i + 1} of ${n}, found an empty line`, l);
-        abort('truncated', `atom ${i + 1} needs 3 coordinates, found ${t.length}`, l);
+      if (ln >= L.count || (L.isBlank(ln) && L.restBlank(ln, n - i))) abort('truncated', `file ends after ${i} of ${n} atoms (the counts are on line ${l6})`, l);
+      const s0 = L.start(ln), e0 = L.end(ln);
+      ln++;
+      const nf = scanFieldsAt(text, s0, e0, fl, 8);
+      if (nf < 3) {
+        if (nf === 0) abort('truncated', `expected coordinates of atom ${i + 1} of ${n}, found an empty line`, l);
+        abort('truncated', `atom ${i + 1} needs 3 coordinates, found ${nf}`, l);
       }
-      xyz[3 * i] = needNumber(t[0], `x of atom ${i + 1}`, l);
-      xyz[3 * i + 1] = needNumber(t[1], `y of atom ${i + 1}`, l);
-      xyz[3 * i + 2] = needNumber(t[2], `z of atom ${i + 1}`, l);
+      for (let k = 0; k < 3; k++) {
+        const x = parseNumberAt(text, fl[2 * k], fl[2 * k + 1]);
+        // Fast path: a finite number. Anything else goes through needNumber for the precise message.
+        xyz[3 * i + k] = x === x && x !== Infinity && x !== -Infinity ? x : needNumber(text.slice(fl[2 * k], fl[2 * k + 1]), `${'xyz'[k]} of atom ${i + 1}`, l);
+      }
       let rest = 3;
       if (sd) {
         for (let k = 0; k < 3; k++) {
-          const f = t[3 + k];
+          const f = k + 3 < nf ? text.slice(fl[6 + 2 * k], fl[7 + 2 * k]) : undefined;
           if (f === 'T' || f === 't') sd[3 * i + k] = 1;
           else if (f === 'F' || f === 'f') sd[3 * i + k] = 0;
           else abort('syntax', `selective-dynamics flag ${k + 1} of atom ${i + 1} must be T or F, found "${clip(f ?? 'end of line')}"`, l);
         }
         rest = 6;
       }
-      if (t.length > rest && !t[rest].startsWith('!') && !t[rest].startsWith('#')) {
-        labels ??= new Array<string>(n).fill('');
-        labels[i] = t[rest];
+      if (nf > rest) {
+        const lab = text.slice(fl[2 * rest], fl[2 * rest + 1]);
+        if (!lab.startsWith('!') && !lab.startsWith('#')) {
+          labels ??= new Array<string>(n).fill('');
+          labels[i] = lab;
+        }
       }
     }
     // Anything after the coordinates: velocities / predictor-corrector in CONTCAR. Tolerated, not used.
-    const restLines = lines.slice(ln).filter((x) => x.trim() !== '');
-    if (restLines.length > 0)
-      warnings.push({ code: 'ignored', line: ln + 1, message: `${restLines.length} line(s) after the coordinates (velocities or predictor-corrector block) were ignored` });
+    let restLines = 0;
+    for (let k = ln; k < L.count; k++) if (!L.isBlank(k)) restLines++;
+    if (restLines > 0)
+      warnings.push({ code: 'ignored', line: ln + 1, message: `${restLines} line(s) after the coordinates (velocities or predictor-corrector block) were ignored` });
 
     let positions: Float64Array;
     if (cartesian) {

@@ -1,7 +1,8 @@
 import { atomicNumber } from '../core/elements';
 import { makeStructure, type AtomArrays, type Pbc, type Structure } from '../core/structure';
 import { MAX_ATOMS } from '../core/validate';
-import { abort, clip, guard, needNumber, num, splitLines, tokens, type ParseIssue, type ParseResult } from './issues';
+import { parseNumberAt, scanFieldsAt, TextLines } from './fast-text';
+import { abort, clip, guard, needNumber, num, tokens, type ParseIssue, type ParseResult } from './issues';
 
 interface Column {
   name: string;
@@ -65,7 +66,7 @@ function parseProperties(spec: string, lineNo: number): Column[] {
   for (let i = 0; i < parts.length; i += 3) {
     const type = parts[i + 1].toUpperCase();
     const count = Number(parts[i + 2]);
-    if (!['S', 'R', 'I', 'L'].includes(type) || !Number.isInteger(count) || count < 1)
+    if (!['S', 'R', 'I', 'L'].includes(type) || !Number.isInteger(count) || count < 1 || count > 1000)
       abort('syntax', `Properties entry "${parts.slice(i, i + 3).join(':')}" has a bad type or count`, lineNo);
     cols.push({ name: parts[i], type: type as Column['type'], count, offset });
     offset += count;
@@ -83,29 +84,29 @@ const FALSE = new Set(['F', 'f', 'False', 'false', 'FALSE', '0']);
  */
 export function parseXyz(text: string): ParseResult {
   return guard('extxyz', () => {
-    const lines = splitLines(text);
+    const L = new TextLines(text);
     const structures: Structure[] = [];
     const warnings: ParseIssue[] = [];
     let ln = 0;
-    while (ln < lines.length) {
-      if (lines[ln].trim() === '') {
+    while (ln < L.count) {
+      if (L.isBlank(ln)) {
         ln++;
         continue;
       }
       const frame = structures.length + 1;
       const headerLine = ln + 1;
-      const nTok = lines[ln].trim();
+      const nTok = L.line(ln).trim();
       const n = num(nTok.split(/\s+/)[0]);
       if (!Number.isInteger(n) || n < 0)
         abort('syntax', `expected the number of atoms${frame > 1 ? ` of frame ${frame}` : ''}, found "${clip(nTok)}"`, headerLine);
       if (n > MAX_ATOMS) abort('too-many-atoms', `${n} atoms exceeds the limit of ${MAX_ATOMS}`, headerLine);
-      if (ln + 1 >= lines.length) abort('truncated', `frame ${frame} has a count but no comment line`, headerLine);
+      if (ln + 1 >= L.count) abort('truncated', `frame ${frame} has a count but no comment line`, headerLine);
       // Checked before allocating: there must be at least n more lines.
-      if (ln + 2 + n > lines.length)
-        abort('truncated', `frame ${frame} promises ${n} atoms (line ${headerLine}) but the file has only ${Math.max(0, lines.length - ln - 2)} more line(s)`, lines.length);
+      if (ln + 2 + n > L.count)
+        abort('truncated', `frame ${frame} promises ${n} atoms (line ${headerLine}) but the file has only ${Math.max(0, L.count - ln - 2)} more line(s)`, L.count);
       ln++;
       const commentNo = ln + 1;
-      const comment = lines[ln++];
+      const comment = L.line(ln++);
       let kv = /(^|\s)(Lattice|Properties|pbc)\s*=/.test(comment) ? parseKeyValues(comment) : null;
       if (kv === null && /(^|\s)(Lattice|Properties)\s*=/.test(comment)) abort('syntax', 'unterminated quote or brace in the comment line', commentNo);
       const extended = kv !== null;
@@ -137,25 +138,36 @@ export function parseXyz(text: string): ParseResult {
       const numbers = new Uint8Array(n);
       const positions = new Float64Array(3 * n);
       const sd = mask ? new Uint8Array(3 * n) : undefined;
+      const fl = new Int32Array(2 * Math.max(width, 4));
+      const need = extended ? width : 4;
+      const finite = (x: number) => x === x && x !== Infinity && x !== -Infinity;
+      const fieldText = (k: number) => text.slice(fl[2 * k], fl[2 * k + 1]);
+      let lastSym = '';
+      let lastZ = 0;
       for (let i = 0; i < n; i++) {
         const l = ln + 1;
-        if (ln >= lines.length || (lines[ln].trim() === '' && lines.slice(ln, ln + n - i).every((x) => x.trim() === '')))
+        if (ln >= L.count || (L.isBlank(ln) && L.restBlank(ln, n - i)))
           abort('truncated', `frame ${frame} promises ${n} atoms (line ${headerLine}) but ends after ${i}`, l);
-        const t = tokens(lines[ln++]);
-        if (t.length < (extended ? width : 4)) {
-          if (t.length === 0) abort('truncated', `expected atom ${i + 1} of ${n}, found an empty line`, l);
-          abort('count-mismatch', `atom ${i + 1} has ${t.length} columns, Properties needs ${extended ? width : 4}`, l);
+        const nf = scanFieldsAt(text, L.start(ln), L.end(ln), fl, need);
+        ln++;
+        if (nf < need) {
+          if (nf === 0) abort('truncated', `expected atom ${i + 1} of ${n}, found an empty line`, l);
+          abort('count-mismatch', `atom ${i + 1} has ${nf} columns, Properties needs ${need}`, l);
         }
-        const st = t[spec.offset];
-        const z = spec.type === 'S' ? atomicNumber(st, true) : num(st);
+        const st = fieldText(spec.offset);
+        // Files list the same species over and over: reuse the last lookup.
+        let z = st === lastSym ? lastZ : spec.type === 'S' ? atomicNumber(st, true) : num(st);
         if (!(z >= 1 && z <= 118 && Number.isInteger(z))) abort('bad-element', `"${clip(st)}" is not an element`, l);
+        lastSym = st;
+        lastZ = z;
         numbers[i] = z;
-        positions[3 * i] = needNumber(t[pos.offset], `x of atom ${i + 1}`, l);
-        positions[3 * i + 1] = needNumber(t[pos.offset + 1], `y of atom ${i + 1}`, l);
-        positions[3 * i + 2] = needNumber(t[pos.offset + 2], `z of atom ${i + 1}`, l);
+        for (let k = 0; k < 3; k++) {
+          const x = parseNumberAt(text, fl[2 * (pos.offset + k)], fl[2 * (pos.offset + k) + 1]);
+          positions[3 * i + k] = finite(x) ? x : needNumber(fieldText(pos.offset + k), `${'xyz'[k]} of atom ${i + 1}`, l);
+        }
         if (sd && mask) {
           for (let k = 0; k < 3; k++) {
-            const f = t[mask.offset + (mask.count === 3 ? k : 0)];
+            const f = fieldText(mask.offset + (mask.count === 3 ? k : 0));
             if (!TRUE.has(f) && !FALSE.has(f)) abort('syntax', `move_mask of atom ${i + 1} must be T or F, found "${clip(f)}"`, l);
             sd[3 * i + k] = TRUE.has(f) ? 1 : 0;
           }

@@ -45,7 +45,7 @@ function apply(text: string, muts: Array<Record<string, unknown>>): string {
   return t;
 }
 
-const RUNS_PER_FILE = 40;
+const RUNS_PER_FILE = 100;
 
 describe('fuzz: mutated fixtures never throw, never hang, and every failure has a code and a message', () => {
   const names = goodFixtureNames().filter((n) => !n.startsWith('Cu_600')); // the large cell adds time, not coverage
@@ -78,5 +78,22 @@ describe('fuzz: mutated fixtures never throw, never hang, and every failure has 
     }
     console.log(`fuzz: ${successes + failures} inputs, ${successes} parsed, ${failures} rejected; codes ${JSON.stringify(Object.fromEntries(codes))}`);
     expect(failures).toBeGreaterThan(0);
+  });
+
+  it('systematic sweep: every fixture cut, or with a hostile token inserted, at 25 positions', async () => {
+    const inserts = ['', '1e308', '-1e999', '99999999999999999999', '\n', ';', "'", '"', 'loop_', '{'];
+    let n = 0;
+    for (const name of names) {
+      const text = readFileSync(GOOD + name, 'latin1');
+      for (const ins of inserts)
+        for (let k = 0; k < 25; k++) {
+          const p = Math.floor((k * text.length) / 25);
+          const t = ins === '' ? text.slice(0, p) : text.slice(0, p) + ins + text.slice(p);
+          const r = await readStructureFile(name, Uint8Array.from(t, (c) => c.charCodeAt(0) & 0xff));
+          if (!r.ok) expect(r.issue.message.length, `${name} ${JSON.stringify(ins)} at ${p}`).toBeGreaterThan(5);
+          n++;
+        }
+    }
+    expect(n).toBe(names.length * inserts.length * 25);
   });
 });

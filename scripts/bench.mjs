@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// npm run bench: builds each benchmark entry with esbuild and runs it; Python references run from .venv.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { build } from 'esbuild';
+
+execFileSync('bash', ['scripts/setup-python.sh'], { stdio: 'inherit' });
+mkdirSync('bench-results', { recursive: true });
+const entries = ['scripts/bench/io-bench.ts'];
+for (const entry of entries) {
+  const outfile = `bench-results/${entry.split('/').pop().replace(/\.ts$/, '.mjs')}`;
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['@spglib/moyo-wasm'], logLevel: 'warning' });
+  execFileSync(process.execPath, [outfile], { stdio: 'inherit' });
+}

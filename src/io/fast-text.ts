@@ -1,0 +1,127 @@
+/**
+ * The hot path of every atom line, without allocating: line offsets over the whole text, white-space fields
+ * found by index, and decimal numbers parsed in place. Anything unusual falls back to Number(), which also
+ * gives the strict answer (NaN) the error messages are built on.
+ */
+
+/** Line boundaries of a text (\n or \r\n; old-Mac \r when there is no \n). */
+export class TextLines {
+  readonly count: number;
+  private readonly starts: Int32Array;
+
+  constructor(readonly text: string) {
+    const sep = text.indexOf('\n') < 0 && text.indexOf('\r') >= 0 ? '\r' : '\n';
+    let n = 1;
+    for (let i = text.indexOf(sep); i >= 0; i = text.indexOf(sep, i + 1)) n++;
+    const starts = new Int32Array(n + 1);
+    let k = 1;
+    for (let i = text.indexOf(sep); i >= 0; i = text.indexOf(sep, i + 1)) starts[k++] = i + 1;
+    starts[n] = text.length + 1;
+    this.starts = starts;
+    this.count = n;
+  }
+
+  start(k: number): number {
+    return this.starts[k];
+  }
+
+  /** End of line k (exclusive), before any \r\n. */
+  end(k: number): number {
+    let e = this.starts[k + 1] - 1;
+    if (e > this.starts[k] && this.text.charCodeAt(e - 1) === 13) e--;
+    return e;
+  }
+
+  line(k: number): string {
+    return this.text.slice(this.start(k), this.end(k));
+  }
+
+  isBlank(k: number): boolean {
+    const t = this.text;
+    for (let i = this.start(k), e = this.end(k); i < e; i++) {
+      const c = t.charCodeAt(i);
+      if (c !== 32 && c !== 9 && c !== 13) return false;
+    }
+    return true;
+  }
+
+  /** True when lines k .. k+n-1 are all blank or beyond the end of the text. */
+  restBlank(k: number, n: number): boolean {
+    for (let j = k; j < Math.min(this.count, k + n); j++) if (!this.isBlank(j)) return false;
+    return true;
+  }
+}
+
+/** Fields of text[s, e) separated by spaces/tabs: field k spans out[2k]..out[2k+1]. Returns how many (≤ max). */
+export function scanFieldsAt(text: string, s: number, e: number, out: Int32Array, max: number): number {
+  let k = 0;
+  let i = s;
+  while (k < max) {
+    let c = text.charCodeAt(i);
+    while (i < e && (c === 32 || c === 9 || c === 13)) c = text.charCodeAt(++i);
+    if (i >= e) break;
+    out[2 * k] = i;
+    while (i < e && c !== 32 && c !== 9 && c !== 13) c = text.charCodeAt(++i);
+    out[2 * k + 1] = i;
+    k++;
+  }
+  return k;
+}
+
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles up to 1e22
+
+/**
+ * Decimal number in text[s, e), exactly as Number() would give it. Fast path (Clinger): at most 15 significant
+ * digits and |decimal exponent| ≤ 22, where mantissa and power of ten are exact doubles and one IEEE
+ * multiplication or division rounds correctly. Everything else (and every invalid token) goes to Number().
+ */
+export function parseNumberAt(text: string, s: number, e: number): number {
+  let i = s;
+  let c = text.charCodeAt(i);
+  let neg = false;
+  if (c === 45) {
+    neg = true;
+    i++;
+  } else if (c === 43) i++;
+  let m = 0;
+  let digits = 0;
+  let frac = 0;
+  let dot = false;
+  let any = false;
+  for (; i < e; i++) {
+    c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      any = true;
+      if (m !== 0 || c !== 48) digits++;
+      m = m * 10 + (c - 48);
+      if (dot) frac++;
+    } else if (c === 46 && !dot) dot = true;
+    else break;
+  }
+  let exp = 0;
+  if (i < e) {
+    if (c !== 101 && c !== 69) return Number(text.slice(s, e));
+    i++;
+    let eneg = false;
+    c = text.charCodeAt(i);
+    if (c === 45 || c === 43) {
+      eneg = c === 45;
+      i++;
+    }
+    if (i >= e) return Number(text.slice(s, e));
+    for (; i < e; i++) {
+      c = text.charCodeAt(i);
+      if (c < 48 || c > 57 || exp > 1000) return Number(text.slice(s, e));
+      exp = exp * 10 + (c - 48);
+    }
+    if (eneg) exp = -exp;
+  }
+  if (!any || digits > 15) return Number(text.slice(s, e));
+  const p = exp - frac;
+  let r: number;
+  if (p === 0) r = m;
+  else if (p > 0 && p <= 22) r = m * POW10[p];
+  else if (p < 0 && p >= -22) r = m / POW10[-p];
+  else return Number(text.slice(s, e));
+  return neg ? -r : r;
+}
