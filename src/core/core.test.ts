@@ -121,11 +121,11 @@ describe('validation', () => {
   it('finds overlaps across periodic images, and agrees with brute force', () => {
     const cell = Float64Array.from([5, 0, 0, 1, 4, 0, 0.5, 0.3, 6]);
     const rnd = (i: number) => ((Math.sin(i * 12.9898) * 43758.5453) % 1 + 1) % 1;
-    for (let trial = 0; trial < 5; trial++) {
-      const n = 40;
+    for (let trial = 0; trial < 12; trial++) {
+      const n = 40 + 30 * (trial % 3);
       const f = Float64Array.from({ length: 3 * n }, (_, i) => rnd(i + 1000 * trial) * 1.2 - 0.1);
       const s = makeStructure({ numbers: new Uint8Array(n).fill(6), positions: scaledToCartesian(cell, f), cell, pbc: [true, true, true] });
-      const cutoff = 1.3;
+      const cutoff = [1.3, 0.6, 0.35, 0.9][trial % 4]; // 1 to several bins per axis
       let brute = 0;
       for (let i = 0; i < n; i++)
         for (let j = i; j < n; j++)
@@ -134,7 +134,9 @@ describe('validation', () => {
             const d = [0, 1, 2].map((k) => s.positions[3 * j + k] + a * cell[k] + b * cell[3 + k] + c * cell[6 + k] - s.positions[3 * i + k]);
             if (Math.hypot(...d) < cutoff) brute++;
           }
-      expect(findOverlaps(s, cutoff).count).toBe(brute);
+      const got = findOverlaps(s, cutoff);
+      expect(got.count).toBe(brute);
+      if (got.first) expect(got.first[2]).toBeLessThan(cutoff);
     }
   });
   it('reports errors and warnings', () => {

@@ -92,30 +92,39 @@ export function findOverlaps(s: Structure, cutoff: number): { count: number; fir
   }
   const f = cartesianToScaled(cell, positions)!;
   const h = cellHeights(cell);
-  // Finite, at least 1 and at most N bins per axis, whatever the cell (a degenerate cell must not hang the loops).
-  const nb = h.map((x) => (x / cutoff >= 1 ? Math.min(Math.floor(x / cutoff), n) : 1)) as [number, number, number];
-  // Small bins (most empty) keep the distance tests few; the loop below walks atoms, not bins, so empty bins
-  // cost only their slot in the prefix sum. About 4 bins per atom keeps the arrays O(N).
-  const excess = Math.cbrt((nb[0] * nb[1] * nb[2]) / Math.max(27, 4 * n));
+  // Bins 4 cutoffs wide (fewer when that would mean more than ~2 bins per atom). An atom only looks into the
+  // neighbouring bins whose shared face is closer than the cutoff (|Δf_k|·h_k ≤ |Δr|, so no pair is missed):
+  // on average ~3 bins instead of 27.
+  const nb = h.map((x) => (x / (4 * cutoff) >= 1 ? Math.min(Math.floor(x / (4 * cutoff)), n) : 1)) as [number, number, number];
+  const excess = Math.cbrt((nb[0] * nb[1] * nb[2]) / Math.max(8, 2 * n));
   if (excess > 1) for (let k = 0; k < 3; k++) nb[k] = Math.max(1, Math.floor(nb[k] / excess));
+  const [n0, n1, n2] = nb;
+  const [p0, p1, p2] = pbc;
+  // Fractional width of "near a face" along each axis, in units of one bin.
+  const near0 = (cutoff / h[0]) * n0, near1 = (cutoff / h[1]) * n1, near2 = (cutoff / h[2]) * n2;
   const bin = new Int32Array(n);
-  const shift = new Float64Array(3 * n); // integer image shift that wraps atom i into [0,1)
+  const w = new Float64Array(3 * n); // wrapped fractional coordinates (periodic axes in [0, 1))
+  const lo = new Uint8Array(n); // bit k: within the cutoff of the lower face of its bin along k; bit k+3: upper
   for (let i = 0; i < n; i++) {
     let b = 0;
+    let flags = 0;
     for (let k = 0; k < 3; k++) {
       let x = f[3 * i + k];
-      if (pbc[k]) {
-        const fl = Math.floor(x);
-        shift[3 * i + k] = fl;
-        x -= fl;
-      }
-      const idx = Math.min(nb[k] - 1, Math.max(0, Math.floor(x * nb[k])));
-      b = b * nb[k] + idx;
+      if (pbc[k]) x -= Math.floor(x);
+      w[3 * i + k] = x;
+      const nk = nb[k];
+      const u = x * nk;
+      const idx = Math.min(nk - 1, Math.max(0, Math.floor(u)));
+      const r = u - idx; // position inside the bin, 0..1 (beyond for open axes' outliers: clamped bins)
+      const nearK = k === 0 ? near0 : k === 1 ? near1 : near2;
+      if (r < nearK) flags |= 1 << k;
+      if (1 - r < nearK) flags |= 8 << k;
+      b = b * nk + idx;
     }
     bin[i] = b;
+    lo[i] = flags;
   }
-  // Counting sort of atoms by bin.
-  const nbins = nb[0] * nb[1] * nb[2];
+  const nbins = n0 * n1 * n2;
   const start = new Int32Array(nbins + 1);
   for (let i = 0; i < n; i++) start[bin[i] + 1]++;
   for (let b = 0; b < nbins; b++) start[b + 1] += start[b];
@@ -126,72 +135,55 @@ export function findOverlaps(s: Structure, cutoff: number): { count: number; fir
   const c2 = cutoff * cutoff;
   let count = 0;
   let firstD2 = -1, firstI = 0, firstJ = 0;
-  const [n0, n1, n2] = nb;
-  const [p0, p1, p2] = pbc;
   const c0 = cell[0], c1 = cell[1], c2_ = cell[2], c3 = cell[3], c4 = cell[4], c5 = cell[5], c6 = cell[6], c7 = cell[7], c8 = cell[8];
-  // Wrapped fractional coordinates stored in bin order, so neighbouring bins are neighbouring memory.
-  const w = new Float64Array(3 * n);
-  for (let p = 0; p < n; p++) {
-    const i = order[p];
-    w[3 * p] = f[3 * i] - shift[3 * i];
-    w[3 * p + 1] = f[3 * i + 1] - shift[3 * i + 1];
-    w[3 * p + 2] = f[3 * i + 2] - shift[3 * i + 2];
-  }
-  // Half shell: the bin itself (pairs pj > pi) and the 13 neighbour offsets that are lexicographically
-  // positive; the other 13 are the same pairs seen from the other end. Works for any number of bins ≥ 1.
-  const offsets: number[] = [];
-  for (let dx = -1; dx <= 1; dx++)
-    for (let dy = -1; dy <= 1; dy++)
-      for (let dz = -1; dz <= 1; dz++) if (dx > 0 || (dx === 0 && (dy > 0 || (dy === 0 && dz > 0)))) offsets.push(dx, dy, dz);
-  const sorted = new Int32Array(n); // bin of the atom at each bin-order position
-  for (let p = 0; p < n; p++) sorted[p] = bin[order[p]];
-  for (let pi = 0; pi < n; pi++) {
-    const b = sorted[pi];
+  for (let i = 0; i < n; i++) {
+    const b = bin[i];
     const b0 = Math.floor(b / (n1 * n2)), b1 = Math.floor(b / n2) % n1, b2 = b % n2;
-    const xi = w[3 * pi], yi = w[3 * pi + 1], zi = w[3 * pi + 2];
-    // The bin with itself, each pair once.
-    for (let pj = pi + 1, e = start[b + 1]; pj < e; pj++) {
-      const du = w[3 * pj] - xi, dv = w[3 * pj + 1] - yi, dw = w[3 * pj + 2] - zi;
-      const x = du * c0 + dv * c3 + dw * c6, y = du * c1 + dv * c4 + dw * c7, z = du * c2_ + dv * c5 + dw * c8;
-      const d2 = x * x + y * y + z * z;
-      if (d2 < c2) {
-        count++;
-        if (firstD2 < 0) (firstD2 = d2), (firstI = pi), (firstJ = pj);
-      }
-    }
-    for (let o = 0; o < offsets.length; o += 3) {
-      let q0 = b0 + offsets[o], t0 = 0;
+    const xi = w[3 * i], yi = w[3 * i + 1], zi = w[3 * i + 2];
+    const fl = lo[i];
+    for (let dx = -1; dx <= 1; dx++) {
+      if ((dx === -1 && !(fl & 1)) || (dx === 1 && !(fl & 8))) continue;
+      let q0 = b0 + dx, t0 = 0;
       if (q0 < 0 || q0 >= n0) {
         if (!p0) continue;
         t0 = q0 < 0 ? -1 : 1;
         q0 -= t0 * n0;
       }
-      let q1 = b1 + offsets[o + 1], t1 = 0;
-      if (q1 < 0 || q1 >= n1) {
-        if (!p1) continue;
-        t1 = q1 < 0 ? -1 : 1;
-        q1 -= t1 * n1;
-      }
-      let q2 = b2 + offsets[o + 2], t2 = 0;
-      if (q2 < 0 || q2 >= n2) {
-        if (!p2) continue;
-        t2 = q2 < 0 ? -1 : 1;
-        q2 -= t2 * n2;
-      }
-      const nbBin = (q0 * n1 + q1) * n2 + q2;
-      const e = start[nbBin + 1];
-      for (let pj = start[nbBin]; pj < e; pj++) {
-        const du = w[3 * pj] + t0 - xi, dv = w[3 * pj + 1] + t1 - yi, dw = w[3 * pj + 2] + t2 - zi;
-        const x = du * c0 + dv * c3 + dw * c6, y = du * c1 + dv * c4 + dw * c7, z = du * c2_ + dv * c5 + dw * c8;
-        const d2 = x * x + y * y + z * z;
-        if (d2 < c2) {
-          count++;
-          if (firstD2 < 0) (firstD2 = d2), (firstI = pi), (firstJ = pj);
+      for (let dy = -1; dy <= 1; dy++) {
+        if ((dy === -1 && !(fl & 2)) || (dy === 1 && !(fl & 16))) continue;
+        let q1 = b1 + dy, t1 = 0;
+        if (q1 < 0 || q1 >= n1) {
+          if (!p1) continue;
+          t1 = q1 < 0 ? -1 : 1;
+          q1 -= t1 * n1;
+        }
+        for (let dz = -1; dz <= 1; dz++) {
+          if ((dz === -1 && !(fl & 4)) || (dz === 1 && !(fl & 32))) continue;
+          let q2 = b2 + dz, t2 = 0;
+          if (q2 < 0 || q2 >= n2) {
+            if (!p2) continue;
+            t2 = q2 < 0 ? -1 : 1;
+            q2 -= t2 * n2;
+          }
+          const nbBin = (q0 * n1 + q1) * n2 + q2;
+          const positive = t0 > 0 || (t0 === 0 && (t1 > 0 || (t1 === 0 && t2 > 0)));
+          const zero = t0 === 0 && t1 === 0 && t2 === 0;
+          for (let p = start[nbBin], e = start[nbBin + 1]; p < e; p++) {
+            const j = order[p];
+            // Every (pair, image) is found from both ends: keep i < j, and for an atom's own image the positive shift.
+            if (j < i || (j === i && (zero || !positive))) continue;
+            const du = w[3 * j] + t0 - xi, dv = w[3 * j + 1] + t1 - yi, dw = w[3 * j + 2] + t2 - zi;
+            const x = du * c0 + dv * c3 + dw * c6, y = du * c1 + dv * c4 + dw * c7, z = du * c2_ + dv * c5 + dw * c8;
+            const d2 = x * x + y * y + z * z;
+            if (d2 < c2) {
+              count++;
+              if (firstD2 < 0) (firstD2 = d2), (firstI = i), (firstJ = j);
+            }
+          }
         }
       }
     }
   }
   if (firstD2 < 0) return { count };
-  const i = order[firstI], j = order[firstJ];
-  return { count, first: [Math.min(i, j), Math.max(i, j), Math.sqrt(firstD2)] };
+  return { count, first: [firstI, firstJ, Math.sqrt(firstD2)] };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseNumberAt, scanFieldsAt, TextLines } from './fast-text';
+import { numberEnd, parseNumberAt, readNumberAt, scanFieldsAt, TextLines } from './fast-text';
 
 describe('fast text scanning', () => {
   it('parseNumberAt equals Number() on every token (property, incl. invalid ones)', () => {
@@ -20,6 +20,25 @@ describe('fast text scanning', () => {
     );
     for (const tok of ['0.3333333333', '-0', '1.', '.5', '1e-5', '1E+22', '123456789012345678', '0x10', '1e', '-', 'NaN', 'Infinity'])
       expect(Object.is(parseNumberAt(tok, 0, tok.length), Number(tok)) || Number.isNaN(Number(tok))).toBe(true);
+  });
+  it('readNumberAt reads the next token like Number() and reports where it ended (property)', () => {
+    const tok = fc.oneof(
+      fc.double({ noNaN: true }).map(String),
+      fc.double({ min: -1e4, max: 1e4, noNaN: true }).map((x) => x.toFixed(12)),
+      fc.stringMatching(/^[+-]?\d{0,18}(\.\d{0,25})?([eE][+-]?\d{1,3})?$/),
+      fc.stringMatching(/^[+-.\dex]{1,8}$/),
+    ).filter((t) => t !== ''); // an empty token is "no number here" (NaN), where Number('') is 0
+    fc.assert(
+      fc.property(fc.constantFrom('', ' ', '\t ', '  '), tok, fc.constantFrom('', ' ', ' T', '\r'), (pre, t, post) => {
+        const text = pre + t + post;
+        const x = readNumberAt(text, 0, text.length);
+        const want = Number(t);
+        expect(Object.is(x, want) || (Number.isNaN(x) && Number.isNaN(want))).toBe(true);
+        expect(numberEnd).toBe(pre.length + t.length);
+      }),
+      { seed: 5, numRuns: 5000 },
+    );
+    expect(Number.isNaN(readNumberAt('   ', 0, 3))).toBe(true);
   });
   it('splits lines with \\n, \\r\\n and \\r', () => {
     for (const [text, want] of [['a\nb\n', ['a', 'b', '']], ['a\r\nb', ['a', 'b']], ['a\rb\r', ['a', 'b', '']], ['', ['']]] as const) {

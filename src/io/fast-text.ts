@@ -45,6 +45,15 @@ export class TextLines {
     return true;
   }
 
+  /** True when text[s, e) is only white space. */
+  isBlankFrom(s: number, e: number): boolean {
+    for (let i = s; i < e; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c !== 32 && c !== 9 && c !== 13) return false;
+    }
+    return true;
+  }
+
   /** True when lines k .. k+n-1 are all blank or beyond the end of the text. */
   restBlank(k: number, n: number): boolean {
     for (let j = k; j < Math.min(this.count, k + n); j++) if (!this.isBlank(j)) return false;
@@ -123,5 +132,60 @@ export function parseNumberAt(text: string, s: number, e: number): number {
   else if (p > 0 && p <= 22) r = m * POW10[p];
   else if (p < 0 && p >= -22) r = m / POW10[-p];
   else return Number(text.slice(s, e));
+  return neg ? -r : r;
+}
+
+/** End index of the number read by the last readNumberAt call. */
+export let numberEnd = 0;
+
+/**
+ * Skips spaces/tabs from s, then reads one white-space delimited token in [s, e) as a number (parseNumberAt's
+ * rules) and leaves its end in `numberEnd`. Returns NaN when there is no token (then numberEnd = e). One pass
+ * over the characters instead of a field scan followed by a parse.
+ */
+export function readNumberAt(text: string, s: number, e: number): number {
+  let i = s;
+  let c = text.charCodeAt(i);
+  while (i < e && (c === 32 || c === 9 || c === 13)) c = text.charCodeAt(++i);
+  if (i >= e) {
+    numberEnd = e;
+    return NaN;
+  }
+  const t0 = i;
+  let neg = false;
+  if (c === 45) {
+    neg = true;
+    c = text.charCodeAt(++i);
+  } else if (c === 43) c = text.charCodeAt(++i);
+  let m = 0;
+  let digits = 0;
+  // Integer part, then fraction: two tight loops.
+  while (i < e && c >= 48 && c <= 57) {
+    m = m * 10 + (c - 48);
+    if (m !== 0) digits++;
+    c = text.charCodeAt(++i);
+  }
+  let frac = 0;
+  let any = i > t0 + (neg || text.charCodeAt(t0) === 43 ? 1 : 0);
+  if (i < e && c === 46) {
+    c = text.charCodeAt(++i);
+    while (i < e && c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      if (m !== 0) digits++;
+      frac++;
+      any = true;
+      c = text.charCodeAt(++i);
+    }
+  }
+  if (i < e && c !== 32 && c !== 9 && c !== 13) {
+    // Exponent or anything unusual: find the token's end and let parseNumberAt decide.
+    let j = i;
+    while (j < e && c !== 32 && c !== 9 && c !== 13) c = text.charCodeAt(++j);
+    numberEnd = j;
+    return parseNumberAt(text, t0, j);
+  }
+  numberEnd = i;
+  if (!any || digits > 15 || frac > 22) return Number(text.slice(t0, i));
+  const r = frac === 0 ? m : m / POW10[frac];
   return neg ? -r : r;
 }

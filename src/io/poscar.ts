@@ -3,7 +3,7 @@ import { det3 } from '../core/linalg';
 import { scaledToCartesian } from '../core/cell';
 import { makeStructure, type AtomArrays } from '../core/structure';
 import { MAX_ATOMS } from '../core/validate';
-import { parseNumberAt, scanFieldsAt, TextLines } from './fast-text';
+import { numberEnd, readNumberAt, scanFieldsAt, TextLines } from './fast-text';
 import { abort, clip, guard, needNumber, num, tokens, type ParseIssue, type ParseResult } from './issues';
 
 export interface PoscarOptions {
@@ -143,16 +143,22 @@ export function parsePoscar(text: string, options: PoscarOptions = {}): ParseRes
       if (ln >= L.count || (L.isBlank(ln) && L.restBlank(ln, n - i))) abort('truncated', `file ends after ${i} of ${n} atoms (the counts are on line ${l6})`, l);
       const s0 = L.start(ln), e0 = L.end(ln);
       ln++;
-      const nf = scanFieldsAt(text, s0, e0, fl, 8);
+      // One pass over the three coordinates; anything unusual re-reads the line for a precise message.
+      let q = s0;
+      let bad = false;
+      for (let k = 0; k < 3; k++) {
+        const x = readNumberAt(text, q, e0);
+        q = numberEnd;
+        if (x === x && x !== Infinity && x !== -Infinity) xyz[3 * i + k] = x;
+        else bad = true;
+      }
+      const nf = bad || sd || q < e0 ? scanFieldsAt(text, s0, e0, fl, 8) : 3;
       if (nf < 3) {
         if (nf === 0) abort('truncated', `expected coordinates of atom ${i + 1} of ${n}, found an empty line`, l);
         abort('truncated', `atom ${i + 1} needs 3 coordinates, found ${nf}`, l);
       }
-      for (let k = 0; k < 3; k++) {
-        const x = parseNumberAt(text, fl[2 * k], fl[2 * k + 1]);
-        // Fast path: a finite number. Anything else goes through needNumber for the precise message.
-        xyz[3 * i + k] = x === x && x !== Infinity && x !== -Infinity ? x : needNumber(text.slice(fl[2 * k], fl[2 * k + 1]), `${'xyz'[k]} of atom ${i + 1}`, l);
-      }
+      if (bad)
+        for (let k = 0; k < 3; k++) xyz[3 * i + k] = needNumber(text.slice(fl[2 * k], fl[2 * k + 1]), `${'xyz'[k]} of atom ${i + 1}`, l);
       let rest = 3;
       if (sd) {
         for (let k = 0; k < 3; k++) {

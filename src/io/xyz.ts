@@ -1,7 +1,7 @@
 import { atomicNumber } from '../core/elements';
 import { makeStructure, type AtomArrays, type Pbc, type Structure } from '../core/structure';
 import { MAX_ATOMS } from '../core/validate';
-import { parseNumberAt, scanFieldsAt, TextLines } from './fast-text';
+import { numberEnd, parseNumberAt, readNumberAt, scanFieldsAt, TextLines } from './fast-text';
 import { abort, clip, guard, needNumber, num, tokens, type ParseIssue, type ParseResult } from './issues';
 
 interface Column {
@@ -142,29 +142,54 @@ export function parseXyz(text: string): ParseResult {
       const need = extended ? width : 4;
       const finite = (x: number) => x === x && x !== Infinity && x !== -Infinity;
       const fieldText = (k: number) => text.slice(fl[2 * k], fl[2 * k + 1]);
+      const simple = spec.offset === 0 && pos.offset === 1 && !mask;
       let lastSym = '';
       let lastZ = 0;
       for (let i = 0; i < n; i++) {
         const l = ln + 1;
         if (ln >= L.count || (L.isBlank(ln) && L.restBlank(ln, n - i)))
           abort('truncated', `frame ${frame} promises ${n} atoms (line ${headerLine}) but ends after ${i}`, l);
-        const nf = scanFieldsAt(text, L.start(ln), L.end(ln), fl, need);
+        const s0 = L.start(ln), e0 = L.end(ln);
         ln++;
+        // Common layout (species then pos, nothing else): one pass over the numbers. Otherwise scan all fields.
+        let nf = 0;
+        let done = false;
+        if (simple) {
+          nf = scanFieldsAt(text, s0, e0, fl, 1);
+          let q = nf ? fl[1] : e0;
+          done = nf === 1;
+          for (let k = 0; k < 3 && done; k++) {
+            const x = readNumberAt(text, q, e0);
+            q = numberEnd;
+            if (x === x && x !== Infinity && x !== -Infinity) positions[3 * i + k] = x;
+            else done = false;
+          }
+          if (done && q < e0 && !L.isBlankFrom(q, e0)) done = !extended; // extra columns: plain XYZ ignores them
+          nf = done ? 4 : 0;
+        }
+        if (!done) nf = scanFieldsAt(text, s0, e0, fl, need);
         if (nf < need) {
           if (nf === 0) abort('truncated', `expected atom ${i + 1} of ${n}, found an empty line`, l);
           abort('count-mismatch', `atom ${i + 1} has ${nf} columns, Properties needs ${need}`, l);
         }
-        const st = fieldText(spec.offset);
-        // Files list the same species over and over: reuse the last lookup.
-        let z = st === lastSym ? lastZ : spec.type === 'S' ? atomicNumber(st, true) : num(st);
-        if (!(z >= 1 && z <= 118 && Number.isInteger(z))) abort('bad-element', `"${clip(st)}" is not an element`, l);
-        lastSym = st;
-        lastZ = z;
-        numbers[i] = z;
-        for (let k = 0; k < 3; k++) {
-          const x = parseNumberAt(text, fl[2 * (pos.offset + k)], fl[2 * (pos.offset + k) + 1]);
-          positions[3 * i + k] = finite(x) ? x : needNumber(fieldText(pos.offset + k), `${'xyz'[k]} of atom ${i + 1}`, l);
+        // Files list the same species over and over: reuse the last lookup when the token is the same.
+        const ss = fl[2 * spec.offset], se = fl[2 * spec.offset + 1];
+        let same = se - ss === lastSym.length;
+        for (let q = 0; same && q < lastSym.length; q++) same = text.charCodeAt(ss + q) === lastSym.charCodeAt(q);
+        let z = lastZ;
+        if (!same) {
+          const st = text.slice(ss, se);
+          z = spec.type === 'S' ? atomicNumber(st, true) : num(st);
+          if (!(z >= 1 && z <= 118 && Number.isInteger(z))) abort('bad-element', `"${clip(st)}" is not an element`, l);
+          lastSym = st;
+          lastZ = z;
         }
+        numbers[i] = z;
+        if (!done)
+          for (let k = 0; k < 3; k++) {
+            const x = parseNumberAt(text, fl[2 * (pos.offset + k)], fl[2 * (pos.offset + k) + 1]);
+            positions[3 * i + k] = finite(x) ? x : needNumber(fieldText(pos.offset + k), `${'xyz'[k]} of atom ${i + 1}`, l);
+          }
         if (sd && mask) {
           for (let k = 0; k < 3; k++) {
             const f = fieldText(mask.offset + (mask.count === 3 ? k : 0));
