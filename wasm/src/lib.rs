@@ -4,6 +4,8 @@
 //! Pure modules (`cell`) are plain Rust with native `cargo test` coverage.
 
 pub mod cell;
+pub mod lattice2d;
+pub mod zsl;
 
 use std::alloc::{alloc, dealloc, Layout};
 
