@@ -6,6 +6,9 @@
 pub mod cell;
 pub mod lattice2d;
 pub mod zsl;
+pub mod intmat;
+pub mod slab;
+pub mod primitive;
 
 use std::alloc::{alloc, dealloc, Layout};
 
