@@ -9,6 +9,7 @@ pub mod zsl;
 pub mod intmat;
 pub mod slab;
 pub mod primitive;
+pub mod layer;
 
 use std::alloc::{alloc, dealloc, Layout};
 
