@@ -5,6 +5,9 @@ import { formula, type Structure } from '../core/structure';
 import { MAX_FILE_BYTES, type FormatId, type ParseIssue } from '../io/issues';
 import { readStructureFile, type ReadOptions } from '../io/registry';
 import { writeStructure, type WriteFormat } from '../io/write';
+import { parseArgs, UsageError, type Args } from './args';
+import { buildVerb, matchVerb, slabVerb } from './geometry-verbs';
+import { GeometryError } from '../compute/geometry/wasm';
 import { installNodePlatform } from './node-platform';
 
 const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
@@ -14,32 +17,17 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
       Several files with --json print a JSON array, one object (or {"file", "error"}) per file, in order.
   convert FILE --to vasp|cif|extxyz [-o OUT] [--index N] [--species ...] [--format ...]
       write the structure (structure N of a multi-structure file; default 0; extxyz writes every one).
+  slab BULK --hkl 1,1,1 [--layers 4 | --thickness Å] [--vacuum 15] [--termination I] [--fixed N]
+       [--hkl-cell conventional|given] [-o OUT] [--json]
+      surface slab; hkl refer to the conventional standard cell unless --hkl-cell given.
+  match FILM SUBSTRATE_BULK --hkl 1,1,1 [--max-area 100] [--max-strain 5] [--max-angle 1]
+        [--twist DEG | --twist-scan A:B:STEP] [--face bottom|top] [--layers 4] [--limit 50] [--json]
+      coincident supercells (area Å², strains %, angles degrees).
+  build FILM SUBSTRATE_BULK --hkl 1,1,1 [--match I] [--z 3.0] [--twist DEG] [--shift 0,0] [--layers 4]
+        [--vacuum 15] [--face bottom|top] [--strain film|shared] -o OUT.vasp
+      the interface of match I (z in Å: film bottom plane − substrate top plane).
 
 Results go to stdout, diagnostics to stderr. Exit code 0 on success, 1 on bad input, 2 on bad usage.`;
-
-class UsageError extends Error {}
-
-interface Args {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-function parseArgs(argv: string[], valued: Set<string>): Args {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.startsWith('-') && a !== '-') {
-      const [k, v] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-      if (valued.has(k)) {
-        const val = v ?? argv[++i];
-        if (val === undefined) throw new UsageError(`${k} needs a value`);
-        flags.set(k, val);
-      } else flags.set(k, true);
-    } else positional.push(a);
-  }
-  return { positional, flags };
-}
 
 const FORMATS: FormatId[] = ['vasp', 'cif', 'xyz', 'extxyz', 'pymatgen-json', 'hetero2d-json'];
 
@@ -101,6 +89,25 @@ async function read(file: string, opts: ReadOptions) {
   const bytes = loadBytes(file);
   if (!(bytes instanceof Uint8Array)) return { ok: false as const, issue: bytes };
   return readStructureFile(file, bytes, opts);
+}
+
+/** A file that could not be read, carried to main() as a value-like exception. */
+class InputError extends Error {
+  constructor(public issue: ParseIssue) {
+    super(issue.message);
+  }
+}
+
+/** Reader for verbs that need one structure per file: the first structure, or an InputError with the issue. */
+function readOrThrow(a: Args): (file: string) => Promise<Structure> {
+  const opts = readOptions(a);
+  return async (file) => {
+    const r = await read(file, opts);
+    if (!r.ok) throw new InputError(r.issue);
+    for (const w of r.warnings) process.stderr.write(`warning: ${issueText(w)}\n`);
+    if (r.structures.length > 1) process.stderr.write(`note: ${file} holds ${r.structures.length} structures; using the first\n`);
+    return r.structures[0];
+  };
 }
 
 async function info(a: Args): Promise<number> {
@@ -175,12 +182,17 @@ export async function main(argv: string[]): Promise<number> {
   installNodePlatform();
   const [verb, ...rest] = argv;
   try {
-    const valued = new Set(['--species', '--format', '--to', '-o', '--output', '--index']);
     switch (verb) {
       case 'info':
-        return await info(parseArgs(rest, valued));
+        return await info(parseArgs(rest));
       case 'convert':
-        return await convert(parseArgs(rest, valued));
+        return await convert(parseArgs(rest));
+      case 'slab':
+        return await slabVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
+      case 'match':
+        return await matchVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
+      case 'build':
+        return await buildVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
       case undefined:
       case '-h':
       case '--help':
@@ -191,6 +203,16 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown verb "${verb}"`);
     }
   } catch (e) {
+    if (e instanceof InputError) {
+      if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(errorObject(e.issue)) + '\n');
+      process.stderr.write(`error: ${issueText(e.issue)}\n`);
+      return 1;
+    }
+    if (e instanceof GeometryError) {
+      if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ error: { code: e.code, message: e.message, line: null } }) + '\n');
+      process.stderr.write(`error: ${e.message}\n`);
+      return 1;
+    }
     if (e instanceof UsageError) {
       process.stderr.write(`usage error: ${e.message}\n\n${USAGE}\n`);
       return 2;

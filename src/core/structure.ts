@@ -12,6 +12,10 @@ export interface AtomArrays {
   labels?: string[];
   /** Site occupancy (0..1], from CIF or pymatgen; absent means 1 for every site. */
   occupancy?: Float64Array;
+  /** Built interfaces: 0 = substrate, k = k-th film. */
+  role?: Uint8Array;
+  /** Built slabs and interfaces: atomic plane index, 0 = bottom (per part). */
+  layerIndex?: Uint16Array;
 }
 
 /** Free-form facts about a structure. Known keys are typed; others are kept as read. */

@@ -30,6 +30,7 @@ type Init = (m: MoyoModule) => Promise<void> | void;
 
 let init: Init | null = null;
 let tables: SpaceGroupTables | null = null;
+let moyo: MoyoModule | null = null;
 let pending: Promise<SpaceGroupTables> | null = null;
 
 /** Tells io how to initialise moyo's wasm on this platform (browser: fetch its URL; Node: read the file). */
@@ -48,6 +49,7 @@ export function loadSpaceGroupTables(): Promise<SpaceGroupTables> {
   pending ??= (async () => {
     const m = await import('@spglib/moyo-wasm');
     await doInit(m);
+    moyo = m;
     const entries: SettingEntry[] = [];
     for (let h = 1; h <= 530; h++) {
       const e = m.hall_symbol_entry(h);
@@ -146,4 +148,28 @@ export function parseSymOp(text: string): SymOp | null {
     }
   }
   return { rotation, translation };
+}
+
+export interface Standardized {
+  /** ITA number and Hermann–Mauguin symbol moyo found. */
+  number: number;
+  symbol: string;
+  /** Conventional standard cell (rows, Å), fractional positions and atomic numbers. */
+  cell: number[];
+  positions: number[][];
+  numbers: number[];
+}
+
+/**
+ * Symmetry analysis with moyo (call loadSpaceGroupTables() first): the space group and the conventional
+ * standard cell, in which Miller indices such as Au(111) are meant. `symprec` in Å.
+ */
+export function standardize(cell: ArrayLike<number>, fractional: number[][], numbers: ArrayLike<number>, symprec = 1e-3): Standardized | null {
+  if (!moyo) return null;
+  try {
+    const d = moyo.analyze_cell(JSON.stringify({ lattice: { basis: Array.from(cell) }, positions: fractional, numbers: Array.from(numbers) }), symprec, 'Standard');
+    return { number: d.number, symbol: d.hm_symbol, cell: [...d.std_cell.lattice.basis], positions: d.std_cell.positions.map((p) => [...p]), numbers: [...d.std_cell.numbers] };
+  } catch {
+    return null; // moyo rejects degenerate cells; callers keep the given cell and say so
+  }
 }

@@ -10,6 +10,8 @@ pub mod intmat;
 pub mod slab;
 pub mod primitive;
 pub mod layer;
+pub mod interface;
+pub mod ffi;
 
 use std::alloc::{alloc, dealloc, Layout};
 
@@ -47,7 +49,7 @@ pub extern "C" fn hl_free(ptr: *mut u8, bytes: usize) {
 /// ABI version, so the TypeScript wrapper can refuse a stale build.
 #[no_mangle]
 pub extern "C" fn hl_abi_version() -> u32 {
-    1
+    2
 }
 
 /// Signed volume (Å^3) of the cell at `cell_ptr` (9 f64, rows a, b, c).

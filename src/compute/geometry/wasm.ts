@@ -10,10 +10,41 @@ export interface GeometryExports {
   hl_abi_version(): number;
   hl_cell_volume(cellPtr: number): number;
   hl_wrap_positions(cellPtr: number, posPtr: number, n: number, pbcMask: number): number;
+  hl_result_ptr(): number;
+  hl_result_len(): number;
+  hl_match(lat: number, params: number): number;
+  hl_twist_scan(lat: number, params: number, from: number, to: number, steps: number): number;
+  hl_slab(cell: number, pos: number, numbers: number, n: number, params: number): number;
+  hl_layer(cell: number, pos: number, numbers: number, radii: number, n: number, pbcMask: number, flip: number, vacuum: number): number;
+  hl_interface(input: number, len: number): number;
 }
 
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 const STATUS: Record<number, string> = { 1: 'null pointer', 2: 'singular cell', 3: 'non-finite coordinate' };
+
+/** Negative statuses of the geometry kernels (wasm/src/ffi.rs ERR_*). */
+export const KERNEL_ERRORS: Record<number, string> = {
+  [-1]: 'null-pointer',
+  [-2]: 'singular',
+  [-3]: 'bad-miller',
+  [-4]: 'too-many-atoms',
+  [-5]: 'bad-parameter',
+  [-6]: 'not-layered',
+  [-7]: 'no-atoms',
+  [-8]: 'bad-termination',
+};
+
+/** A kernel refused its input; `code` names why and `detail` is the number it reported (e.g. the atom count). */
+export class GeometryError extends Error {
+  constructor(
+    public code: string,
+    message: string,
+    public detail?: number,
+  ) {
+    super(message);
+    this.name = 'GeometryError';
+  }
+}
 
 export class GeometryWasm {
   private constructor(private x: GeometryExports) {}
@@ -27,18 +58,36 @@ export class GeometryWasm {
     return new GeometryWasm(x);
   }
 
-  private withF64<T>(data: ArrayLike<number>[], body: (ptrs: number[]) => T): T {
-    const ptrs = data.map((d) => {
-      const p = this.x.hl_alloc(Math.max(8, d.length * 8));
-      if (!p) throw new Error('wasm allocation failed');
-      new Float64Array(this.x.memory.buffer, p, d.length).set(d);
+  /** Copies arrays into wasm memory (Float64Array/number[] as f64, Uint8Array as u8), runs body, frees. */
+  withArrays<T>(data: (ArrayLike<number> | Uint8Array)[], body: (ptrs: number[]) => T): T {
+    const sizes = data.map((d) => Math.max(8, d instanceof Uint8Array ? d.length : d.length * 8));
+    const ptrs = data.map((d, i) => {
+      const p = this.x.hl_alloc(sizes[i]);
+      if (!p) throw new GeometryError('out-of-memory', 'wasm allocation failed');
+      if (d instanceof Uint8Array) new Uint8Array(this.x.memory.buffer, p, d.length).set(d);
+      else new Float64Array(this.x.memory.buffer, p, d.length).set(d);
       return p;
     });
     try {
       return body(ptrs);
     } finally {
-      ptrs.forEach((p, i) => this.x.hl_free(p, Math.max(8, data[i].length * 8)));
+      ptrs.forEach((p, i) => this.x.hl_free(p, sizes[i]));
     }
+  }
+
+  private withF64<T>(data: ArrayLike<number>[], body: (ptrs: number[]) => T): T {
+    return this.withArrays(data, body);
+  }
+
+  /** The result buffer of the last kernel call, copied out (views die when memory grows). */
+  result(): Float64Array {
+    const len = this.x.hl_result_len();
+    return new Float64Array(this.x.memory.buffer, this.x.hl_result_ptr(), len).slice();
+  }
+
+  /** Raw kernel access for the typed wrapper in geometry.ts. */
+  get exports(): GeometryExports {
+    return this.x;
   }
 
   cellVolume(cell: ArrayLike<number>): number {

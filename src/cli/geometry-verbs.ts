@@ -1,0 +1,276 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { scaledToCartesian } from '../core/cell';
+import { symbolOf } from '../core/elements';
+import { formula, makeStructure, type Structure } from '../core/structure';
+import {
+  buildInterface,
+  extractLayer,
+  findMatches,
+  findMatchesAtTwist,
+  inPlaneBasis,
+  interfaceAtomCount,
+  makeSlab,
+  twistScan,
+  type LatticeMatch,
+  type MatchParams,
+} from '../compute/geometry/geometry';
+import { GeometryError, GeometryWasm } from '../compute/geometry/wasm';
+import { loadSpaceGroupTables, standardize } from '../io/space-groups';
+import { writeStructure, type WriteFormat } from '../io/write';
+import { flagNumber, flagString, UsageError, type Args } from './args';
+
+const DEG = Math.PI / 180;
+/** Largest structure the CLI builds unless --max-atoms says otherwise. */
+export const DEFAULT_MAX_ATOMS = 20_000;
+
+let geometry: GeometryWasm | null = null;
+export async function loadGeometry(): Promise<GeometryWasm> {
+  if (geometry) return geometry;
+  // Source tree (tests) or the bundle in dist-cli/.
+  const candidates = ['../compute/geometry/build/heterolab.wasm', '../src/compute/geometry/build/heterolab.wasm'];
+  for (const c of candidates) {
+    try {
+      geometry = await GeometryWasm.fromBytes(readFileSync(new URL(c, import.meta.url)));
+      return geometry;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  throw new Error('heterolab.wasm not found: run npm run build:wasm');
+}
+
+export function parseHkl(a: Args): [number, number, number] {
+  const t = flagString(a, '--hkl') ?? '1,1,1';
+  const parts = t.includes(',') ? t.split(',') : t.replace(/^-?/, (m) => m).match(/-?\d/g) ?? [];
+  const hkl = parts.map((x) => Number(x));
+  if (hkl.length !== 3 || hkl.some((x) => !Number.isInteger(x)) || hkl.every((x) => x === 0))
+    throw new UsageError(`--hkl must be three integers, not all zero, like 1,1,1 (got "${t}")`);
+  return hkl as [number, number, number];
+}
+
+/** The bulk in which hkl is meant: the conventional standard cell (default) or the cell as given. */
+export async function bulkForHkl(s: Structure, a: Args): Promise<{ bulk: Structure; note: string; spaceGroup: string | null }> {
+  const mode = flagString(a, '--hkl-cell') ?? 'conventional';
+  if (mode !== 'conventional' && mode !== 'given') throw new UsageError('--hkl-cell must be conventional or given');
+  if (mode === 'given') return { bulk: s, note: 'hkl in the cell as given', spaceGroup: null };
+  await loadSpaceGroupTables();
+  const inv = s.cell;
+  const frac: number[][] = [];
+  const { cartesianToScaled } = await import('../core/cell');
+  const f = cartesianToScaled(inv, s.positions);
+  if (!f) throw new GeometryError('singular', 'bulk cell is singular');
+  for (let i = 0; i < s.numbers.length; i++) frac.push([f[3 * i], f[3 * i + 1], f[3 * i + 2]]);
+  const std = standardize(s.cell, frac, s.numbers);
+  if (!std) return { bulk: s, note: 'symmetry analysis failed; hkl in the cell as given', spaceGroup: null };
+  const cell = Float64Array.from(std.cell);
+  const bulk = makeStructure({
+    numbers: Uint8Array.from(std.numbers),
+    positions: scaledToCartesian(cell, std.positions.flat()),
+    cell,
+    pbc: [true, true, true],
+    info: { title: s.info.title },
+  });
+  return { bulk, note: `hkl in the conventional standard cell of ${std.symbol} (No. ${std.number})`, spaceGroup: `${std.symbol} (${std.number})` };
+}
+
+function outFormat(path: string, a: Args): WriteFormat {
+  const to = flagString(a, '--to');
+  if (to === 'vasp' || to === 'cif' || to === 'extxyz') return to;
+  if (to) throw new UsageError('--to must be vasp, cif or extxyz');
+  const low = path.toLowerCase();
+  if (low.endsWith('.cif')) return 'cif';
+  if (low.endsWith('.xyz') || low.endsWith('.extxyz')) return 'extxyz';
+  return 'vasp';
+}
+
+function emit(s: Structure, a: Args): void {
+  const out = flagString(a, '-o') ?? flagString(a, '--output');
+  if (out) writeFileSync(out, writeStructure(s, outFormat(out, a)));
+  else if (!a.flags.has('--json')) process.stdout.write(writeStructure(s, outFormat('x.vasp', a)));
+}
+
+const r6 = (x: number) => Number(x.toFixed(6));
+const pct = (x: number) => Number((100 * x).toFixed(4));
+
+export async function slabVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
+  const [file] = a.positional;
+  if (!file || a.positional.length !== 1) throw new UsageError('slab needs exactly one BULK file');
+  const hkl = parseHkl(a);
+  const s = await read(file);
+  const { bulk, note, spaceGroup } = await bulkForHkl(s, a);
+  const g = await loadGeometry();
+  const thickness = flagNumber(a, '--thickness', { min: 0, max: 1000 });
+  const layers = thickness === undefined ? flagNumber(a, '--layers', { min: 1, max: 1000, integer: true }) ?? 4 : 0;
+  const r = makeSlab(g, bulk, {
+    hkl,
+    layers,
+    minThickness: thickness ?? 0,
+    vacuum: flagNumber(a, '--vacuum', { min: 0, max: 1000 }) ?? 15,
+    termination: flagNumber(a, '--termination', { min: 0, max: 1000, integer: true }) ?? 0,
+    fixedLayers: flagNumber(a, '--fixed', { min: 0, max: 1000, integer: true }),
+    maxAtoms: flagNumber(a, '--max-atoms', { min: 1, max: 1e7, integer: true }) ?? DEFAULT_MAX_ATOMS,
+  });
+  emit(r.structure, a);
+  const st = r.structure;
+  const summary = {
+    file,
+    formula: formula(st.numbers),
+    nsites: st.numbers.length,
+    hkl,
+    hklCell: note,
+    spaceGroup,
+    layers: r.nPlanes,
+    terminations: r.terminations,
+    area: r6(Math.abs(st.cell[0] * st.cell[4] - st.cell[1] * st.cell[3])),
+    a: r6(Math.hypot(st.cell[0], st.cell[1])),
+    b: r6(Math.hypot(st.cell[3], st.cell[4])),
+    gammaDeg: r6(Math.acos((st.cell[0] * st.cell[3] + st.cell[1] * st.cell[4]) / (Math.hypot(st.cell[0], st.cell[1]) * Math.hypot(st.cell[3], st.cell[4]))) / DEG),
+    c: r6(st.cell[8]),
+    fixedAtoms: Array.from({ length: st.numbers.length }, (_, i) => st.arrays.selectiveDynamics![3 * i]).filter((x) => x === 0).length,
+  };
+  if (a.flags.has('--json')) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
+  else process.stderr.write(`slab ${summary.formula} (${hkl.join('')}): ${summary.nsites} atoms, ${summary.layers} layers, ${summary.terminations} termination(s), surface cell ${summary.a} × ${summary.b} Å, γ ${summary.gammaDeg}°; ${note}\n`);
+  return 0;
+}
+
+interface Prepared {
+  film: ReturnType<typeof extractLayer>;
+  slab: ReturnType<typeof makeSlab>;
+  note: string;
+  spaceGroup: string | null;
+  params: MatchParams;
+  face: 'bottom' | 'top';
+}
+
+async function prepare(a: Args, read: (f: string) => Promise<Structure>): Promise<Prepared> {
+  const [filmFile, subFile] = a.positional;
+  if (!filmFile || !subFile || a.positional.length !== 2) throw new UsageError('needs FILM and SUBSTRATE_BULK files');
+  const hkl = parseHkl(a);
+  const face = (flagString(a, '--face') ?? 'bottom') as 'bottom' | 'top';
+  if (face !== 'bottom' && face !== 'top') throw new UsageError('--face must be bottom or top');
+  const g = await loadGeometry();
+  const film = extractLayer(g, await read(filmFile), { flip: face === 'top', vacuum: 15 });
+  const { bulk, note, spaceGroup } = await bulkForHkl(await read(subFile), a);
+  const slab = makeSlab(g, bulk, {
+    hkl,
+    layers: flagNumber(a, '--layers', { min: 1, max: 1000, integer: true }) ?? 4,
+    vacuum: flagNumber(a, '--vacuum', { min: 0, max: 1000 }) ?? 15,
+    termination: flagNumber(a, '--termination', { min: 0, max: 1000, integer: true }) ?? 0,
+    maxAtoms: flagNumber(a, '--max-atoms', { min: 1, max: 1e7, integer: true }) ?? DEFAULT_MAX_ATOMS,
+  });
+  const params: MatchParams = {
+    maxArea: flagNumber(a, '--max-area', { min: 1, max: 5000 }) ?? 100,
+    maxStrain: (flagNumber(a, '--max-strain', { min: 0, max: 50 }) ?? 5) / 100,
+    maxAngle: (flagNumber(a, '--max-angle', { min: 0, max: 30 }) ?? 1) * DEG,
+    angleRelative: false,
+    limit: flagNumber(a, '--limit', { min: 1, max: 100000, integer: true }) ?? 50,
+  };
+  return { film, slab, note, spaceGroup, params, face };
+}
+
+function matchJson(m: LatticeMatch, index: number, p: Prepared) {
+  return {
+    index,
+    area: r6(m.area),
+    nAtoms: interfaceAtomCount(m, p.slab.structure.numbers.length, p.film.structure.numbers.length),
+    strain: m.principalStrains.map(pct),
+    strainTensor: [[pct(m.strainTensor[0]), pct(m.strainTensor[1])], [pct(m.strainTensor[2]), pct(m.strainTensor[3])]],
+    vectorStrain: m.vectorStrains.map(pct),
+    twistDeg: r6(m.twist / DEG),
+    filmMatrix: m.filmMatrix,
+    substrateMatrix: m.substrateMatrix,
+    mirror: m.mirror,
+  };
+}
+
+function describePrepared(p: Prepared, a: Args) {
+  const sym = (zs: number[]) => zs.map(symbolOf).join(',');
+  return {
+    film: {
+      file: a.positional[0],
+      formula: formula(p.film.structure.numbers),
+      thickness: r6(p.film.thickness),
+      faces: { bottom: sym(p.film.faces.bottom), top: sym(p.film.faces.top) },
+      janus: p.film.janus,
+      touching: p.face,
+    },
+    substrate: { file: a.positional[1], formula: formula(p.slab.structure.numbers), hkl: parseHkl(a), hklCell: p.note, spaceGroup: p.spaceGroup, slabAtoms: p.slab.structure.numbers.length },
+    params: { maxArea: p.params.maxArea, maxStrainPercent: p.params.maxStrain * 100, maxAngleDeg: p.params.maxAngle / DEG },
+  };
+}
+
+function parseScan(t: string): [number, number, number] {
+  const v = t.split(':').map(Number);
+  if (v.length !== 3 || v.some((x) => !Number.isFinite(x)) || !(v[2] > 0) || v[1] < v[0] || (v[1] - v[0]) / v[2] > 100_000)
+    throw new UsageError(`--twist-scan must be FROM:TO:STEP in degrees with STEP > 0 (got "${t}")`);
+  return v as [number, number, number];
+}
+
+export async function matchVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
+  const p = await prepare(a, read);
+  const g = await loadGeometry();
+  const film = inPlaneBasis(p.film.structure);
+  const sub = inPlaneBasis(p.slab.structure);
+  const twist = flagNumber(a, '--twist', { min: -360, max: 360 });
+  const scanSpec = flagString(a, '--twist-scan');
+  if (twist !== undefined && scanSpec) throw new UsageError('give --twist or --twist-scan, not both');
+  const out: Record<string, unknown> = describePrepared(p, a);
+  let matches: LatticeMatch[];
+  if (scanSpec) {
+    const [from, to, step] = parseScan(scanSpec);
+    const steps = Math.round((to - from) / step) + 1;
+    const scan = twistScan(g, film, sub, from * DEG, to * DEG, steps, p.params);
+    out.scan = scan.map((e) => ({ twistDeg: r6(e.twist / DEG), match: e.match ? matchJson(e.match, 0, p) : null }));
+    matches = scan.filter((e) => e.match).map((e) => e.match!);
+  } else if (twist !== undefined) {
+    matches = findMatchesAtTwist(g, film, sub, twist * DEG, p.params);
+  } else {
+    matches = findMatches(g, film, sub, { ...p.params, areaRatioTol: 0.09 }).filter((m) => !m.mirror);
+  }
+  out.matches = matches.slice(0, p.params.limit).map((m, i) => matchJson(m, i, p));
+  if (a.flags.has('--json')) process.stdout.write(JSON.stringify(out, null, 1) + '\n');
+  else {
+    const rows = (out.matches as ReturnType<typeof matchJson>[]).map(
+      (m) => `${String(m.index).padStart(4)} ${m.area.toFixed(2).padStart(9)} ${String(m.nAtoms).padStart(6)} ${m.strain.map((x) => x.toFixed(3).padStart(8)).join('')} ${m.twistDeg.toFixed(3).padStart(9)}  [${m.filmMatrix.join('|')}] [${m.substrateMatrix.join('|')}]`,
+    );
+    process.stdout.write(`   #  area/Å²  atoms  strain1/% strain2/%  twist/°  film / substrate supercell\n${rows.join('\n')}\n`);
+    if (rows.length === 0) process.stderr.write('no matches within the tolerances; try a larger --max-area or --max-strain\n');
+  }
+  return 0;
+}
+
+export async function buildVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
+  const p = await prepare(a, read);
+  const g = await loadGeometry();
+  const film = inPlaneBasis(p.film.structure);
+  const sub = inPlaneBasis(p.slab.structure);
+  const twist = flagNumber(a, '--twist', { min: -360, max: 360 });
+  const matches = (twist !== undefined ? findMatchesAtTwist(g, film, sub, twist * DEG, p.params) : findMatches(g, film, sub, { ...p.params, areaRatioTol: 0.09 })).filter((m) => !m.mirror);
+  const idx = flagNumber(a, '--match', { min: 0, max: 1e6, integer: true }) ?? 0;
+  if (matches.length === 0) {
+    process.stderr.write('error: no coincident supercell within the tolerances; try a larger --max-area or --max-strain\n');
+    return 1;
+  }
+  if (idx >= matches.length) throw new UsageError(`--match must be 0..${matches.length - 1}`);
+  const m = matches[idx];
+  const shiftText = flagString(a, '--shift') ?? '0,0';
+  const shift = shiftText.split(',').map(Number);
+  if (shift.length !== 2 || shift.some((x) => !Number.isFinite(x))) throw new UsageError('--shift must be two fractions like 0.25,0');
+  const strain = flagString(a, '--strain') ?? 'film';
+  if (strain !== 'film' && strain !== 'shared') throw new UsageError('--strain must be film or shared');
+  const maxAtoms = flagNumber(a, '--max-atoms', { min: 1, max: 1e7, integer: true }) ?? DEFAULT_MAX_ATOMS;
+  const r = buildInterface(g, p.slab.structure, [{ layer: p.film.structure, filmMatrix: m.filmMatrix, zSeparation: flagNumber(a, '--z', { min: 0.5, max: 50 }) ?? 3.0, shift: shift as [number, number] }], {
+    substrateMatrix: m.substrateMatrix,
+    strain,
+    vacuum: flagNumber(a, '--vacuum', { min: 0, max: 1000 }) ?? 15,
+    maxAtoms,
+  });
+  r.structure.info.title = `${formula(p.film.structure.numbers)} on ${formula(p.slab.structure.numbers)}(${parseHkl(a).join('')})`;
+  const out = flagString(a, '-o') ?? flagString(a, '--output');
+  if (!out && !a.flags.has('--json')) throw new UsageError('build needs -o OUT (or --json for a summary only)');
+  emit(r.structure, a);
+  const summary = { ...describePrepared(p, a), match: matchJson(m, idx, p), nsites: r.structure.numbers.length, output: out ?? null };
+  if (a.flags.has('--json')) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
+  else process.stderr.write(`built ${r.structure.info.title}: ${summary.nsites} atoms, area ${summary.match.area} Å², strain ${summary.match.strain.join(' / ')} %, twist ${summary.match.twistDeg}° → ${out}\n`);
+  return 0;
+}
