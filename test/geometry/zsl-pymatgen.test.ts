@@ -32,6 +32,7 @@ describe('coincidence search agrees with pymatgen ZSLGenerator (same tolerances)
         angleRelative: true,
         dedupe: false,
         limit: 1_000_000,
+        robust: false,
       });
       const fa = Math.abs(pair.filmVectors[0][0] * pair.filmVectors[1][1] - pair.filmVectors[0][1] * pair.filmVectors[1][0]);
       const det = (m: number[][]) => Math.abs(m[0][0] * m[1][1] - m[0][1] * m[1][0]);

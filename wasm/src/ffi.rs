@@ -63,7 +63,7 @@ fn push_match(out: &mut Vec<f64>, m: &Match) {
 }
 
 fn read_params(p: &[f64]) -> Option<SearchParams> {
-    let sp = SearchParams { max_area: p[0], max_area_ratio_tol: p[1], max_length_tol: p[2], max_angle_tol: p[3], angle_relative: p[4] != 0.0 };
+    let sp = SearchParams { max_area: p[0], max_area_ratio_tol: p[1], max_length_tol: p[2], max_angle_tol: p[3], angle_relative: p[4] != 0.0, robust: p[9] != 0.0 };
     let ok = sp.max_area.is_finite() && sp.max_area > 0.0 && sp.max_length_tol >= 0.0 && sp.max_angle_tol >= 0.0 && sp.max_area_ratio_tol >= 0.0;
     if ok {
         Some(sp)
@@ -78,10 +78,10 @@ fn basis(p: &[f64]) -> [[f64; 2]; 2] {
 
 /// Coincidence search. `lat`: film a, b then substrate a, b (8 f64, Å). `params`: max_area (Å²),
 /// area_ratio_tol, length_tol, angle_tol, angle_relative (0/1), dedupe (0/1), mode (0 = ZSL, 1 = twist),
-/// twist (rad), limit. Returns the number of match records.
+/// twist (rad), limit, robust (0/1). Returns the number of match records.
 #[no_mangle]
 pub extern "C" fn hl_match(lat: *const f64, params: *const f64) -> i32 {
-    let (lat, p) = match unsafe { (slice(lat, 8), slice(params, 9)) } {
+    let (lat, p) = match unsafe { (slice(lat, 8), slice(params, 10)) } {
         (Some(l), Some(p)) => (l, p),
         _ => return ERR_NULL,
     };
@@ -125,7 +125,7 @@ pub extern "C" fn hl_match(lat: *const f64, params: *const f64) -> i32 {
 /// Best match per twist angle: `steps` records of 1 + MATCH_RECORD f64 (first: 1 if found, else 0).
 #[no_mangle]
 pub extern "C" fn hl_twist_scan(lat: *const f64, params: *const f64, from: f64, to: f64, steps: u32) -> i32 {
-    let (lat, p) = match unsafe { (slice(lat, 8), slice(params, 9)) } {
+    let (lat, p) = match unsafe { (slice(lat, 8), slice(params, 10)) } {
         (Some(l), Some(p)) => (l, p),
         _ => return ERR_NULL,
     };
@@ -156,7 +156,7 @@ pub extern "C" fn hl_twist_scan(lat: *const f64, params: *const f64, from: f64, 
 /// cell (9), then per atom x, y, z, Z, layer, fixed.
 #[no_mangle]
 pub extern "C" fn hl_slab(cell: *const f64, pos: *const f64, numbers: *const u8, n: usize, params: *const f64) -> i32 {
-    let (cell, pos, numbers, p) = match unsafe { (slice(cell, 9), slice(pos, 3 * n), slice(numbers, n), slice(params, 9)) } {
+    let (cell, pos, numbers, p) = match unsafe { (slice(cell, 9), slice(pos, 3 * n), slice(numbers, n), slice(params, 10)) } {
         (Some(c), Some(x), Some(z), Some(p)) => (c, x, z, p),
         _ => return ERR_NULL,
     };

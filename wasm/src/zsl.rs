@@ -22,6 +22,10 @@ pub struct SearchParams {
     /// Angle tolerance: relative (pymatgen) when `angle_relative`, else absolute radians.
     pub max_angle_tol: f64,
     pub angle_relative: bool,
+    /// Beyond pymatgen: when the Zur-reduced bases of a supercell pair do not line up (a reduction tie, or
+    /// a mirror), also try re-pairing the substrate basis by small unimodular matrices. Finds every
+    /// pymatgen match and the ones its basis choice hides.
+    pub robust: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -121,6 +125,27 @@ fn improper_unimodular() -> Vec<[i64; 4]> {
     out
 }
 
+fn mul_int(u: [i64; 4], m: [i64; 4]) -> [i64; 4] {
+    [u[0] * m[0] + u[1] * m[2], u[0] * m[1] + u[1] * m[3], u[2] * m[0] + u[3] * m[2], u[2] * m[1] + u[3] * m[3]]
+}
+
+/// Unimodular 2x2 integer matrices (det ±1) with entries in {−1, 0, 1}.
+fn all_unimodular() -> Vec<[i64; 4]> {
+    let mut out = Vec::new();
+    for a in -1i64..=1 {
+        for b in -1..=1 {
+            for c in -1..=1 {
+                for d in -1..=1 {
+                    if (a * d - b * c).abs() == 1 {
+                        out.push([a, b, c, d]);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Zur–McGill search (pymatgen's ZSLGenerator, unidirectional). Returns every pairing pymatgen returns, in
 /// order of increasing area multiple; pairings that need a mirror are re-paired to a proper map when one
 /// exists within `2·max_length_tol`, otherwise flagged `mirror`.
@@ -134,10 +159,12 @@ pub fn zsl_search(film: [V2; 2], sub: [V2; 2], p: &SearchParams, limit: usize) -
     let imax = (p.max_area / fa).ceil() as i64;
     let jmax = (p.max_area / sa).ceil() as i64;
     let mut sets: Vec<(i64, i64)> = Vec::new();
+    // Robust mode: the area ratio may differ by as much as the allowed strains permit.
+    let ratio_tol = if p.robust { p.max_area_ratio_tol.max((1.0 + p.max_length_tol).powi(2) - 1.0 + 1e-9) } else { p.max_area_ratio_tol };
     for ii in 1..imax {
         for jj in 1..jmax {
-            let r1 = (fa / sa - jj as f64 / ii as f64).abs() < p.max_area_ratio_tol;
-            let r2 = (sa / fa - ii as f64 / jj as f64).abs() < p.max_area_ratio_tol;
+            let r1 = (fa / sa - jj as f64 / ii as f64).abs() < ratio_tol;
+            let r2 = (sa / fa - ii as f64 / jj as f64).abs() < ratio_tol;
             if r1 || r2 {
                 sets.push((ii, jj));
             }
@@ -145,6 +172,7 @@ pub fn zsl_search(film: [V2; 2], sub: [V2; 2], p: &SearchParams, limit: usize) -
     }
     sets.sort_by_key(|&(i, j)| (i * j, i));
     let fix = improper_unimodular();
+    let repair = all_unimodular();
     let mut cache_f: Vec<Option<Vec<([i64; 4], [V2; 2])>>> = vec![None; imax.max(1) as usize + 1];
     let mut cache_s: Vec<Option<Vec<([i64; 4], [V2; 2])>>> = vec![None; jmax.max(1) as usize + 1];
     let reduced = |n: i64, basis: [V2; 2]| -> Vec<([i64; 4], [V2; 2])> {
@@ -172,30 +200,58 @@ pub fn zsl_search(film: [V2; 2], sub: [V2; 2], p: &SearchParams, limit: usize) -
             let fang = angle(f[0], f[1]);
             let (n0, n1) = (norm(f[0]), norm(f[1]));
             for (sm, s) in sl.iter() {
-                let e0 = norm(s[0]) / n0 - 1.0;
-                if e0.abs() > p.max_length_tol {
-                    continue;
-                }
-                let e1 = norm(s[1]) / n1 - 1.0;
-                if e1.abs() > p.max_length_tol {
-                    continue;
-                }
-                let sang = angle(s[0], s[1]);
-                let am = if p.angle_relative { sang / fang - 1.0 } else { sang - fang };
-                if am.abs() > p.max_angle_tol {
-                    continue;
-                }
-                let mut m = match finish(*fm, *sm, *f, *s, [e0, e1], am) {
-                    Some(m) => m,
-                    None => continue,
+                let check = |s0: V2, s1: V2| -> Option<(f64, f64, f64)> {
+                    let e0 = norm(s0) / n0 - 1.0;
+                    if e0.abs() > p.max_length_tol {
+                        return None;
+                    }
+                    let e1 = norm(s1) / n1 - 1.0;
+                    if e1.abs() > p.max_length_tol {
+                        return None;
+                    }
+                    let sang = angle(s0, s1);
+                    let am = if p.angle_relative { sang / fang - 1.0 } else { sang - fang };
+                    if am.abs() > p.max_angle_tol {
+                        return None;
+                    }
+                    Some((e0, e1, am))
+                };
+                let direct = check(s[0], s[1]);
+                let mut m = match direct {
+                    Some((e0, e1, am)) => match finish(*fm, *sm, *f, *s, [e0, e1], am) {
+                        Some(m) => m,
+                        None => continue,
+                    },
+                    None => {
+                        if !p.robust {
+                            continue;
+                        }
+                        // Re-pair the substrate basis: the best proper pairing that meets the tolerances.
+                        let mut best: Option<Match> = None;
+                        for u in repair.iter() {
+                            let s2 = apply(*u, *s);
+                            if let Some((e0, e1, am)) = check(s2[0], s2[1]) {
+                                let smu = mul_int(*u, *sm);
+                                if let Some(c) = finish(*fm, smu, *f, s2, [e0, e1], am) {
+                                    if !c.mirror && best.as_ref().map_or(true, |b| c.max_strain() < b.max_strain()) {
+                                        best = Some(c);
+                                    }
+                                }
+                            }
+                        }
+                        match best {
+                            Some(b) => b,
+                            None => continue,
+                        }
+                    }
                 };
                 if m.mirror {
                     // Try other bases of the substrate supercell lattice that make the map proper.
                     let mut best: Option<Match> = None;
                     for u in fix.iter() {
                         let s2 = apply(*u, *s);
-                        let smu = [u[0] * sm[0] + u[1] * sm[2], u[0] * sm[1] + u[1] * sm[3], u[2] * sm[0] + u[3] * sm[2], u[2] * sm[1] + u[3] * sm[3]];
-                        if let Some(c) = finish(*fm, smu, *f, s2, [e0, e1], am) {
+                        let smu = mul_int(*u, *sm);
+                        if let Some(c) = finish(*fm, smu, *f, s2, m.vec_strain, m.angle_mismatch) {
                             if !c.mirror && best.as_ref().map_or(true, |b| c.max_strain() < b.max_strain()) {
                                 best = Some(c);
                             }
@@ -410,7 +466,7 @@ mod tests {
         [[a, 0.0], [-0.5 * a, 0.75f64.sqrt() * a]]
     }
     fn params() -> SearchParams {
-        SearchParams { max_area: 200.0, max_area_ratio_tol: 0.09, max_length_tol: 0.03, max_angle_tol: 0.01, angle_relative: true }
+        SearchParams { max_area: 200.0, max_area_ratio_tol: 0.09, max_length_tol: 0.03, max_angle_tol: 0.01, angle_relative: true, robust: false }
     }
 
     #[test]
@@ -453,7 +509,7 @@ mod tests {
     fn twist_search_finds_the_sqrt7_moire_of_graphene_on_itself() {
         // Twisted bilayer graphene: commensurate angle 21.787° has a √7×√7 cell.
         let theta = 21.786789f64.to_radians();
-        let p = SearchParams { max_area: 60.0, max_area_ratio_tol: 0.0, max_length_tol: 1e-6, max_angle_tol: 1e-4, angle_relative: false };
+        let p = SearchParams { max_area: 60.0, max_area_ratio_tol: 0.0, max_length_tol: 1e-6, max_angle_tol: 1e-4, angle_relative: false, robust: false };
         let ms = twist_search(hex(2.46), hex(2.46), theta, &p, 10);
         assert!(!ms.is_empty());
         let a1 = cross(hex(2.46)[0], hex(2.46)[1]).abs();
@@ -463,7 +519,7 @@ mod tests {
 
     #[test]
     fn twist_scan_returns_one_entry_per_angle() {
-        let p = SearchParams { max_area: 100.0, max_area_ratio_tol: 0.0, max_length_tol: 0.02, max_angle_tol: 0.002, angle_relative: false };
+        let p = SearchParams { max_area: 100.0, max_area_ratio_tol: 0.0, max_length_tol: 0.02, max_angle_tol: 0.002, angle_relative: false, robust: false };
         let scan = twist_scan(hex(2.46), hex(2.885), 0.0, 60f64.to_radians(), 61, &p);
         assert_eq!(scan.len(), 61);
         assert!(scan.iter().any(|m| m.is_some()));

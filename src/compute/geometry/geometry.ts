@@ -24,6 +24,8 @@ export interface MatchParams {
   /** Merge matches equivalent by lattice symmetry (default true). */
   dedupe?: boolean;
   limit?: number;
+  /** Also find pairings that pymatgen's basis choice hides (default true); false reproduces pymatgen exactly. */
+  robust?: boolean;
 }
 
 export interface LatticeMatch {
@@ -86,7 +88,7 @@ function latticeArgs(film: Basis2, sub: Basis2): number[] {
   return [...film[0], ...film[1], ...sub[0], ...sub[1]];
 }
 function paramArgs(p: MatchParams, mode: 0 | 1, twist: number): number[] {
-  return [p.maxArea, p.areaRatioTol ?? 0.09, p.maxStrain, p.maxAngle, p.angleRelative ? 1 : 0, p.dedupe === false ? 0 : 1, mode, twist, p.limit ?? 1000];
+  return [p.maxArea, p.areaRatioTol ?? 0.09, p.maxStrain, p.maxAngle, p.angleRelative ? 1 : 0, p.dedupe === false ? 0 : 1, mode, twist, p.limit ?? 1000, p.robust === false ? 0 : 1];
 }
 
 /** Zur–McGill coincidence search (all twists), sorted by area then strain. */
