@@ -199,6 +199,17 @@ pub fn extract_layer(cell: &[f64], positions: &[f64], numbers: &[u8], radii: &[f
             vb[k] -= mu * va[k];
         }
     }
+    // Keep the file's sense of up: the normal points along the cell vector that leaves the plane most
+    // (its stacking or vacuum axis), so "bottom" means the face that is lower in the file.
+    let nrm0 = cross(va, vb);
+    let up = [a, b, c]
+        .iter()
+        .cloned()
+        .max_by(|x, y| (dot(*x, nrm0).abs() / norm(*x)).partial_cmp(&(dot(*y, nrm0).abs() / norm(*y))).unwrap())
+        .unwrap();
+    if dot(nrm0, up) < 0.0 {
+        std::mem::swap(&mut va, &mut vb);
+    }
     let e1 = scale(va, 1.0 / norm(va));
     let nrm = cross(va, vb);
     let e3 = scale(nrm, 1.0 / norm(nrm));
