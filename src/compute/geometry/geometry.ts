@@ -14,7 +14,7 @@ export type IntMatrix2 = [[number, number], [number, number]];
 export interface MatchParams {
   /** Largest interface (substrate supercell) area, Å². */
   maxArea: number;
-  /** Largest strain: per-vector length mismatch (ZSL mode) or principal strain (twist mode), as a fraction. */
+  /** Largest strain as a fraction: principal strain of the film (and, in ZSL mode, per-vector length mismatch). */
   maxStrain: number;
   /** Angle tolerance: radians, or a relative tolerance (pymatgen) when angleRelative. */
   maxAngle: number;
@@ -91,11 +91,17 @@ function paramArgs(p: MatchParams, mode: 0 | 1, twist: number): number[] {
   return [p.maxArea, p.areaRatioTol ?? 0.09, p.maxStrain, p.maxAngle, p.angleRelative ? 1 : 0, p.dedupe === false ? 0 : 1, mode, twist, p.limit ?? 1000, p.robust === false ? 0 : 1];
 }
 
-/** Zur–McGill coincidence search (all twists), sorted by area then strain. */
+/**
+ * Zur–McGill coincidence search (all twists), sorted by area then strain. In the default (robust) mode the
+ * result keeps only matches whose principal strains are within maxStrain too (the per-vector test alone lets
+ * a shear through); with robust: false it returns exactly what pymatgen's ZSLGenerator returns.
+ */
 export function findMatches(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams): LatticeMatch[] {
   const n = g.withArrays([latticeArgs(film, sub), paramArgs(p, 0, 0)], ([l, q]) => check(g.exports.hl_match(l, q), 'match', g));
   const r = g.result();
-  return Array.from({ length: n }, (_, k) => readMatch(r, k * RECORD));
+  const all = Array.from({ length: n }, (_, k) => readMatch(r, k * RECORD));
+  if (p.robust === false) return all;
+  return all.filter((m) => Math.max(Math.abs(m.principalStrains[0]), Math.abs(m.principalStrains[1])) <= p.maxStrain + 1e-12);
 }
 
 /** Supercells at a prescribed twist (radians), sorted by area then strain. */
