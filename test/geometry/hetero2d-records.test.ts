@@ -56,7 +56,7 @@ describe.runIf(existsSync(SHARED))("Hetero2d's chosen supercells are among our m
       // Hetero2d's defaults (1 %), widened to the mismatch the record reports, in our convention |s|/|f| − 1.
       const mism = [0, 1].map((k) => Math.hypot(...subSL[k]) / Math.hypot(...filmSL[k]) - 1);
       const tol = Math.max(0.01, ...mism.map((x) => Math.abs(x) * (1 + 1e-6)));
-      const ours: LatticeMatch[] = findMatches(g, film, sub, { maxArea: 200, maxStrain: tol, maxAngle: (1 * Math.PI) / 180, areaRatioTol: 0.09, dedupe: false, limit: 1_000_000 });
+      const ours: LatticeMatch[] = findMatches(g, film, sub, { maxArea: 200, maxStrain: tol, maxAngle: (1 * Math.PI) / 180, areaRatioTol: 0.09, dedupe: false, limit: 1_000_000, criterion: 'vectors' });
       const hit = ours.find(
         (m) =>
           det(m.filmMatrix) === det(al.tm2) &&

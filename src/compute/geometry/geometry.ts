@@ -26,6 +26,11 @@ export interface MatchParams {
   limit?: number;
   /** Also find pairings that pymatgen's basis choice hides (default true); false reproduces pymatgen exactly. */
   robust?: boolean;
+  /**
+   * 'principal' (default): principal strains ≤ maxStrain as well; 'vectors': only the ZSL per-vector length
+   * and angle tests (pymatgen, Hetero2d/MPInterfaces criteria).
+   */
+  criterion?: 'principal' | 'vectors';
 }
 
 export interface LatticeMatch {
@@ -100,7 +105,7 @@ export function findMatches(g: GeometryWasm, film: Basis2, sub: Basis2, p: Match
   const n = g.withArrays([latticeArgs(film, sub), paramArgs(p, 0, 0)], ([l, q]) => check(g.exports.hl_match(l, q), 'match', g));
   const r = g.result();
   const all = Array.from({ length: n }, (_, k) => readMatch(r, k * RECORD));
-  if (p.robust === false) return all;
+  if (p.robust === false || p.criterion === 'vectors') return all;
   return all.filter((m) => Math.max(Math.abs(m.principalStrains[0]), Math.abs(m.principalStrains[1])) <= p.maxStrain + 1e-12);
 }
 
