@@ -6,7 +6,8 @@ import { build } from 'esbuild';
 
 execFileSync('bash', ['scripts/setup-python.sh'], { stdio: 'inherit' });
 mkdirSync('bench-results', { recursive: true });
-const entries = ['scripts/bench/io-bench.ts'];
+const only = process.argv[2];
+const entries = ['scripts/bench/io-bench.ts', 'scripts/bench/geometry-bench.ts'].filter((e) => !only || e.includes(only));
 for (const entry of entries) {
   const outfile = `bench-results/${entry.split('/').pop().replace(/\.ts$/, '.mjs')}`;
   await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['@spglib/moyo-wasm'], logLevel: 'warning' });
