@@ -1,21 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { scaledToCartesian } from '../core/cell';
 import { symbolOf } from '../core/elements';
-import { formula, makeStructure, type Structure } from '../core/structure';
-import {
-  buildInterface,
-  extractLayer,
-  findMatches,
-  findMatchesAtTwist,
-  inPlaneBasis,
-  interfaceAtomCount,
-  makeSlab,
-  twistScan,
-  type LatticeMatch,
-  type MatchParams,
-} from '../compute/geometry/geometry';
-import { GeometryError, GeometryWasm } from '../compute/geometry/wasm';
-import { loadSpaceGroupTables, standardize } from '../io/space-groups';
+import { formula, type Structure } from '../core/structure';
+import { makeSlab, type LatticeMatch, type MatchParams } from '../compute/geometry/geometry';
+import { atomsFor, build, prepare, search, type Prepared, type SearchMode } from '../compute/geometry/pipeline';
+import { GeometryWasm } from '../compute/geometry/wasm';
+import { conventionalStandardCell } from '../io/space-groups';
 import { writeStructure, type WriteFormat } from '../io/write';
 import { flagNumber, flagString, UsageError, type Args } from './args';
 
@@ -53,24 +42,9 @@ export async function bulkForHkl(s: Structure, a: Args): Promise<{ bulk: Structu
   const mode = flagString(a, '--hkl-cell') ?? 'conventional';
   if (mode !== 'conventional' && mode !== 'given') throw new UsageError('--hkl-cell must be conventional or given');
   if (mode === 'given') return { bulk: s, note: 'hkl in the cell as given', spaceGroup: null };
-  await loadSpaceGroupTables();
-  const inv = s.cell;
-  const frac: number[][] = [];
-  const { cartesianToScaled } = await import('../core/cell');
-  const f = cartesianToScaled(inv, s.positions);
-  if (!f) throw new GeometryError('singular', 'bulk cell is singular');
-  for (let i = 0; i < s.numbers.length; i++) frac.push([f[3 * i], f[3 * i + 1], f[3 * i + 2]]);
-  const std = standardize(s.cell, frac, s.numbers);
+  const std = await conventionalStandardCell(s);
   if (!std) return { bulk: s, note: 'symmetry analysis failed; hkl in the cell as given', spaceGroup: null };
-  const cell = Float64Array.from(std.cell);
-  const bulk = makeStructure({
-    numbers: Uint8Array.from(std.numbers),
-    positions: scaledToCartesian(cell, std.positions.flat()),
-    cell,
-    pbc: [true, true, true],
-    info: { title: s.info.title },
-  });
-  return { bulk, note: `hkl in the conventional standard cell of ${std.symbol} (No. ${std.number})`, spaceGroup: `${std.symbol} (${std.number})` };
+  return { bulk: std.structure, note: `hkl in the conventional standard cell of ${std.symbol} (No. ${std.number})`, spaceGroup: `${std.symbol} (${std.number})` };
 }
 
 function outFormat(path: string, a: Args): WriteFormat {
@@ -133,26 +107,24 @@ export async function slabVerb(a: Args, read: (f: string) => Promise<Structure>)
   return 0;
 }
 
-interface Prepared {
-  film: ReturnType<typeof extractLayer>;
-  slab: ReturnType<typeof makeSlab>;
+interface CliPrepared extends Prepared {
   note: string;
   spaceGroup: string | null;
   params: MatchParams;
-  face: 'bottom' | 'top';
 }
 
-async function prepare(a: Args, read: (f: string) => Promise<Structure>): Promise<Prepared> {
+async function prepareFrom(a: Args, read: (f: string) => Promise<Structure>): Promise<CliPrepared> {
   const [filmFile, subFile] = a.positional;
   if (!filmFile || !subFile || a.positional.length !== 2) throw new UsageError('needs FILM and SUBSTRATE_BULK files');
   const hkl = parseHkl(a);
-  const face = (flagString(a, '--face') ?? 'bottom') as 'bottom' | 'top';
+  const face = flagString(a, '--face') ?? 'bottom';
   if (face !== 'bottom' && face !== 'top') throw new UsageError('--face must be bottom or top');
   const g = await loadGeometry();
-  const film = extractLayer(g, await read(filmFile), { flip: face === 'top', vacuum: 15 });
+  const filmInput = await read(filmFile);
   const { bulk, note, spaceGroup } = await bulkForHkl(await read(subFile), a);
-  const slab = makeSlab(g, bulk, {
+  const p = prepare(g, filmInput, bulk, {
     hkl,
+    face,
     layers: flagNumber(a, '--layers', { min: 1, max: 1000, integer: true }) ?? 4,
     vacuum: flagNumber(a, '--vacuum', { min: 0, max: 1000 }) ?? 15,
     termination: flagNumber(a, '--termination', { min: 0, max: 1000, integer: true }) ?? 0,
@@ -165,14 +137,14 @@ async function prepare(a: Args, read: (f: string) => Promise<Structure>): Promis
     angleRelative: false,
     limit: flagNumber(a, '--limit', { min: 1, max: 100000, integer: true }) ?? 50,
   };
-  return { film, slab, note, spaceGroup, params, face };
+  return { ...p, note, spaceGroup, params };
 }
 
-function matchJson(m: LatticeMatch, index: number, p: Prepared) {
+function matchJson(m: LatticeMatch, index: number, p: CliPrepared) {
   return {
     index,
     area: r6(m.area),
-    nAtoms: interfaceAtomCount(m, p.slab.structure.numbers.length, p.film.structure.numbers.length),
+    nAtoms: atomsFor(p, m),
     strain: m.principalStrains.map(pct),
     strainTensor: [[pct(m.strainTensor[0]), pct(m.strainTensor[1])], [pct(m.strainTensor[2]), pct(m.strainTensor[3])]],
     vectorStrain: m.vectorStrains.map(pct),
@@ -183,7 +155,7 @@ function matchJson(m: LatticeMatch, index: number, p: Prepared) {
   };
 }
 
-function describePrepared(p: Prepared, a: Args) {
+function describePrepared(p: CliPrepared, a: Args) {
   const sym = (zs: number[]) => zs.map(symbolOf).join(',');
   return {
     film: {
@@ -206,28 +178,24 @@ function parseScan(t: string): [number, number, number] {
   return v as [number, number, number];
 }
 
-export async function matchVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
-  const p = await prepare(a, read);
-  const g = await loadGeometry();
-  const film = inPlaneBasis(p.film.structure);
-  const sub = inPlaneBasis(p.slab.structure);
+function searchMode(a: Args): SearchMode {
   const twist = flagNumber(a, '--twist', { min: -360, max: 360 });
   const scanSpec = flagString(a, '--twist-scan');
   if (twist !== undefined && scanSpec) throw new UsageError('give --twist or --twist-scan, not both');
-  const out: Record<string, unknown> = describePrepared(p, a);
-  let matches: LatticeMatch[];
   if (scanSpec) {
     const [from, to, step] = parseScan(scanSpec);
-    const steps = Math.round((to - from) / step) + 1;
-    const scan = twistScan(g, film, sub, from * DEG, to * DEG, steps, p.params);
-    out.scan = scan.map((e) => ({ twistDeg: r6(e.twist / DEG), match: e.match ? matchJson(e.match, 0, p) : null }));
-    matches = scan.filter((e) => e.match).map((e) => e.match!);
-  } else if (twist !== undefined) {
-    matches = findMatchesAtTwist(g, film, sub, twist * DEG, p.params);
-  } else {
-    matches = findMatches(g, film, sub, { ...p.params, areaRatioTol: 0.09 }).filter((m) => !m.mirror);
+    return { kind: 'scan', from: from * DEG, to: to * DEG, steps: Math.round((to - from) / step) + 1 };
   }
-  out.matches = matches.slice(0, p.params.limit).map((m, i) => matchJson(m, i, p));
+  return twist !== undefined ? { kind: 'twist', twist: twist * DEG } : { kind: 'all' };
+}
+
+export async function matchVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
+  const mode = searchMode(a);
+  const p = await prepareFrom(a, read);
+  const r = search(await loadGeometry(), p, p.params, mode);
+  const out: Record<string, unknown> = describePrepared(p, a);
+  if (r.scan) out.scan = r.scan.map((e) => ({ twistDeg: r6(e.twist / DEG), match: e.match ? matchJson(e.match, 0, p) : null }));
+  out.matches = r.matches.slice(0, p.params.limit).map((m, i) => matchJson(m, i, p));
   if (a.flags.has('--json')) process.stdout.write(JSON.stringify(out, null, 1) + '\n');
   else {
     const rows = (out.matches as ReturnType<typeof matchJson>[]).map(
@@ -240,36 +208,35 @@ export async function matchVerb(a: Args, read: (f: string) => Promise<Structure>
 }
 
 export async function buildVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
-  const p = await prepare(a, read);
-  const g = await loadGeometry();
-  const film = inPlaneBasis(p.film.structure);
-  const sub = inPlaneBasis(p.slab.structure);
   const twist = flagNumber(a, '--twist', { min: -360, max: 360 });
-  const matches = (twist !== undefined ? findMatchesAtTwist(g, film, sub, twist * DEG, p.params) : findMatches(g, film, sub, { ...p.params, areaRatioTol: 0.09 })).filter((m) => !m.mirror);
+  const out = flagString(a, '-o') ?? flagString(a, '--output');
+  if (!out && !a.flags.has('--json')) throw new UsageError('build needs -o OUT (or --json for a summary only)');
+  const shiftText = flagString(a, '--shift') ?? '0,0';
+  const shift = shiftText.split(',').map(Number);
+  if (shift.length !== 2 || shift.some((x) => !Number.isFinite(x))) throw new UsageError('--shift must be two fractions like 0.25,0');
+  const strain = flagString(a, '--strain') ?? 'film';
+  if (strain !== 'film' && strain !== 'shared') throw new UsageError('--strain must be film or shared');
+  const z = flagNumber(a, '--z', { min: 0.5, max: 50 }) ?? 3.0;
   const idx = flagNumber(a, '--match', { min: 0, max: 1e6, integer: true }) ?? 0;
+  const p = await prepareFrom(a, read);
+  const g = await loadGeometry();
+  const { matches } = search(g, p, { ...p.params, limit: Math.max(p.params.limit ?? 50, idx + 1) }, twist !== undefined ? { kind: 'twist', twist: twist * DEG } : { kind: 'all' });
   if (matches.length === 0) {
     process.stderr.write('error: no coincident supercell within the tolerances; try a larger --max-area or --max-strain\n');
     return 1;
   }
   if (idx >= matches.length) throw new UsageError(`--match must be 0..${matches.length - 1}`);
   const m = matches[idx];
-  const shiftText = flagString(a, '--shift') ?? '0,0';
-  const shift = shiftText.split(',').map(Number);
-  if (shift.length !== 2 || shift.some((x) => !Number.isFinite(x))) throw new UsageError('--shift must be two fractions like 0.25,0');
-  const strain = flagString(a, '--strain') ?? 'film';
-  if (strain !== 'film' && strain !== 'shared') throw new UsageError('--strain must be film or shared');
-  const maxAtoms = flagNumber(a, '--max-atoms', { min: 1, max: 1e7, integer: true }) ?? DEFAULT_MAX_ATOMS;
-  const r = buildInterface(g, p.slab.structure, [{ layer: p.film.structure, filmMatrix: m.filmMatrix, zSeparation: flagNumber(a, '--z', { min: 0.5, max: 50 }) ?? 3.0, shift: shift as [number, number] }], {
-    substrateMatrix: m.substrateMatrix,
+  const r = build(g, p, m, {
+    zSeparation: z,
+    shift: shift as [number, number],
     strain,
     vacuum: flagNumber(a, '--vacuum', { min: 0, max: 1000 }) ?? 15,
-    maxAtoms,
+    maxAtoms: flagNumber(a, '--max-atoms', { min: 1, max: 1e7, integer: true }) ?? DEFAULT_MAX_ATOMS,
   });
   r.structure.info.title = `${formula(p.film.structure.numbers)} on ${formula(p.slab.structure.numbers)}(${parseHkl(a).join('')})`;
-  const out = flagString(a, '-o') ?? flagString(a, '--output');
-  if (!out && !a.flags.has('--json')) throw new UsageError('build needs -o OUT (or --json for a summary only)');
   emit(r.structure, a);
-  const summary = { ...describePrepared(p, a), match: matchJson(m, idx, p), nsites: r.structure.numbers.length, output: out ?? null };
+  const summary = { ...describePrepared(p, a), match: matchJson(m, idx, p), nsites: r.structure.numbers.length, zSeparation: z, shift, output: out ?? null };
   if (a.flags.has('--json')) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
   else process.stderr.write(`built ${r.structure.info.title}: ${summary.nsites} atoms, area ${summary.match.area} Å², strain ${summary.match.strain.join(' / ')} %, twist ${summary.match.twistDeg}° → ${out}\n`);
   return 0;

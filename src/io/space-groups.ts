@@ -1,3 +1,6 @@
+import { cartesianToScaled, scaledToCartesian } from '../core/cell';
+import { makeStructure, type Structure } from '../core/structure';
+
 /**
  * Space-group operations for CIFs that give only a symbol or number. The tables come from moyo
  * (@spglib/moyo-wasm, MIT OR Apache-2.0; the Rust successor of spglib, K. Shinohara et al.), which carries
@@ -172,4 +175,21 @@ export function standardize(cell: ArrayLike<number>, fractional: number[][], num
   } catch {
     return null; // moyo rejects degenerate cells; callers keep the given cell and say so
   }
+}
+
+/**
+ * The conventional standard cell of a bulk structure (loads moyo on first use), in which Miller indices such
+ * as Au(111) are meant; null when the analysis fails (the caller keeps the given cell and says so).
+ */
+export async function conventionalStandardCell(s: Structure, symprec = 1e-3): Promise<{ structure: Structure; number: number; symbol: string } | null> {
+  await loadSpaceGroupTables();
+  const f = cartesianToScaled(s.cell, s.positions);
+  if (!f) return null;
+  const frac: number[][] = [];
+  for (let i = 0; i < s.numbers.length; i++) frac.push([f[3 * i], f[3 * i + 1], f[3 * i + 2]]);
+  const std = standardize(s.cell, frac, s.numbers, symprec);
+  if (!std) return null;
+  const cell = Float64Array.from(std.cell);
+  const structure = makeStructure({ numbers: Uint8Array.from(std.numbers), positions: scaledToCartesian(cell, std.positions.flat()), cell, pbc: [true, true, true], info: { title: s.info.title } });
+  return { structure, number: std.number, symbol: std.symbol };
 }

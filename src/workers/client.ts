@@ -1,5 +1,8 @@
 import { proxy, transfer, wrap, type Remote } from 'comlink';
-import type { ComputeApi, FileInput, ReadReport, WorkerStatus } from './protocol';
+import type { Structure } from '../core/structure';
+import type { LatticeMatch, MatchParams } from '../compute/geometry/geometry';
+import type { Placement, SearchMode } from '../compute/geometry/pipeline';
+import type { ComputeApi, FileInput, InterfaceRequest, MatchesReply, ReadReport, WorkerStatus } from './protocol';
 
 export class AbortedError extends Error {
   constructor() {
@@ -54,6 +57,14 @@ export class ComputeClient {
   /** Reads files in the worker; their buffers are transferred (the caller's copies become empty). */
   readFiles(files: FileInput[], signal?: AbortSignal): Promise<ReadReport[]> {
     return this.run((a) => a.readFiles(transfer(files, files.map((f) => f.bytes))), signal);
+  }
+
+  findInterfaceMatches(req: InterfaceRequest, params: MatchParams, mode: SearchMode, signal?: AbortSignal): Promise<MatchesReply> {
+    return this.run((a) => a.findInterfaceMatches(req, params, mode), signal);
+  }
+
+  buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: Placement, signal?: AbortSignal): Promise<Structure> {
+    return this.run((a) => a.buildInterface(req, match, placement), signal);
   }
 }
 

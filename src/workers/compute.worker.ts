@@ -3,9 +3,9 @@ import { expose, transfer } from 'comlink';
 import moyoWasmUrl from '@spglib/moyo-wasm/moyo_wasm_bg.wasm?url';
 import { GeometryWasm } from '../compute/geometry/wasm';
 import { geometryWasmUrl } from '../compute/geometry/wasm-url';
-import { readStructureFile } from '../io/registry';
 import { setSpaceGroupInit } from '../io/space-groups';
-import type { ComputeApi, FileInput, ReadReport, WorkerStatus } from './protocol';
+import { createComputeApi } from './compute-api';
+import type { ComputeApi, FileInput } from './protocol';
 
 // Browser side of io's platform hooks: moyo's wasm is fetched from our own origin when a CIF needs it.
 setSpaceGroupInit(async (m) => {
@@ -20,31 +20,14 @@ const geometry: Promise<GeometryWasm> = fetch(geometryWasmUrl)
   .then((b) => GeometryWasm.fromBytes(b));
 geometry.catch(() => undefined); // reported through status()
 
-const api: ComputeApi = {
-  async status(): Promise<WorkerStatus> {
-    try {
-      await geometry;
-      return { geometry: 'wasm' };
-    } catch (e) {
-      return { geometry: 'unavailable', geometryError: (e as Error).message };
-    }
-  },
-
-  async readFiles(files: FileInput[]): Promise<ReadReport[]> {
-    const out: ReadReport[] = [];
-    const buffers: ArrayBuffer[] = [];
-    for (const f of files) {
-      const r = await readStructureFile(f.name, new Uint8Array(f.bytes));
-      if (!r.ok) {
-        out.push({ file: f.name, ok: false, issue: r.issue });
-        continue;
-      }
-      out.push({ file: f.name, ok: true, structures: r.structures, warnings: r.warnings });
-      for (const s of r.structures) buffers.push(s.positions.buffer as ArrayBuffer, s.numbers.buffer as ArrayBuffer);
-    }
+const api = createComputeApi(geometry);
+const exposed: ComputeApi = {
+  ...api,
+  async readFiles(files: FileInput[]) {
+    const out = await api.readFiles(files);
     // Positions and numbers move to the main thread without a copy.
+    const buffers = out.flatMap((r) => (r.ok ? r.structures.flatMap((s) => [s.positions.buffer as ArrayBuffer, s.numbers.buffer as ArrayBuffer]) : []));
     return transfer(out, [...new Set(buffers)]);
   },
 };
-
-expose(api);
+expose(exposed);
