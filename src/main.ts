@@ -13,4 +13,4 @@ mountApp(store, view);
 void store.refreshStatus();
 
 // A handle for the end-to-end tests and the console; nothing in the app depends on it.
-Object.assign(window, { heterolab: { store, view } });
+Object.assign(window, { heterolab: { store, view, client } });

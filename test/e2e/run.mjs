@@ -111,5 +111,18 @@ const failures = await run([
     const t = await page.textContent('#structures li');
     assert(t.includes('Cu') && t.includes('4 atoms'), t);
   }],
+  ['the worker runs the interface geometry (wasm) on loaded structures', async ({ page, url }) => {
+    await page.goto(url);
+    await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp']);
+    await page.waitForFunction(() => window.heterolab.store.get().structures.length === 2);
+    const r = await page.evaluate(async () => {
+      const [film, substrate] = window.heterolab.store.get().structures.map((e) => e.structure);
+      const req = { film, substrate, options: { hkl: [1, 1, 1], layers: 4, maxAtoms: 20000 } };
+      const m = await window.heterolab.client.findInterfaceMatches(req, { maxArea: 150, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' });
+      const s = await window.heterolab.client.buildInterface(req, m.matches[0], { zSeparation: 3.1, shift: [0, 0], maxAtoms: 20000 });
+      return { n: m.matches.length, note: m.hklNote, atoms: s.numbers.length, films: Array.from(s.arrays.role).filter((x) => x === 1).length };
+    });
+    assert(r.n > 0 && r.note.includes('F m -3 m') && r.atoms > r.films && r.films > 0, JSON.stringify(r));
+  }],
 ]);
 process.exit(failures ? 1 : 0);

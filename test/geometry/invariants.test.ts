@@ -177,3 +177,45 @@ describe('interfaces: invariants (property tests over matches)', () => {
     expect(ms[0].area / area(inPlaneBasis(film.structure))).toBeCloseTo(7, 6);
   });
 });
+
+describe('stacks, shared strain and de-duplication', () => {
+  it('stacks two films, each at its own separation above the layer below', async () => {
+    const g = await geometry();
+    const slab = makeSlab(g, await first('Au_fcc_conventional.vasp'), { hkl: [1, 1, 1], layers: 3, vacuum: 10, maxAtoms: 1000 });
+    const mos2 = extractLayer(g, await first('MoS2_monolayer.vasp'), { vacuum: 10 });
+    const m = findMatches(g, inPlaneBasis(mos2.structure), inPlaneBasis(slab.structure), { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 })[0];
+    // The second film is MoS2 again, in the same supercell (so the same film matrix fits the interface cell).
+    const r = buildInterface(g, slab.structure, [
+      { layer: mos2.structure, filmMatrix: m.filmMatrix, zSeparation: 3.0, shift: [0, 0] },
+      { layer: mos2.structure, filmMatrix: m.filmMatrix, zSeparation: 3.4, shift: [0.5, 0] },
+    ], { substrateMatrix: m.substrateMatrix, vacuum: 12, maxAtoms: 10000 });
+    const s = r.structure;
+    const zOf = (role: number) => Array.from({ length: s.numbers.length }, (_, i) => i).filter((i) => s.arrays.role![i] === role).map((i) => s.positions[3 * i + 2]);
+    const [z0, z1, z2] = [zOf(0), zOf(1), zOf(2)];
+    expect(Math.min(...z1) - Math.max(...z0)).toBeCloseTo(3.0, 9);
+    expect(Math.min(...z2) - Math.max(...z1)).toBeCloseTo(3.4, 9);
+    expect(r.filmMaps).toHaveLength(2);
+  });
+  it('shared strain deforms film and substrate half-way each', async () => {
+    const g = await geometry();
+    const slab = makeSlab(g, await first('Au_fcc_conventional.vasp'), { hkl: [1, 1, 1], layers: 2, vacuum: 10, maxAtoms: 1000 });
+    const film = extractLayer(g, await first('MoS2_monolayer.vasp'), { vacuum: 10 });
+    const m = findMatches(g, inPlaneBasis(film.structure), inPlaneBasis(slab.structure), { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 })[0];
+    const r = buildInterface(g, slab.structure, [{ layer: film.structure, filmMatrix: m.filmMatrix, zSeparation: 3, shift: [0, 0] }], { substrateMatrix: m.substrateMatrix, strain: 'shared', vacuum: 10, maxAtoms: 10000 });
+    const det = (x: number[]) => x[0] * x[3] - x[1] * x[2];
+    // Area scale factors multiply to the full mismatch: det(D_film) / det(D_sub) = det(D_match).
+    expect(det(r.filmMaps[0]) / det(r.substrateMap)).toBeCloseTo(det(m.map), 9);
+    expect(det(r.substrateMap)).not.toBeCloseTo(1, 4);
+  });
+  it('de-duplication keeps one of each symmetry-equivalent match', async () => {
+    const g = await geometry();
+    const hex = (a: number): Basis2 => [[a, 0], [-a / 2, (a * Math.sqrt(3)) / 2]];
+    const all = findMatches(g, hex(2.46), hex(2.885), { maxArea: 150, maxStrain: 0.03, maxAngle: 0.01, dedupe: false });
+    const uniq = findMatches(g, hex(2.46), hex(2.885), { maxArea: 150, maxStrain: 0.03, maxAngle: 0.01 });
+    expect(uniq.length).toBeLessThan(all.length);
+    const keys = uniq.map((m) => `${m.area.toFixed(6)}|${m.principalStrains.map((x) => x.toFixed(8)).join()}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    // Nothing is lost: every match of the full list has a representative with the same area and strains.
+    for (const m of all) expect(keys).toContain(`${m.area.toFixed(6)}|${m.principalStrains.map((x) => x.toFixed(8)).join()}`);
+  });
+});
