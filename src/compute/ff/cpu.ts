@@ -1,0 +1,86 @@
+/**
+ * The reference force field: pairwise van der Waals energy and forces between the layers of an interface,
+ * written to be read. Only pairs of atoms in different groups interact (substrate = 0, films 1, 2, …);
+ * periodic images in the plane of the cell's a and b vectors, none along z. Each pair term is force-shifted,
+ * E_sf(r) = E(r) − E(rc) − (r − rc)·E'(rc) for r < rc, so energy and force are continuous at the cutoff.
+ */
+import { ljPair, pairTable, type FFParams } from './model';
+
+export interface FFSystem {
+  /** Rows a, b, c (Å); a and b span the periodic plane (their z components are ignored), c is not used. */
+  cell: Float64Array;
+  positions: Float64Array;
+  numbers: Uint8Array;
+  /** 0 = substrate, k = k-th film. */
+  group: Uint8Array;
+}
+
+export interface EnergyForces {
+  /** Total interlayer energy (eV). */
+  energy: number;
+  /** Forces (eV/Å), 3 per atom. */
+  forces: Float64Array;
+  /** Pair terms evaluated inside the cutoff. */
+  pairs: number;
+}
+
+/** In-plane image ranges so that every image within the cutoff is visited. */
+export function imageRanges(cell: ArrayLike<number>, cutoff: number, span: number): [number, number] {
+  const ax = cell[0], ay = cell[1], bx = cell[3], by = cell[4];
+  const area = Math.abs(ax * by - ay * bx);
+  const ha = area / Math.hypot(bx, by); // distance between lines of constant fractional a
+  const hb = area / Math.hypot(ax, ay);
+  // `span`: largest in-plane extent of the atoms, so unwrapped coordinates are covered too.
+  return [Math.ceil((cutoff + span) / ha), Math.ceil((cutoff + span) / hb)];
+}
+
+function inPlaneSpan(positions: Float64Array): number {
+  let minx = Infinity, maxx = -Infinity, miny = Infinity, maxy = -Infinity;
+  for (let i = 0; i < positions.length; i += 3) {
+    minx = Math.min(minx, positions[i]);
+    maxx = Math.max(maxx, positions[i]);
+    miny = Math.min(miny, positions[i + 1]);
+    maxy = Math.max(maxy, positions[i + 1]);
+  }
+  return Math.hypot(maxx - minx, maxy - miny);
+}
+
+export function energyForces(sys: FFSystem, p: FFParams): EnergyForces {
+  const n = sys.numbers.length;
+  const t = pairTable(sys.numbers, p.model);
+  const rc = p.cutoff;
+  const forces = new Float64Array(3 * n);
+  const [na, nb] = imageRanges(sys.cell, rc, inPlaneSpan(sys.positions));
+  const c = sys.cell;
+  let energy = 0;
+  let pairs = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      // Each unordered pair of different groups once: i in the higher group.
+      if (sys.group[i] <= sys.group[j]) continue;
+      const k = t.index[sys.numbers[i]] * t.n + t.index[sys.numbers[j]];
+      const x = t.x[k], d = t.d[k];
+      const [eC, fC] = ljPair(x, d, rc);
+      for (let ia = -na; ia <= na; ia++)
+        for (let ib = -nb; ib <= nb; ib++) {
+          const dx = sys.positions[3 * j] + ia * c[0] + ib * c[3] - sys.positions[3 * i];
+          const dy = sys.positions[3 * j + 1] + ia * c[1] + ib * c[4] - sys.positions[3 * i + 1];
+          const dz = sys.positions[3 * j + 2] - sys.positions[3 * i + 2];
+          const r = Math.hypot(dx, dy, dz);
+          if (r >= rc) continue;
+          const [e, de] = ljPair(x, d, r);
+          energy += e - eC - (r - rc) * fC;
+          const g = (de - fC) / r; // dE_sf/dr / r
+          // E depends on r = |r_j − r_i|: F_i = +E'·d/r, F_j = −F_i (d = r_j − r_i).
+          forces[3 * i] += g * dx;
+          forces[3 * i + 1] += g * dy;
+          forces[3 * i + 2] += g * dz;
+          forces[3 * j] -= g * dx;
+          forces[3 * j + 1] -= g * dy;
+          forces[3 * j + 2] -= g * dz;
+          pairs++;
+        }
+    }
+  }
+  return { energy, forces, pairs };
+}

@@ -1,0 +1,225 @@
+/**
+ * Operations on an interface with the force field, for any backend that evaluates energies and forces:
+ * single configuration, z-scan (binding curve), registry scan, rigid-body pre-relaxation of the films.
+ * Films move as rigid bodies; the substrate stays put. Energies in eV, lengths in Å; the binding energy is
+ * per film atom and positive when bound: E_bind = −E_interlayer / N_film.
+ */
+import type { EnergyForces, FFSystem } from './cpu';
+import type { FFParams } from './model';
+
+export interface FFBackend {
+  kind: 'cpu' | 'wasm' | 'webgpu';
+  energyForces(sys: FFSystem, p: FFParams): EnergyForces;
+  /** Energies of many rigid displacements (dx, dy, dz per configuration, Å) of one group; GPUs batch these. */
+  energiesForShifts(sys: FFSystem, group: number, shifts: Float64Array, p: FFParams): Float64Array;
+}
+
+/** Atoms within this height (Å) of a group's lowest (highest) atom form its bottom (top) plane. */
+export const PLANE_TOL = 0.3;
+
+export function filmAtomCount(sys: FFSystem): number {
+  return sys.group.reduce((a, g) => a + (g > 0 ? 1 : 0), 0);
+}
+
+export function bindingEnergy(energy: number, sys: FFSystem): number {
+  return -energy / Math.max(1, filmAtomCount(sys));
+}
+
+/** Positions with one group displaced rigidly by (dx, dy, dz). */
+export function shifted(sys: FFSystem, group: number, dx: number, dy: number, dz: number): FFSystem {
+  const positions = sys.positions.slice();
+  for (let i = 0; i < sys.numbers.length; i++)
+    if (sys.group[i] === group) {
+      positions[3 * i] += dx;
+      positions[3 * i + 1] += dy;
+      positions[3 * i + 2] += dz;
+    }
+  return { ...sys, positions };
+}
+
+function planeMean(sys: FFSystem, group: number, top: boolean): number {
+  const zs: number[] = [];
+  for (let i = 0; i < sys.numbers.length; i++) if (sys.group[i] === group) zs.push(sys.positions[3 * i + 2]);
+  if (zs.length === 0) return NaN;
+  const ext = top ? Math.max(...zs) : Math.min(...zs);
+  const sel = zs.filter((z) => Math.abs(z - ext) <= PLANE_TOL);
+  return sel.reduce((a, b) => a + b, 0) / sel.length;
+}
+
+/** z-separation (Å) of film `group`: mean z of its bottom plane − mean z of the top plane of the group below. */
+export function zSeparation(sys: FFSystem, group: number): number {
+  return planeMean(sys, group, false) - planeMean(sys, group - 1, true);
+}
+
+/** Registry (fractions of a, b) of a film relative to where it started, from its in-plane displacement. */
+export function registryOf(cell: ArrayLike<number>, dx: number, dy: number): [number, number] {
+  const det = cell[0] * cell[4] - cell[1] * cell[3];
+  const u = (dx * cell[4] - dy * cell[3]) / det;
+  const v = (cell[0] * dy - cell[1] * dx) / det;
+  return [u - Math.floor(u), v - Math.floor(v)];
+}
+
+export interface ZScanResult {
+  z: number[];
+  energy: number[];
+  bindingEnergy: number[];
+  /** Minimum refined by golden-section search to better than 0.01 Å. */
+  min: { z: number; energy: number; bindingEnergy: number };
+}
+
+/** E(z) for film `group` placed at each z-separation; the minimum is refined between grid points. */
+export function zScan(b: FFBackend, sys: FFSystem, group: number, zs: number[], p: FFParams): ZScanResult {
+  const z0 = zSeparation(sys, group);
+  const shifts = new Float64Array(3 * zs.length);
+  zs.forEach((z, k) => (shifts[3 * k + 2] = z - z0));
+  const energy = Array.from(b.energiesForShifts(sys, group, shifts, p));
+  let k = 0;
+  for (let i = 1; i < energy.length; i++) if (energy[i] < energy[k]) k = i;
+  const e = (z: number) => b.energiesForShifts(sys, group, Float64Array.from([0, 0, z - z0]), p)[0];
+  let lo = zs[Math.max(0, k - 1)], hi = zs[Math.min(zs.length - 1, k + 1)];
+  const phi = (Math.sqrt(5) - 1) / 2;
+  let c = hi - phi * (hi - lo), d = lo + phi * (hi - lo);
+  let ec = e(c), ed = e(d);
+  while (hi - lo > 1e-3) {
+    if (ec < ed) (hi = d), (d = c), (ed = ec), (c = hi - phi * (hi - lo)), (ec = e(c));
+    else (lo = c), (c = d), (ec = ed), (d = lo + phi * (hi - lo)), (ed = e(d));
+  }
+  const zm = (lo + hi) / 2;
+  const em = Math.min(e(zm), energy[k]);
+  const best = em < energy[k] ? zm : zs[k];
+  return { z: zs, energy, bindingEnergy: energy.map((x) => bindingEnergy(x, sys)), min: { z: best, energy: em, bindingEnergy: bindingEnergy(em, sys) } };
+}
+
+export interface RegistryScanResult {
+  nx: number;
+  ny: number;
+  /** Energies (eV), row-major over (i along a, j along b), at fractional shifts (i/nx, j/ny). */
+  energy: Float64Array;
+  /** z-separation used at each point (Å): fixed, or minimised per point. */
+  z: Float64Array;
+  min: { shift: [number, number]; energy: number; z: number; bindingEnergy: number };
+}
+
+export function registryScan(b: FFBackend, sys: FFSystem, group: number, nx: number, ny: number, p: FFParams, relaxZ = false): RegistryScanResult {
+  const c = sys.cell;
+  const z0 = zSeparation(sys, group);
+  const energy = new Float64Array(nx * ny);
+  const zOut = new Float64Array(nx * ny).fill(z0);
+  const shifts = new Float64Array(3 * nx * ny);
+  for (let i = 0; i < nx; i++)
+    for (let j = 0; j < ny; j++) {
+      const k = i * ny + j;
+      shifts[3 * k] = (i / nx) * c[0] + (j / ny) * c[3];
+      shifts[3 * k + 1] = (i / nx) * c[1] + (j / ny) * c[4];
+    }
+  if (!relaxZ) energy.set(b.energiesForShifts(sys, group, shifts, p));
+  else
+    for (let k = 0; k < nx * ny; k++) {
+      const moved = shifted(sys, group, shifts[3 * k], shifts[3 * k + 1], 0);
+      const zs = Array.from({ length: 31 }, (_, q) => Math.max(1.5, z0 - 1.5) + q * 0.1);
+      const r = zScan(b, moved, group, zs, p);
+      energy[k] = r.min.energy;
+      zOut[k] = r.min.z;
+    }
+  let m = 0;
+  for (let k = 1; k < energy.length; k++) if (energy[k] < energy[m]) m = k;
+  return {
+    nx,
+    ny,
+    energy,
+    z: zOut,
+    min: { shift: [Math.floor(m / ny) / nx, (m % ny) / ny], energy: energy[m], z: zOut[m], bindingEnergy: bindingEnergy(energy[m], sys) },
+  };
+}
+
+export interface RelaxResult {
+  system: FFSystem;
+  energy: number;
+  bindingEnergy: number;
+  /** Per film: z-separation (Å), registry relative to the start (fractions of a, b), displacement (Å). */
+  films: { group: number; zSeparation: number; registry: [number, number]; displacement: [number, number, number] }[];
+  iterations: number;
+  /** Largest rigid-body force on any film at the end (eV/Å). */
+  maxForce: number;
+  converged: boolean;
+}
+
+/**
+ * Rigid-body relaxation of every film in x, y, z (twist fixed) with FIRE (Bitzek et al., PRL 97, 170201
+ * (2006)), on the net force per film, until every film's net force is below `fmax` (eV/Å).
+ */
+export function relaxRigid(b: FFBackend, sys: FFSystem, p: FFParams, o: { fmax?: number; maxSteps?: number } = {}): RelaxResult {
+  const fmax = o.fmax ?? 0.01;
+  const maxSteps = o.maxSteps ?? 500;
+  const groups = [...new Set(sys.group)].filter((g) => g > 0).sort((a, b2) => a - b2);
+  const nfilm = groups.map((g) => sys.group.reduce((a, x) => a + (x === g ? 1 : 0), 0));
+  const q = new Float64Array(3 * groups.length); // displacements
+  const v = new Float64Array(3 * groups.length);
+  let dt = 0.05, alpha = 0.1, npos = 0;
+  const dtMax = 0.3;
+  const at = (disp: Float64Array): { e: number; f: Float64Array } => {
+    let s = sys;
+    groups.forEach((g, k) => (s = shifted(s, g, disp[3 * k], disp[3 * k + 1], disp[3 * k + 2])));
+    const r = b.energyForces(s, p);
+    const f = new Float64Array(3 * groups.length);
+    for (let i = 0; i < s.numbers.length; i++) {
+      const k = groups.indexOf(s.group[i]);
+      if (k < 0) continue;
+      for (let c = 0; c < 3; c++) f[3 * k + c] += r.forces[3 * i + c];
+    }
+    return { e: r.energy, f };
+  };
+  let cur = at(q);
+  let it = 0;
+  const maxF = (f: Float64Array) => {
+    let m = 0;
+    for (let k = 0; k < groups.length; k++) m = Math.max(m, Math.hypot(f[3 * k], f[3 * k + 1], f[3 * k + 2]));
+    return m;
+  };
+  // Rigid bodies get the mass of their atoms (in units where each atom weighs 1): heavy films move slower.
+  for (; it < maxSteps && maxF(cur.f) > fmax; it++) {
+    let P = 0, vn = 0, fn = 0;
+    for (let k = 0; k < v.length; k++) (P += cur.f[k] * v[k]), (vn += v[k] * v[k]), (fn += cur.f[k] * cur.f[k]);
+    vn = Math.sqrt(vn);
+    fn = Math.sqrt(fn);
+    if (P > 0) {
+      for (let k = 0; k < v.length; k++) v[k] = (1 - alpha) * v[k] + (alpha * cur.f[k] * vn) / (fn || 1);
+      if (++npos > 5) (dt = Math.min(dt * 1.1, dtMax)), (alpha *= 0.99);
+    } else {
+      v.fill(0);
+      npos = 0;
+      dt *= 0.5;
+      alpha = 0.1;
+    }
+    for (let k = 0; k < v.length; k++) {
+      v[k] += (dt * cur.f[k]) / nfilm[Math.floor(k / 3)];
+      // Cap a step at 0.1 Å: a rigid layer never needs a bigger one and it keeps FIRE out of the repulsive wall.
+      q[k] += Math.max(-0.1, Math.min(0.1, dt * v[k]));
+    }
+    cur = at(q);
+  }
+  let s = sys;
+  groups.forEach((g, k) => (s = shifted(s, g, q[3 * k], q[3 * k + 1], q[3 * k + 2])));
+  return {
+    system: s,
+    energy: cur.e,
+    bindingEnergy: bindingEnergy(cur.e, sys),
+    films: groups.map((g, k) => ({ group: g, zSeparation: zSeparation(s, g), registry: registryOf(sys.cell, q[3 * k], q[3 * k + 1]), displacement: [q[3 * k], q[3 * k + 1], q[3 * k + 2]] })),
+    iterations: it,
+    maxForce: maxF(cur.f),
+    converged: maxF(cur.f) <= fmax,
+  };
+}
+
+/** The CPU backend: the reference implementation, one configuration at a time. */
+export function cpuBackend(ef: (sys: FFSystem, p: FFParams) => EnergyForces): FFBackend {
+  return {
+    kind: 'cpu',
+    energyForces: ef,
+    energiesForShifts(sys, group, shifts, p) {
+      const out = new Float64Array(shifts.length / 3);
+      for (let k = 0; k < out.length; k++) out[k] = ef(shifted(sys, group, shifts[3 * k], shifts[3 * k + 1], shifts[3 * k + 2]), p).energy;
+      return out;
+    },
+  };
+}
