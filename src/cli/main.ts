@@ -7,6 +7,7 @@ import { readStructureFile, type ReadOptions } from '../io/registry';
 import { writeStructure, type WriteFormat } from '../io/write';
 import { parseArgs, UsageError, type Args } from './args';
 import { buildVerb, matchVerb, slabVerb } from './geometry-verbs';
+import { registryScanVerb, relaxVerb, zscanVerb } from './ff-verbs';
 import { GeometryError } from '../compute/geometry/wasm';
 import { installNodePlatform } from './node-platform';
 
@@ -26,6 +27,12 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
   build FILM SUBSTRATE_BULK --hkl 1,1,1 [--match I] [--z 3.0] [--twist DEG] [--shift 0,0] [--layers 4]
         [--vacuum 15] [--face bottom|top] [--strain film|shared] -o OUT.vasp
       the interface of match I (z in Å: film bottom plane − substrate top plane).
+  relax INTERFACE_FILE [--model uff] [--cutoff 12] [--fmax 0.01] [--film-from-z Z | --film-atoms A-B] [-o OUT] [--json]
+      rigid-body pre-relaxation of the film (x, y, z) with the force field (CPU reference backend).
+  zscan INTERFACE_FILE [--from 2 --to 6 --step 0.05] [...film selection] [--json]
+  registry-scan INTERFACE_FILE [--grid 24] [--relax-z] [...film selection] [--json]
+      binding curve and registry energy map. The film is the role column (extxyz from heterolab), the given
+      selection, or everything above the widest gap between atomic planes.
 
 Results go to stdout, diagnostics to stderr. Exit code 0 on success, 1 on bad input, 2 on bad usage.`;
 
@@ -193,6 +200,12 @@ export async function main(argv: string[]): Promise<number> {
         return await matchVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
       case 'build':
         return await buildVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
+      case 'relax':
+        return await relaxVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
+      case 'zscan':
+        return await zscanVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
+      case 'registry-scan':
+        return await registryScanVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
       case undefined:
       case '-h':
       case '--help':

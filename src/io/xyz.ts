@@ -133,6 +133,7 @@ export function parseXyz(text: string): ParseResult {
       if (!spec) abort('missing-field', 'Properties has no species:S:1 (or Z:I:1) column', commentNo);
       if (!pos) abort('missing-field', 'Properties has no pos:R:3 column', commentNo);
       const mask = cols.find((c) => c.name === 'move_mask' && c.type === 'L');
+      const roleCol = cols.find((c) => c.name === 'role' && c.type === 'I' && c.count === 1);
       const width = cols.reduce((a, c) => a + c.count, 0);
 
       const numbers = new Uint8Array(n);
@@ -142,7 +143,8 @@ export function parseXyz(text: string): ParseResult {
       const need = extended ? width : 4;
       const finite = (x: number) => x === x && x !== Infinity && x !== -Infinity;
       const fieldText = (k: number) => text.slice(fl[2 * k], fl[2 * k + 1]);
-      const simple = spec.offset === 0 && pos.offset === 1 && !mask;
+      const simple = spec.offset === 0 && pos.offset === 1 && !mask && !roleCol;
+      const role = roleCol ? new Uint8Array(n) : undefined;
       let lastSym = '';
       let lastZ = 0;
       for (let i = 0; i < n; i++) {
@@ -190,6 +192,11 @@ export function parseXyz(text: string): ParseResult {
             const x = parseNumberAt(text, fl[2 * (pos.offset + k)], fl[2 * (pos.offset + k) + 1]);
             positions[3 * i + k] = finite(x) ? x : needNumber(fieldText(pos.offset + k), `${'xyz'[k]} of atom ${i + 1}`, l);
           }
+        if (role && roleCol) {
+          const v = num(fieldText(roleCol.offset));
+          if (!(Number.isInteger(v) && v >= 0 && v < 256)) abort('bad-number', `role of atom ${i + 1} must be a whole number 0..255, found "${clip(fieldText(roleCol.offset))}"`, l);
+          role[i] = v;
+        }
         if (sd && mask) {
           for (let k = 0; k < 3; k++) {
             const f = fieldText(mask.offset + (mask.count === 3 ? k : 0));
@@ -200,9 +207,10 @@ export function parseXyz(text: string): ParseResult {
       }
       const arrays: AtomArrays = {};
       if (sd) arrays.selectiveDynamics = sd;
+      if (role) arrays.role = role;
       const info: Record<string, unknown> = { title: extended ? undefined : comment.trim() || undefined };
       for (const [k, v] of kv) if (k !== 'Lattice' && k !== 'Properties' && k !== 'pbc') info[k] = v;
-      const unused = cols.filter((c) => c !== spec && c !== pos && c !== mask).map((c) => c.name);
+      const unused = cols.filter((c) => c !== spec && c !== pos && c !== mask && c !== roleCol).map((c) => c.name);
       if (unused.length && structures.length === 0)
         warnings.push({ code: 'ignored', line: commentNo, message: `per-atom properties not kept: ${unused.join(', ')}` });
       structures.push(makeStructure({ numbers, positions, cell, pbc, arrays, info: info as Structure['info'] }));

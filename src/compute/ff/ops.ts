@@ -56,7 +56,11 @@ export function registryOf(cell: ArrayLike<number>, dx: number, dy: number): [nu
   const det = cell[0] * cell[4] - cell[1] * cell[3];
   const u = (dx * cell[4] - dy * cell[3]) / det;
   const v = (cell[0] * dy - cell[1] * dx) / det;
-  return [u - Math.floor(u), v - Math.floor(v)];
+  const wrap = (x: number) => {
+    const f = x - Math.floor(x);
+    return f > 1 - 1e-9 ? 0 : f; // −1e-12 is 0, not 1
+  };
+  return [wrap(u), wrap(v)];
 }
 
 export interface ZScanResult {
