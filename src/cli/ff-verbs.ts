@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { makeStructure, type Structure } from '../core/structure';
 import { energyForces, type FFSystem } from '../compute/ff/cpu';
 import { DEFAULT_CUTOFF, FFParameterError, type FFParams } from '../compute/ff/model';
-import { cpuBackend, registryScan, relaxRigid, zScan, zSeparation } from '../compute/ff/ops';
+import { cpuBackend, registryScan, relaxRigid, zScan, zSeparation, type FFBackend } from '../compute/ff/ops';
+import { wasmBackend } from '../compute/ff/wasm-backend';
+import { loadGeometry } from './geometry-verbs';
 import { writeStructure } from '../io/write';
 import { flagNumber, flagString, UsageError, type Args } from './args';
 
@@ -65,6 +67,14 @@ async function load(a: Args, read: (f: string) => Promise<Structure>) {
   return { file, s, sys: system(s, group), how, p: params(a) };
 }
 
+/** --backend wasm (default, the fast f64 path) or cpu (the TypeScript reference). */
+async function backendFrom(a: Args): Promise<FFBackend> {
+  const b = flagString(a, '--backend') ?? 'wasm';
+  if (b === 'cpu') return cpuBackend(energyForces);
+  if (b === 'wasm') return wasmBackend(await loadGeometry());
+  throw new UsageError(`--backend must be wasm or cpu in the command line (webgpu runs in the browser; got "${b}")`);
+}
+
 function ffError(e: unknown): never {
   if (e instanceof FFParameterError) throw new UsageError(e.message);
   throw e;
@@ -72,7 +82,7 @@ function ffError(e: unknown): never {
 
 export async function relaxVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
   const { file, s, sys, how, p } = await load(a, read);
-  const backend = cpuBackend(energyForces);
+  const backend = await backendFrom(a);
   let r;
   try {
     r = relaxRigid(backend, sys, p, { fmax: flagNumber(a, '--fmax', { min: 1e-6, max: 10 }) ?? 0.01, maxSteps: flagNumber(a, '--steps', { min: 1, max: 1e6, integer: true }) ?? 500 });
@@ -114,7 +124,7 @@ export async function zscanVerb(a: Args, read: (f: string) => Promise<Structure>
   if (to <= from) throw new UsageError('--to must be larger than --from');
   const zs = Array.from({ length: Math.floor((to - from) / step + 1e-9) + 1 }, (_, k) => from + k * step);
   if (zs.length > 100_000) throw new UsageError('too many z points; use a larger --step');
-  const backend = cpuBackend(energyForces);
+  const backend = await backendFrom(a);
   let r;
   try {
     r = zScan(backend, sys, 1, zs, p);
@@ -134,7 +144,7 @@ export async function zscanVerb(a: Args, read: (f: string) => Promise<Structure>
 export async function registryScanVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
   const { file, sys, how, p } = await load(a, read);
   const grid = flagNumber(a, '--grid', { min: 1, max: 200, integer: true }) ?? 24;
-  const backend = cpuBackend(energyForces);
+  const backend = await backendFrom(a);
   let r;
   try {
     r = registryScan(backend, sys, 1, grid, grid, p, a.flags.has('--relax-z'));

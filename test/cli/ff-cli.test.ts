@@ -28,7 +28,10 @@ describe('CLI: force field', () => {
     expect(r.code, r.err).toBe(0);
     const j = JSON.parse(r.out);
     expect(Object.keys(j)).toEqual(expect.arrayContaining(['zSeparation', 'bindingEnergy', 'registry', 'energy', 'backend', 'model']));
-    expect(j.backend).toBe('cpu');
+    expect(j.backend).toBe('wasm');
+    const ref = JSON.parse(cli('relax', iface, '--json', '--backend', 'cpu').out);
+    expect(ref.backend).toBe('cpu');
+    expect(ref.energy).toBeCloseTo(j.energy, 6);
     expect(j.model).toBe('uff');
     expect(j.film).toBe('role column of the file');
     expect(j.zSeparation).toBeLessThan(3.6);

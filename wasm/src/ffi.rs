@@ -339,3 +339,59 @@ fn parse_and_build(d: &[f64]) -> Result<i32, i32> {
     }
     Ok(n as i32)
 }
+
+/// Force-field energy and forces. Tables: species index per atom (u8), x and d (nspec², Å and eV).
+/// Result: [energy, pairs, forces (3n)]. Returns the number of atoms.
+#[no_mangle]
+pub extern "C" fn hl_ff_energy_forces(cell: *const f64, pos: *const f64, group: *const u8, species: *const u8, n: usize, x: *const f64, d: *const f64, nspec: usize, cutoff: f64) -> i32 {
+    let s = match unsafe { ff_system(cell, pos, group, species, n, x, d, nspec, cutoff) } {
+        Some(s) => s,
+        None => return ERR_NULL,
+    };
+    if !(cutoff > 0.0 && cutoff.is_finite()) {
+        return ERR_PARAM;
+    }
+    let mut forces = vec![0.0; 3 * n];
+    let (e, pairs) = crate::ff::energy_forces(&s, Some(&mut forces));
+    let out = result();
+    out.clear();
+    out.push(e);
+    out.push(pairs as f64);
+    out.extend_from_slice(&forces);
+    n as i32
+}
+
+/// Energies for rigid displacements of group `moved`: `nshift` × (dx, dy, dz). Result: energies.
+#[no_mangle]
+pub extern "C" fn hl_ff_energies_for_shifts(cell: *const f64, pos: *const f64, group: *const u8, species: *const u8, n: usize, x: *const f64, d: *const f64, nspec: usize, cutoff: f64, moved: u32, shifts: *const f64, nshift: usize) -> i32 {
+    let s = match unsafe { ff_system(cell, pos, group, species, n, x, d, nspec, cutoff) } {
+        Some(s) => s,
+        None => return ERR_NULL,
+    };
+    let sh = match unsafe { slice(shifts, 3 * nshift) } {
+        Some(v) => v,
+        None => return ERR_NULL,
+    };
+    if !(cutoff > 0.0 && cutoff.is_finite()) || moved > 255 {
+        return ERR_PARAM;
+    }
+    let e = crate::ff::energies_for_shifts(&s, moved as u8, sh);
+    let out = result();
+    out.clear();
+    out.extend_from_slice(&e);
+    nshift as i32
+}
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn ff_system<'a>(cell: *const f64, pos: *const f64, group: *const u8, species: *const u8, n: usize, x: *const f64, d: *const f64, nspec: usize, cutoff: f64) -> Option<crate::ff::System<'a>> {
+    let cell = slice(cell, 9)?;
+    let pos = slice(pos, 3 * n)?;
+    let group = slice(group, n)?;
+    let species = slice(species, n)?;
+    let x = slice(x, nspec * nspec)?;
+    let d = slice(d, nspec * nspec)?;
+    if species.iter().any(|&k| k as usize >= nspec) {
+        return None;
+    }
+    Some(crate::ff::System { cell, pos, group, species, nspec, x, d, cutoff })
+}

@@ -12,6 +12,7 @@ pub mod primitive;
 pub mod layer;
 pub mod interface;
 pub mod ffi;
+pub mod ff;
 
 use std::alloc::{alloc, dealloc, Layout};
 

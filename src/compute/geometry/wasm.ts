@@ -17,6 +17,21 @@ export interface GeometryExports {
   hl_slab(cell: number, pos: number, numbers: number, n: number, params: number): number;
   hl_layer(cell: number, pos: number, numbers: number, radii: number, n: number, pbcMask: number, flip: number, vacuum: number): number;
   hl_interface(input: number, len: number): number;
+  hl_ff_energy_forces(cell: number, pos: number, group: number, species: number, n: number, x: number, d: number, nspec: number, cutoff: number): number;
+  hl_ff_energies_for_shifts(cell: number, pos: number, group: number, species: number, n: number, x: number, d: number, nspec: number, cutoff: number, moved: number, shifts: number, nshift: number): number;
+}
+
+/** Inputs of the force-field kernels: structure, groups, per-atom species index into n × n pair tables. */
+export interface FFKernelInput {
+  cell: Float64Array;
+  positions: Float64Array;
+  group: Uint8Array;
+  species: Uint8Array;
+  nspec: number;
+  /** Pair minimum positions (Å) and depths (eV), nspec × nspec. */
+  x: Float64Array;
+  d: Float64Array;
+  cutoff: number;
 }
 
 export const ABI_VERSION = 2;
@@ -83,6 +98,26 @@ export class GeometryWasm {
   result(): Float64Array {
     const len = this.x.hl_result_len();
     return new Float64Array(this.x.memory.buffer, this.x.hl_result_ptr(), len).slice();
+  }
+
+  /** Force-field energy (eV), pair count and forces (eV/Å) — the wasm twin of compute/ff/cpu.ts. */
+  ffEnergyForces(k: FFKernelInput): { energy: number; pairs: number; forces: Float64Array } {
+    const n = k.group.length;
+    const code = this.withArrays([k.cell, k.positions, k.group, k.species, k.x, k.d], ([c, p, g, s, x, d]) => this.x.hl_ff_energy_forces(c, p, g, s, n, x, d, k.nspec, k.cutoff));
+    if (code < 0) throw new GeometryError(KERNEL_ERRORS[code] ?? 'error', `force field: ${KERNEL_ERRORS[code] ?? code}`);
+    const r = this.result();
+    return { energy: r[0], pairs: r[1], forces: r.slice(2, 2 + 3 * n) };
+  }
+
+  /** Energies (eV) of rigid displacements (3 per configuration, Å) of group `moved`. */
+  ffEnergiesForShifts(k: FFKernelInput, moved: number, shifts: Float64Array): Float64Array {
+    const n = k.group.length;
+    const m = shifts.length / 3;
+    const code = this.withArrays([k.cell, k.positions, k.group, k.species, k.x, k.d, shifts], ([c, p, g, s, x, d, sh]) =>
+      this.x.hl_ff_energies_for_shifts(c, p, g, s, n, x, d, k.nspec, k.cutoff, moved, sh, m),
+    );
+    if (code < 0) throw new GeometryError(KERNEL_ERRORS[code] ?? 'error', `force field: ${KERNEL_ERRORS[code] ?? code}`);
+    return this.result();
   }
 
   /** Raw kernel access for the typed wrapper in geometry.ts. */
