@@ -263,6 +263,15 @@ pub fn zsl_search(film: [V2; 2], sub: [V2; 2], p: &SearchParams, limit: usize) -
                         }
                     }
                 }
+                // S and −S span the same supercell; pick the sign that keeps |twist| ≤ 90° (a film rotated by
+                // 180° is a different structure unless the film is centrosymmetric, so report the smaller turn).
+                if !m.mirror && m.twist.abs() > std::f64::consts::FRAC_PI_2 + 1e-12 {
+                    let neg = [[-m.sub_sl[0][0], -m.sub_sl[0][1]], [-m.sub_sl[1][0], -m.sub_sl[1][1]]];
+                    let sm2 = [-m.sub_m[0], -m.sub_m[1], -m.sub_m[2], -m.sub_m[3]];
+                    if let Some(c) = finish(m.film_m, sm2, m.film_sl, neg, m.vec_strain, m.angle_mismatch) {
+                        m = c;
+                    }
+                }
                 out.push(m);
                 if out.len() >= limit {
                     return out;
