@@ -10,6 +10,7 @@ import {
   inPlaneBasis,
   interfaceAtomCount,
   makeSlab,
+  twistScan,
   type Basis2,
 } from '../../src/compute/geometry/geometry';
 import { GeometryError } from '../../src/compute/geometry/wasm';
@@ -169,6 +170,16 @@ describe('interfaces: invariants (property tests over matches)', () => {
       }),
       { seed: 99, numRuns: 40 },
     );
+  });
+  it('searches refuse singular lattices and unbounded work before running', async () => {
+    const g = await geometry();
+    const hexb: Basis2 = [[2.5, 0], [-1.25, 2.165]];
+    const flat: Basis2 = [[2.5, 0], [5, 0]];
+    const p = { maxArea: 100, maxStrain: 0.03, maxAngle: 0.01 };
+    expect(() => findMatches(g, flat, hexb, p)).toThrow(/singular/);
+    expect(() => twistScan(g, hexb, flat, 0, 1, 10, p)).toThrow(/singular/);
+    expect(() => findMatches(g, hexb, hexb, { ...p, maxArea: 1e7 })).toThrow(/out of range/);
+    expect(() => twistScan(g, hexb, hexb, 0, 1, 0, p)).toThrow(/out of range/);
   });
   it('a fixed-twist search returns matches at that twist', async () => {
     const g = await geometry();

@@ -76,30 +76,38 @@ fn basis(p: &[f64]) -> [[f64; 2]; 2] {
     [[p[0], p[1]], [p[2], p[3]]]
 }
 
+type Lattices = ([[f64; 2]; 2], [[f64; 2]; 2]);
+
+/// Shared input checks of the search kernels: non-null, finite non-singular lattices, sane tolerances, and a
+/// bound on the work (the enumeration grows with (max_area / cell area)²).
+fn match_inputs<'a>(lat: *const f64, params: *const f64) -> Result<(Lattices, SearchParams, &'a [f64]), i32> {
+    let (lat, p) = match unsafe { (slice(lat, 8), slice(params, 10)) } {
+        (Some(l), Some(p)) => (l, p),
+        _ => return Err(ERR_NULL),
+    };
+    let sp = read_params(p).ok_or(ERR_PARAM)?;
+    let (film, sub) = (basis(&lat[0..4]), basis(&lat[4..8]));
+    let area_f = (film[0][0] * film[1][1] - film[0][1] * film[1][0]).abs();
+    let area_s = (sub[0][0] * sub[1][1] - sub[0][1] * sub[1][0]).abs();
+    if !(area_f > 1e-6 && area_s > 1e-6) || lat.iter().any(|x| !x.is_finite()) {
+        return Err(ERR_SINGULAR);
+    }
+    if sp.max_area / area_f.min(area_s) > 5000.0 {
+        return Err(ERR_PARAM);
+    }
+    Ok(((film, sub), sp, p))
+}
+
 /// Coincidence search. `lat`: film a, b then substrate a, b (8 f64, Å). `params`: max_area (Å²),
 /// area_ratio_tol, length_tol, angle_tol, angle_relative (0/1), dedupe (0/1), mode (0 = ZSL, 1 = twist),
 /// twist (rad), limit, robust (0/1). Returns the number of match records.
 #[no_mangle]
 pub extern "C" fn hl_match(lat: *const f64, params: *const f64) -> i32 {
-    let (lat, p) = match unsafe { (slice(lat, 8), slice(params, 10)) } {
-        (Some(l), Some(p)) => (l, p),
-        _ => return ERR_NULL,
-    };
-    let sp = match read_params(p) {
-        Some(s) => s,
-        None => return ERR_PARAM,
+    let ((film, sub), sp, p) = match match_inputs(lat, params) {
+        Ok(v) => v,
+        Err(e) => return e,
     };
     let limit = if p[8] >= 1.0 && p[8].is_finite() { p[8].min(1e6) as usize } else { 1000 };
-    let (film, sub) = (basis(&lat[0..4]), basis(&lat[4..8]));
-    let area_f = (film[0][0] * film[1][1] - film[0][1] * film[1][0]).abs();
-    let area_s = (sub[0][0] * sub[1][1] - sub[0][1] * sub[1][0]).abs();
-    if !(area_f > 1e-6 && area_s > 1e-6) || lat.iter().any(|x| !x.is_finite()) {
-        return ERR_SINGULAR;
-    }
-    // Bound the work: the enumeration grows with (max_area / cell area)².
-    if sp.max_area / area_f.min(area_s) > 5000.0 {
-        return ERR_PARAM;
-    }
     let mut ms = if p[6] == 1.0 {
         if !p[7].is_finite() {
             return ERR_PARAM;
@@ -125,18 +133,13 @@ pub extern "C" fn hl_match(lat: *const f64, params: *const f64) -> i32 {
 /// Best match per twist angle: `steps` records of 1 + MATCH_RECORD f64 (first: 1 if found, else 0).
 #[no_mangle]
 pub extern "C" fn hl_twist_scan(lat: *const f64, params: *const f64, from: f64, to: f64, steps: u32) -> i32 {
-    let (lat, p) = match unsafe { (slice(lat, 8), slice(params, 10)) } {
-        (Some(l), Some(p)) => (l, p),
-        _ => return ERR_NULL,
-    };
-    let sp = match read_params(p) {
-        Some(s) => s,
-        None => return ERR_PARAM,
+    let ((film, sub), sp, _) = match match_inputs(lat, params) {
+        Ok(v) => v,
+        Err(e) => return e,
     };
     if !(from.is_finite() && to.is_finite()) || steps == 0 || steps > 1_000_000 {
         return ERR_PARAM;
     }
-    let (film, sub) = (basis(&lat[0..4]), basis(&lat[4..8]));
     let out = result();
     out.clear();
     for m in twist_scan(film, sub, from, to, steps as usize, &sp) {
