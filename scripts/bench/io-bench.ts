@@ -26,7 +26,7 @@ const files = [
 ];
 for (const f of files) writeFileSync(f.path, f.text);
 
-const REPEATS = 5;
+const REPEATS = 9;
 function median(xs: number[]): number {
   const s = [...xs].sort((x, y) => x - y);
   return s[Math.floor(s.length / 2)];
@@ -44,6 +44,7 @@ for (const f of files) {
     if (i > 0) times.push(t); // first run warms the JIT
   }
   const ours = median(times);
+  const oursMin = Math.min(...times);
   // How much of our time is the overlap check (validation ASE does not do), measured on the parsed structure.
   const parsed = await readStructureFile(f.path, bytes);
   const ov: number[] = [];
@@ -54,15 +55,15 @@ for (const f of files) {
   }
   const overlap = median(ov);
   const py = execFileSync('.venv/bin/python', ['scripts/bench/ase_read.py', f.path, f.format, String(REPEATS)], { encoding: 'utf8' });
-  const ase = JSON.parse(py) as { seconds: number; natoms: number; ase: string };
+  const ase = JSON.parse(py) as { seconds: number; min: number; natoms: number; ase: string };
   if (ase.natoms !== 100_000) throw new Error(`ASE read ${ase.natoms} atoms`);
   const mb = bytes.length / 1e6;
-  rows.push([f.label, mb.toFixed(2), (ours * 1000).toFixed(1), (overlap * 1000).toFixed(1), (mb / ours).toFixed(1), (1e5 / ours / 1e6).toFixed(2), (ase.seconds * 1000).toFixed(1), (mb / ase.seconds).toFixed(1), (ase.seconds / ours).toFixed(1), ase.ase]);
+  rows.push([f.label, mb.toFixed(2), `${(ours * 1000).toFixed(1)} / ${(oursMin * 1000).toFixed(1)}`, (overlap * 1000).toFixed(1), (mb / ours).toFixed(1), (1e5 / ours / 1e6).toFixed(2), `${(ase.seconds * 1000).toFixed(1)} / ${(ase.min * 1000).toFixed(1)}`, (mb / ase.seconds).toFixed(1), `${(ase.seconds / ours).toFixed(1)} / ${(ase.min / oursMin).toFixed(1)}`, ase.ase]);
 }
-const head = ['file (100,000 atoms)', 'MB', 'ours ms', 'of which overlap check ms', 'ours MB/s', 'ours Matoms/s', 'ASE ms', 'ASE MB/s', 'ours/ASE ×', 'ASE version'];
+const head = ['file (100,000 atoms)', 'MB', 'ours ms (median / best)', 'overlap check ms', 'ours MB/s', 'ours Matoms/s', 'ASE ms (median / best)', 'ASE MB/s', 'ASE/ours × (median / best)', 'ASE version'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r: string[]) => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
-console.log(`\nParsing benchmark (median of ${REPEATS}, Node ${process.version}; reference: ASE ase.io.read in the same script, target ≥ 5×)`);
+console.log(`\nParsing benchmark (${REPEATS} runs after a warm-up, Node ${process.version}; reference: ASE ase.io.read on the same files in the same script; target ≥ 5×). Our time includes validation (finite coordinates, atom limits, overlapping atoms), which ASE does not do.`);
 console.log(line(head));
 console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
 for (const r of rows) console.log(line(r));
