@@ -11,5 +11,5 @@ const entries = ['scripts/bench/io-bench.ts', 'scripts/bench/geometry-bench.ts']
 for (const entry of entries) {
   const outfile = `bench-results/${entry.split('/').pop().replace(/\.ts$/, '.mjs')}`;
   await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['@spglib/moyo-wasm'], logLevel: 'warning' });
-  execFileSync(process.execPath, [outfile], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['--expose-gc', outfile], { stdio: 'inherit' });
 }

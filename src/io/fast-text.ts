@@ -1,24 +1,36 @@
 /**
- * The hot path of every atom line, without allocating: line offsets over the whole text, white-space fields
- * found by index, and decimal numbers parsed in place. Anything unusual falls back to Number(), which also
- * gives the strict answer (NaN) the error messages are built on.
+ * The hot path of every atom line, on the file's bytes (no decoded copy of a large file), without
+ * allocating: line offsets, white-space fields found by index, decimal numbers parsed in place. Anything
+ * unusual falls back to Number() on the decoded token, which also gives the strict answer (NaN) the error
+ * messages are built on. Lines and tokens are decoded as UTF-8 only when a parser needs them as text.
  */
 
-/** Line boundaries of a text (\n or \r\n; old-Mac \r when there is no \n). */
+const utf8 = new TextDecoder('utf-8');
+
+/** Line boundaries of a file's bytes (\n or \r\n; old-Mac \r when there is no \n). */
 export class TextLines {
   readonly count: number;
+  readonly bytes: Uint8Array;
   private readonly starts: Int32Array;
 
-  constructor(readonly text: string) {
-    const sep = text.indexOf('\n') < 0 && text.indexOf('\r') >= 0 ? '\r' : '\n';
+  /** Text (pasted) is encoded once; files arrive as bytes. */
+  constructor(input: string | Uint8Array) {
+    const b = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+    this.bytes = b;
+    const sep = b.indexOf(10) < 0 && b.indexOf(13) >= 0 ? 13 : 10;
     let n = 1;
-    for (let i = text.indexOf(sep); i >= 0; i = text.indexOf(sep, i + 1)) n++;
+    for (let i = b.indexOf(sep); i >= 0; i = b.indexOf(sep, i + 1)) n++;
     const starts = new Int32Array(n + 1);
     let k = 1;
-    for (let i = text.indexOf(sep); i >= 0; i = text.indexOf(sep, i + 1)) starts[k++] = i + 1;
-    starts[n] = text.length + 1;
+    for (let i = b.indexOf(sep); i >= 0; i = b.indexOf(sep, i + 1)) starts[k++] = i + 1;
+    starts[n] = b.length + 1;
     this.starts = starts;
     this.count = n;
+  }
+
+  /** Bytes [s, e) as text. */
+  slice(s: number, e: number): string {
+    return utf8.decode(this.bytes.subarray(s, e));
   }
 
   start(k: number): number {
@@ -28,27 +40,23 @@ export class TextLines {
   /** End of line k (exclusive), before any \r\n. */
   end(k: number): number {
     let e = this.starts[k + 1] - 1;
-    if (e > this.starts[k] && this.text.charCodeAt(e - 1) === 13) e--;
+    if (e > this.starts[k] && this.bytes[e - 1] === 13) e--;
     return e;
   }
 
   line(k: number): string {
-    return this.text.slice(this.start(k), this.end(k));
+    return this.slice(this.start(k), this.end(k));
   }
 
   isBlank(k: number): boolean {
-    const t = this.text;
-    for (let i = this.start(k), e = this.end(k); i < e; i++) {
-      const c = t.charCodeAt(i);
-      if (c !== 32 && c !== 9 && c !== 13) return false;
-    }
-    return true;
+    return this.isBlankFrom(this.start(k), this.end(k));
   }
 
-  /** True when text[s, e) is only white space. */
+  /** True when bytes [s, e) are only white space. */
   isBlankFrom(s: number, e: number): boolean {
+    const b = this.bytes;
     for (let i = s; i < e; i++) {
-      const c = this.text.charCodeAt(i);
+      const c = b[i];
       if (c !== 32 && c !== 9 && c !== 13) return false;
     }
     return true;
@@ -61,16 +69,16 @@ export class TextLines {
   }
 }
 
-/** Fields of text[s, e) separated by spaces/tabs: field k spans out[2k]..out[2k+1]. Returns how many (≤ max). */
-export function scanFieldsAt(text: string, s: number, e: number, out: Int32Array, max: number): number {
+/** Fields of bytes [s, e) separated by spaces/tabs: field k spans out[2k]..out[2k+1]. Returns how many (≤ max). */
+export function scanFieldsAt(text: Uint8Array, s: number, e: number, out: Int32Array, max: number): number {
   let k = 0;
   let i = s;
   while (k < max) {
-    let c = text.charCodeAt(i);
-    while (i < e && (c === 32 || c === 9 || c === 13)) c = text.charCodeAt(++i);
+    let c = text[i];
+    while (i < e && (c === 32 || c === 9 || c === 13)) c = text[++i];
     if (i >= e) break;
     out[2 * k] = i;
-    while (i < e && c !== 32 && c !== 9 && c !== 13) c = text.charCodeAt(++i);
+    while (i < e && c !== 32 && c !== 9 && c !== 13) c = text[++i];
     out[2 * k + 1] = i;
     k++;
   }
@@ -80,13 +88,13 @@ export function scanFieldsAt(text: string, s: number, e: number, out: Int32Array
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles up to 1e22
 
 /**
- * Decimal number in text[s, e), exactly as Number() would give it. Fast path (Clinger): at most 15 significant
+ * Decimal number in bytes [s, e), exactly as Number() would give it. Fast path (Clinger): at most 15 significant
  * digits and |decimal exponent| ≤ 22, where mantissa and power of ten are exact doubles and one IEEE
  * multiplication or division rounds correctly. Everything else (and every invalid token) goes to Number().
  */
-export function parseNumberAt(text: string, s: number, e: number): number {
+export function parseNumberAt(text: Uint8Array, s: number, e: number): number {
   let i = s;
-  let c = text.charCodeAt(i);
+  let c = text[i];
   let neg = false;
   if (c === 45) {
     neg = true;
@@ -98,7 +106,7 @@ export function parseNumberAt(text: string, s: number, e: number): number {
   let dot = false;
   let any = false;
   for (; i < e; i++) {
-    c = text.charCodeAt(i);
+    c = text[i];
     if (c >= 48 && c <= 57) {
       any = true;
       if (m !== 0 || c !== 48) digits++;
@@ -109,29 +117,29 @@ export function parseNumberAt(text: string, s: number, e: number): number {
   }
   let exp = 0;
   if (i < e) {
-    if (c !== 101 && c !== 69) return Number(text.slice(s, e));
+    if (c !== 101 && c !== 69) return Number(utf8.decode(text.subarray(s, e)));
     i++;
     let eneg = false;
-    c = text.charCodeAt(i);
+    c = text[i];
     if (c === 45 || c === 43) {
       eneg = c === 45;
       i++;
     }
-    if (i >= e) return Number(text.slice(s, e));
+    if (i >= e) return Number(utf8.decode(text.subarray(s, e)));
     for (; i < e; i++) {
-      c = text.charCodeAt(i);
-      if (c < 48 || c > 57 || exp > 1000) return Number(text.slice(s, e));
+      c = text[i];
+      if (c < 48 || c > 57 || exp > 1000) return Number(utf8.decode(text.subarray(s, e)));
       exp = exp * 10 + (c - 48);
     }
     if (eneg) exp = -exp;
   }
-  if (!any || digits > 15) return Number(text.slice(s, e));
+  if (!any || digits > 15) return Number(utf8.decode(text.subarray(s, e)));
   const p = exp - frac;
   let r: number;
   if (p === 0) r = m;
   else if (p > 0 && p <= 22) r = m * POW10[p];
   else if (p < 0 && p >= -22) r = m / POW10[-p];
-  else return Number(text.slice(s, e));
+  else return Number(utf8.decode(text.subarray(s, e)));
   return neg ? -r : r;
 }
 
@@ -143,10 +151,10 @@ export let numberEnd = 0;
  * rules) and leaves its end in `numberEnd`. Returns NaN when there is no token (then numberEnd = e). One pass
  * over the characters instead of a field scan followed by a parse.
  */
-export function readNumberAt(text: string, s: number, e: number): number {
+export function readNumberAt(text: Uint8Array, s: number, e: number): number {
   let i = s;
-  let c = text.charCodeAt(i);
-  while (i < e && (c === 32 || c === 9 || c === 13)) c = text.charCodeAt(++i);
+  let c = text[i];
+  while (i < e && (c === 32 || c === 9 || c === 13)) c = text[++i];
   if (i >= e) {
     numberEnd = e;
     return NaN;
@@ -155,37 +163,37 @@ export function readNumberAt(text: string, s: number, e: number): number {
   let neg = false;
   if (c === 45) {
     neg = true;
-    c = text.charCodeAt(++i);
-  } else if (c === 43) c = text.charCodeAt(++i);
+    c = text[++i];
+  } else if (c === 43) c = text[++i];
   let m = 0;
   let digits = 0;
   // Integer part, then fraction: two tight loops.
   while (i < e && c >= 48 && c <= 57) {
     m = m * 10 + (c - 48);
     if (m !== 0) digits++;
-    c = text.charCodeAt(++i);
+    c = text[++i];
   }
   let frac = 0;
-  let any = i > t0 + (neg || text.charCodeAt(t0) === 43 ? 1 : 0);
+  let any = i > t0 + (neg || text[t0] === 43 ? 1 : 0);
   if (i < e && c === 46) {
-    c = text.charCodeAt(++i);
+    c = text[++i];
     while (i < e && c >= 48 && c <= 57) {
       m = m * 10 + (c - 48);
       if (m !== 0) digits++;
       frac++;
       any = true;
-      c = text.charCodeAt(++i);
+      c = text[++i];
     }
   }
   if (i < e && c !== 32 && c !== 9 && c !== 13) {
     // Exponent or anything unusual: find the token's end and let parseNumberAt decide.
     let j = i;
-    while (j < e && c !== 32 && c !== 9 && c !== 13) c = text.charCodeAt(++j);
+    while (j < e && c !== 32 && c !== 9 && c !== 13) c = text[++j];
     numberEnd = j;
     return parseNumberAt(text, t0, j);
   }
   numberEnd = i;
-  if (!any || digits > 15 || frac > 22) return Number(text.slice(t0, i));
+  if (!any || digits > 15 || frac > 22) return Number(utf8.decode(text.subarray(t0, i)));
   const r = frac === 0 ? m : m / POW10[frac];
   return neg ? -r : r;
 }

@@ -23,9 +23,10 @@ function speciesZ(tok: string): number {
  * comment line); Selective dynamics; Direct/Cartesian; trailing velocity and predictor-corrector blocks
  * (CONTCAR), which are ignored with a note.
  */
-export function parsePoscar(text: string, options: PoscarOptions = {}): ParseResult {
+export function parsePoscar(text: string | Uint8Array, options: PoscarOptions = {}): ParseResult {
   return guard('vasp', () => {
     const L = new TextLines(text);
+    const src = L.bytes;
     const warnings: ParseIssue[] = [];
     let ln = 0; // 0-based index of the next line
     const need = (what: string): string => {
@@ -147,22 +148,22 @@ export function parsePoscar(text: string, options: PoscarOptions = {}): ParseRes
       let q = s0;
       let bad = false;
       for (let k = 0; k < 3; k++) {
-        const x = readNumberAt(text, q, e0);
+        const x = readNumberAt(src, q, e0);
         q = numberEnd;
         if (x === x && x !== Infinity && x !== -Infinity) xyz[3 * i + k] = x;
         else bad = true;
       }
-      const nf = bad || sd || q < e0 ? scanFieldsAt(text, s0, e0, fl, 8) : 3;
+      const nf = bad || sd || q < e0 ? scanFieldsAt(src, s0, e0, fl, 8) : 3;
       if (nf < 3) {
         if (nf === 0) abort('truncated', `expected coordinates of atom ${i + 1} of ${n}, found an empty line`, l);
         abort('truncated', `atom ${i + 1} needs 3 coordinates, found ${nf}`, l);
       }
       if (bad)
-        for (let k = 0; k < 3; k++) xyz[3 * i + k] = needNumber(text.slice(fl[2 * k], fl[2 * k + 1]), `${'xyz'[k]} of atom ${i + 1}`, l);
+        for (let k = 0; k < 3; k++) xyz[3 * i + k] = needNumber(L.slice(fl[2 * k], fl[2 * k + 1]), `${'xyz'[k]} of atom ${i + 1}`, l);
       let rest = 3;
       if (sd) {
         for (let k = 0; k < 3; k++) {
-          const f = k + 3 < nf ? text.slice(fl[6 + 2 * k], fl[7 + 2 * k]) : undefined;
+          const f = k + 3 < nf ? L.slice(fl[6 + 2 * k], fl[7 + 2 * k]) : undefined;
           if (f === 'T' || f === 't') sd[3 * i + k] = 1;
           else if (f === 'F' || f === 'f') sd[3 * i + k] = 0;
           else abort('syntax', `selective-dynamics flag ${k + 1} of atom ${i + 1} must be T or F, found "${clip(f ?? 'end of line')}"`, l);
@@ -170,7 +171,7 @@ export function parsePoscar(text: string, options: PoscarOptions = {}): ParseRes
         rest = 6;
       }
       if (nf > rest) {
-        const lab = text.slice(fl[2 * rest], fl[2 * rest + 1]);
+        const lab = L.slice(fl[2 * rest], fl[2 * rest + 1]);
         if (!lab.startsWith('!') && !lab.startsWith('#')) {
           labels ??= new Array<string>(n).fill('');
           labels[i] = lab;

@@ -82,9 +82,10 @@ const FALSE = new Set(['F', 'f', 'False', 'false', 'FALSE', '0']);
  * Species are symbols or, in a `Z:I:1` column, atomic numbers. A `move_mask:L:3` (or `:L:1`) column becomes
  * selective dynamics. Plain XYZ has no cell and is not periodic.
  */
-export function parseXyz(text: string): ParseResult {
+export function parseXyz(text: string | Uint8Array): ParseResult {
   return guard('extxyz', () => {
     const L = new TextLines(text);
+    const src = L.bytes;
     const structures: Structure[] = [];
     const warnings: ParseIssue[] = [];
     let ln = 0;
@@ -142,7 +143,7 @@ export function parseXyz(text: string): ParseResult {
       const fl = new Int32Array(2 * Math.max(width, 4));
       const need = extended ? width : 4;
       const finite = (x: number) => x === x && x !== Infinity && x !== -Infinity;
-      const fieldText = (k: number) => text.slice(fl[2 * k], fl[2 * k + 1]);
+      const fieldText = (k: number) => L.slice(fl[2 * k], fl[2 * k + 1]);
       const simple = spec.offset === 0 && pos.offset === 1 && !mask && !roleCol;
       const role = roleCol ? new Uint8Array(n) : undefined;
       let lastSym = '';
@@ -157,11 +158,11 @@ export function parseXyz(text: string): ParseResult {
         let nf = 0;
         let done = false;
         if (simple) {
-          nf = scanFieldsAt(text, s0, e0, fl, 1);
+          nf = scanFieldsAt(src, s0, e0, fl, 1);
           let q = nf ? fl[1] : e0;
           done = nf === 1;
           for (let k = 0; k < 3 && done; k++) {
-            const x = readNumberAt(text, q, e0);
+            const x = readNumberAt(src, q, e0);
             q = numberEnd;
             if (x === x && x !== Infinity && x !== -Infinity) positions[3 * i + k] = x;
             else done = false;
@@ -169,7 +170,7 @@ export function parseXyz(text: string): ParseResult {
           if (done && q < e0 && !L.isBlankFrom(q, e0)) done = !extended; // extra columns: plain XYZ ignores them
           nf = done ? 4 : 0;
         }
-        if (!done) nf = scanFieldsAt(text, s0, e0, fl, need);
+        if (!done) nf = scanFieldsAt(src, s0, e0, fl, need);
         if (nf < need) {
           if (nf === 0) abort('truncated', `expected atom ${i + 1} of ${n}, found an empty line`, l);
           abort('count-mismatch', `atom ${i + 1} has ${nf} columns, Properties needs ${need}`, l);
@@ -177,10 +178,10 @@ export function parseXyz(text: string): ParseResult {
         // Files list the same species over and over: reuse the last lookup when the token is the same.
         const ss = fl[2 * spec.offset], se = fl[2 * spec.offset + 1];
         let same = se - ss === lastSym.length;
-        for (let q = 0; same && q < lastSym.length; q++) same = text.charCodeAt(ss + q) === lastSym.charCodeAt(q);
+        for (let q = 0; same && q < lastSym.length; q++) same = src[ss + q] === lastSym.charCodeAt(q);
         let z = lastZ;
         if (!same) {
-          const st = text.slice(ss, se);
+          const st = L.slice(ss, se);
           z = spec.type === 'S' ? atomicNumber(st, true) : num(st);
           if (!(z >= 1 && z <= 118 && Number.isInteger(z))) abort('bad-element', `"${clip(st)}" is not an element`, l);
           lastSym = st;
@@ -189,7 +190,7 @@ export function parseXyz(text: string): ParseResult {
         numbers[i] = z;
         if (!done)
           for (let k = 0; k < 3; k++) {
-            const x = parseNumberAt(text, fl[2 * (pos.offset + k)], fl[2 * (pos.offset + k) + 1]);
+            const x = parseNumberAt(src, fl[2 * (pos.offset + k)], fl[2 * (pos.offset + k) + 1]);
             positions[3 * i + k] = finite(x) ? x : needNumber(fieldText(pos.offset + k), `${'xyz'[k]} of atom ${i + 1}`, l);
           }
         if (role && roleCol) {
