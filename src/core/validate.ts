@@ -1,5 +1,5 @@
-import { cartesianToScaled, cellHeights } from './cell';
-import { det3 } from './linalg';
+import { cellHeights } from './cell';
+import { det3, inv3 } from './linalg';
 import { MAX_Z, symbolOf } from './elements';
 import type { Structure } from './structure';
 
@@ -90,7 +90,7 @@ export function findOverlaps(s: Structure, cutoff: number): { count: number; fir
     positions = Float64Array.from(positions, (x, i) => x - lo[i % 3] + cutoff);
     pbc = [false, false, false];
   }
-  const f = cartesianToScaled(cell, positions)!;
+  const inv = inv3(cell)!;
   const h = cellHeights(cell);
   // Bins 4 cutoffs wide (fewer when that would mean more than ~2 bins per atom). An atom only looks into the
   // neighbouring bins whose shared face is closer than the cutoff (|Δf_k|·h_k ≤ |Δr|, so no pair is missed):
@@ -108,8 +108,9 @@ export function findOverlaps(s: Structure, cutoff: number): { count: number; fir
   for (let i = 0; i < n; i++) {
     let b = 0;
     let flags = 0;
+    const px = positions[3 * i], py = positions[3 * i + 1], pz = positions[3 * i + 2];
     for (let k = 0; k < 3; k++) {
-      let x = f[3 * i + k];
+      let x = px * inv[k] + py * inv[3 + k] + pz * inv[6 + k]; // fractional coordinate k
       if (pbc[k]) x -= Math.floor(x);
       w[3 * i + k] = x;
       const nk = nb[k];

@@ -189,7 +189,7 @@ export function parsePoscar(text: string | Uint8Array, options: PoscarOptions = 
       positions = xyz;
       for (let i = 0; i < 3 * n; i++) positions[i] *= mult[i % 3];
     } else {
-      positions = scaledToCartesian(cell, xyz);
+      positions = scaledToCartesian(cell, xyz, xyz); // in place: no second 3N array
     }
     const arrays: AtomArrays = {};
     if (sd) arrays.selectiveDynamics = sd;
