@@ -85,7 +85,7 @@ export async function relaxVerb(a: Args, read: (f: string) => Promise<Structure>
   const backend = await backendFrom(a);
   let r;
   try {
-    r = relaxRigid(backend, sys, p, { fmax: flagNumber(a, '--fmax', { min: 1e-6, max: 10 }) ?? 0.01, maxSteps: flagNumber(a, '--steps', { min: 1, max: 1e6, integer: true }) ?? 500 });
+    r = await relaxRigid(backend, sys, p, { fmax: flagNumber(a, '--fmax', { min: 1e-6, max: 10 }) ?? 0.01, maxSteps: flagNumber(a, '--steps', { min: 1, max: 1e6, integer: true }) ?? 500 });
   } catch (e) {
     ffError(e);
   }
@@ -127,7 +127,7 @@ export async function zscanVerb(a: Args, read: (f: string) => Promise<Structure>
   const backend = await backendFrom(a);
   let r;
   try {
-    r = zScan(backend, sys, 1, zs, p);
+    r = await zScan(backend, sys, 1, zs, p);
   } catch (e) {
     ffError(e);
   }
@@ -147,7 +147,7 @@ export async function registryScanVerb(a: Args, read: (f: string) => Promise<Str
   const backend = await backendFrom(a);
   let r;
   try {
-    r = registryScan(backend, sys, 1, grid, grid, p, a.flags.has('--relax-z'));
+    r = await registryScan(backend, sys, 1, grid, grid, p, a.flags.has('--relax-z'));
   } catch (e) {
     ffError(e);
   }

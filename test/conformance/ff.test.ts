@@ -43,16 +43,16 @@ describe('force-field conformance against the TypeScript reference', async () =>
   const backends: FFBackend[] = [wasmBackend(await geometry())];
   for (const b of backends)
     for (const [name, sys] of list) {
-      it(`${b.kind}: ${name}`, () => {
-        const want = ref.energyForces(sys, P);
-        const got = b.energyForces(sys, P);
+      it(`${b.kind}: ${name}`, async () => {
+        const want = await ref.energyForces(sys, P);
+        const got = await b.energyForces(sys, P);
         expect(got.pairs).toBe(want.pairs);
         expect(Math.abs(got.energy - want.energy)).toBeLessThanOrEqual(1e-10 * Math.abs(want.energy) + 1e-14);
         const scale = Math.max(...want.forces.map(Math.abs));
         for (let i = 0; i < want.forces.length; i++) expect(Math.abs(got.forces[i] - want.forces[i])).toBeLessThanOrEqual(1e-10 * scale + 1e-14);
         const shifts = Float64Array.from([0, 0, 0, 0.3, -0.2, 0.1, 0, 0, 1.5]);
-        const e1 = ref.energiesForShifts(sys, 1, shifts, P);
-        const e2 = b.energiesForShifts(sys, 1, shifts, P);
+        const e1 = await ref.energiesForShifts(sys, 1, shifts, P);
+        const e2 = await b.energiesForShifts(sys, 1, shifts, P);
         for (let k = 0; k < 3; k++) expect(Math.abs(e2[k] - e1[k])).toBeLessThanOrEqual(1e-10 * Math.abs(e1[k]) + 1e-14);
       });
     }

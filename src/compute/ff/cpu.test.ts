@@ -91,26 +91,26 @@ describe('interlayer energy and forces', () => {
 
 describe('operations (CPU backend)', () => {
   const b = cpuBackend(energyForces);
-  it('z-scan finds a bound minimum to better than 0.01 Å', () => {
+  it('z-scan finds a bound minimum to better than 0.01 Å', async () => {
     const sys = toy();
     const zs = Array.from({ length: 41 }, (_, k) => 2 + k * 0.1);
-    const r = zScan(b, sys, 1, zs, P);
+    const r = await zScan(b, sys, 1, zs, P);
     expect(r.energy).toHaveLength(41);
     expect(r.min.bindingEnergy).toBeGreaterThan(0);
-    const e = (z: number) => b.energiesForShifts(sys, 1, Float64Array.from([0, 0, z - zSeparation(sys, 1)]), P)[0];
-    expect(e(r.min.z)).toBeLessThanOrEqual(e(r.min.z + 0.01) + 1e-12);
-    expect(e(r.min.z)).toBeLessThanOrEqual(e(r.min.z - 0.01) + 1e-12);
+    const e = async (z: number) => (await b.energiesForShifts(sys, 1, Float64Array.from([0, 0, z - zSeparation(sys, 1)]), P))[0];
+    expect(await e(r.min.z)).toBeLessThanOrEqual((await e(r.min.z + 0.01)) + 1e-12);
+    expect(await e(r.min.z)).toBeLessThanOrEqual((await e(r.min.z - 0.01)) + 1e-12);
   });
-  it('registry scan covers the cell; its grid point (0,0) is the starting configuration', () => {
+  it('registry scan covers the cell; its grid point (0,0) is the starting configuration', async () => {
     const sys = toy();
-    const r = registryScan(b, sys, 1, 6, 6, P);
+    const r = await registryScan(b, sys, 1, 6, 6, P);
     expect(r.energy[0]).toBeCloseTo(energyForces(sys, P).energy, 12);
     expect(Math.min(...r.energy)).toBeCloseTo(r.min.energy, 15);
   });
-  it('rigid relaxation converges to the force tolerance and lowers the energy', () => {
+  it('rigid relaxation converges to the force tolerance and lowers the energy', async () => {
     const sys = toy(2.6, 4.2);
     const e0 = energyForces(sys, P).energy;
-    const r = relaxRigid(b, sys, P, { fmax: 0.005, maxSteps: 2000 });
+    const r = await relaxRigid(b, sys, P, { fmax: 0.005, maxSteps: 2000 });
     expect(r.converged).toBe(true);
     expect(r.maxForce).toBeLessThanOrEqual(0.005);
     expect(r.energy).toBeLessThan(e0);

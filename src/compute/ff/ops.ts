@@ -7,11 +7,12 @@
 import type { EnergyForces, FFSystem } from './cpu';
 import type { FFParams } from './model';
 
+/** A force-field backend. Async because a GPU answers later; CPU backends resolve at once. */
 export interface FFBackend {
   kind: 'cpu' | 'wasm' | 'webgpu';
-  energyForces(sys: FFSystem, p: FFParams): EnergyForces;
+  energyForces(sys: FFSystem, p: FFParams): Promise<EnergyForces>;
   /** Energies of many rigid displacements (dx, dy, dz per configuration, Å) of one group; GPUs batch these. */
-  energiesForShifts(sys: FFSystem, group: number, shifts: Float64Array, p: FFParams): Float64Array;
+  energiesForShifts(sys: FFSystem, group: number, shifts: Float64Array, p: FFParams): Promise<Float64Array>;
 }
 
 /** Atoms within this height (Å) of a group's lowest (highest) atom form its bottom (top) plane. */
@@ -72,24 +73,24 @@ export interface ZScanResult {
 }
 
 /** E(z) for film `group` placed at each z-separation; the minimum is refined between grid points. */
-export function zScan(b: FFBackend, sys: FFSystem, group: number, zs: number[], p: FFParams): ZScanResult {
+export async function zScan(b: FFBackend, sys: FFSystem, group: number, zs: number[], p: FFParams): Promise<ZScanResult> {
   const z0 = zSeparation(sys, group);
   const shifts = new Float64Array(3 * zs.length);
   zs.forEach((z, k) => (shifts[3 * k + 2] = z - z0));
-  const energy = Array.from(b.energiesForShifts(sys, group, shifts, p));
+  const energy = Array.from(await b.energiesForShifts(sys, group, shifts, p));
   let k = 0;
   for (let i = 1; i < energy.length; i++) if (energy[i] < energy[k]) k = i;
-  const e = (z: number) => b.energiesForShifts(sys, group, Float64Array.from([0, 0, z - z0]), p)[0];
+  const e = async (z: number) => (await b.energiesForShifts(sys, group, Float64Array.from([0, 0, z - z0]), p))[0];
   let lo = zs[Math.max(0, k - 1)], hi = zs[Math.min(zs.length - 1, k + 1)];
   const phi = (Math.sqrt(5) - 1) / 2;
   let c = hi - phi * (hi - lo), d = lo + phi * (hi - lo);
-  let ec = e(c), ed = e(d);
+  let ec = await e(c), ed = await e(d);
   while (hi - lo > 1e-3) {
-    if (ec < ed) (hi = d), (d = c), (ed = ec), (c = hi - phi * (hi - lo)), (ec = e(c));
-    else (lo = c), (c = d), (ec = ed), (d = lo + phi * (hi - lo)), (ed = e(d));
+    if (ec < ed) (hi = d), (d = c), (ed = ec), (c = hi - phi * (hi - lo)), (ec = await e(c));
+    else (lo = c), (c = d), (ec = ed), (d = lo + phi * (hi - lo)), (ed = await e(d));
   }
   const zm = (lo + hi) / 2;
-  const em = Math.min(e(zm), energy[k]);
+  const em = Math.min(await e(zm), energy[k]);
   const best = em < energy[k] ? zm : zs[k];
   return { z: zs, energy, bindingEnergy: energy.map((x) => bindingEnergy(x, sys)), min: { z: best, energy: em, bindingEnergy: bindingEnergy(em, sys) } };
 }
@@ -104,7 +105,7 @@ export interface RegistryScanResult {
   min: { shift: [number, number]; energy: number; z: number; bindingEnergy: number };
 }
 
-export function registryScan(b: FFBackend, sys: FFSystem, group: number, nx: number, ny: number, p: FFParams, relaxZ = false): RegistryScanResult {
+export async function registryScan(b: FFBackend, sys: FFSystem, group: number, nx: number, ny: number, p: FFParams, relaxZ = false): Promise<RegistryScanResult> {
   const c = sys.cell;
   const z0 = zSeparation(sys, group);
   const energy = new Float64Array(nx * ny);
@@ -116,12 +117,12 @@ export function registryScan(b: FFBackend, sys: FFSystem, group: number, nx: num
       shifts[3 * k] = (i / nx) * c[0] + (j / ny) * c[3];
       shifts[3 * k + 1] = (i / nx) * c[1] + (j / ny) * c[4];
     }
-  if (!relaxZ) energy.set(b.energiesForShifts(sys, group, shifts, p));
+  if (!relaxZ) energy.set(await b.energiesForShifts(sys, group, shifts, p));
   else
     for (let k = 0; k < nx * ny; k++) {
       const moved = shifted(sys, group, shifts[3 * k], shifts[3 * k + 1], 0);
       const zs = Array.from({ length: 31 }, (_, q) => Math.max(1.5, z0 - 1.5) + q * 0.1);
-      const r = zScan(b, moved, group, zs, p);
+      const r = await zScan(b, moved, group, zs, p);
       energy[k] = r.min.energy;
       zOut[k] = r.min.z;
     }
@@ -152,7 +153,7 @@ export interface RelaxResult {
  * Rigid-body relaxation of every film in x, y, z (twist fixed) with FIRE (Bitzek et al., PRL 97, 170201
  * (2006)), on the net force per film, until every film's net force is below `fmax` (eV/Å).
  */
-export function relaxRigid(b: FFBackend, sys: FFSystem, p: FFParams, o: { fmax?: number; maxSteps?: number } = {}): RelaxResult {
+export async function relaxRigid(b: FFBackend, sys: FFSystem, p: FFParams, o: { fmax?: number; maxSteps?: number } = {}): Promise<RelaxResult> {
   const fmax = o.fmax ?? 0.01;
   const maxSteps = o.maxSteps ?? 500;
   const groups = [...new Set(sys.group)].filter((g) => g > 0).sort((a, b2) => a - b2);
@@ -161,10 +162,10 @@ export function relaxRigid(b: FFBackend, sys: FFSystem, p: FFParams, o: { fmax?:
   const v = new Float64Array(3 * groups.length);
   let dt = 0.05, alpha = 0.1, npos = 0;
   const dtMax = 0.3;
-  const at = (disp: Float64Array): { e: number; f: Float64Array } => {
+  const at = async (disp: Float64Array): Promise<{ e: number; f: Float64Array }> => {
     let s = sys;
     groups.forEach((g, k) => (s = shifted(s, g, disp[3 * k], disp[3 * k + 1], disp[3 * k + 2])));
-    const r = b.energyForces(s, p);
+    const r = await b.energyForces(s, p);
     const f = new Float64Array(3 * groups.length);
     for (let i = 0; i < s.numbers.length; i++) {
       const k = groups.indexOf(s.group[i]);
@@ -173,7 +174,7 @@ export function relaxRigid(b: FFBackend, sys: FFSystem, p: FFParams, o: { fmax?:
     }
     return { e: r.energy, f };
   };
-  let cur = at(q);
+  let cur = await at(q);
   let it = 0;
   const maxF = (f: Float64Array) => {
     let m = 0;
@@ -200,7 +201,7 @@ export function relaxRigid(b: FFBackend, sys: FFSystem, p: FFParams, o: { fmax?:
       // Cap a step at 0.1 Å: a rigid layer never needs a bigger one and it keeps FIRE out of the repulsive wall.
       q[k] += Math.max(-0.1, Math.min(0.1, dt * v[k]));
     }
-    cur = at(q);
+    cur = await at(q);
   }
   let s = sys;
   groups.forEach((g, k) => (s = shifted(s, g, q[3 * k], q[3 * k + 1], q[3 * k + 2])));
@@ -219,8 +220,8 @@ export function relaxRigid(b: FFBackend, sys: FFSystem, p: FFParams, o: { fmax?:
 export function cpuBackend(ef: (sys: FFSystem, p: FFParams) => EnergyForces): FFBackend {
   return {
     kind: 'cpu',
-    energyForces: ef,
-    energiesForShifts(sys, group, shifts, p) {
+    energyForces: async (sys, p) => ef(sys, p),
+    async energiesForShifts(sys, group, shifts, p) {
       const out = new Float64Array(shifts.length / 3);
       for (let k = 0; k < out.length; k++) out[k] = ef(shifted(sys, group, shifts[3 * k], shifts[3 * k + 1], shifts[3 * k + 2]), p).energy;
       return out;

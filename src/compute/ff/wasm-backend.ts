@@ -22,10 +22,10 @@ function kernelInput(sys: FFSystem, p: FFParams): FFKernelInput {
 export function wasmBackend(g: GeometryWasm): FFBackend {
   return {
     kind: 'wasm',
-    energyForces(sys, p) {
+    async energyForces(sys, p) {
       return g.ffEnergyForces(kernelInput(sys, p));
     },
-    energiesForShifts(sys, group, shifts, p) {
+    async energiesForShifts(sys, group, shifts, p) {
       return g.ffEnergiesForShifts(kernelInput(sys, p), group, shifts);
     },
   };
