@@ -1,0 +1,30 @@
+import type { FFSystem } from '../../src/compute/ff/cpu';
+import { buildInterface, extractLayer, findMatches, inPlaneBasis, makeSlab, type IntMatrix2 } from '../../src/compute/geometry/geometry';
+import { mustRead } from './fixtures';
+import { geometry } from './geometry';
+
+/** The force-field conformance cases every backend must pass. */
+export async function cases(): Promise<[string, FFSystem][]> {
+  const g = await geometry();
+  const read = async (n: string) => (await mustRead(n)).structures[0];
+  const film = extractLayer(g, await read('MoS2_monolayer.vasp'), { vacuum: 10 });
+  const slab = makeSlab(g, await read('Au_fcc_conventional.vasp'), { hkl: [1, 1, 1], layers: 3, vacuum: 10, maxAtoms: 10000 });
+  const ms = findMatches(g, inPlaneBasis(film.structure), inPlaneBasis(slab.structure), { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 });
+  const times = (m: IntMatrix2, k: number) => m.map((r) => r.map((x) => x * k)) as IntMatrix2;
+  const iface = (k: number, z: number): FFSystem => {
+    const s = buildInterface(g, slab.structure, [{ layer: film.structure, filmMatrix: times(ms[0].filmMatrix, k), zSeparation: z, shift: [0.13, 0.27] }], {
+      substrateMatrix: times(ms[0].substrateMatrix, k),
+      vacuum: 12,
+      maxAtoms: 100000,
+    }).structure;
+    return { cell: s.cell, positions: s.positions, numbers: s.numbers, group: s.arrays.role! };
+  };
+  const cell = Float64Array.from([2.5, 0, 0, -1.25, 2.165, 0, 0, 0, 20]);
+  return [
+    ['MoS2 on Au(111), one coincidence cell (cutoff longer than the cell)', iface(1, 3.1)],
+    ['the same, 3×3 (hundreds of atoms)', iface(3, 3.3)],
+    ['one atom over one atom', { cell, positions: Float64Array.from([0, 0, 0, 0.3, 0.2, 3.4]), numbers: Uint8Array.from([79, 6]), group: Uint8Array.from([0, 1]) }],
+    ['atoms exactly on cell faces', { cell, positions: Float64Array.from([0, 0, 0, 2.5, 0, 0, -1.25, 2.165, 3.3, 1.25, 2.165, 3.3]), numbers: Uint8Array.from([29, 29, 16, 42]), group: Uint8Array.from([0, 0, 1, 1]) }],
+  ];
+}
+
