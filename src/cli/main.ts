@@ -186,27 +186,30 @@ async function convert(a: Args): Promise<number> {
   return 0;
 }
 
+/** Verbs that take parsed arguments and a reader of structure files. */
+const FILE_VERBS: Record<string, (a: Args, read: (file: string) => Promise<Structure>) => Promise<number>> = {
+  slab: slabVerb,
+  match: matchVerb,
+  build: buildVerb,
+  relax: relaxVerb,
+  zscan: zscanVerb,
+  'registry-scan': registryScanVerb,
+};
+
 export async function main(argv: string[]): Promise<number> {
   installNodePlatform();
   const [verb, ...rest] = argv;
   try {
+    const fileVerb = verb && Object.hasOwn(FILE_VERBS, verb) ? FILE_VERBS[verb] : undefined;
+    if (fileVerb) {
+      const args = parseArgs(rest);
+      return await fileVerb(args, readOrThrow(args));
+    }
     switch (verb) {
       case 'info':
         return await info(parseArgs(rest));
       case 'convert':
         return await convert(parseArgs(rest));
-      case 'slab':
-        return await slabVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
-      case 'match':
-        return await matchVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
-      case 'build':
-        return await buildVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
-      case 'relax':
-        return await relaxVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
-      case 'zscan':
-        return await zscanVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
-      case 'registry-scan':
-        return await registryScanVerb(parseArgs(rest), readOrThrow(parseArgs(rest)));
       case undefined:
       case '-h':
       case '--help':
