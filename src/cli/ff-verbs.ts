@@ -46,7 +46,7 @@ export function filmGroups(s: Structure, a: Args): { group: Uint8Array; how: str
 
 function params(a: Args): FFParams {
   const model = flagString(a, '--model') ?? 'uff';
-  if (model !== 'uff') throw new UsageError(`--model must be uff (d2 is not built yet; got "${model}")`);
+  if (model !== 'uff' && model !== 'd2') throw new UsageError(`--model must be uff or d2 (got "${model}")`);
   return { model, cutoff: flagNumber(a, '--cutoff', { min: 4, max: 40 }) ?? DEFAULT_CUTOFF };
 }
 

@@ -11,8 +11,9 @@ export async function cases(): Promise<[string, FFSystem][]> {
   const slab = makeSlab(g, await read('Au_fcc_conventional.vasp'), { hkl: [1, 1, 1], layers: 3, vacuum: 10, maxAtoms: 10000 });
   const ms = findMatches(g, inPlaneBasis(film.structure), inPlaneBasis(slab.structure), { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 });
   const times = (m: IntMatrix2, k: number) => m.map((r) => r.map((x) => x * k)) as IntMatrix2;
-  const iface = (k: number, z: number): FFSystem => {
-    const s = buildInterface(g, slab.structure, [{ layer: film.structure, filmMatrix: times(ms[0].filmMatrix, k), zSeparation: z, shift: [0.13, 0.27] }], {
+  const iface = (k: number, z: number, films = 1): FFSystem => {
+    const layers = Array.from({ length: films }, (_, f) => ({ layer: film.structure, filmMatrix: times(ms[0].filmMatrix, k), zSeparation: z + 0.2 * f, shift: [0.13 + 0.3 * f, 0.27] as [number, number] }));
+    const s = buildInterface(g, slab.structure, layers, {
       substrateMatrix: times(ms[0].substrateMatrix, k),
       vacuum: 12,
       maxAtoms: 100000,
@@ -23,6 +24,8 @@ export async function cases(): Promise<[string, FFSystem][]> {
   return [
     ['MoS2 on Au(111), one coincidence cell (cutoff longer than the cell)', iface(1, 3.1)],
     ['the same, 3×3 (hundreds of atoms)', iface(3, 3.3)],
+    ['the same, 7×7 (thousands of atoms)', iface(7, 3.2)],
+    ['two films stacked (film–film pairs count)', iface(2, 3.0, 2)],
     ['one atom over one atom', { cell, positions: Float64Array.from([0, 0, 0, 0.3, 0.2, 3.4]), numbers: Uint8Array.from([79, 6]), group: Uint8Array.from([0, 1]) }],
     ['atoms exactly on cell faces', { cell, positions: Float64Array.from([0, 0, 0, 2.5, 0, 0, -1.25, 2.165, 3.3, 1.25, 2.165, 3.3]), numbers: Uint8Array.from([29, 29, 16, 42]), group: Uint8Array.from([0, 0, 1, 1]) }],
   ];

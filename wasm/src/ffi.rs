@@ -343,11 +343,11 @@ fn parse_and_build(d: &[f64]) -> Result<i32, i32> {
     Ok(n as i32)
 }
 
-/// Force-field energy and forces. Tables: species index per atom (u8), x and d (nspec², Å and eV).
+/// Force-field energy and forces. Tables: species index per atom (u8), pair parameters A, C, R0, d (4 × nspec²).
 /// Result: [energy, pairs, forces (3n)]. Returns the number of atoms.
 #[no_mangle]
-pub extern "C" fn hl_ff_energy_forces(cell: *const f64, pos: *const f64, group: *const u8, species: *const u8, n: usize, x: *const f64, d: *const f64, nspec: usize, cutoff: f64) -> i32 {
-    let s = match unsafe { ff_system(cell, pos, group, species, n, x, d, nspec, cutoff) } {
+pub extern "C" fn hl_ff_energy_forces(cell: *const f64, pos: *const f64, group: *const u8, species: *const u8, n: usize, pp: *const f64, nspec: usize, cutoff: f64) -> i32 {
+    let s = match unsafe { ff_system(cell, pos, group, species, n, pp, nspec, cutoff) } {
         Some(s) => s,
         None => return ERR_NULL,
     };
@@ -366,8 +366,8 @@ pub extern "C" fn hl_ff_energy_forces(cell: *const f64, pos: *const f64, group: 
 
 /// Energies for rigid displacements of group `moved`: `nshift` × (dx, dy, dz). Result: energies.
 #[no_mangle]
-pub extern "C" fn hl_ff_energies_for_shifts(cell: *const f64, pos: *const f64, group: *const u8, species: *const u8, n: usize, x: *const f64, d: *const f64, nspec: usize, cutoff: f64, moved: u32, shifts: *const f64, nshift: usize) -> i32 {
-    let s = match unsafe { ff_system(cell, pos, group, species, n, x, d, nspec, cutoff) } {
+pub extern "C" fn hl_ff_energies_for_shifts(cell: *const f64, pos: *const f64, group: *const u8, species: *const u8, n: usize, pp: *const f64, nspec: usize, cutoff: f64, moved: u32, shifts: *const f64, nshift: usize) -> i32 {
+    let s = match unsafe { ff_system(cell, pos, group, species, n, pp, nspec, cutoff) } {
         Some(s) => s,
         None => return ERR_NULL,
     };
@@ -386,15 +386,14 @@ pub extern "C" fn hl_ff_energies_for_shifts(cell: *const f64, pos: *const f64, g
 }
 
 #[allow(clippy::too_many_arguments)]
-unsafe fn ff_system<'a>(cell: *const f64, pos: *const f64, group: *const u8, species: *const u8, n: usize, x: *const f64, d: *const f64, nspec: usize, cutoff: f64) -> Option<crate::ff::System<'a>> {
+unsafe fn ff_system<'a>(cell: *const f64, pos: *const f64, group: *const u8, species: *const u8, n: usize, pp: *const f64, nspec: usize, cutoff: f64) -> Option<crate::ff::System<'a>> {
     let cell = slice(cell, 9)?;
     let pos = slice(pos, 3 * n)?;
     let group = slice(group, n)?;
     let species = slice(species, n)?;
-    let x = slice(x, nspec * nspec)?;
-    let d = slice(d, nspec * nspec)?;
+    let pp = slice(pp, 4 * nspec * nspec)?;
     if species.iter().any(|&k| k as usize >= nspec) {
         return None;
     }
-    Some(crate::ff::System { cell, pos, group, species, nspec, x, d, cutoff })
+    Some(crate::ff::System { cell, pos, group, species, nspec, pp, cutoff })
 }

@@ -50,7 +50,7 @@ pub extern "C" fn hl_free(ptr: *mut u8, bytes: usize) {
 /// ABI version, so the TypeScript wrapper can refuse a stale build.
 #[no_mangle]
 pub extern "C" fn hl_abi_version() -> u32 {
-    2
+    3
 }
 
 /// Signed volume (Å^3) of the cell at `cell_ptr` (9 f64, rows a, b, c).

@@ -45,7 +45,30 @@ describe('UFF pair term', () => {
   });
 });
 
-describe('interlayer energy and forces', () => {
+describe('D2 pair term', () => {
+  const D2: FFParams = { model: 'd2', cutoff: 12 };
+  it('is UFF repulsion plus Grimme’s damped C6 term, by hand for S over Au', () => {
+    const sys: FFSystem = { cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, 3.3]), numbers: Uint8Array.from([79, 16]), group: Uint8Array.from([0, 1]) };
+    // UFF: Au x 3.293 Å, D 0.039 kcal/mol; S x 4.035, D 0.274. D2: Au C6 81.24, R0 1.772; S 5.57, 1.683.
+    const x = Math.sqrt(3.293 * 4.035), d = Math.sqrt(0.039 * 0.274) * KCAL_PER_MOL_IN_EV;
+    const c6 = 0.75 * Math.sqrt(81.24 * 5.57) * (1e6 / 96485.33212), r0 = 1.772 + 1.683;
+    const e = (r: number) => d * (x / r) ** 12 - (c6 / r ** 6) / (1 + Math.exp(-20 * (r / r0 - 1)));
+    const h = 1e-6, de = (r: number) => (e(r + h) - e(r - h)) / (2 * h);
+    const want = e(3.3) - e(12) - (3.3 - 12) * de(12);
+    expect(energyForces(sys, D2).energy).toBeCloseTo(want, 8);
+  });
+  it('binds S over Au more strongly than UFF does (metal C6 is large)', () => {
+    const at = (m: FFParams) => energyForces({ cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, 3.8]), numbers: Uint8Array.from([79, 16]), group: Uint8Array.from([0, 1]) }, m).energy;
+    expect(at(D2)).toBeLessThan(at(P));
+  });
+  it('refuses elements beyond Rn with a hint', () => {
+    const sys: FFSystem = { cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, 3]), numbers: Uint8Array.from([79, 92]), group: Uint8Array.from([0, 1]) };
+    expect(() => energyForces(sys, D2)).toThrow(/Z = 92.*--model uff/);
+  });
+});
+
+describe.each([{ model: 'uff' }, { model: 'd2' }] as const)('interlayer energy and forces ($model)', ({ model }) => {
+  const P: FFParams = { model, cutoff: 12 };
   it('forces are minus the gradient of the energy (finite differences, property)', () => {
     fc.assert(
       fc.property(fc.double({ min: 2.2, max: 3.4, noNaN: true }), fc.double({ min: 2.6, max: 4, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (a, z, dx) => {

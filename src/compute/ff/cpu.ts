@@ -4,7 +4,7 @@
  * periodic images in the plane of the cell's a and b vectors, none along z. Each pair term is force-shifted,
  * E_sf(r) = E(r) − E(rc) − (r − rc)·E'(rc) for r < rc, so energy and force are continuous at the cutoff.
  */
-import { ljPair, pairTable, type FFParams } from './model';
+import { pairEnergy, pairTable, type FFParams } from './model';
 
 export interface FFSystem {
   /** Rows a, b, c (Å); a and b span the periodic plane (their z components are ignored), c is not used. */
@@ -59,8 +59,8 @@ export function energyForces(sys: FFSystem, p: FFParams): EnergyForces {
       // Each unordered pair of different groups once: i in the higher group.
       if (sys.group[i] <= sys.group[j]) continue;
       const k = t.index[sys.numbers[i]] * t.n + t.index[sys.numbers[j]];
-      const x = t.x[k], d = t.d[k];
-      const [eC, fC] = ljPair(x, d, rc);
+      const A = t.p[4 * k], C = t.p[4 * k + 1], R0 = t.p[4 * k + 2], D = t.p[4 * k + 3];
+      const [eC, fC] = pairEnergy(A, C, R0, D, rc);
       for (let ia = -na; ia <= na; ia++)
         for (let ib = -nb; ib <= nb; ib++) {
           const dx = sys.positions[3 * j] + ia * c[0] + ib * c[3] - sys.positions[3 * i];
@@ -68,7 +68,7 @@ export function energyForces(sys: FFSystem, p: FFParams): EnergyForces {
           const dz = sys.positions[3 * j + 2] - sys.positions[3 * i + 2];
           const r = Math.hypot(dx, dy, dz);
           if (r >= rc) continue;
-          const [e, de] = ljPair(x, d, r);
+          const [e, de] = pairEnergy(A, C, R0, D, r);
           energy += e - eC - (r - rc) * fC;
           const g = (de - fC) / r; // dE_sf/dr / r
           // E depends on r = |r_j − r_i|: F_i = +E'·d/r, F_j = −F_i (d = r_j − r_i).

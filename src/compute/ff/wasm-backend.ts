@@ -12,8 +12,7 @@ function kernelInput(sys: FFSystem, p: FFParams): FFKernelInput {
     group: sys.group,
     species: Uint8Array.from(sys.numbers, (z) => t.index[z]),
     nspec: t.n,
-    x: t.x,
-    d: t.d,
+    pp: t.p,
     cutoff: p.cutoff,
   };
 }

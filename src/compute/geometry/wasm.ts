@@ -17,8 +17,8 @@ export interface GeometryExports {
   hl_slab(cell: number, pos: number, numbers: number, n: number, params: number): number;
   hl_layer(cell: number, pos: number, numbers: number, radii: number, n: number, pbcMask: number, flip: number, vacuum: number): number;
   hl_interface(input: number, len: number): number;
-  hl_ff_energy_forces(cell: number, pos: number, group: number, species: number, n: number, x: number, d: number, nspec: number, cutoff: number): number;
-  hl_ff_energies_for_shifts(cell: number, pos: number, group: number, species: number, n: number, x: number, d: number, nspec: number, cutoff: number, moved: number, shifts: number, nshift: number): number;
+  hl_ff_energy_forces(cell: number, pos: number, group: number, species: number, n: number, pp: number, nspec: number, cutoff: number): number;
+  hl_ff_energies_for_shifts(cell: number, pos: number, group: number, species: number, n: number, pp: number, nspec: number, cutoff: number, moved: number, shifts: number, nshift: number): number;
 }
 
 /** Inputs of the force-field kernels: structure, groups, per-atom species index into n × n pair tables. */
@@ -28,13 +28,12 @@ export interface FFKernelInput {
   group: Uint8Array;
   species: Uint8Array;
   nspec: number;
-  /** Pair minimum positions (Å) and depths (eV), nspec × nspec. */
-  x: Float64Array;
-  d: Float64Array;
+  /** Pair parameters A (eV Å^12), C (eV Å^6), R0 (Å), d per species pair: 4 × nspec², see ff/model.ts. */
+  pp: Float64Array;
   cutoff: number;
 }
 
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 const STATUS: Record<number, string> = { 1: 'null pointer', 2: 'singular cell', 3: 'non-finite coordinate' };
 
 /** Negative statuses of the geometry kernels (wasm/src/ffi.rs ERR_*). */
@@ -103,7 +102,7 @@ export class GeometryWasm {
   /** Force-field energy (eV), pair count and forces (eV/Å) — the wasm twin of compute/ff/cpu.ts. */
   ffEnergyForces(k: FFKernelInput): { energy: number; pairs: number; forces: Float64Array } {
     const n = k.group.length;
-    const code = this.withArrays([k.cell, k.positions, k.group, k.species, k.x, k.d], ([c, p, g, s, x, d]) => this.x.hl_ff_energy_forces(c, p, g, s, n, x, d, k.nspec, k.cutoff));
+    const code = this.withArrays([k.cell, k.positions, k.group, k.species, k.pp], ([c, p, g, s, pp]) => this.x.hl_ff_energy_forces(c, p, g, s, n, pp, k.nspec, k.cutoff));
     if (code < 0) throw new GeometryError(KERNEL_ERRORS[code] ?? 'error', `force field: ${KERNEL_ERRORS[code] ?? code}`);
     const r = this.result();
     return { energy: r[0], pairs: r[1], forces: r.slice(2, 2 + 3 * n) };
@@ -113,8 +112,8 @@ export class GeometryWasm {
   ffEnergiesForShifts(k: FFKernelInput, moved: number, shifts: Float64Array): Float64Array {
     const n = k.group.length;
     const m = shifts.length / 3;
-    const code = this.withArrays([k.cell, k.positions, k.group, k.species, k.x, k.d, shifts], ([c, p, g, s, x, d, sh]) =>
-      this.x.hl_ff_energies_for_shifts(c, p, g, s, n, x, d, k.nspec, k.cutoff, moved, sh, m),
+    const code = this.withArrays([k.cell, k.positions, k.group, k.species, k.pp, shifts], ([c, p, g, s, pp, sh]) =>
+      this.x.hl_ff_energies_for_shifts(c, p, g, s, n, pp, k.nspec, k.cutoff, moved, sh, m),
     );
     if (code < 0) throw new GeometryError(KERNEL_ERRORS[code] ?? 'error', `force field: ${KERNEL_ERRORS[code] ?? code}`);
     return this.result();
