@@ -17,6 +17,8 @@ npm run --silent lint
 npm run --silent typecheck
 
 echo "== unit and integration tests (vitest)"
+# WebGPU in Node (the webgpu package) runs on Chromium's SwiftShader Vulkan driver when no GPU driver is set.
+export VK_ICD_FILENAMES="${VK_ICD_FILENAMES:-/usr/lib/chromium/vk_swiftshader_icd.json}"
 npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json
 read -r unit_passed unit_failed unit_skipped < <(node -e '
   const r = require("./test-results/vitest.json");

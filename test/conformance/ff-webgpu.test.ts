@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { energyForces } from '../../src/compute/ff/cpu';
+import { FF_MODELS, type FFParams } from '../../src/compute/ff/model';
+import { cpuBackend, registryScan, zScan } from '../../src/compute/ff/ops';
+import { requestDevice, webgpuBackend, type WebGPUBackend } from '../../src/compute/ff/webgpu';
+import { cases } from '../helpers/ff-cases';
+import { nodeGPU } from '../helpers/node-gpu';
+
+/**
+ * The force-field conformance suite on WebGPU in Node (the `webgpu` package: Dawn on SwiftShader here).
+ * f32 kernel: energies and forces within 1e-4 relative of the f64 reference. The same suite runs in headless
+ * Chromium from test/e2e.
+ */
+const gpu = await nodeGPU();
+const ref = cpuBackend(energyForces);
+
+describe.skipIf(!gpu.ok)(`force-field conformance on WebGPU in Node (${gpu.ok ? gpu.adapter : gpu.reason})`, async () => {
+  let b: WebGPUBackend;
+  const list = (await cases()).filter(([, s]) => s.numbers.length < 1000); // thousands of atoms: the Chromium run
+  afterAll(() => b?.destroy());
+  for (const model of FF_MODELS)
+    for (const [name, sys] of list) {
+      const P: FFParams = { model, cutoff: 12 };
+      it(`webgpu ${model}: ${name}`, async () => {
+        b ??= await webgpuBackend((await requestDevice(gpu.gpu)).device);
+        const want = await ref.energyForces(sys, P);
+        const got = await b.energyForces(sys, P);
+        expect(got.pairs).toBe(want.pairs);
+        expect(Math.abs(got.energy - want.energy)).toBeLessThanOrEqual(1e-4 * Math.abs(want.energy) + 1e-7);
+        const scale = Math.max(...want.forces.map(Math.abs));
+        for (let i = 0; i < want.forces.length; i++) expect(Math.abs(got.forces[i] - want.forces[i])).toBeLessThanOrEqual(1e-4 * scale + 1e-7);
+        const shifts = Float64Array.from([0, 0, 0, 0.3, -0.2, 0.1, 0, 0, 1.5, 7.1, -3.3, 0.2]);
+        const e1 = await ref.energiesForShifts(sys, 1, shifts, P);
+        const e2 = await b.energiesForShifts(sys, 1, shifts, P);
+        for (let k = 0; k < 4; k++) expect(Math.abs(e2[k] - e1[k])).toBeLessThanOrEqual(1e-4 * Math.abs(e1[k]) + 1e-7);
+      });
+    }
+  it('a batched registry scan and z-scan give the same maps and minima as the CPU reference', async () => {
+    const [, sys] = list[0];
+    const P: FFParams = { model: 'd2', cutoff: 12 };
+    b ??= await webgpuBackend((await requestDevice(gpu.gpu)).device);
+    const [rg, rc] = [await registryScan(b, sys, 1, 6, 6, P), await registryScan(ref, sys, 1, 6, 6, P)];
+    // Symmetry-equivalent registries tie to f32 noise, so compare the maps and the minimum energy, not its index.
+    for (let k = 0; k < rc.energy.length; k++) expect(Math.abs(rg.energy[k] - rc.energy[k])).toBeLessThanOrEqual(1e-4 * Math.abs(rc.energy[k]) + 1e-7);
+    expect(Math.abs(rg.min.energy - rc.min.energy)).toBeLessThanOrEqual(1e-4 * Math.abs(rc.min.energy));
+    const zs = Array.from({ length: 21 }, (_, k) => 2.4 + 0.1 * k);
+    const [zg, zc] = [await zScan(b, sys, 1, zs, P), await zScan(ref, sys, 1, zs, P)];
+    expect(Math.abs(zg.min.z - zc.min.z)).toBeLessThan(0.01);
+  });
+});
+
+it('reports why WebGPU in Node is unavailable, when it is', () => {
+  if (!gpu.ok) console.warn(`WebGPU (Node) skipped: ${gpu.reason}`);
+  expect(gpu.ok || gpu.reason.length > 0).toBe(true);
+});
