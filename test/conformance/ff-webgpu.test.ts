@@ -22,7 +22,7 @@ describe.skipIf(!gpu.ok)(`force-field conformance on WebGPU in Node (${gpu.ok ? 
     for (const [name, sys] of list) {
       const P: FFParams = { model, cutoff: 12 };
       it(`webgpu ${model}: ${name}`, async () => {
-        b ??= await webgpuBackend((await requestDevice(gpu.gpu)).device);
+        b ??= await webgpuBackend((await requestDevice(gpu.ok ? gpu.gpu : undefined)).device);
         const want = await ref.energyForces(sys, P);
         const got = await b.energyForces(sys, P);
         expect(got.pairs).toBe(want.pairs);
@@ -38,7 +38,7 @@ describe.skipIf(!gpu.ok)(`force-field conformance on WebGPU in Node (${gpu.ok ? 
   it('a batched registry scan and z-scan give the same maps and minima as the CPU reference', async () => {
     const [, sys] = list[0];
     const P: FFParams = { model: 'd2', cutoff: 12 };
-    b ??= await webgpuBackend((await requestDevice(gpu.gpu)).device);
+    b ??= await webgpuBackend((await requestDevice(gpu.ok ? gpu.gpu : undefined)).device);
     const [rg, rc] = [await registryScan(b, sys, 1, 6, 6, P), await registryScan(ref, sys, 1, 6, 6, P)];
     // Symmetry-equivalent registries tie to f32 noise, so compare the maps and the minimum energy, not its index.
     for (let k = 0; k < rc.energy.length; k++) expect(Math.abs(rg.energy[k] - rc.energy[k])).toBeLessThanOrEqual(1e-4 * Math.abs(rc.energy[k]) + 1e-7);
@@ -52,4 +52,35 @@ describe.skipIf(!gpu.ok)(`force-field conformance on WebGPU in Node (${gpu.ok ? 
 it('reports why WebGPU in Node is unavailable, when it is', () => {
   if (!gpu.ok) console.warn(`WebGPU (Node) skipped: ${gpu.reason}`);
   expect(gpu.ok || gpu.reason.length > 0).toBe(true);
+});
+
+describe.skipIf(!gpu.ok)('backend selection and device loss', () => {
+  it('auto picks WebGPU; when the device is lost the same call finishes on wasm, with a notice', async () => {
+    const { selectBackend, withFallback } = await import('../../src/compute/ff/select');
+    const { wasmBackend } = await import('../../src/compute/ff/wasm-backend');
+    const { geometry } = await import('../helpers/geometry');
+    const [, sys] = (await cases())[0];
+    const P: FFParams = { model: 'uff', cutoff: 12 };
+    const auto = await selectBackend('auto', { gpu: gpu.ok ? gpu.gpu : undefined, geometry: await geometry() });
+    expect(auto.kind).toBe('webgpu');
+    expect(auto.adapter).toMatch(/swiftshader|\w/i);
+    const gb = await webgpuBackend((await requestDevice(gpu.ok ? gpu.gpu : undefined)).device);
+    const notices: string[] = [];
+    const b = withFallback(gb, wasmBackend(await geometry()), notices);
+    const before = await b.energyForces(sys, P);
+    expect(b.kind).toBe('webgpu');
+    gb.device.destroy(); // what a driver reset does to a page; the backend must not care
+    await gb.lost;
+    const after = await b.energyForces(sys, P);
+    expect(b.kind).toBe('wasm');
+    expect(notices.join()).toMatch(/device lost.*continuing on wasm/);
+    expect(Math.abs(after.energy - before.energy)).toBeLessThanOrEqual(1e-4 * Math.abs(after.energy));
+  });
+  it('an unavailable GPU falls back to wasm and says why', async () => {
+    const { selectBackend } = await import('../../src/compute/ff/select');
+    const { geometry } = await import('../helpers/geometry');
+    const b = await selectBackend('auto', { gpu: undefined, geometry: await geometry() });
+    expect(b.kind).toBe('wasm');
+    expect(b.notices.join()).toMatch(/WebGPU unavailable.*navigator\.gpu is missing/);
+  });
 });

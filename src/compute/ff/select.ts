@@ -1,0 +1,74 @@
+/**
+ * Choosing a force-field backend, and falling back when WebGPU goes away. 'auto' prefers WebGPU, then wasm,
+ * then the TypeScript reference; every fallback leaves a notice, and `kind` always says which backend ran last.
+ */
+import type { GeometryWasm } from '../geometry/wasm';
+import { energyForces } from './cpu';
+import { cpuBackend, type FFBackend } from './ops';
+import { wasmBackend } from './wasm-backend';
+import { requestDevice, webgpuBackend, type WebGPUBackend } from './webgpu';
+
+export type BackendChoice = 'auto' | 'webgpu' | 'wasm' | 'cpu';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'wasm', 'cpu'];
+
+export interface SelectedBackend extends FFBackend {
+  /** What was asked for, and why something else runs (empty when the choice was honoured). */
+  readonly choice: BackendChoice;
+  readonly notices: string[];
+  /** The GPU adapter, when WebGPU runs. */
+  readonly adapter?: string;
+}
+
+/**
+ * A backend that forwards to WebGPU until the device is lost or a call fails, then to `fallback` for good,
+ * with a notice. Calls that fail mid-way on the GPU are re-run on the fallback, so no caller sees the loss.
+ */
+export function withFallback(gpu: WebGPUBackend, fallback: FFBackend, notices: string[]): FFBackend {
+  let current: FFBackend = gpu;
+  const drop = (why: string) => {
+    if (current === gpu) {
+      notices.push(`${why}; continuing on ${fallback.kind}`);
+      current = fallback;
+    }
+  };
+  void gpu.lost.then((reason) => drop(reason));
+  const guard = async <T>(call: (b: FFBackend) => Promise<T>): Promise<T> => {
+    if (current !== gpu) return call(current);
+    try {
+      return await call(gpu);
+    } catch (e) {
+      drop(`WebGPU failed (${(e as Error).message})`);
+      return call(current);
+    }
+  };
+  return {
+    get kind() {
+      return current.kind;
+    },
+    energyForces: (s, p) => guard((b) => b.energyForces(s, p)),
+    energiesForShifts: (s, g, sh, p) => guard((b) => b.energiesForShifts(s, g, sh, p)),
+  };
+}
+
+/** The backend for a choice. `gpu` is navigator.gpu (or the Node package's GPU); `geometry` the loaded wasm. */
+export async function selectBackend(choice: BackendChoice, env: { gpu?: GPU; geometry?: GeometryWasm | null }): Promise<SelectedBackend> {
+  const notices: string[] = [];
+  const cpu = cpuBackend(energyForces);
+  const cpuSide: FFBackend = env.geometry ? wasmBackend(env.geometry) : cpu;
+  if (!env.geometry && (choice === 'wasm' || choice === 'auto')) notices.push('the wasm module is not loaded; using the TypeScript reference (slow)');
+  const wrap = (b: FFBackend, adapter?: string): SelectedBackend =>
+    Object.defineProperties({ choice, notices, adapter } as SelectedBackend, {
+      kind: { get: () => b.kind, enumerable: true },
+      energyForces: { value: b.energyForces.bind(b) },
+      energiesForShifts: { value: b.energiesForShifts.bind(b) },
+    });
+  if (choice === 'cpu') return wrap(cpu);
+  if (choice === 'wasm') return wrap(cpuSide);
+  try {
+    const { device, adapter } = await requestDevice(env.gpu);
+    return wrap(withFallback(await webgpuBackend(device), cpuSide, notices), adapter);
+  } catch (e) {
+    notices.push(`WebGPU unavailable (${(e as Error).message}); using ${cpuSide.kind}`);
+    return wrap(cpuSide);
+  }
+}
