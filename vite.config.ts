@@ -8,6 +8,8 @@ export default defineConfig({
     target: 'es2022',
     assetsInlineLimit: 0, // .wasm stays a separate, cacheable file
     chunkSizeWarningLimit: 1200,
+    // Two pages: the workbench and the in-app force-field benchmark.
+    rolldownOptions: { input: { main: 'index.html', bench: 'bench.html' } },
   },
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },

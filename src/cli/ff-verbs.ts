@@ -3,6 +3,7 @@ import { makeStructure, type Structure } from '../core/structure';
 import { energyForces, type FFSystem } from '../compute/ff/cpu';
 import { DEFAULT_CUTOFF, FFParameterError, type FFParams } from '../compute/ff/model';
 import { cpuBackend, registryScan, relaxRigid, zScan, zSeparation, type FFBackend } from '../compute/ff/ops';
+import { selectBackend } from '../compute/ff/select';
 import { wasmBackend } from '../compute/ff/wasm-backend';
 import { loadGeometry } from './geometry-verbs';
 import { writeStructure } from '../io/write';
@@ -67,12 +68,30 @@ async function load(a: Args, read: (f: string) => Promise<Structure>) {
   return { file, s, sys: system(s, group), how, p: params(a) };
 }
 
-/** --backend wasm (default, the fast f64 path) or cpu (the TypeScript reference). */
+/**
+ * --backend wasm (default, the fast f64 path), cpu (the TypeScript reference), or webgpu (Dawn through the
+ * optional `webgpu` package; on a machine without a GPU driver set VK_ICD_FILENAMES to a Vulkan ICD such as
+ * Chromium's SwiftShader). A WebGPU failure falls back to wasm with a notice on stderr.
+ */
 async function backendFrom(a: Args): Promise<FFBackend> {
   const b = flagString(a, '--backend') ?? 'wasm';
   if (b === 'cpu') return cpuBackend(energyForces);
   if (b === 'wasm') return wasmBackend(await loadGeometry());
-  throw new UsageError(`--backend must be wasm or cpu in the command line (webgpu runs in the browser; got "${b}")`);
+  if (b === 'webgpu') {
+    let gpu: GPU | undefined;
+    try {
+      const m = await import('webgpu');
+      Object.assign(globalThis, m.globals);
+      gpu = m.create([]) as unknown as GPU;
+      (globalThis as { __heterolabGPU?: unknown }).__heterolabGPU = gpu; // Dawn objects must stay reachable
+    } catch (e) {
+      throw new UsageError(`--backend webgpu needs the optional npm package "webgpu" (${(e as Error).message})`);
+    }
+    const sel = await selectBackend('webgpu', { gpu, geometry: await loadGeometry() });
+    for (const n of sel.notices) process.stderr.write(`note: ${n}\n`);
+    return sel;
+  }
+  throw new UsageError(`--backend must be wasm, cpu or webgpu (got "${b}")`);
 }
 
 function ffError(e: unknown): never {

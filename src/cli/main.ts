@@ -27,7 +27,7 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
   build FILM SUBSTRATE_BULK --hkl 1,1,1 [--match I] [--z 3.0] [--twist DEG] [--shift 0,0] [--layers 4]
         [--vacuum 15] [--face bottom|top] [--strain film|shared] -o OUT.vasp
       the interface of match I (z in Å: film bottom plane − substrate top plane).
-  relax INTERFACE_FILE [--model uff|d2] [--cutoff 12] [--fmax 0.01] [--backend wasm|cpu]
+  relax INTERFACE_FILE [--model uff|d2] [--cutoff 12] [--fmax 0.01] [--backend wasm|cpu|webgpu]
         [--film-from-z Z | --film-atoms A-B] [-o OUT] [--json]
       rigid-body pre-relaxation of the film (x, y, z; twist fixed) with the force field.
   zscan INTERFACE_FILE [--from 2 --to 6 --step 0.05] [...film selection] [--json]

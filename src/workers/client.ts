@@ -2,7 +2,9 @@ import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { Structure } from '../core/structure';
 import type { LatticeMatch, MatchParams } from '../compute/geometry/geometry';
 import type { Placement, SearchMode } from '../compute/geometry/pipeline';
-import type { ComputeApi, FileInput, InterfaceRequest, MatchesReply, ReadReport, WorkerStatus } from './protocol';
+import type { ComputeApi, FFBenchRow, FFEvaluation, FFStatus, FileInput, InterfaceRequest, MatchesReply, ReadReport, WorkerStatus } from './protocol';
+import type { FFParams } from '../compute/ff/model';
+import type { BackendChoice } from '../compute/ff/select';
 
 export class AbortedError extends Error {
   constructor() {
@@ -65,6 +67,42 @@ export class ComputeClient {
 
   buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: Placement, signal?: AbortSignal): Promise<Structure> {
     return this.run((a) => a.buildInterface(req, match, placement), signal);
+  }
+
+  ffConfigure(choice: BackendChoice, signal?: AbortSignal): Promise<FFStatus> {
+    this.ffChoice = choice;
+    return this.run((a) => a.ffConfigure(choice), signal);
+  }
+
+  ffEvaluate(s: Structure, p: FFParams, signal?: AbortSignal): Promise<FFEvaluation> {
+    return this.withFF((a) => a.ffEvaluate(s, p), signal);
+  }
+
+  ffZScan(s: Structure, zs: number[], p: FFParams, signal?: AbortSignal) {
+    return this.withFF((a) => a.ffZScan(s, zs, p), signal);
+  }
+
+  ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean, signal?: AbortSignal) {
+    return this.withFF((a) => a.ffRegistryScan(s, nx, ny, p, relaxZ), signal);
+  }
+
+  ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }, signal?: AbortSignal) {
+    return this.withFF((a) => a.ffRelax(s, p, o), signal);
+  }
+
+  ffBench(s: Structure, backend: BackendChoice, p: FFParams, grid: number, repeats: number, signal?: AbortSignal): Promise<FFBenchRow[]> {
+    return this.run((a) => a.ffBench(s, backend, p, grid, repeats), signal);
+  }
+
+  /** The backend choice survives a respawned worker (after a cancel): it is re-sent before the next call. */
+  private ffChoice: BackendChoice = 'auto';
+  private ffSent: Remote<ComputeApi> | null = null;
+  private withFF<T>(call: (api: Remote<ComputeApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.run(async (a) => {
+      if (this.ffSent !== a && this.ffChoice !== 'auto') await a.ffConfigure(this.ffChoice);
+      this.ffSent = a;
+      return call(a);
+    }, signal);
   }
 }
 

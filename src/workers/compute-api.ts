@@ -4,13 +4,22 @@ import { build, prepare, search, type Placement, type Prepared, type PrepareOpti
 import type { GeometryWasm } from '../compute/geometry/wasm';
 import { readStructureFile } from '../io/registry';
 import { conventionalStandardCell } from '../io/space-groups';
-import type { ComputeApi, FileInput, InterfaceRequest, MatchesReply, ReadReport, WorkerStatus } from './protocol';
+import type { ComputeApi, FFBenchRow, FFStatus, FileInput, InterfaceRequest, MatchesReply, ReadReport, WorkerStatus } from './protocol';
+import { makeStructure } from '../core/structure';
+import type { FFParams } from '../compute/ff/model';
+import { bindingEnergy, registryScan, relaxRigid, zScan, zSeparation } from '../compute/ff/ops';
+import { selectBackend, type BackendChoice, type SelectedBackend } from '../compute/ff/select';
+import { systemFromStructure } from '../compute/ff/system';
 
 /**
  * The worker's API as a plain object, so Node tests can call exactly what the browser worker exposes.
  * `geometry` resolves to the instantiated wasm (fetched in the browser, read from disk in Node).
  */
-export function createComputeApi(geometry: Promise<GeometryWasm>): ComputeApi & { prepared(req: InterfaceRequest): Promise<Prepared> } {
+export function createComputeApi(geometry: Promise<GeometryWasm>, gpu?: () => GPU | undefined): ComputeApi & { prepared(req: InterfaceRequest): Promise<Prepared> } {
+  let ff: Promise<SelectedBackend> | null = null;
+  const ffEnv = async () => ({ gpu: gpu?.(), geometry: await geometry.catch(() => null) });
+  const backend = () => (ff ??= ffEnv().then((env) => selectBackend('auto', env)));
+  const status = (b: SelectedBackend): FFStatus => ({ choice: b.choice, kind: b.kind, adapter: b.adapter, notices: [...b.notices] });
   // The last few prepared film/substrate pairs, keyed by structures and options: moving a slider reuses them.
   const cache = new Map<string, Promise<{ prepared: Prepared; note: string }>>();
   const prepareFor = (req: InterfaceRequest) => {
@@ -58,6 +67,57 @@ export function createComputeApi(geometry: Promise<GeometryWasm>): ComputeApi & 
     async buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: Placement): Promise<Structure> {
       const { prepared } = await prepareFor(req);
       return build(await geometry, prepared, match, placement).structure;
+    },
+
+    async ffConfigure(choice: BackendChoice): Promise<FFStatus> {
+      ff = ffEnv().then((env) => selectBackend(choice, env));
+      return status(await ff);
+    },
+
+    async ffEvaluate(s, p) {
+      const b = await backend();
+      const sys = systemFromStructure(s);
+      const r = await b.energyForces(sys, p);
+      return { energy: r.energy, bindingEnergy: bindingEnergy(r.energy, sys), zSeparation: zSeparation(sys, 1), pairs: r.pairs, forces: r.forces, backend: b.kind, model: p.model };
+    },
+
+    async ffZScan(s, zs, p) {
+      const b = await backend();
+      return { ...(await zScan(b, systemFromStructure(s), 1, zs, p)), backend: b.kind };
+    },
+
+    async ffRegistryScan(s, nx, ny, p, relaxZ) {
+      const b = await backend();
+      return { ...(await registryScan(b, systemFromStructure(s), 1, nx, ny, p, relaxZ)), backend: b.kind };
+    },
+
+    async ffRelax(s, p, o) {
+      const b = await backend();
+      const { system, ...r } = await relaxRigid(b, systemFromStructure(s), p, o);
+      const structure = makeStructure({ numbers: s.numbers, positions: system.positions, cell: s.cell, pbc: s.pbc, arrays: s.arrays, info: s.info });
+      return { ...r, structure, backend: b.kind };
+    },
+
+    async ffBench(s: Structure, choice: BackendChoice, p: FFParams, grid: number, repeats: number): Promise<FFBenchRow[]> {
+      const b = await selectBackend(choice, await ffEnv());
+      const sys = systemFromStructure(s);
+      const rows: FFBenchRow[] = [];
+      let r = await b.energyForces(sys, p); // warm-up: pipelines, JIT
+      let t0 = performance.now();
+      for (let k = 0; k < repeats; k++) r = await b.energyForces(sys, p);
+      rows.push({ backend: b.kind, atoms: s.numbers.length, what: 'energy+forces', configurations: 1, ms: (performance.now() - t0) / repeats, pairs: r.pairs });
+      const shifts = new Float64Array(3 * grid * grid);
+      for (let i = 0; i < grid; i++)
+        for (let j = 0; j < grid; j++) {
+          const k = i * grid + j;
+          shifts[3 * k] = (i / grid) * s.cell[0] + (j / grid) * s.cell[3];
+          shifts[3 * k + 1] = (i / grid) * s.cell[1] + (j / grid) * s.cell[4];
+        }
+      await b.energiesForShifts(sys, 1, shifts.subarray(0, 3), p);
+      t0 = performance.now();
+      await b.energiesForShifts(sys, 1, shifts, p);
+      rows.push({ backend: b.kind, atoms: s.numbers.length, what: 'registry scan', configurations: grid * grid, ms: performance.now() - t0, pairs: r.pairs * grid * grid });
+      return rows;
     },
 
     async prepared(req: InterfaceRequest): Promise<Prepared> {

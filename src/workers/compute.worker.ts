@@ -20,7 +20,8 @@ const geometry: Promise<GeometryWasm> = fetch(geometryWasmUrl)
   .then((b) => GeometryWasm.fromBytes(b));
 geometry.catch(() => undefined); // reported through status()
 
-const api = createComputeApi(geometry);
+// WebGPU is offered to dedicated workers where the browser supports it.
+const api = createComputeApi(geometry, () => (self.navigator as Navigator & { gpu?: GPU }).gpu);
 const exposed: ComputeApi = {
   ...api,
   async readFiles(files: FileInput[]) {

@@ -2,6 +2,9 @@ import type { Structure } from '../core/structure';
 import type { LatticeMatch, LayerResult, MatchParams, SlabResult } from '../compute/geometry/geometry';
 import type { Placement, PrepareOptions, SearchMode } from '../compute/geometry/pipeline';
 import type { ParseIssue } from '../io/issues';
+import type { FFModel, FFParams } from '../compute/ff/model';
+import type { RegistryScanResult, RelaxResult, ZScanResult } from '../compute/ff/ops';
+import type { BackendChoice } from '../compute/ff/select';
 
 /** A file handed to the worker: its name and bytes (the buffer is transferred, not copied). */
 export interface FileInput {
@@ -36,10 +39,48 @@ export interface MatchesReply {
   scan?: { twist: number; match: LatticeMatch | null }[];
 }
 
+/** Which force-field backend runs, and why when it is not the one asked for. */
+export interface FFStatus {
+  choice: BackendChoice;
+  kind: 'cpu' | 'wasm' | 'webgpu';
+  adapter?: string;
+  notices: string[];
+}
+
+/** One configuration: interlayer energy (eV), binding energy (eV per film atom, > 0 bound), forces (eV/Å). */
+export interface FFEvaluation {
+  energy: number;
+  bindingEnergy: number;
+  /** z-separation of film 1 (Å). */
+  zSeparation: number;
+  pairs: number;
+  forces: Float64Array;
+  backend: 'cpu' | 'wasm' | 'webgpu';
+  model: FFModel;
+}
+
+/** Timing of one benchmark row (in-app benchmark page). */
+export interface FFBenchRow {
+  backend: 'cpu' | 'wasm' | 'webgpu';
+  atoms: number;
+  what: 'energy+forces' | 'registry scan';
+  configurations: number;
+  ms: number;
+  pairs: number;
+}
+
 /** The API compute.worker.ts exposes over comlink. Every value crossing is structured-clone safe. */
 export interface ComputeApi {
   status(): Promise<WorkerStatus>;
   readFiles(files: FileInput[]): Promise<ReadReport[]>;
   findInterfaceMatches(req: InterfaceRequest, params: MatchParams, mode: SearchMode): Promise<MatchesReply>;
   buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: Placement): Promise<Structure>;
+  /** Chooses the force-field backend for the calls that follow ('auto' tries WebGPU first). */
+  ffConfigure(choice: BackendChoice): Promise<FFStatus>;
+  ffEvaluate(s: Structure, p: FFParams): Promise<FFEvaluation>;
+  ffZScan(s: Structure, zs: number[], p: FFParams): Promise<ZScanResult & { backend: string }>;
+  ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean): Promise<RegistryScanResult & { backend: string }>;
+  ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }): Promise<Omit<RelaxResult, 'system'> & { structure: Structure; backend: string }>;
+  /** Times energy+forces and a batched registry scan on `s` with the given backend. */
+  ffBench(s: Structure, backend: BackendChoice, p: FFParams, grid: number, repeats: number): Promise<FFBenchRow[]>;
 }

@@ -1,6 +1,6 @@
 // End-to-end specs for the first page (issue 3). Run: npm run test:e2e (after npm run build).
 import { existsSync, readFileSync } from 'node:fs';
-import { assert, run } from './harness.mjs';
+import { assert, run, Skip } from './harness.mjs';
 
 if (!existsSync('dist/index.html')) {
   console.error('e2e: dist/ is missing; run `npm run build` first');
@@ -123,6 +123,42 @@ const failures = await run([
       return { n: m.matches.length, note: m.hklNote, atoms: s.numbers.length, films: Array.from(s.arrays.role).filter((x) => x === 1).length };
     });
     assert(r.n > 0 && r.note.includes('F m -3 m') && r.atoms > r.films && r.films > 0, JSON.stringify(r));
+  }],
+  ['force-field conformance in Chromium: WebGPU (f32) against the TypeScript reference, hundreds and thousands of atoms', async ({ page, url }) => {
+    await page.goto(url);
+    await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp']);
+    await page.waitForFunction(() => window.heterolab.store.get().structures.length === 2);
+    const r = await page.evaluate(async () => {
+      const c = window.heterolab.client;
+      const [film, substrate] = window.heterolab.store.get().structures.map((e) => e.structure);
+      const req = { film, substrate, options: { hkl: [1, 1, 1], layers: 3, maxAtoms: 20000 } };
+      const m = (await c.findInterfaceMatches(req, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' })).matches[0];
+      const gpu = await c.ffConfigure('webgpu');
+      if (gpu.kind !== 'webgpu') return { skip: gpu.notices.join('; ') };
+      const out = [];
+      for (const k of [1, 3, 7]) {
+        const scaled = { ...m, filmMatrix: m.filmMatrix.map((row) => row.map((x) => x * k)), substrateMatrix: m.substrateMatrix.map((row) => row.map((x) => x * k)) };
+        const s = await c.buildInterface(req, scaled, { zSeparation: 3.1, shift: [0.13, 0.27], maxAtoms: 20000 });
+        for (const model of ['uff', 'd2']) {
+          await c.ffConfigure('webgpu');
+          const g = await c.ffEvaluate(s, { model, cutoff: 12 });
+          await c.ffConfigure('cpu');
+          const ref = await c.ffEvaluate(s, { model, cutoff: 12 });
+          let scale = 0, worst = 0;
+          for (let i = 0; i < ref.forces.length; i++) scale = Math.max(scale, Math.abs(ref.forces[i]));
+          for (let i = 0; i < ref.forces.length; i++) worst = Math.max(worst, Math.abs(g.forces[i] - ref.forces[i]) / scale);
+          out.push({ atoms: s.numbers.length, model, backends: [g.backend, ref.backend], relE: Math.abs(g.energy - ref.energy) / Math.abs(ref.energy), relF: worst, pairs: [g.pairs, ref.pairs] });
+        }
+      }
+      return { adapter: gpu.adapter, out };
+    });
+    if (r.skip) throw new Skip(`WebGPU unavailable in this Chromium: ${r.skip}`);
+    console.log(`    adapter: ${r.adapter}; ${r.out.map((o) => `${o.atoms} atoms ${o.model}: ΔE/E ${o.relE.toExponential(1)}, ΔF ${o.relF.toExponential(1)}`).join('; ')}`);
+    assert(Math.max(...r.out.map((o) => o.atoms)) > 2000, 'a system of thousands of atoms');
+    for (const o of r.out) {
+      assert(o.backends[0] === 'webgpu' && o.backends[1] === 'cpu', JSON.stringify(o.backends));
+      assert(o.relE <= 1e-4 && o.relF <= 1e-4 && o.pairs[0] === o.pairs[1], JSON.stringify(o));
+    }
   }],
 ]);
 process.exit(failures ? 1 : 0);

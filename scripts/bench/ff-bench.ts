@@ -1,0 +1,119 @@
+// Force-field benchmarks (issue 5), on MoS2 on Au(111) interfaces of about 200, 2,000 and 20,000 atoms:
+//  1. energy+forces, our wasm backend vs LAMMPS (one core, same force-shifted UFF Lennard-Jones and cutoff);
+//  2. registry-scan throughput (configurations/s) on wasm and on WebGPU in Node (Dawn via the `webgpu` package:
+//     on this machine a software adapter, SwiftShader, which proves correctness, not speed);
+//  3. pair terms per second.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { FFSystem } from '../../src/compute/ff/cpu';
+import type { FFParams } from '../../src/compute/ff/model';
+import { wasmBackend } from '../../src/compute/ff/wasm-backend';
+import { requestDevice, webgpuBackend } from '../../src/compute/ff/webgpu';
+import { buildInterface, extractLayer, findMatches, inPlaneBasis, makeSlab, type IntMatrix2 } from '../../src/compute/geometry/geometry';
+import { GeometryWasm } from '../../src/compute/geometry/wasm';
+import { writeStructure } from '../../src/io/write';
+import { readStructureFile } from '../../src/io/registry';
+
+const g = await GeometryWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
+const read = async (f: string) => {
+  const r = await readStructureFile(f, readFileSync(f));
+  if (!r.ok) throw new Error(r.issue.message);
+  return r.structures[0];
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function time(fn: () => Promise<unknown>, minRuns: number, minSeconds: number): Promise<number> {
+  await fn();
+  const ts: number[] = [];
+  const t0 = performance.now();
+  while (ts.length < minRuns || performance.now() - t0 < minSeconds * 1000) {
+    const a = performance.now();
+    await fn();
+    ts.push(performance.now() - a);
+  }
+  return median(ts);
+}
+function table(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => '| ' + r.map((c, i) => c.padEnd(w[i])).join(' | ') + ' |';
+  return [line(head), '|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|', ...rows.map(line)].join('\n');
+}
+const e3 = (x: number) => x.toExponential(2);
+
+const film = extractLayer(g, await read('test/fixtures/structures/MoS2_monolayer.vasp'), { vacuum: 10 }).structure;
+const slab = makeSlab(g, await read('test/fixtures/structures/Au_fcc_conventional.vasp'), { hkl: [1, 1, 1], layers: 4, vacuum: 10, maxAtoms: 1e6 }).structure;
+const m = findMatches(g, inPlaneBasis(film), inPlaneBasis(slab), { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 })[0];
+const times = (x: IntMatrix2, k: number) => x.map((r) => r.map((v) => v * k)) as IntMatrix2;
+const build = (k: number) =>
+  buildInterface(g, slab, [{ layer: film, filmMatrix: times(m.filmMatrix, k), zSeparation: 3.1, shift: [0.1, 0.2] }], { substrateMatrix: times(m.substrateMatrix, k), vacuum: 12, maxAtoms: 1e6 }).structure;
+const per = build(1).numbers.length;
+const tmp = mkdtempSync(join(tmpdir(), 'heterolab-ff-bench-'));
+const systems = [200, 2000, 20000].map((target) => {
+  const k = Math.max(1, Math.round(Math.sqrt(target / per)));
+  const s = build(k);
+  const file = join(tmp, `MoS2_Au111_${s.numbers.length}.extxyz`);
+  writeFileSync(file, writeStructure(s, 'extxyz'));
+  const sys: FFSystem = { cell: s.cell, positions: s.positions, numbers: s.numbers, group: s.arrays.role! };
+  return { sys, file, atoms: s.numbers.length };
+});
+const P: FFParams = { model: 'uff', cutoff: 12 };
+const wasm = wasmBackend(g);
+
+// 1. energy+forces vs LAMMPS
+const lmp = JSON.parse(execFileSync('.venv/bin/python', ['scripts/bench/lammps_time.py', '20', ...systems.map((s) => s.file)], { encoding: 'utf8' }));
+const rows: string[][] = [];
+for (const [k, s] of systems.entries()) {
+  let pairs = 0, energy = 0;
+  const ms = await time(async () => {
+    const r = await wasm.energyForces(s.sys, P);
+    pairs = r.pairs;
+    energy = r.energy;
+  }, 5, 1);
+  const l = Array.isArray(lmp) ? lmp[k] : null;
+  rows.push([String(s.atoms), String(pairs), ms.toFixed(2), l ? l.ms.toFixed(2) : 'n/a', l ? (ms / l.ms).toFixed(2) : 'n/a', l ? l.msRebuild.toFixed(2) : 'n/a', l ? (ms / l.msRebuild).toFixed(2) : 'n/a', e3((pairs / ms) * 1000), l ? Math.abs((energy - l.energy) / l.energy).toExponential(1) : 'n/a']);
+}
+console.log('\nEnergy + forces, MoS2 on Au(111), UFF, cutoff 12 Å, interlayer pairs only (target: wasm within 2× of LAMMPS)');
+console.log(Array.isArray(lmp) ? `LAMMPS: ${lmp[0].lammps}, 1 MPI rank, OMP_NUM_THREADS=1; "reused list": neighbour list built once and not timed (MD-style); "single point": list rebuilt every evaluation, as our wasm kernel does` : `LAMMPS: ${lmp.unavailable}`);
+console.log(table(['atoms', 'pair terms', 'wasm ms', 'LAMMPS ms (reused list)', 'wasm/LAMMPS', 'LAMMPS ms (single point)', 'wasm/LAMMPS', 'wasm pairs/s', '|ΔE|/E'], rows));
+
+// 2. registry-scan throughput
+const gpuRows: string[][] = [];
+let adapter = '';
+let gpu: GPU | undefined;
+try {
+  const w = await import('webgpu');
+  Object.assign(globalThis, w.globals);
+  gpu = w.create([]) as unknown as GPU;
+  (globalThis as { __keep?: unknown }).__keep = gpu;
+} catch (e) {
+  adapter = `unavailable: ${(e as Error).message}`;
+}
+let gb: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
+try {
+  const d = await requestDevice(gpu);
+  adapter = d.adapter;
+  gb = await webgpuBackend(d.device);
+} catch (e) {
+  adapter ||= `unavailable: ${(e as Error).message}`;
+}
+for (const s of systems) {
+  const grid = s.atoms > 5000 ? 2 : s.atoms > 1000 ? 6 : 24;
+  const shifts = new Float64Array(3 * grid * grid);
+  for (let i = 0; i < grid; i++)
+    for (let j = 0; j < grid; j++) {
+      const k = i * grid + j;
+      shifts[3 * k] = (i / grid) * s.sys.cell[0] + (j / grid) * s.sys.cell[3];
+      shifts[3 * k + 1] = (i / grid) * s.sys.cell[1] + (j / grid) * s.sys.cell[4];
+    }
+  const pairs = (await wasm.energyForces(s.sys, P)).pairs;
+  const tw = await time(() => wasm.energiesForShifts(s.sys, 1, shifts, P), 1, 0.5);
+  // WebGPU on a software adapter is slow and O(N²) per configuration: 20,000 atoms would take many minutes.
+  const tg = gb && s.atoms < 5000 ? await time(() => gb!.energiesForShifts(s.sys, 1, shifts, P), 1, 0) : NaN;
+  const cps = (ms: number) => (Number.isNaN(ms) ? 'skipped' : ((grid * grid) / ms * 1000).toFixed(1));
+  gpuRows.push([String(s.atoms), `${grid}×${grid}`, tw.toFixed(1), cps(tw), e3((pairs * grid * grid) / tw * 1000), Number.isNaN(tg) ? 'skipped' : tg.toFixed(1), cps(tg), Number.isNaN(tg) ? 'n/a' : (tg / tw).toFixed(1)]);
+}
+console.log(`\nRegistry scan (batched energies of rigid shifts), UFF model. WebGPU adapter: ${adapter}${/swiftshader/i.test(adapter) ? ' (software rasteriser on the CPU: correctness, not GPU speed)' : ''}`);
+console.log(table(['atoms', 'grid', 'wasm ms', 'wasm configs/s', 'wasm pairs/s', 'webgpu ms', 'webgpu configs/s', 'webgpu/wasm time'], gpuRows));
+gb?.destroy();

@@ -1,0 +1,80 @@
+/**
+ * The in-app force-field benchmark (bench.html): builds MoS2 on Au(111) interfaces from the bundled examples in
+ * the compute worker, then times energy+forces and a batched registry scan on wasm and WebGPU. The results
+ * are a table on the page and plain text (copyable), and `window.benchResult` for the scripted run.
+ */
+import type { FFBenchRow } from '../workers/protocol';
+import { ComputeClient } from '../workers/client';
+
+const client = new ComputeClient(() => new Worker(new URL('../workers/compute.worker.ts', import.meta.url), { type: 'module' }));
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+async function readExample(name: string) {
+  const bytes = await (await fetch(`./examples/${name}`)).arrayBuffer();
+  const [r] = await client.readFiles([{ name, bytes }]);
+  if (!r.ok) throw new Error(`${name}: ${r.issue.message}`);
+  return r.structures[0];
+}
+
+function fmt(x: number, digits = 0) {
+  return x >= 1e6 ? x.toExponential(2) : x.toFixed(digits);
+}
+
+async function run(sizes: number[]) {
+  const status = $('status');
+  const rows: (FFBenchRow & { note?: string })[] = [];
+  const film = await readExample('MoS2_monolayer.vasp');
+  const substrate = await readExample('Au_fcc.cif');
+  const req = { film, substrate, options: { hkl: [1, 1, 1] as [number, number, number], layers: 4, maxAtoms: 100000 } };
+  const m = await client.findInterfaceMatches(req, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' });
+  const match = m.matches[0];
+  const per = (await client.buildInterface(req, match, { zSeparation: 3.0, shift: [0, 0], maxAtoms: 100000 })).numbers.length;
+  const p = { model: 'd2' as const, cutoff: 12 };
+  const gpuStatus = await client.ffConfigure('webgpu');
+  const gpuNote = gpuStatus.kind === 'webgpu' ? gpuStatus.adapter ?? 'WebGPU' : `no WebGPU: ${gpuStatus.notices.join('; ')}`;
+  for (const target of sizes) {
+    const k = Math.max(1, Math.round(Math.sqrt(target / per)));
+    const scaled = { ...match, filmMatrix: match.filmMatrix.map((r) => r.map((x) => x * k)), substrateMatrix: match.substrateMatrix.map((r) => r.map((x) => x * k)) } as typeof match;
+    const s = await client.buildInterface(req, scaled, { zSeparation: 3.0, shift: [0, 0], maxAtoms: 100000 });
+    const grid = s.numbers.length > 5000 ? 4 : s.numbers.length > 1000 ? 8 : 24;
+    for (const b of ['wasm', 'webgpu'] as const) {
+      if (b === 'webgpu' && gpuStatus.kind !== 'webgpu') continue;
+      status.textContent = `${b}: ${s.numbers.length} atoms…`;
+      rows.push(...(await client.ffBench(s, b, p, grid, s.numbers.length > 5000 ? 1 : 3)));
+      show(rows, gpuNote);
+    }
+  }
+  status.textContent = `Done. WebGPU adapter: ${gpuNote}.`;
+  (window as unknown as { benchResult: unknown }).benchResult = { rows, adapter: gpuNote };
+  return rows;
+}
+
+function show(rows: FFBenchRow[], adapter: string) {
+  const tb = $('table').querySelector('tbody')!;
+  tb.replaceChildren();
+  const lines = [`adapter: ${adapter}`, 'backend  atoms  operation        configs  time_ms  configs_per_s  pairs_per_s'];
+  for (const r of rows) {
+    const cps = (r.configurations / r.ms) * 1000, pps = (r.pairs / r.ms) * 1000;
+    const tr = document.createElement('tr');
+    for (const v of [r.backend, String(r.atoms), r.what, String(r.configurations), r.ms.toFixed(1), fmt(cps, 1), fmt(pps)]) {
+      const td = document.createElement('td');
+      td.textContent = v;
+      tr.append(td);
+    }
+    tb.append(tr);
+    lines.push(`${r.backend.padEnd(8)} ${String(r.atoms).padStart(6)}  ${r.what.padEnd(15)} ${String(r.configurations).padStart(7)}  ${r.ms.toFixed(1).padStart(7)}  ${fmt(cps, 1).padStart(13)}  ${fmt(pps).padStart(11)}`);
+  }
+  $('table').hidden = false;
+  $('text').hidden = false;
+  $('text').textContent = lines.join('\n');
+}
+
+$('run').addEventListener('click', () => {
+  ($('run') as HTMLButtonElement).disabled = true;
+  run($('big').matches('input:checked') ? [200, 2000, 20000] : [200, 2000])
+    .catch((e) => ($('status').textContent = `Failed: ${(e as Error).message}`))
+    .finally(() => (($('run') as HTMLButtonElement).disabled = false));
+});
+// Scripted runs (npm run bench ff-browser) start it with ?auto=200,2000.
+const auto = new URLSearchParams(location.search).get('auto');
+if (auto) void run(auto.split(',').map(Number)).catch((e) => ((window as unknown as { benchError: string }).benchError = String(e)));
