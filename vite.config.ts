@@ -1,6 +1,9 @@
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // The app is static and local-first: no request leaves the origin. Workers are ES modules (DESIGN.md §7).
+// The service worker precaches everything the app needs offline: pages, JS, the geometry wasm, onnxruntime's
+// wasm, the ONNX models and the examples; it waits for the user to accept an update (registerType 'prompt').
 export default defineConfig({
   base: './',
   worker: { format: 'es' },
@@ -11,6 +14,34 @@ export default defineConfig({
     // Two pages: the workbench and the in-app force-field benchmark.
     rolldownOptions: { input: { main: 'index.html', bench: 'bench.html' } },
   },
+  plugins: [
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: null, // src/ui/offline.ts registers it and announces updates
+      includeAssets: ['favicon.svg', 'examples/*'],
+      manifest: {
+        name: 'heterolab: 2D-material heterostructure workbench',
+        short_name: 'heterolab',
+        description: 'Build 2D-film / metal-surface interfaces, pre-relax them and estimate binding, in your browser and offline.',
+        theme_color: '#1f3b57',
+        background_color: '#f4f6f9',
+        display: 'standalone',
+        start_url: './',
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,onnx,svg,png,json,cif,vasp,webmanifest}'],
+        // onnxruntime-web's wasm (~12 MB) and the models exceed workbox's 2 MB default.
+        maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
 });

@@ -7,9 +7,9 @@ import { build } from 'esbuild';
 execFileSync('bash', ['scripts/setup-python.sh'], { stdio: 'inherit' });
 mkdirSync('bench-results', { recursive: true });
 const only = process.argv[2];
-const entries = ['scripts/bench/io-bench.ts', 'scripts/bench/geometry-bench.ts', 'scripts/bench/ff-bench.ts'].filter((e) => !only || e.includes(only));
+const entries = ['scripts/bench/io-bench.ts', 'scripts/bench/geometry-bench.ts', 'scripts/bench/ff-bench.ts', 'scripts/bench/ml-bench.ts'].filter((e) => !only || e.includes(only));
 for (const entry of entries) {
   const outfile = `bench-results/${entry.split('/').pop().replace(/\.ts$/, '.mjs')}`;
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['@spglib/moyo-wasm', 'webgpu'], logLevel: 'warning' });
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['@spglib/moyo-wasm', 'webgpu', 'onnxruntime-web', 'onnxruntime-node'], logLevel: 'warning' });
   execFileSync(process.execPath, ['--expose-gc', outfile], { stdio: 'inherit' });
 }

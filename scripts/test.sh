@@ -16,6 +16,9 @@ echo "== lint (layer rule) and typecheck"
 npm run --silent lint
 npm run --silent typecheck
 
+echo "== training pipeline, fast settings (checked against models/metrics.json by test/ml)"
+npm run --silent train -- --fast --out test-results/train
+
 echo "== unit and integration tests (vitest)"
 # WebGPU in Node (the webgpu package) runs on Chromium's SwiftShader Vulkan driver when no GPU driver is set.
 export VK_ICD_FILENAMES="${VK_ICD_FILENAMES:-/usr/lib/chromium/vk_swiftshader_icd.json}"

@@ -113,7 +113,7 @@ interface CliPrepared extends Prepared {
   params: MatchParams;
 }
 
-async function prepareFrom(a: Args, read: (f: string) => Promise<Structure>): Promise<CliPrepared> {
+export async function prepareFrom(a: Args, read: (f: string) => Promise<Structure>): Promise<CliPrepared> {
   const [filmFile, subFile] = a.positional;
   if (!filmFile || !subFile || a.positional.length !== 2) throw new UsageError('needs FILM and SUBSTRATE_BULK files');
   const hkl = parseHkl(a);

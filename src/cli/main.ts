@@ -8,6 +8,7 @@ import { writeStructure, type WriteFormat } from '../io/write';
 import { parseArgs, UsageError, type Args } from './args';
 import { buildVerb, matchVerb, slabVerb } from './geometry-verbs';
 import { registryScanVerb, relaxVerb, zscanVerb } from './ff-verbs';
+import { featuresVerb, predictVerb } from './ml-verbs';
 import { GeometryError } from '../compute/geometry/wasm';
 import { installNodePlatform } from './node-platform';
 
@@ -30,6 +31,11 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
   relax INTERFACE_FILE [--model uff|d2] [--cutoff 12] [--fmax 0.01] [--backend wasm|cpu|webgpu]
         [--film-from-z Z | --film-atoms A-B] [-o OUT] [--json]
       rigid-body pre-relaxation of the film (x, y, z; twist fixed) with the force field.
+  predict FILM SUBSTRATE_BULK --hkl 1,1,1 [--face bottom|top] [--max-area 100] [--max-strain 5] [--json]
+      binding energy (eV/atom) and z-separation (Å) with σ from the ONNX models for the smallest coincident
+      supercell, with the model, its held-out accuracy and an out-of-domain check.
+  features RECORDS.json... [-o table.csv]
+      the training table: targets and features of Hetero2d/aiHD records (what npm run train reads).
   zscan INTERFACE_FILE [--from 2 --to 6 --step 0.05] [...film selection] [--json]
   registry-scan INTERFACE_FILE [--grid 24] [--relax-z] [...film selection] [--json]
       binding curve and registry energy map. The film is the role column (extxyz from heterolab), the given
@@ -194,6 +200,7 @@ const FILE_VERBS: Record<string, (a: Args, read: (file: string) => Promise<Struc
   relax: relaxVerb,
   zscan: zscanVerb,
   'registry-scan': registryScanVerb,
+  predict: predictVerb,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -210,6 +217,14 @@ export async function main(argv: string[]): Promise<number> {
         return await info(parseArgs(rest));
       case 'convert':
         return await convert(parseArgs(rest));
+      case 'features': {
+        const args = parseArgs(rest);
+        return await featuresVerb(args, async (file, initial) => {
+          const r = await read(file, { ...readOptions(args), format: 'hetero2d-json', initial });
+          if (!r.ok) throw new InputError(r.issue);
+          return r.structures;
+        });
+      }
       case undefined:
       case '-h':
       case '--help':

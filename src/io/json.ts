@@ -214,6 +214,14 @@ export function parseHetero2dJson(text: string, options: { initial?: boolean } =
         for (const p of path) x = isObj(x) ? x[p] : undefined;
         return typeof x === 'number' ? x : undefined;
       };
+      // The film layers (2d_layer_*) become role 1, everything else the substrate (role 0), as heterolab's own
+      // interfaces carry them, so the force field and the predictors work on a record as read.
+      const filmIdx = Object.entries(layers).filter(([k]) => k.startsWith('2d_layer')).flatMap(([, v]) => v);
+      if (filmIdx.length > 0 && filmIdx.length < s.numbers.length) {
+        const role = new Uint8Array(s.numbers.length);
+        for (const i of filmIdx) role[i] = 1;
+        s.arrays.role = role;
+      }
       s.info = {
         title: typeof rec.task_label === 'string' ? rec.task_label : id,
         layers,

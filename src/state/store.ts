@@ -113,6 +113,16 @@ export class Store {
     this.set({ messages: [] });
   }
 
+  /** Replaces every structure (opening a session); the first becomes selected. */
+  replaceStructures(list: StructureEntry[]): void {
+    this.set({ structures: list, selectedId: list[0]?.structure.id ?? null });
+  }
+
+  /** A message from outside file reading (sessions, exports): shown like any other. */
+  report(severity: Message['severity'], message: string, file?: string): void {
+    this.set({ messages: [{ id: this.nextMessage++, severity, issue: { code: 'unsupported', message, file } }, ...this.state.messages] });
+  }
+
   setShowImages(on: boolean): void {
     this.set({ showImages: on });
   }

@@ -90,6 +90,18 @@ export class ComputeClient {
     return this.withFF((a) => a.ffRelax(s, p, o), signal);
   }
 
+  predict(s: Structure, strain: number, signal?: AbortSignal) {
+    return this.run((a) => a.predict(s, strain), signal);
+  }
+
+  writeStructure(s: Structure, format: 'vasp' | 'cif' | 'extxyz', signal?: AbortSignal): Promise<string> {
+    return this.run((a) => a.writeStructure(s, format), signal);
+  }
+
+  modelInfo(signal?: AbortSignal) {
+    return this.run((a) => a.modelInfo(), signal);
+  }
+
   ffBench(s: Structure, backend: BackendChoice, p: FFParams, grid: number, repeats: number, signal?: AbortSignal): Promise<FFBenchRow[]> {
     return this.run((a) => a.ffBench(s, backend, p, grid, repeats), signal);
   }

@@ -3,6 +3,7 @@ import type { LatticeMatch, MatchParams } from '../compute/geometry/geometry';
 import { build, prepare, search, type Placement, type Prepared, type PrepareOptions, type SearchMode } from '../compute/geometry/pipeline';
 import type { GeometryWasm } from '../compute/geometry/wasm';
 import { readStructureFile } from '../io/registry';
+import { writeStructure } from '../io/write';
 import { conventionalStandardCell } from '../io/space-groups';
 import type { ComputeApi, FFBenchRow, FFStatus, FileInput, InterfaceRequest, MatchesReply, ReadReport, WorkerStatus } from './protocol';
 import { makeStructure } from '../core/structure';
@@ -10,12 +11,19 @@ import type { FFParams } from '../compute/ff/model';
 import { bindingEnergy, registryScan, relaxRigid, zScan, zSeparation } from '../compute/ff/ops';
 import { selectBackend, type BackendChoice, type SelectedBackend } from '../compute/ff/select';
 import { systemFromStructure } from '../compute/ff/system';
+import { wasmBackend } from '../compute/ff/wasm-backend';
+import { estimateInterface } from '../compute/ml/estimate';
+import type { Predictor } from '../compute/ml/predictor';
 
 /**
  * The worker's API as a plain object, so Node tests can call exactly what the browser worker exposes.
  * `geometry` resolves to the instantiated wasm (fetched in the browser, read from disk in Node).
  */
-export function createComputeApi(geometry: Promise<GeometryWasm>, gpu?: () => GPU | undefined): ComputeApi & { prepared(req: InterfaceRequest): Promise<Prepared> } {
+export function createComputeApi(
+  geometry: Promise<GeometryWasm>,
+  gpu?: () => GPU | undefined,
+  models?: { predictor: () => Promise<Predictor>; card: string },
+): ComputeApi & { prepared(req: InterfaceRequest): Promise<Prepared> } {
   let ff: Promise<SelectedBackend> | null = null;
   const ffEnv = async () => ({ gpu: gpu?.(), geometry: await geometry.catch(() => null) });
   const backend = () => (ff ??= ffEnv().then((env) => selectBackend('auto', env)));
@@ -96,6 +104,24 @@ export function createComputeApi(geometry: Promise<GeometryWasm>, gpu?: () => GP
       const { system, ...r } = await relaxRigid(b, systemFromStructure(s), p, o);
       const structure = makeStructure({ numbers: s.numbers, positions: system.positions, cell: s.cell, pbc: s.pbc, arrays: s.arrays, info: s.info });
       return { ...r, structure, backend: b.kind };
+    },
+
+    async predict(s: Structure, strain: number) {
+      if (!models) throw new Error('no models are bundled with this build');
+      const g = await geometry;
+      // The prior always runs on wasm (f64), whatever the interactive backend is: models were trained on it.
+      return estimateInterface(await models.predictor(), wasmBackend(g), s, strain);
+    },
+
+    async writeStructure(s, format) {
+      return writeStructure(s, format);
+    },
+
+    async modelInfo() {
+      if (!models) throw new Error('no models are bundled with this build');
+      const m = (await models.predictor()).manifest;
+      const t = (k: 'ebind' | 'zsep') => ({ model: m.targets[k].model, unit: m.targets[k].unit, leaveOneFilmOutRmse: m.targets[k].heldOut.leaveOneFilmOut.rmse, leaveOneSubstrateOutRmse: m.targets[k].heldOut.leaveOneSubstrateOut.rmse });
+      return { name: m.name, version: m.version, card: models.card, ebind: t('ebind'), zsep: t('zsep') };
     },
 
     async ffBench(s: Structure, choice: BackendChoice, p: FFParams, grid: number, repeats: number): Promise<FFBenchRow[]> {

@@ -5,6 +5,7 @@ import { GeometryWasm } from '../compute/geometry/wasm';
 import { geometryWasmUrl } from '../compute/geometry/wasm-url';
 import { setSpaceGroupInit } from '../io/space-groups';
 import { createComputeApi } from './compute-api';
+import { loadPredictor, modelCard } from './models';
 import type { ComputeApi, FileInput } from './protocol';
 
 // Browser side of io's platform hooks: moyo's wasm is fetched from our own origin when a CIF needs it.
@@ -21,7 +22,7 @@ const geometry: Promise<GeometryWasm> = fetch(geometryWasmUrl)
 geometry.catch(() => undefined); // reported through status()
 
 // WebGPU is offered to dedicated workers where the browser supports it.
-const api = createComputeApi(geometry, () => (self.navigator as Navigator & { gpu?: GPU }).gpu);
+const api = createComputeApi(geometry, () => (self.navigator as Navigator & { gpu?: GPU }).gpu, { predictor: loadPredictor, card: modelCard });
 const exposed: ComputeApi = {
   ...api,
   async readFiles(files: FileInput[]) {

@@ -5,6 +5,14 @@ import type { ParseIssue } from '../io/issues';
 import type { FFModel, FFParams } from '../compute/ff/model';
 import type { RegistryScanResult, RelaxResult, ZScanResult } from '../compute/ff/ops';
 import type { BackendChoice } from '../compute/ff/select';
+import type { InterfaceEstimate } from '../compute/ml/estimate';
+
+export interface TargetSummary {
+  model: string;
+  unit: string;
+  leaveOneFilmOutRmse: number;
+  leaveOneSubstrateOutRmse: number;
+}
 
 /** A file handed to the worker: its name and bytes (the buffer is transferred, not copied). */
 export interface FileInput {
@@ -81,6 +89,12 @@ export interface ComputeApi {
   ffZScan(s: Structure, zs: number[], p: FFParams): Promise<ZScanResult & { backend: string }>;
   ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean): Promise<RegistryScanResult & { backend: string }>;
   ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }): Promise<Omit<RelaxResult, 'system'> & { structure: Structure; backend: string }>;
+  /** ONNX estimates (binding energy, z-separation, with σ, model, accuracy, domain) for an interface. */
+  predict(s: Structure, strain: number): Promise<InterfaceEstimate>;
+  /** The shipped models' manifest summary and model card (markdown). */
+  modelInfo(): Promise<{ name: string; version: string; card: string; ebind: TargetSummary; zsep: TargetSummary }>;
+  /** A structure as file text (POSCAR keeps selective dynamics, extended XYZ the roles). */
+  writeStructure(s: Structure, format: 'vasp' | 'cif' | 'extxyz'): Promise<string>;
   /** Times energy+forces and a batched registry scan on `s` with the given backend. */
   ffBench(s: Structure, backend: BackendChoice, p: FFParams, grid: number, repeats: number): Promise<FFBenchRow[]>;
 }

@@ -1,0 +1,58 @@
+// Predictor benchmarks (issue 6): one prediction (features + both ONNX models) after warm-up, 1,000
+// predictions in one batch, on onnxruntime-web's wasm build in Node (the build the app uses); the force-field
+// prior (a rigid relaxation, which the features include) is timed on its own; model file sizes.
+import { readFileSync, statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { wasmBackend } from '../../src/compute/ff/wasm-backend';
+import { build, prepare, search } from '../../src/compute/geometry/pipeline';
+import { GeometryWasm } from '../../src/compute/geometry/wasm';
+import { computeFeatures } from '../../src/compute/ml/features';
+import { Predictor, type ModelManifest, type OrtLike } from '../../src/compute/ml/predictor';
+import { forceFieldPrior } from '../../src/compute/ml/prior';
+import { readStructureFile } from '../../src/io/registry';
+
+const g = await GeometryWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
+const read = async (f: string) => {
+  const r = await readStructureFile(f, readFileSync(f));
+  if (!r.ok) throw new Error(r.issue.message);
+  return r.structures[0];
+};
+const ort = await import('onnxruntime-web');
+ort.env.wasm.numThreads = 1;
+const manifest = JSON.parse(readFileSync('models/manifest.json', 'utf8')) as ModelManifest;
+const p = await Predictor.create(ort as unknown as OrtLike, manifest, async (f) => new Uint8Array(readFileSync(`models/${f}`)));
+const prep = prepare(g, await read('test/fixtures/structures/MoS2_monolayer.vasp'), await read('test/fixtures/structures/Au_fcc_conventional.vasp'), { hkl: [1, 1, 1], layers: 4, maxAtoms: 1e5 });
+const m = search(g, prep, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' }).matches[0];
+const s = build(g, prep, m, { zSeparation: 3.0, shift: [0, 0], maxAtoms: 1e5 }).structure;
+const strain = Math.max(...m.principalStrains.map(Math.abs));
+const prior = await forceFieldPrior(wasmBackend(g), s);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function time(fn: () => Promise<unknown>, runs: number): Promise<number> {
+  for (let k = 0; k < 20; k++) await fn();
+  const ts: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    const t = performance.now();
+    await fn();
+    ts.push(performance.now() - t);
+  }
+  return median(ts);
+}
+const one = await time(async () => p.predict([computeFeatures({ structure: s, strain, ff: prior })]), 200);
+const feats = computeFeatures({ structure: s, strain, ff: prior });
+const batch = Array.from({ length: 1000 }, () => feats);
+const thousand = await time(async () => p.predict(batch), 20);
+const featOnly = await time(async () => computeFeatures({ structure: s, strain, ff: prior }), 200);
+const priorMs = await time(async () => forceFieldPrior(wasmBackend(g), s), 10);
+const size = (f: string) => statSync(`models/${f}`).size;
+const rows = [
+  ['one prediction: features + both models', `${one.toFixed(3)} ms`, '< 1 ms'],
+  ['  of which features', `${featOnly.toFixed(3)} ms`, ''],
+  ['1,000 predictions, one batch', `${thousand.toFixed(2)} ms`, '< 20 ms'],
+  [`force-field prior (D2 rigid relaxation, ${s.numbers.length} atoms, wasm)`, `${priorMs.toFixed(1)} ms`, '(not in the targets; runs once per geometry)'],
+  ['model files (ebind.onnx + zsep.onnx)', `${((size('ebind.onnx') + size('zsep.onnx')) / 1024).toFixed(0)} KiB`, ''],
+  ['onnxruntime-web wasm (ort-wasm-simd-threaded.wasm)', `${(statSync('node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm').size / 1024).toFixed(0)} KiB`, ''],
+];
+console.log(`\nPredictors on onnxruntime-web ${ort.env.versions?.web ?? ''} (wasm, 1 thread) in Node, MoS2 on Au(111), models ${manifest.version}`);
+const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
+for (const r of rows) console.log(`| ${r[0].padEnd(w[0])} | ${r[1].padStart(w[1])} | ${r[2]}`);
+await p.release();

@@ -1,0 +1,125 @@
+import { writeFileSync } from 'node:fs';
+import type { Structure } from '../core/structure';
+import { wasmBackend } from '../compute/ff/wasm-backend';
+import { computeFeatures, FEATURE_NAMES, FEATURES_VERSION, interfaceZSeparation } from '../compute/ml/features';
+import { forceFieldPrior } from '../compute/ml/prior';
+import { flagString, UsageError, type Args } from './args';
+import { loadGeometry, parseHkl, prepareFrom } from './geometry-verbs';
+import { formula } from '../core/structure';
+import { build, search } from '../compute/geometry/pipeline';
+import { estimateInterface } from '../compute/ml/estimate';
+import { Predictor, type Estimate, type ModelManifest } from '../compute/ml/predictor';
+import { nodeOrt } from '../compute/ml/ort-node';
+
+type ReadAll = (file: string, initial: boolean) => Promise<Structure[]>;
+
+interface H2dInfo {
+  id: string;
+  bindingEnergy?: number;
+  formationEnergy?: number;
+  film?: string;
+  substrate?: string;
+  surfacePlane?: string;
+  alignment?: { u?: number; v?: number };
+}
+
+/**
+ * features FILE.json... [-o table.csv]: the training table. For every Hetero2d/aiHD record: its targets (binding
+ * energy from the record, z-separation measured on the final structure) and the features of its initial
+ * (unrelaxed) structure, computed by the same code the app uses, with the force-field prior relaxed from there.
+ */
+export async function featuresVerb(a: Args, readAll: ReadAll): Promise<number> {
+  if (a.positional.length === 0) throw new UsageError('features needs at least one Hetero2d/aiHD JSON file');
+  const g = wasmBackend(await loadGeometry());
+  const head = ['id', 'film', 'substrate', 'surface_plane', 'E_bind_eV_per_atom', 'z_sep_A', 'E_form_eV_per_atom', 'ff_converged', ...FEATURE_NAMES];
+  const lines = [`# heterolab features v${FEATURES_VERSION}`, head.join(',')];
+  let n = 0, skipped = 0;
+  for (const file of a.positional) {
+    const initial = await readAll(file, true);
+    const final = await readAll(file, false);
+    for (const [k, s0] of initial.entries()) {
+      const h = s0.info.hetero2d as H2dInfo | undefined;
+      const s1 = final[k];
+      if (!h || !s0.arrays.role || !s1?.arrays.role) {
+        process.stderr.write(`warning: ${file}: record ${k} has no Hetero2d film/substrate layers; skipped\n`);
+        skipped++;
+        continue;
+      }
+      const strain = Math.max(Math.abs(h.alignment?.u ?? NaN), Math.abs(h.alignment?.v ?? NaN));
+      const prior = await forceFieldPrior(g, s0);
+      const f = computeFeatures({ structure: s0, strain, ff: prior });
+      if (f.missing.length) process.stderr.write(`note: ${h.id}: missing ${f.missing.join(', ')}\n`);
+      const cell = (x: unknown) => (typeof x === 'number' ? (Number.isFinite(x) ? String(Number(x.toPrecision(10))) : '') : `"${String(x ?? '').replace(/"/g, '')}"`);
+      lines.push([h.id, h.film, h.substrate, h.surfacePlane, h.bindingEnergy, interfaceZSeparation(s1), h.formationEnergy, prior.converged ? 1 : 0, ...f.values].map(cell).join(','));
+      n++;
+    }
+  }
+  const out = flagString(a, '-o');
+  const text = lines.join('\n') + '\n';
+  if (out) writeFileSync(out, text);
+  else process.stdout.write(text);
+  process.stderr.write(`features: ${n} records${skipped ? `, ${skipped} skipped` : ''}\n`);
+  return 0;
+}
+
+/** The models shipped beside the CLI bundle (dist-cli/../models), loaded with onnxruntime-web's wasm build. */
+async function loadPredictor(dir: string) {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const ort = await nodeOrt();
+  let manifest: ModelManifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  } catch (e) {
+    throw new UsageError(`no models in ${dir} (${(e as Error).message}); run npm run train`);
+  }
+  return Predictor.create(ort, manifest, async (f) => new Uint8Array(readFileSync(join(dir, f))));
+}
+
+/**
+ * predict FILM SUBSTRATE_BULK --hkl 1,1,1 [--face top|bottom] [--json]: builds the best (smallest) coincident
+ * supercell, computes the force-field prior and the features, and prints both predictions with σ, the model,
+ * its held-out accuracy and whether the input lies inside the training domain.
+ */
+export async function predictVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
+  const g = await loadGeometry();
+  const p = await prepareFrom(a, read);
+  const { matches } = search(g, p, p.params, { kind: 'all' });
+  if (matches.length === 0) {
+    process.stderr.write('error: no coincident supercell within the tolerances; try a larger --max-area or --max-strain\n');
+    return 1;
+  }
+  const m = matches[0];
+  const s = build(g, p, m, { zSeparation: 3.0, shift: [0, 0], vacuum: 15, maxAtoms: 200000 }).structure;
+  const dir = flagString(a, '--models') ?? new URL('../models/', import.meta.url).pathname;
+  const predictor = await loadPredictor(dir);
+  const strain = Math.max(...m.principalStrains.map(Math.abs));
+  const r = await estimateInterface(predictor, wasmBackend(g), s, strain);
+  await predictor.release();
+  const r4 = (x: number) => Number(x.toFixed(4));
+  const est = (e: Estimate) => ({ value: r4(e.value), sigma: r4(e.sigma), unit: e.unit, heldOutRmse: { leaveOneFilmOut: r4(e.accuracy.leaveOneFilmOutRmse), leaveOneSubstrateOut: r4(e.accuracy.leaveOneSubstrateOutRmse), random5Fold: r4(e.accuracy.random5FoldRmse) } });
+  const out = {
+    film: formula(p.film.structure.numbers),
+    substrate: formula(p.slab.structure.numbers),
+    hkl: parseHkl(a),
+    face: r.features.face,
+    match: { area: r4(m.area), atoms: s.numbers.length, strainPct: m.principalStrains.map((x) => r4(x * 100)), twistDeg: r4((m.twist * 180) / Math.PI) },
+    bindingEnergy: est(r.bindingEnergy),
+    zSeparation: est(r.zSeparation),
+    model: r.model,
+    inDomain: r.inDomain,
+    warnings: r.warnings,
+    forceField: { model: r.forceField.model, zSeparation: r4(r.forceField.zSeparation), bindingEnergy: r4(r.forceField.bindingEnergy), backend: r.forceField.backend },
+  };
+  if (a.flags.has('--json')) process.stdout.write(JSON.stringify(out, null, 1) + '\n');
+  else {
+    process.stdout.write(
+      `${out.film} on ${out.substrate}(${out.hkl.join('')}), face ${out.face.join('')}: ${out.match.atoms} atoms, area ${out.match.area} Å², strain ${out.match.strainPct.join(' / ')} %\n` +
+        `binding energy ${out.bindingEnergy.value} ± ${out.bindingEnergy.sigma} eV/atom (held-out RMSE on new films ${out.bindingEnergy.heldOutRmse.leaveOneFilmOut})\n` +
+        `z-separation   ${out.zSeparation.value} ± ${out.zSeparation.sigma} Å (held-out RMSE on new films ${out.zSeparation.heldOutRmse.leaveOneFilmOut})\n` +
+        `model ${out.model.name} ${out.model.version}; force field (${out.forceField.model}): z ${out.forceField.zSeparation} Å, E_bind ${out.forceField.bindingEnergy} eV/atom\n`,
+    );
+    for (const w of out.warnings) process.stderr.write(`warning: outside the training domain: ${w}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { makeStructure } from '../../core/structure';
+import { canonicalInterface } from '../ff/system';
+import { computeFeatures, FEATURE_NAMES, interfaceZSeparation } from './features';
+
+/**
+ * A hand-built interface on a 3 × 3 Å square cell: two Au planes (one atom each, 2.5 Å apart) and an S–Mo–S film
+ * whose bottom S sits 2.8 Å above the top Au plane. Every expected value below is worked out by hand from
+ * element-props.ts (Au: EN 2.4, φ* 5.15 V, cohesive 368.2 kJ/mol, metallic radius 134 pm, polarizability 36,
+ * valence 11, d 10; S: EN 2.58, polarizability 19.4, radius 100 pm; Mo: EN 2.16, polarizability 87, radius 145).
+ */
+function toy(zFilm = 5.3) {
+  const pos = [0, 0, 0, 1.5, 1.5, 2.5, 0, 0, zFilm, 1.5, 0, zFilm + 1.6, 0, 0, zFilm + 3.2];
+  return makeStructure({
+    numbers: Uint8Array.from([79, 79, 16, 42, 16]),
+    positions: Float64Array.from(pos),
+    cell: Float64Array.from([3, 0, 0, 0, 3, 0, 0, 0, 30]),
+    pbc: [true, true, true],
+    arrays: { role: Uint8Array.from([0, 0, 1, 1, 1]) },
+  });
+}
+const get = (v: Float64Array, n: (typeof FEATURE_NAMES)[number]) => v[FEATURE_NAMES.indexOf(n)];
+
+describe('interface features (hand-checked)', () => {
+  it('substrate, film, face and match features', () => {
+    const f = computeFeatures({ structure: toy(), strain: -0.021, ff: { zSeparation: 3.1, bindingEnergy: 0.12 } });
+    const v = f.values;
+    expect(v).toHaveLength(FEATURE_NAMES.length);
+    expect(get(v, 'sub_en_pauling')).toBe(2.4);
+    expect(get(v, 'sub_phi_miedema_V')).toBe(5.15);
+    expect(get(v, 'sub_cohesive_kJmol')).toBe(368.2);
+    expect(get(v, 'sub_metallic_radius_pm')).toBe(134);
+    expect(get(v, 'sub_n_valence')).toBe(11);
+    expect(get(v, 'sub_n_d')).toBe(10);
+    // Au–Au between planes: √(1.5² + 1.5² + 2.5²) = 3.28 Å; an atom's own in-plane image is closer, 3 Å.
+    expect(get(v, 'sub_nn_distance_A')).toBeCloseTo(3, 12);
+    expect(get(v, 'sub_top_density_per_A2')).toBeCloseTo(1 / 9, 12);
+    expect(get(v, 'film_en_mean')).toBeCloseTo((2 * 2.58 + 2.16) / 3, 12);
+    expect(get(v, 'film_en_min')).toBe(2.16);
+    expect(get(v, 'film_en_max')).toBe(2.58);
+    expect(get(v, 'film_polarizability_mean_bohr3')).toBeCloseTo((2 * 19.4 + 87) / 3, 10);
+    expect(get(v, 'face_en')).toBe(2.58);
+    expect(get(v, 'face_atomic_radius_pm')).toBe(100);
+    expect(get(v, 'janus_en_asymmetry')).toBe(0);
+    expect(get(v, 'film_thickness_A')).toBeCloseTo(3.2, 12);
+    expect(get(v, 'area_per_film_atom_A2')).toBeCloseTo(3, 12);
+    expect(get(v, 'strain_max_pct')).toBeCloseTo(2.1, 12);
+    expect(get(v, 'face_minus_sub_en')).toBeCloseTo(0.18, 12);
+    expect(get(v, 'ff_z_A')).toBe(3.1);
+    expect(get(v, 'ff_ebind_eV_per_atom')).toBe(0.12);
+    expect(f.face).toEqual(['S']);
+    expect(f.substrateElements).toEqual(['Au']);
+    expect(f.missing).toEqual([]);
+    expect(interfaceZSeparation(toy())).toBeCloseTo(2.8, 12);
+  });
+  it('a Janus film has an asymmetry: Se on top of S–Mo', () => {
+    const s = toy();
+    s.numbers[4] = 34; // Se, EN 2.55
+    expect(get(computeFeatures({ structure: s, strain: 0 }).values, 'janus_en_asymmetry')).toBeCloseTo(2.55 - 2.58, 12);
+  });
+  it('without a force-field prior its features are NaN; missing element properties are named', () => {
+    const s = toy();
+    s.numbers[0] = s.numbers[1] = 8; // an oxygen "substrate" has no Miedema φ*
+    const f = computeFeatures({ structure: s, strain: 0 });
+    expect(Number.isNaN(get(f.values, 'ff_z_A'))).toBe(true);
+    expect(f.missing.join()).toMatch(/phiMiedema of O/);
+  });
+  it('wrapped across the cell boundary or upside down, the same interface gives the same features', () => {
+    const ref = computeFeatures({ structure: toy(), strain: 0 }).values;
+    const wrapped = toy();
+    for (let i = 2; i < 5; i++) wrapped.positions[3 * i + 2] -= 30; // film moved below by one c
+    const flipped = toy();
+    for (let i = 0; i < 5; i++) flipped.positions[3 * i + 2] = 20 - flipped.positions[3 * i + 2];
+    for (const s of [wrapped, flipped]) {
+      expect(interfaceZSeparation(s)).toBeCloseTo(2.8, 10);
+      const v = computeFeatures({ structure: s, strain: 0 }).values;
+      ref.forEach((x, j) => (Number.isNaN(x) ? expect(Number.isNaN(v[j])).toBe(true) : expect(v[j]).toBeCloseTo(x, 10)));
+    }
+    expect(canonicalInterface(toy()).positions).toEqual(toy().positions); // canonical input is left alone
+  });
+  it('refuses a structure without film/substrate roles', () => {
+    const s = toy();
+    delete s.arrays.role;
+    expect(() => computeFeatures({ structure: s, strain: 0 })).toThrow(/roles/);
+  });
+});

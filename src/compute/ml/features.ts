@@ -1,0 +1,163 @@
+/**
+ * Features of a film-on-substrate interface for the binding-energy and z-separation models. One
+ * implementation: the app and the CLI call it at prediction time, and the CLI writes the training table with
+ * it (`heterolab features`), so training and inference can never disagree about a feature.
+ *
+ * Input is an interface structure whose `role` column marks the substrate (0) and the film (1), the match's
+ * largest principal strain, and optionally the force field's own z-separation and binding energy (a physics
+ * prior the model corrects). Elemental properties come from element-props.ts (sources cited there).
+ */
+import type { Structure } from '../../core/structure';
+import { canonicalInterface } from '../ff/system';
+import { ELEMENT_PROPS } from './element-props';
+
+/** Version of the feature definitions; a model records the version it was trained with. */
+export const FEATURES_VERSION = 1;
+
+export const FEATURE_NAMES = [
+  'sub_en_pauling',
+  'sub_phi_miedema_V',
+  'sub_cohesive_kJmol',
+  'sub_metallic_radius_pm',
+  'sub_polarizability_bohr3',
+  'sub_n_valence',
+  'sub_n_d',
+  'sub_nn_distance_A',
+  'sub_top_density_per_A2',
+  'film_en_mean',
+  'film_en_min',
+  'film_en_max',
+  'film_polarizability_mean_bohr3',
+  'film_atomic_radius_mean_pm',
+  'face_en',
+  'face_polarizability_bohr3',
+  'face_atomic_radius_pm',
+  'janus_en_asymmetry',
+  'film_thickness_A',
+  'area_per_film_atom_A2',
+  'strain_max_pct',
+  'face_minus_sub_en',
+  'ff_z_A',
+  'ff_ebind_eV_per_atom',
+] as const;
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+export interface FeatureInput {
+  /** Interface with arrays.role: 0 = substrate, 1 = the film the features describe (higher films ignored). */
+  structure: Structure;
+  /** Largest principal strain of the match (fraction, sign ignored). */
+  strain: number;
+  /** Force-field prior for the same interface, if computed: z-separation (Å) and binding energy (eV/film atom). */
+  ff?: { zSeparation: number; bindingEnergy: number };
+}
+
+export interface Features {
+  values: Float64Array;
+  /** Properties the table lacks for some element (the value is NaN, and the model's domain check flags it). */
+  missing: string[];
+  /** Chemical symbols of the film's bottom plane (the face touching the substrate) and the substrate. */
+  face: string[];
+  substrateElements: string[];
+  filmElements: string[];
+}
+
+/** Atoms within this height (Å) of a layer's extreme atom form its bottom or top plane (same as ff/ops.ts). */
+const PLANE_TOL = 0.3;
+
+const COLS = { enPauling: 2, phiMiedema: 3, cohesive: 4, metallicRadius: 5, atomicRadius: 6, polarizability: 7, nValence: 8, nD: 9 } as const;
+type Col = keyof typeof COLS;
+
+function prop(z: number, c: Col, missing: Set<string>): number {
+  const row = ELEMENT_PROPS[z - 1];
+  const v = row?.[COLS[c]] as number | null | undefined;
+  if (v === null || v === undefined) {
+    missing.add(`${c} of ${row?.[1] ?? `Z=${z}`}`);
+    return NaN;
+  }
+  return v;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export function computeFeatures(inp: FeatureInput): Features {
+  const s = canonicalInterface(inp.structure);
+  const role = s.arrays.role;
+  if (!role) throw new Error('features need an interface with film/substrate roles');
+  const n = s.numbers.length;
+  const sub: number[] = [], film: number[] = [];
+  for (let i = 0; i < n; i++) (role[i] === 0 ? sub : role[i] === 1 ? film : null)?.push(i);
+  if (sub.length === 0 || film.length === 0) throw new Error('features need both substrate (role 0) and film (role 1) atoms');
+  const z = (i: number) => s.positions[3 * i + 2];
+  const missing = new Set<string>();
+  const avg = (idx: number[], c: Col) => mean(idx.map((i) => prop(s.numbers[i], c, missing)));
+
+  const subTop = Math.max(...sub.map(z));
+  const topPlane = sub.filter((i) => subTop - z(i) <= PLANE_TOL);
+  const fz = film.map(z);
+  const fMin = Math.min(...fz), fMax = Math.max(...fz);
+  const face = film.filter((i) => z(i) - fMin <= PLANE_TOL);
+  const top = film.filter((i) => fMax - z(i) <= PLANE_TOL);
+  const c = s.cell;
+  const area = Math.abs(c[0] * c[4] - c[1] * c[3]);
+  const filmEn = film.map((i) => prop(s.numbers[i], 'enPauling', missing));
+  const subEn = avg(sub, 'enPauling');
+  const faceEn = avg(face, 'enPauling');
+
+  const values = [
+    subEn,
+    avg(sub, 'phiMiedema'),
+    avg(sub, 'cohesive'),
+    avg(sub, 'metallicRadius'),
+    avg(sub, 'polarizability'),
+    avg(sub, 'nValence'),
+    avg(sub, 'nD'),
+    nearestNeighbour(s, sub),
+    topPlane.length / area,
+    mean(filmEn),
+    Math.min(...filmEn),
+    Math.max(...filmEn),
+    avg(film, 'polarizability'),
+    avg(film, 'atomicRadius'),
+    faceEn,
+    avg(face, 'polarizability'),
+    avg(face, 'atomicRadius'),
+    avg(top, 'enPauling') - faceEn,
+    fMax - fMin,
+    area / film.length,
+    Math.abs(inp.strain) * 100,
+    faceEn - subEn,
+    inp.ff?.zSeparation ?? NaN,
+    inp.ff?.bindingEnergy ?? NaN,
+  ];
+  const sym = (idx: number[]) => [...new Set(idx.map((i) => ELEMENT_PROPS[s.numbers[i] - 1]?.[1] ?? `Z${s.numbers[i]}`))].sort();
+  return { values: Float64Array.from(values), missing: [...missing], face: sym(face), substrateElements: sym(sub), filmElements: sym(film) };
+}
+
+/** Shortest distance (Å) between two substrate atoms, with in-plane periodic images (a bulk-metal property). */
+function nearestNeighbour(s: Structure, idx: number[]): number {
+  const c = s.cell, p = s.positions;
+  let best2 = Infinity;
+  // The shortest bond shows up from any atom of the slab's top plane; a few dozen atoms are plenty.
+  const sample = idx.slice(0, 48);
+  for (const i of sample)
+    for (const j of idx)
+      for (let a = -1; a <= 1; a++)
+        for (let b = -1; b <= 1; b++) {
+          const dx = p[3 * j] + a * c[0] + b * c[3] - p[3 * i];
+          const dy = p[3 * j + 1] + a * c[1] + b * c[4] - p[3 * i + 1];
+          const dz = p[3 * j + 2] - p[3 * i + 2];
+          const d2 = dx * dx + dy * dy + dz * dz;
+          if (d2 > 0.25 && d2 < best2) best2 = d2;
+        }
+  return Math.sqrt(best2);
+}
+
+/** z-separation (Å) of film 1 over the substrate: bottom plane of the film minus top plane of the substrate. */
+export function interfaceZSeparation(s0: Structure): number {
+  const s = canonicalInterface(s0);
+  const role = s.arrays.role!;
+  const zs = (r: number) => Array.from({ length: s.numbers.length }, (_, i) => i).filter((i) => role[i] === r).map((i) => s.positions[3 * i + 2]);
+  const sub = zs(0), film = zs(1);
+  const top = Math.max(...sub), bot = Math.min(...film);
+  return mean(film.filter((z) => z - bot <= PLANE_TOL)) - mean(sub.filter((z) => top - z <= PLANE_TOL));
+}

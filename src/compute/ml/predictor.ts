@@ -1,0 +1,149 @@
+/**
+ * The ONNX predictors of binding energy and z-separation, on any onnxruntime build that offers the common
+ * InferenceSession/Tensor API (onnxruntime-web's wasm build in the browser and the CLI, onnxruntime-node in
+ * tests). Each model outputs its ensemble members' predictions; the value is their mean (plus the force-field
+ * prior for residual models) and σ their spread times the calibration factor from training (manifest.json).
+ */
+import { FEATURE_NAMES, FEATURES_VERSION, type Features } from './features';
+
+export interface HeldOut {
+  rmse: number;
+  mae: number;
+  r2: number;
+  n: number;
+}
+
+export interface TargetManifest {
+  file: string;
+  sha256: string;
+  bytes: number;
+  unit: string;
+  title: string;
+  model: string;
+  members: number;
+  sigmaScale: number;
+  addFeature: string | null;
+  heldOut: { leaveOneFilmOut: HeldOut; leaveOneSubstrateOut: HeldOut; random5Fold: HeldOut };
+  fixtures: { features: number[][]; members: number[][] };
+}
+
+export interface ModelManifest {
+  name: string;
+  version: string;
+  featuresVersion: number;
+  features: string[];
+  targets: { ebind: TargetManifest; zsep: TargetManifest };
+  training: { rows: number; substrates: string[]; filmElements: string[]; featureMin: (number | null)[]; featureMax: (number | null)[] };
+  dataNote?: string;
+}
+
+/** The part of onnxruntime's API used here (identical in onnxruntime-web and onnxruntime-node). */
+export interface OrtLike {
+  InferenceSession: { create(bytes: Uint8Array, options?: object): Promise<OrtSession> };
+  Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => unknown;
+}
+interface OrtSession {
+  run(feeds: Record<string, unknown>): Promise<Record<string, { data: unknown; dims: readonly number[] }>>;
+  release?(): Promise<void>;
+}
+
+export interface Estimate {
+  value: number;
+  sigma: number;
+  unit: string;
+  /** Held-out accuracy of this model on new films (the headline) and on new substrates. */
+  accuracy: { leaveOneFilmOutRmse: number; leaveOneSubstrateOutRmse: number; random5FoldRmse: number };
+}
+
+export interface PredictionResult {
+  bindingEnergy: Estimate;
+  zSeparation: Estimate;
+  model: { name: string; version: string; ebind: string; zsep: string };
+  inDomain: boolean;
+  warnings: string[];
+}
+
+export class ModelError extends Error {}
+
+export class Predictor {
+  private constructor(
+    private ort: OrtLike,
+    readonly manifest: ModelManifest,
+    private sessions: { ebind: OrtSession; zsep: OrtSession },
+  ) {}
+
+  /** Loads both models. `load(file)` returns a model file's bytes (fetched in the browser, read in Node). */
+  static async create(ort: OrtLike, manifest: ModelManifest, load: (file: string) => Promise<Uint8Array>): Promise<Predictor> {
+    if (manifest.featuresVersion !== FEATURES_VERSION || manifest.features.join() !== FEATURE_NAMES.join())
+      throw new ModelError(`models were trained on features v${manifest.featuresVersion}; this build computes v${FEATURES_VERSION}: retrain (npm run train)`);
+    const open = async (t: TargetManifest) => ort.InferenceSession.create(await load(t.file));
+    return new Predictor(ort, manifest, { ebind: await open(manifest.targets.ebind), zsep: await open(manifest.targets.zsep) });
+  }
+
+  /** Raw member predictions, [rows][members], for a batch of feature rows. */
+  async members(target: 'ebind' | 'zsep', rows: Float64Array[]): Promise<Float32Array[]> {
+    const nf = this.manifest.features.length;
+    const x = new Float32Array(rows.length * nf);
+    rows.forEach((r, i) => x.set(r, i * nf));
+    const out = await this.sessions[target].run({ features: new this.ort.Tensor('float32', x, [rows.length, nf]) });
+    const t = out.members;
+    const m = t.dims[1];
+    const data = t.data as Float32Array;
+    return rows.map((_, i) => data.subarray(i * m, (i + 1) * m));
+  }
+
+  /** Predictions for a batch of feature sets (one ONNX run per target for the whole batch). */
+  async predict(batch: Features[]): Promise<PredictionResult[]> {
+    const rows = batch.map((f) => f.values);
+    const [e, z] = await Promise.all([this.members('ebind', rows), this.members('zsep', rows)]);
+    return batch.map((f, i) => {
+      const warnings = this.domainWarnings(f);
+      return {
+        bindingEnergy: this.estimate('ebind', e[i], f),
+        zSeparation: this.estimate('zsep', z[i], f),
+        model: { name: this.manifest.name, version: this.manifest.version, ebind: this.manifest.targets.ebind.model, zsep: this.manifest.targets.zsep.model },
+        inDomain: warnings.length === 0,
+        warnings,
+      };
+    });
+  }
+
+  private estimate(target: 'ebind' | 'zsep', members: Float32Array, f: Features): Estimate {
+    const t = this.manifest.targets[target];
+    let mean = 0;
+    for (const v of members) mean += v;
+    mean /= members.length;
+    let v2 = 0;
+    for (const v of members) v2 += (v - mean) ** 2;
+    const add = t.addFeature ? f.values[this.manifest.features.indexOf(t.addFeature)] : 0;
+    return {
+      value: mean + add,
+      sigma: t.sigmaScale * Math.sqrt(v2 / members.length),
+      unit: t.unit,
+      accuracy: { leaveOneFilmOutRmse: t.heldOut.leaveOneFilmOut.rmse, leaveOneSubstrateOutRmse: t.heldOut.leaveOneSubstrateOut.rmse, random5FoldRmse: t.heldOut.random5Fold.rmse },
+    };
+  }
+
+  /** Why an input lies outside what the models were trained on (empty when it does not). */
+  domainWarnings(f: Features): string[] {
+    const w: string[] = [];
+    const tr = this.manifest.training;
+    const newSub = f.substrateElements.filter((e) => !tr.substrates.includes(e));
+    if (newSub.length) w.push(`substrate element${newSub.length > 1 ? 's' : ''} ${newSub.join(', ')} not in the training data (${tr.substrates.length} metals)`);
+    const newFilm = f.filmElements.filter((e) => !tr.filmElements.includes(e));
+    if (newFilm.length) w.push(`film element${newFilm.length > 1 ? 's' : ''} ${newFilm.join(', ')} not in the training films (${tr.filmElements.join(', ')})`);
+    if (f.missing.length) w.push(`property table lacks ${f.missing.join(', ')}`);
+    this.manifest.features.forEach((name, j) => {
+      const v = f.values[j], lo = tr.featureMin[j], hi = tr.featureMax[j];
+      if (lo === null || hi === null || Number.isNaN(v)) return;
+      const pad = 0.05 * (hi - lo);
+      if (v < lo - pad || v > hi + pad) w.push(`${name} = ${+v.toPrecision(4)} outside the training range [${+lo.toPrecision(4)}, ${+hi.toPrecision(4)}]`);
+    });
+    return w;
+  }
+
+  async release(): Promise<void> {
+    await this.sessions.ebind.release?.();
+    await this.sessions.zsep.release?.();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Sessions in IndexedDB (idb). Every load goes through restoreSession. Saves are compare-and-set on the
+ * session's revision inside one transaction: a tab whose copy is older than the stored one gets a conflict
+ * instead of overwriting another tab's work. Other tabs hear about saves on a BroadcastChannel.
+ */
+import { openDB, type IDBPDatabase } from 'idb';
+import { restoreSession, toJson, type Session } from './session';
+import type { SessionSink } from './workbench';
+
+const DB_NAME = 'heterolab';
+const DB_VERSION = 1;
+const STORE = 'sessions';
+
+export interface SessionSummary {
+  id: string;
+  name: string;
+  modified: string;
+  structures: number;
+  revision: number;
+}
+
+export class SessionDb implements SessionSink {
+  private channel: BroadcastChannel | null = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('heterolab-sessions') : null;
+
+  private constructor(private db: IDBPDatabase) {}
+
+  static async open(onBlocked?: (why: string) => void): Promise<SessionDb> {
+    const db = await openDB(DB_NAME, DB_VERSION, {
+      upgrade(db, oldVersion) {
+        // Cumulative steps: a browser at any older version runs the ones it missed.
+        if (oldVersion < 1) db.createObjectStore(STORE, { keyPath: 'id' }).createIndex('modified', 'modified');
+      },
+      blocked: () => onBlocked?.('another heterolab tab holds an older database version open; close it to finish upgrading'),
+      blocking: () => {
+        // A newer tab wants to upgrade: let it, this tab reloads its data on next use.
+        db.close();
+        onBlocked?.('a newer heterolab opened in another tab; reload this one');
+      },
+    });
+    return new SessionDb(db);
+  }
+
+  /** Called with the session id whenever another tab saves a session. */
+  onRemoteSave(fn: (id: string, revision: number) => void): void {
+    if (this.channel) this.channel.onmessage = (ev) => ev.data?.type === 'saved' && fn(ev.data.id, ev.data.revision);
+  }
+
+  async save(s: Session, baseRevision: number) {
+    try {
+      const tx = this.db.transaction(STORE, 'readwrite');
+      const stored = (await tx.store.get(s.id)) as { revision?: number } | undefined;
+      if (stored && (stored.revision ?? 0) > baseRevision) {
+        await tx.done;
+        return { ok: false as const, reason: 'conflict' as const, message: 'this session was changed in another tab; reload it there or save this one as a copy' };
+      }
+      const revision = baseRevision + 1;
+      await tx.store.put(toJson({ ...s, revision, modified: new Date().toISOString() }));
+      await tx.done;
+      this.channel?.postMessage({ type: 'saved', id: s.id, revision });
+      return { ok: true as const, revision };
+    } catch (e) {
+      const name = (e as DOMException).name;
+      const message = name === 'QuotaExceededError' ? 'the browser’s storage for this site is full: nothing new was saved (your work is still on screen); export the session to a file, or delete old sessions' : `could not save: ${(e as Error).message}`;
+      return { ok: false as const, reason: 'error' as const, message };
+    }
+  }
+
+  async list(): Promise<SessionSummary[]> {
+    const all = (await this.db.getAll(STORE)) as Record<string, unknown>[];
+    return all
+      .map((r) => ({ id: String(r.id), name: String(r.name ?? 'Untitled'), modified: String(r.modified ?? ''), structures: Array.isArray(r.structures) ? r.structures.length : 0, revision: Number(r.revision ?? 0) }))
+      .sort((a, b) => b.modified.localeCompare(a.modified));
+  }
+
+  async load(id: string): Promise<Session> {
+    const r = await this.db.get(STORE, id);
+    if (!r) throw new Error(`session ${id} is gone (deleted in another tab?)`);
+    return restoreSession(r);
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    const s = await this.load(id);
+    await this.save({ ...s, name }, s.revision);
+  }
+
+  async duplicate(id: string): Promise<string> {
+    const s = await this.load(id);
+    const copy = { ...s, id: `session-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, name: `${s.name} (copy)`, revision: 0, created: new Date().toISOString() };
+    const r = await this.save(copy, 0);
+    if (!r.ok) throw new Error(r.message);
+    return copy.id;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.db.delete(STORE, id);
+  }
+
+  /** Imports a session (from a file): a new id, so it never overwrites one already here. */
+  async importSession(s: Session): Promise<string> {
+    const id = `session-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const r = await this.save({ ...s, id, revision: 0 }, 0);
+    if (!r.ok) throw new Error(r.message);
+    return id;
+  }
+}

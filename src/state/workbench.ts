@@ -1,0 +1,489 @@
+/**
+ * The interface workbench: which structures are film and substrate, the coincident supercells, the chosen
+ * match, where the film sits (twist, shift, z), the built interface, live estimates (force field and ONNX),
+ * scans and relaxations, undo/redo, and the session it all belongs to. Pure state and actions: the UI renders
+ * it, the compute worker does the work (through `WorkbenchPort`), persistence is injected.
+ */
+import type { Structure } from '../core/structure';
+import type { LatticeMatch, MatchParams } from '../compute/geometry/geometry';
+import type { FFParams } from '../compute/ff/model';
+import type { RegistryScanResult, ZScanResult } from '../compute/ff/ops';
+import type { BackendChoice } from '../compute/ff/select';
+import type { InterfaceEstimate } from '../compute/ml/estimate';
+import type { FFEvaluation, FFStatus, InterfaceRequest, MatchesReply } from '../workers/protocol';
+import type { Placement as BuildPlacement, SearchMode } from '../compute/geometry/pipeline';
+import { DEFAULT_OPTIONS, DEFAULT_PLACEMENT, newSession, type InterfaceOptions, type Placement, type Session, type SessionStructure } from './session';
+import type { Store } from './store';
+
+const DEG = Math.PI / 180;
+
+export interface WorkbenchPort {
+  findInterfaceMatches(req: InterfaceRequest, params: MatchParams, mode: SearchMode, signal?: AbortSignal): Promise<MatchesReply>;
+  buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: BuildPlacement, signal?: AbortSignal): Promise<Structure>;
+  ffConfigure(choice: BackendChoice, signal?: AbortSignal): Promise<FFStatus>;
+  ffEvaluate(s: Structure, p: FFParams, signal?: AbortSignal): Promise<FFEvaluation>;
+  ffZScan(s: Structure, zs: number[], p: FFParams, signal?: AbortSignal): Promise<ZScanResult & { backend: string }>;
+  ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean, signal?: AbortSignal): Promise<RegistryScanResult & { backend: string }>;
+  ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }, signal?: AbortSignal): Promise<{ structure: Structure; backend: string; iterations: number; converged: boolean; bindingEnergy: number; films: { zSeparation: number; registry: [number, number]; displacement: [number, number, number] }[] }>;
+  predict(s: Structure, strain: number, signal?: AbortSignal): Promise<InterfaceEstimate>;
+}
+
+export type JobKind = 'matches' | 'twist scan' | 'z-scan' | 'registry scan' | 'relaxation';
+
+export interface Live {
+  ff?: FFEvaluation;
+  ml?: InterfaceEstimate;
+  /** Message when an estimate could not be made (e.g. an element a model does not cover). */
+  ffError?: string;
+  mlError?: string;
+  pending: boolean;
+  /** Milliseconds from the placement change to both estimates (the latest completed one). */
+  latencyMs?: number;
+}
+
+export interface WorkbenchState {
+  filmId: string | null;
+  substrateId: string | null;
+  options: InterfaceOptions;
+  matches: LatticeMatch[] | null;
+  hklNote: string;
+  scan: { twistDeg: number; strainPct: number | null }[] | null;
+  match: LatticeMatch | null;
+  /** Film twist (degrees) the user dialled in; null = matches from the free search. */
+  twistDeg: number | null;
+  placement: Placement;
+  iface: Structure | null;
+  live: Live;
+  ffModel: 'uff' | 'd2';
+  backend: BackendChoice;
+  ffStatus: FFStatus | null;
+  zscan: (ZScanResult & { backend: string }) | null;
+  registry: (RegistryScanResult & { backend: string }) | null;
+  relax: { backend: string; iterations: number; converged: boolean; bindingEnergy: number; zSeparation: number; registry: [number, number] } | null;
+  job: { kind: JobKind; started: number } | null;
+  error: string | null;
+  canUndo: boolean;
+  canRedo: boolean;
+  session: { id: string; name: string; revision: number; status: 'new' | 'saved' | 'saving' | 'unsaved' | 'error' | 'conflict'; message?: string };
+}
+
+/** What persistence offers the workbench (IndexedDB in the app, a fake in tests). */
+export interface SessionSink {
+  save(s: Session, baseRevision: number): Promise<{ ok: true; revision: number } | { ok: false; reason: 'conflict' | 'error'; message: string }>;
+}
+
+type Snapshot = { placement: Placement; twistDeg: number | null; match: LatticeMatch | null };
+
+export class Workbench {
+  private state: WorkbenchState;
+  private listeners = new Set<(s: WorkbenchState) => void>();
+  private undoStack: Snapshot[] = [];
+  private redoStack: Snapshot[] = [];
+  private jobAbort: AbortController | null = null;
+  private buildSeq = 0;
+  private liveSeq = 0;
+  private liveBusy = false;
+  private liveAgain = false;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private created = new Date().toISOString();
+  private unknown: Record<string, unknown> = {};
+
+  constructor(
+    private store: Store,
+    private port: WorkbenchPort,
+    private sink: SessionSink | null = null,
+    private now: () => number = () => performance.now(),
+  ) {
+    const s = newSession();
+    this.state = {
+      filmId: null,
+      substrateId: null,
+      options: { ...DEFAULT_OPTIONS },
+      matches: null,
+      hklNote: '',
+      scan: null,
+      match: null,
+      twistDeg: null,
+      placement: { ...DEFAULT_PLACEMENT, shift: [0, 0] },
+      iface: null,
+      live: { pending: false },
+      ffModel: 'd2',
+      backend: 'auto',
+      ffStatus: null,
+      zscan: null,
+      registry: null,
+      relax: null,
+      job: null,
+      error: null,
+      canUndo: false,
+      canRedo: false,
+      session: { id: s.id, name: s.name, revision: 0, status: 'new' },
+    };
+    // Structures added or removed in the store change what can be film or substrate.
+    store.subscribe((st) => {
+      const ids = new Set(st.structures.map((e) => e.structure.id));
+      const patch: Partial<WorkbenchState> = {};
+      if (this.state.filmId && !ids.has(this.state.filmId)) patch.filmId = null;
+      if (this.state.substrateId && !ids.has(this.state.substrateId)) patch.substrateId = null;
+      if (Object.keys(patch).length) this.set({ ...patch, matches: null, match: null, iface: null });
+      this.touch();
+    });
+  }
+
+  get(): WorkbenchState {
+    return this.state;
+  }
+
+  subscribe(fn: (s: WorkbenchState) => void): () => void {
+    this.listeners.add(fn);
+    fn(this.state);
+    return () => this.listeners.delete(fn);
+  }
+
+  private set(patch: Partial<WorkbenchState>): void {
+    this.state = { ...this.state, ...patch, canUndo: this.undoStack.length > 0, canRedo: this.redoStack.length > 0 };
+    for (const fn of this.listeners) fn(this.state);
+  }
+
+  private structure(id: string | null): Structure | null {
+    return this.store.get().structures.find((e) => e.structure.id === id)?.structure ?? null;
+  }
+
+  private request(): InterfaceRequest | null {
+    const film = this.structure(this.state.filmId), substrate = this.structure(this.state.substrateId);
+    if (!film || !substrate) return null;
+    const o = this.state.options;
+    return { film, substrate, options: { hkl: o.hkl, layers: o.layers, vacuum: o.vacuum, face: o.face, maxAtoms: 200000 } };
+  }
+
+  private params(): MatchParams {
+    const o = this.state.options;
+    return { maxArea: o.maxArea, maxStrain: o.maxStrainPct / 100, maxAngle: o.maxAngleDeg * DEG, limit: 200 };
+  }
+
+  private fail(e: unknown): void {
+    if ((e as Error).name === 'AbortError') return;
+    this.set({ error: (e as Error).message, job: null });
+  }
+
+  // ---------------------------------------------------------------- roles and options
+
+  setRole(id: string, role: 'film' | 'substrate' | null): void {
+    const patch: Partial<WorkbenchState> = {};
+    if (role === 'film') (patch.filmId = id), this.state.substrateId === id && (patch.substrateId = null);
+    else if (role === 'substrate') (patch.substrateId = id), this.state.filmId === id && (patch.filmId = null);
+    else {
+      if (this.state.filmId === id) patch.filmId = null;
+      if (this.state.substrateId === id) patch.substrateId = null;
+    }
+    this.set({ ...patch, matches: null, match: null, iface: null, scan: null, error: null });
+    this.touch();
+  }
+
+  setOptions(o: Partial<InterfaceOptions>): void {
+    this.set({ options: { ...this.state.options, ...o }, matches: null, match: null, iface: null, scan: null, error: null });
+    this.touch();
+  }
+
+  // ---------------------------------------------------------------- matches
+
+  /** Coincident supercells (free search, or at the dialled twist); selects the first (smallest) one. */
+  async findMatches(): Promise<void> {
+    const req = this.request();
+    if (!req) return this.set({ error: 'Choose a film and a substrate first (the buttons beside each structure).' });
+    await this.job('matches', async (signal) => {
+      const tw = this.state.twistDeg;
+      const r = await this.port.findInterfaceMatches(req, this.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG }, signal);
+      this.set({ matches: r.matches, hklNote: r.hklNote, error: r.matches.length ? null : 'No coincident supercell within the tolerances: allow a larger area or strain.' });
+      if (r.matches.length) await this.selectMatch(0, false);
+    });
+  }
+
+  /** Best strain per twist angle over 0–60° (0.5° steps); clicking an angle calls setTwist. */
+  async twistScan(): Promise<void> {
+    const req = this.request();
+    if (!req) return this.set({ error: 'Choose a film and a substrate first.' });
+    await this.job('twist scan', async (signal) => {
+      const r = await this.port.findInterfaceMatches(req, this.params(), { kind: 'scan', from: 0, to: 60 * DEG, steps: 121 }, signal);
+      this.set({ scan: (r.scan ?? []).map((e) => ({ twistDeg: e.twist / DEG, strainPct: e.match ? 100 * Math.max(...e.match.principalStrains.map(Math.abs)) : null })) });
+    });
+  }
+
+  async selectMatch(index: number, history = true): Promise<void> {
+    const m = this.state.matches?.[index];
+    if (!m) return;
+    if (history) this.remember();
+    this.set({ match: m });
+    await this.rebuild();
+  }
+
+  /** Turn the film to `deg` (degrees): the best coincident supercell at that twist is built. */
+  async setTwist(deg: number | null): Promise<void> {
+    this.remember();
+    this.set({ twistDeg: deg === null ? null : Math.round(deg * 100) / 100 });
+    const req = this.request();
+    if (!req) return;
+    try {
+      const tw = this.state.twistDeg;
+      const r = await this.port.findInterfaceMatches(req, this.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG });
+      if (this.state.twistDeg !== tw) return; // a newer twist arrived meanwhile
+      this.set({ matches: r.matches, hklNote: r.hklNote, match: r.matches[0] ?? null, error: r.matches.length ? null : `No coincident supercell at ${tw}° within the tolerances.` });
+      if (r.matches.length) await this.rebuild();
+      else this.set({ iface: null });
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- placement, undo/redo
+
+  setPlacement(p: Partial<Placement>, history = true): void {
+    if (history) this.remember();
+    const shift = p.shift ? ([wrap01(p.shift[0]), wrap01(p.shift[1])] as [number, number]) : this.state.placement.shift;
+    this.set({ placement: { ...this.state.placement, ...p, shift } });
+    void this.rebuild();
+  }
+
+  private remember(): void {
+    this.undoStack.push({ placement: this.state.placement, twistDeg: this.state.twistDeg, match: this.state.match });
+    if (this.undoStack.length > 200) this.undoStack.shift();
+    this.redoStack = [];
+  }
+
+  undo(): void {
+    const s = this.undoStack.pop();
+    if (!s) return;
+    this.redoStack.push({ placement: this.state.placement, twistDeg: this.state.twistDeg, match: this.state.match });
+    this.set({ placement: s.placement, twistDeg: s.twistDeg, match: s.match });
+    void this.rebuild();
+  }
+
+  redo(): void {
+    const s = this.redoStack.pop();
+    if (!s) return;
+    this.undoStack.push({ placement: this.state.placement, twistDeg: this.state.twistDeg, match: this.state.match });
+    this.set({ placement: s.placement, twistDeg: s.twistDeg, match: s.match });
+    void this.rebuild();
+  }
+
+  /** Builds the interface for the current match and placement; the newest request wins. */
+  async rebuild(): Promise<void> {
+    const req = this.request(), m = this.state.match;
+    if (!req || !m) return;
+    const seq = ++this.buildSeq;
+    const t0 = this.now();
+    try {
+      const s = await this.port.buildInterface(req, m, { zSeparation: this.state.placement.zSeparation, shift: this.state.placement.shift, maxAtoms: 200000 });
+      if (seq !== this.buildSeq) return;
+      this.set({ iface: s, zscan: null, registry: null, relax: null });
+      this.touch();
+      void this.estimate(t0);
+    } catch (e) {
+      if (seq === this.buildSeq) this.fail(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- live estimates
+
+  /**
+   * Force-field energy and ONNX estimates for the current interface. One request at a time: changes that
+   * arrive meanwhile are coalesced into one follow-up for the newest state, so stale work never queues up.
+   */
+  async estimate(t0 = this.now()): Promise<void> {
+    if (this.liveBusy) {
+      this.liveAgain = true;
+      return;
+    }
+    const s = this.state.iface, m = this.state.match;
+    if (!s || !m) return;
+    this.liveBusy = true;
+    const seq = ++this.liveSeq;
+    this.set({ live: { ...this.state.live, pending: true } });
+    const strain = Math.max(...m.principalStrains.map(Math.abs));
+    const [ff, ml] = await Promise.allSettled([this.port.ffEvaluate(s, { model: this.state.ffModel, cutoff: 12 }), this.port.predict(s, strain)]);
+    this.liveBusy = false;
+    if (seq === this.liveSeq && this.state.iface === s)
+      this.set({
+        live: {
+          ff: ff.status === 'fulfilled' ? ff.value : undefined,
+          ffError: ff.status === 'rejected' ? (ff.reason as Error).message : undefined,
+          ml: ml.status === 'fulfilled' ? ml.value : undefined,
+          mlError: ml.status === 'rejected' ? (ml.reason as Error).message : undefined,
+          pending: false,
+          latencyMs: this.now() - t0,
+        },
+      });
+    if (this.liveAgain || this.state.iface !== s) {
+      this.liveAgain = false;
+      void this.estimate();
+    }
+  }
+
+  setFFModel(model: 'uff' | 'd2'): void {
+    this.set({ ffModel: model, zscan: null, registry: null, relax: null });
+    this.touch();
+    void this.estimate();
+  }
+
+  async setBackend(choice: BackendChoice): Promise<void> {
+    this.set({ backend: choice });
+    try {
+      this.set({ ffStatus: await this.port.ffConfigure(choice) });
+    } catch (e) {
+      this.fail(e);
+    }
+    void this.estimate();
+  }
+
+  // ---------------------------------------------------------------- scans and relaxation (cancellable)
+
+  private async job(kind: JobKind, fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    this.jobAbort?.abort();
+    const ac = new AbortController();
+    this.jobAbort = ac;
+    this.set({ job: { kind, started: Date.now() }, error: null });
+    try {
+      await fn(ac.signal);
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      if (this.jobAbort === ac) {
+        this.jobAbort = null;
+        this.set({ job: null });
+      }
+    }
+  }
+
+  cancelJob(): void {
+    this.jobAbort?.abort();
+    this.jobAbort = null;
+    this.set({ job: null });
+  }
+
+  async zScan(): Promise<void> {
+    const s = this.state.iface;
+    if (!s) return;
+    const zs = Array.from({ length: 71 }, (_, k) => 1.8 + 0.05 * k);
+    await this.job('z-scan', async (signal) => this.set({ zscan: await this.port.ffZScan(s, zs, { model: this.state.ffModel, cutoff: 12 }, signal) }));
+  }
+
+  async registryScan(grid = 12): Promise<void> {
+    const s = this.state.iface;
+    if (!s) return;
+    await this.job('registry scan', async (signal) => this.set({ registry: await this.port.ffRegistryScan(s, grid, grid, { model: this.state.ffModel, cutoff: 12 }, false, signal) }));
+  }
+
+  /** Rigid pre-relaxation; the result becomes the placement (z and shift), so it is undoable and saved. */
+  async relax(): Promise<void> {
+    const s = this.state.iface;
+    if (!s) return;
+    await this.job('relaxation', async (signal) => {
+      const r = await this.port.ffRelax(s, { model: this.state.ffModel, cutoff: 12 }, { fmax: 0.01, maxSteps: 500 }, signal);
+      const f = r.films[0];
+      const p = this.state.placement;
+      this.set({ relax: { backend: r.backend, iterations: r.iterations, converged: r.converged, bindingEnergy: r.bindingEnergy, zSeparation: f.zSeparation, registry: f.registry } });
+      const relax = this.state.relax;
+      this.setPlacement({ zSeparation: Math.round(f.zSeparation * 1000) / 1000, shift: [p.shift[0] + f.registry[0], p.shift[1] + f.registry[1]] });
+      this.set({ relax });
+    });
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  /** The session record for the current state (structures come from the store). */
+  toSession(): Session {
+    const st = this.store.get();
+    const structures: SessionStructure[] = st.structures.map((e) => ({ structure: e.structure, file: e.file, kind: e.kind }));
+    return {
+      ...this.unknown,
+      type: 'heterolab-session',
+      schemaVersion: 1,
+      id: this.state.session.id,
+      name: this.state.session.name,
+      created: this.created,
+      modified: new Date().toISOString(),
+      revision: this.state.session.revision,
+      structures,
+      filmId: this.state.filmId,
+      substrateId: this.state.substrateId,
+      options: this.state.options,
+      match: this.state.match,
+      placement: this.state.placement,
+      ffModel: this.state.ffModel,
+    };
+  }
+
+  /** Replaces the workbench with a restored session (already validated by restoreSession). */
+  async load(s: Session): Promise<void> {
+    const { type: _t, schemaVersion: _v, id, name, created, modified: _m, revision, structures, filmId, substrateId, options, match, placement, ffModel, ...rest } = s;
+    this.unknown = rest;
+    this.created = created;
+    this.undoStack = [];
+    this.redoStack = [];
+    this.store.replaceStructures(structures.map((e) => ({ structure: e.structure, file: e.file, kind: e.kind })));
+    this.set({
+      filmId,
+      substrateId,
+      options,
+      match,
+      matches: match ? [match] : null,
+      placement,
+      ffModel,
+      iface: null,
+      scan: null,
+      zscan: null,
+      registry: null,
+      relax: null,
+      live: { pending: false },
+      error: null,
+      session: { id, name, revision, status: 'saved' },
+    });
+    await this.rebuild();
+    this.set({ session: { ...this.state.session, status: 'saved' } });
+  }
+
+  rename(name: string): void {
+    this.set({ session: { ...this.state.session, name: name.trim() || 'Untitled session' } });
+    this.touch();
+  }
+
+  /** Something worth saving changed: save soon (debounced), or now with flush(). */
+  private touch(): void {
+    if (!this.sink) return;
+    if (this.state.session.status === 'conflict') return; // another tab owns the newer copy; do not overwrite it
+    this.set({ session: { ...this.state.session, status: 'unsaved' } });
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.flush(), 400);
+  }
+
+  async flush(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    if (!this.sink || this.state.session.status !== 'unsaved') return;
+    if (this.store.get().structures.length === 0 && this.state.session.revision === 0) return; // nothing to keep yet
+    this.set({ session: { ...this.state.session, status: 'saving' } });
+    const base = this.state.session.revision;
+    const r = await this.sink.save(this.toSession(), base);
+    // Edits made while saving set the status back to 'unsaved' (and scheduled another save): keep that.
+    const now = this.state.session.status as WorkbenchState['session']['status'];
+    if (r.ok) this.set({ session: { ...this.state.session, revision: r.revision, status: now === 'saving' ? 'saved' : now } });
+    else this.set({ session: { ...this.state.session, status: r.reason === 'conflict' ? 'conflict' : 'error', message: r.message } });
+    if (!r.ok && r.reason === 'error') setTimeout(() => this.state.session.status === 'error' && this.touch(), 5000); // retry later; nothing is lost
+  }
+
+  /** Starts a fresh session (the current one stays saved). */
+  startNew(): void {
+    const s = newSession();
+    this.created = s.created;
+    this.unknown = {};
+    this.undoStack = [];
+    this.redoStack = [];
+    this.store.replaceStructures([]);
+    this.set({ filmId: null, substrateId: null, options: { ...DEFAULT_OPTIONS }, matches: null, match: null, placement: { ...DEFAULT_PLACEMENT, shift: [0, 0] }, twistDeg: null, iface: null, live: { pending: false }, scan: null, zscan: null, registry: null, relax: null, error: null, session: { id: s.id, name: s.name, revision: 0, status: 'new' } });
+  }
+}
+
+function wrap01(x: number): number {
+  const f = x - Math.floor(x);
+  return f > 1 - 1e-12 ? 0 : f;
+}

@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { computeFeatures } from '../../src/compute/ml/features';
+import { Predictor, type ModelManifest, type OrtLike } from '../../src/compute/ml/predictor';
+import { mustRead } from '../helpers/fixtures';
+
+/**
+ * The shipped ONNX models in Node, on both onnxruntime builds: their member outputs equal the scikit-learn
+ * outputs exported by models/train.py (fixtures inside manifest.json) to 1e-5, and the predictor reports
+ * values, σ, model and domain as the app shows them.
+ */
+const manifest = JSON.parse(readFileSync('models/manifest.json', 'utf8')) as ModelManifest;
+const load = async (f: string) => new Uint8Array(readFileSync(`models/${f}`));
+
+const runtimes: [string, () => Promise<OrtLike>][] = [
+  ['onnxruntime-web (wasm)', async () => {
+    const ort = await import('onnxruntime-web');
+    ort.env.wasm.numThreads = 1;
+    return ort as unknown as OrtLike;
+  }],
+  ['onnxruntime-node', async () => (await import('onnxruntime-node')) as unknown as OrtLike],
+];
+
+describe.each(runtimes)('%s', (_, getOrt) => {
+  it('reproduces the exported scikit-learn member predictions to 1e-5', async () => {
+    const p = await Predictor.create(await getOrt(), manifest, load);
+    for (const key of ['ebind', 'zsep'] as const) {
+      const fx = manifest.targets[key].fixtures;
+      const got = await p.members(key, fx.features.map((r) => Float64Array.from(r, (x) => (x === null ? NaN : x))));
+      fx.members.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(got[i][j] - v)).toBeLessThanOrEqual(1e-5)));
+    }
+    await p.release();
+  });
+});
+
+describe('predictions on a Hetero2d record', () => {
+  it('gives finite values with σ, the model and its held-out accuracy; unseen elements are flagged', async () => {
+    const ort = (await import('onnxruntime-node')) as unknown as OrtLike;
+    const p = await Predictor.create(ort, manifest, load);
+    const rec = (await mustRead('hetero2d_two_records.json', { initial: true })).structures[0];
+    const f = computeFeatures({ structure: rec, strain: 0.02, ff: { zSeparation: 2.5, bindingEnergy: 0.1 } });
+    const [r] = await p.predict([f]);
+    for (const e of [r.bindingEnergy, r.zSeparation]) {
+      expect(Number.isFinite(e.value) && e.sigma > 0).toBe(true);
+      expect(e.accuracy.leaveOneFilmOutRmse).toBe(manifest.targets[e === r.bindingEnergy ? 'ebind' : 'zsep'].heldOut.leaveOneFilmOut.rmse);
+    }
+    expect(r.model.version).toBe(manifest.version);
+    const gold = { ...f, substrateElements: ['Xx'], filmElements: ['C'] };
+    const w = p.domainWarnings(gold);
+    expect(w.join()).toMatch(/substrate element Xx not in the training data/);
+    expect(w.join()).toMatch(/film element C not in the training films/);
+    await p.release();
+  });
+  it('refuses models trained on other feature definitions', async () => {
+    const ort = (await import('onnxruntime-node')) as unknown as OrtLike;
+    await expect(Predictor.create(ort, { ...manifest, featuresVersion: -1 }, load)).rejects.toThrow(/retrain/);
+  });
+});
+
+it('the model card and metrics that the app shows exist beside the models', () => {
+  expect(existsSync('models/MODEL_CARD.md') && existsSync('models/metrics.json')).toBe(true);
+});
