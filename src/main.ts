@@ -1,16 +1,56 @@
 import { classifyStructure } from './core/layer';
+import { SessionDb } from './state/persist';
+import { restoreSession } from './state/session';
 import { Store } from './state/store';
+import { Workbench } from './state/workbench';
 import { mountApp } from './ui/app';
+import { setUpOffline } from './ui/offline';
 import './ui/style.css';
+import { mountWorkbench } from './ui/workbench-ui';
 import { StructureView } from './view/structure-view';
 import { ComputeClient } from './workers/client';
 
-// Composition root: one compute worker, one store, one view, the DOM shell.
+// Composition root: one compute worker, one store, one workbench, one view, the DOM shell, sessions in IndexedDB.
 const client = new ComputeClient(() => new Worker(new URL('./workers/compute.worker.ts', import.meta.url), { type: 'module' }));
 const store = new Store(client, classifyStructure);
 const view = new StructureView(document.getElementById('view') as HTMLCanvasElement);
-mountApp(store, view);
+const params = new URLSearchParams(location.search);
+
+const db = await SessionDb.open((why) => store.report('warning', why)).catch((e) => {
+  store.report('warning', `sessions cannot be saved in this browser (${(e as Error).message}); export the session to keep your work`);
+  return null;
+});
+const wb = new Workbench(store, client, db);
+const ui = mountWorkbench(store, wb, view, client, db);
+const roleListeners: (() => void)[] = [];
+mountApp(store, view, {
+  roleOf: (id) => (wb.get().filmId === id ? 'film' : wb.get().substrateId === id ? 'substrate' : null),
+  setRole: (id, role) => wb.setRole(id, role),
+  viewOwner: () => ui.viewOwner(),
+  onRolesChanged: (fn) => roleListeners.push(fn),
+  showStructure: () => ui.showStructure(),
+});
+let roles = '';
+wb.subscribe((s) => {
+  const key = `${s.filmId}|${s.substrateId}`;
+  if (key !== roles) (roles = key), roleListeners.forEach((f) => f());
+});
 void store.refreshStatus();
+// ?backend=cpu|wasm|webgpu|auto picks the force-field backend (tests run both cpu and auto).
+const backend = params.get('backend');
+void wb.setBackend(backend === 'cpu' || backend === 'wasm' || backend === 'webgpu' ? backend : 'auto');
+
+// Reopen the session the user was last in (?session=ID opens a given one).
+if (db) {
+  const list = await db.list();
+  const want = params.get('session') ?? list[0]?.id;
+  if (want && list.some((s) => s.id === want))
+    await db
+      .load(want)
+      .then((s) => wb.load(restoreSession(s)))
+      .catch((e) => store.report('warning', `last session could not be restored: ${(e as Error).message}`));
+}
+setUpOffline();
 
 // A handle for the end-to-end tests and the console; nothing in the app depends on it.
-Object.assign(window, { heterolab: { store, view, client } });
+Object.assign(window, { heterolab: { store, view, client, wb, db } });

@@ -46,6 +46,8 @@ export interface WorkbenchState {
   substrateId: string | null;
   options: InterfaceOptions;
   matches: LatticeMatch[] | null;
+  /** Atoms of the interface each match would build. */
+  matchAtoms: number[];
   hklNote: string;
   scan: { twistDeg: number; strainPct: number | null }[] | null;
   match: LatticeMatch | null;
@@ -100,6 +102,7 @@ export class Workbench {
       substrateId: null,
       options: { ...DEFAULT_OPTIONS },
       matches: null,
+      matchAtoms: [],
       hklNote: '',
       scan: null,
       match: null,
@@ -194,7 +197,7 @@ export class Workbench {
     await this.job('matches', async (signal) => {
       const tw = this.state.twistDeg;
       const r = await this.port.findInterfaceMatches(req, this.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG }, signal);
-      this.set({ matches: r.matches, hklNote: r.hklNote, error: r.matches.length ? null : 'No coincident supercell within the tolerances: allow a larger area or strain.' });
+      this.set({ matches: r.matches, matchAtoms: r.atoms, hklNote: r.hklNote, error: r.matches.length ? null : 'No coincident supercell within the tolerances: allow a larger area or strain.' });
       if (r.matches.length) await this.selectMatch(0, false);
     });
   }
@@ -227,7 +230,7 @@ export class Workbench {
       const tw = this.state.twistDeg;
       const r = await this.port.findInterfaceMatches(req, this.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG });
       if (this.state.twistDeg !== tw) return; // a newer twist arrived meanwhile
-      this.set({ matches: r.matches, hklNote: r.hklNote, match: r.matches[0] ?? null, error: r.matches.length ? null : `No coincident supercell at ${tw}° within the tolerances.` });
+      this.set({ matches: r.matches, matchAtoms: r.atoms, hklNote: r.hklNote, match: r.matches[0] ?? null, error: r.matches.length ? null : `No coincident supercell at ${tw}° within the tolerances.` });
       if (r.matches.length) await this.rebuild();
       else this.set({ iface: null });
     } catch (e) {

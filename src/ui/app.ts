@@ -43,8 +43,20 @@ function overlayText(e: StructureEntry): string[] {
   return lines;
 }
 
+/** What the workbench adds to the structures list and the view (absent on pages without a workbench). */
+export interface AppHooks {
+  roleOf(id: string): 'film' | 'substrate' | null;
+  setRole(id: string, role: 'film' | 'substrate' | null): void;
+  /** When the workbench shows the interface, the list selection does not redraw the view. */
+  viewOwner(): 'interface' | 'structure';
+  /** Redraw the list when roles change. */
+  onRolesChanged(fn: () => void): void;
+  /** The user picked a structure in the list: show it rather than the interface. */
+  showStructure(): void;
+}
+
 /** Wires the DOM shell to the store and the view. The UI never parses files: it collects them and sends an action. */
-export function mountApp(store: Store, view: StructureView): void {
+export function mountApp(store: Store, view: StructureView, hooks?: AppHooks): void {
   const drop = $('drop');
   const input = $<HTMLInputElement>('file-input');
   const add = async (files: Iterable<File>) => store.addFiles(await toInputs(files));
@@ -99,7 +111,7 @@ export function mountApp(store: Store, view: StructureView): void {
   $('clear-messages').addEventListener('click', () => store.clearMessages());
 
   let drawn: { id: string | null; images: boolean } = { id: null, images: false };
-  store.subscribe((s: AppState) => {
+  const redraw = (s: AppState) => {
     // Structures list
     const list = $('structures');
     list.replaceChildren(
@@ -110,13 +122,30 @@ export function mountApp(store: Store, view: StructureView): void {
           el('span', { class: `kind kind-${e.kind.replace(/\s/g, '')}` }, e.kind),
           el('span', { class: 'file' }, e.file),
         );
+        if (hooks) {
+          const role = hooks.roleOf(e.structure.id);
+          const roles = el('span', { class: 'roles' });
+          for (const r of ['film', 'substrate'] as const) {
+            const b = el('button', { type: 'button', class: `role${role === r ? ' on' : ''}`, 'data-role': r, 'aria-pressed': String(role === r), title: `Use as the ${r}` }, r);
+            b.addEventListener('click', (ev) => {
+              ev.stopPropagation();
+              hooks.setRole(e.structure.id, role === r ? null : r);
+            });
+            roles.append(b);
+          }
+          li.append(roles);
+          if (role) li.classList.add(`is-${role}`);
+        }
         const remove = el('button', { class: 'remove', title: 'Remove', 'aria-label': `Remove ${e.file}` }, '×');
         remove.addEventListener('click', (ev) => {
           ev.stopPropagation();
           store.remove(e.structure.id);
         });
         li.append(remove);
-        li.addEventListener('click', () => store.select(e.structure.id));
+        li.addEventListener('click', () => {
+          hooks?.showStructure();
+          store.select(e.structure.id);
+        });
         li.addEventListener('keydown', (ev) => ev.key === 'Enter' && store.select(e.structure.id));
         return li;
       }),
@@ -131,6 +160,10 @@ export function mountApp(store: Store, view: StructureView): void {
     $('backend').textContent = w ? `geometry: ${w.geometry}` : 'starting worker…';
     if (w?.geometryError) $('backend').title = w.geometryError;
     // View
+    if (hooks?.viewOwner() === 'interface') {
+      drawn = { id: '(interface)', images: s.showImages };
+      return;
+    }
     const e = s.structures.find((x) => x.structure.id === s.selectedId) ?? null;
     const overlay = $('overlay');
     if (!e) {
@@ -144,6 +177,9 @@ export function mountApp(store: Store, view: StructureView): void {
       drawn = { id: e?.structure.id ?? null, images: s.showImages };
       if (r.note) overlay.append(el('div', { class: 'note' }, r.note));
       document.body.dataset.drawnAtoms = String(r.drawnAtoms);
+      document.body.dataset.view = 'structure';
     }
-  });
+  };
+  store.subscribe(redraw);
+  hooks?.onRolesChanged(() => redraw(store.get()));
 }

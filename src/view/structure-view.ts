@@ -269,7 +269,7 @@ export class StructureView {
             m.setPosition(s.positions[3 * a] + tx, s.positions[3 * a + 1] + ty, s.positions[3 * a + 2] + tz);
             mesh.setMatrixAt(k, m);
             color.set(e.color);
-            if (opts.tintFilms && role && role[a] > 0) color.lerp(new THREE.Color(FILM_TINTS[(role[a] - 1) % FILM_TINTS.length]), 0.35);
+            if (opts.tintFilms && role && role[a] > 0) color.lerp(new THREE.Color(FILM_TINTS[(role[a] - 1) % FILM_TINTS.length]), 0.55);
             if (image) color.lerp(white, 0.45); // images are paler than the cell's own atoms
             mesh.setColorAt(k, color);
             k++;

@@ -1,6 +1,6 @@
 import type { Structure } from '../core/structure';
 import type { LatticeMatch, MatchParams } from '../compute/geometry/geometry';
-import { build, prepare, search, type Placement, type Prepared, type PrepareOptions, type SearchMode } from '../compute/geometry/pipeline';
+import { atomsFor, build, prepare, search, type Placement, type Prepared, type PrepareOptions, type SearchMode } from '../compute/geometry/pipeline';
 import type { GeometryWasm } from '../compute/geometry/wasm';
 import { readStructureFile } from '../io/registry';
 import { writeStructure } from '../io/write';
@@ -69,7 +69,7 @@ export function createComputeApi(
     async findInterfaceMatches(req: InterfaceRequest, params: MatchParams, mode: SearchMode): Promise<MatchesReply> {
       const { prepared, note } = await prepareFor(req);
       const r = search(await geometry, prepared, params, mode);
-      return { film: prepared.film, slab: prepared.slab, hklNote: note, matches: r.matches, scan: r.scan };
+      return { film: prepared.film, slab: prepared.slab, hklNote: note, matches: r.matches, atoms: r.matches.map((m) => atomsFor(prepared, m)), scan: r.scan };
     },
 
     async buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: Placement): Promise<Structure> {

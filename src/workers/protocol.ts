@@ -44,6 +44,8 @@ export interface MatchesReply {
   /** Which cell the Miller indices were read in. */
   hklNote: string;
   matches: LatticeMatch[];
+  /** Atoms in the built interface for each match (same order). */
+  atoms: number[];
   scan?: { twist: number; match: LatticeMatch | null }[];
 }
 

@@ -1,0 +1,87 @@
+/**
+ * Charts: uPlot (small, fast, canvas) for line and point charts, and a plain canvas heatmap for registry
+ * maps. Each function replaces whatever the container held; charts size to the container's width.
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+const charts = new WeakMap<HTMLElement, uPlot>();
+
+function put(el: HTMLElement, opts: Omit<uPlot.Options, "width" | "height">, data: uPlot.AlignedData): uPlot {
+  charts.get(el)?.destroy();
+  el.replaceChildren();
+  const u = new uPlot({ ...opts, width: Math.max(200, el.clientWidth || 260), height: 170 }, data, el);
+  charts.set(el, u);
+  return u;
+}
+
+export function clearChart(el: HTMLElement): void {
+  charts.get(el)?.destroy();
+  charts.delete(el);
+  el.replaceChildren();
+}
+
+/** A line chart of y(x); `onPick(x)` is called with the x under a click (when given). */
+export function lineChart(el: HTMLElement, x: number[], y: (number | null)[], o: { xLabel: string; yLabel: string; title: string; onPick?: (x: number) => void; mark?: number }): void {
+  const u = put(el, {
+    title: o.title,
+    scales: { x: { time: false } },
+    axes: [{ label: o.xLabel, size: 36 }, { label: o.yLabel, size: 56 }],
+    series: [{ label: o.xLabel }, { label: o.yLabel, stroke: '#1f6feb', width: 1.5, spanGaps: false, points: { show: false } }],
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false } },
+    hooks: o.mark === undefined ? {} : { draw: [(u) => mark(u, o.mark!)] },
+  }, [x, y]);
+  if (o.onPick) u.over.addEventListener('click', () => u.cursor.left !== undefined && u.cursor.left >= 0 && o.onPick!(u.posToVal(u.cursor.left, 'x')));
+  el.dataset.points = String(x.length);
+}
+
+function mark(u: uPlot, x: number): void {
+  const px = u.valToPos(x, 'x', true);
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.strokeStyle = '#ff7a00';
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  ctx.moveTo(px, u.bbox.top);
+  ctx.lineTo(px, u.bbox.top + u.bbox.height);
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** Points only: y against x (x need not be sorted; points are sorted for uPlot). */
+export function pointChart(el: HTMLElement, x: number[], y: number[], o: { xLabel: string; yLabel: string; title: string; onPick?: (i: number) => void }): void {
+  const order = x.map((_, i) => i).sort((a, b) => x[a] - x[b]);
+  const u = put(el, {
+    title: o.title,
+    scales: { x: { time: false } },
+    axes: [{ label: o.xLabel, size: 36 }, { label: o.yLabel, size: 48 }],
+    series: [{}, { stroke: '#1f6feb', fill: '#1f6feb', paths: () => null, points: { show: true, size: 6 } }],
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false } },
+  }, [order.map((i) => x[i]), order.map((i) => y[i])]);
+  if (o.onPick) u.over.addEventListener('click', () => u.cursor.idx !== null && u.cursor.idx !== undefined && o.onPick!(order[u.cursor.idx]));
+  el.dataset.points = String(x.length);
+}
+
+/** Energy map on a canvas: row-major values (i along a, j along b), low = dark blue, high = yellow. */
+export function heatmap(canvas: HTMLCanvasElement, values: ArrayLike<number>, nx: number, ny: number): void {
+  const ctx = canvas.getContext('2d')!;
+  let lo = Infinity, hi = -Infinity;
+  for (let k = 0; k < values.length; k++) (lo = Math.min(lo, values[k])), (hi = Math.max(hi, values[k]));
+  const w = canvas.width / nx, h = canvas.height / ny;
+  for (let i = 0; i < nx; i++)
+    for (let j = 0; j < ny; j++) {
+      const t = hi > lo ? (values[i * ny + j] - lo) / (hi - lo) : 0;
+      // viridis-like ramp through three stops
+      const c = t < 0.5 ? mix([68, 1, 84], [33, 145, 140], t * 2) : mix([33, 145, 140], [253, 231, 37], (t - 0.5) * 2);
+      ctx.fillStyle = `rgb(${c.join(',')})`;
+      ctx.fillRect(i * w, canvas.height - (j + 1) * h, Math.ceil(w), Math.ceil(h));
+    }
+  canvas.hidden = false;
+  canvas.dataset.range = `${lo} ${hi}`;
+}
+
+function mix(a: number[], b: number[], t: number): number[] {
+  return a.map((x, k) => Math.round(x + (b[k] - x) * t));
+}
