@@ -1,8 +1,8 @@
 import { classifyStructure } from './core/layer';
 import { SessionDb } from './state/persist';
-import { restoreSession } from './state/session';
+import type { Session } from './state/session';
 import { Store } from './state/store';
-import { Workbench } from './state/workbench';
+import { Workbench, type SessionSink } from './state/workbench';
 import { mountApp } from './ui/app';
 import { setUpOffline } from './ui/offline';
 import './ui/style.css';
@@ -11,17 +11,24 @@ import { StructureView } from './view/structure-view';
 import { ComputeClient } from './workers/client';
 
 // Composition root: one compute worker, one store, one workbench, one view, the DOM shell, sessions in IndexedDB.
+// Everything is mounted at once; the database opens in the background and the last session is restored after.
 const client = new ComputeClient(() => new Worker(new URL('./workers/compute.worker.ts', import.meta.url), { type: 'module' }));
 const store = new Store(client, classifyStructure);
 const view = new StructureView(document.getElementById('view') as HTMLCanvasElement);
 const params = new URLSearchParams(location.search);
 
-const db = await SessionDb.open((why) => store.report('warning', why)).catch((e) => {
+const dbReady: Promise<SessionDb | null> = SessionDb.open((why) => store.report('warning', why)).catch((e) => {
   store.report('warning', `sessions cannot be saved in this browser (${(e as Error).message}); export the session to keep your work`);
   return null;
 });
-const wb = new Workbench(store, client, db);
-const ui = mountWorkbench(store, wb, view, client, db);
+const sink: SessionSink = {
+  async save(s: Session, base: number) {
+    const db = await dbReady;
+    return db ? db.save(s, base) : { ok: false, reason: 'error', message: 'no session storage in this browser' };
+  },
+};
+const wb = new Workbench(store, client, sink);
+const ui = mountWorkbench(store, wb, view, client, dbReady);
 const roleListeners: (() => void)[] = [];
 mountApp(store, view, {
   roleOf: (id) => (wb.get().filmId === id ? 'film' : wb.get().substrateId === id ? 'substrate' : null),
@@ -35,22 +42,25 @@ wb.subscribe((s) => {
   const key = `${s.filmId}|${s.substrateId}`;
   if (key !== roles) (roles = key), roleListeners.forEach((f) => f());
 });
+// A handle for the end-to-end tests and the console; nothing in the app depends on it.
+Object.assign(window, { heterolab: { store, view, client, wb } });
+
 void store.refreshStatus();
 // ?backend=cpu|wasm|webgpu|auto picks the force-field backend (tests run both cpu and auto).
 const backend = params.get('backend');
 void wb.setBackend(backend === 'cpu' || backend === 'wasm' || backend === 'webgpu' ? backend : 'auto');
-
-// Reopen the session the user was last in (?session=ID opens a given one).
-if (db) {
-  const list = await db.list();
-  const want = params.get('session') ?? list[0]?.id;
-  if (want && list.some((s) => s.id === want))
-    await db
-      .load(want)
-      .then((s) => wb.load(restoreSession(s)))
-      .catch((e) => store.report('warning', `last session could not be restored: ${(e as Error).message}`));
-}
 setUpOffline();
 
-// A handle for the end-to-end tests and the console; nothing in the app depends on it.
-Object.assign(window, { heterolab: { store, view, client, wb, db } });
+// Reopen the session the user was last in (?session=ID opens a given one), unless they already started work.
+void dbReady.then(async (db) => {
+  try {
+    if (!db) return;
+    const list = await db.list();
+    const want = params.get('session') ?? list[0]?.id;
+    if (want && list.some((s) => s.id === want) && store.get().structures.length === 0) await wb.load(await db.load(want)); // db.load validates through restoreSession
+  } catch (e) {
+    store.report('warning', `the last session could not be restored: ${(e as Error).message}`);
+  } finally {
+    document.body.dataset.ready = 'true';
+  }
+});

@@ -104,6 +104,7 @@ export function toJson(x: unknown): Json {
 }
 
 function fromJson(x: unknown): unknown {
+  if (ArrayBuffer.isView(x)) return x; // already restored (restoreSession is idempotent)
   if (Array.isArray(x)) return x.map(fromJson);
   if (x && typeof x === 'object') {
     const o = x as Record<string, unknown>;

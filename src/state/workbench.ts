@@ -220,19 +220,27 @@ export class Workbench {
     await this.rebuild();
   }
 
-  /** Turn the film to `deg` (degrees): the best coincident supercell at that twist is built. */
+  /**
+   * Turn the film to `deg` (degrees): the best coincident supercell at that twist is built. Where no supercell
+   * fits the tolerances at that angle, the film stays where it was and the message says so.
+   */
   async setTwist(deg: number | null): Promise<void> {
-    this.remember();
-    this.set({ twistDeg: deg === null ? null : Math.round(deg * 100) / 100 });
+    const prev = { twistDeg: this.state.twistDeg, match: this.state.match, matches: this.state.matches, matchAtoms: this.state.matchAtoms };
+    const tw = deg === null ? null : Math.round(deg * 100) / 100;
+    this.set({ twistDeg: tw });
     const req = this.request();
     if (!req) return;
     try {
-      const tw = this.state.twistDeg;
       const r = await this.port.findInterfaceMatches(req, this.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG });
       if (this.state.twistDeg !== tw) return; // a newer twist arrived meanwhile
-      this.set({ matches: r.matches, matchAtoms: r.atoms, hklNote: r.hklNote, match: r.matches[0] ?? null, error: r.matches.length ? null : `No coincident supercell at ${tw}° within the tolerances.` });
-      if (r.matches.length) await this.rebuild();
-      else this.set({ iface: null });
+      if (!r.matches.length) {
+        this.set({ ...prev, error: `No coincident supercell at ${tw}° within the tolerances (area ≤ ${this.state.options.maxArea} Å², strain ≤ ${this.state.options.maxStrainPct} %); the film stays at ${prev.twistDeg ?? 'the matched angle'}${prev.twistDeg === null ? '' : '°'}.` });
+        return;
+      }
+      this.undoStack.push({ placement: this.state.placement, twistDeg: prev.twistDeg, match: prev.match });
+      this.redoStack = [];
+      this.set({ matches: r.matches, matchAtoms: r.atoms, hklNote: r.hklNote, match: r.matches[0], error: null });
+      await this.rebuild();
     } catch (e) {
       this.fail(e);
     }
@@ -442,7 +450,7 @@ export class Workbench {
       session: { id, name, revision, status: 'saved' },
     });
     await this.rebuild();
-    this.set({ session: { ...this.state.session, status: 'saved' } });
+    this.set({ session: { ...this.state.session, status: 'saved' }, matchAtoms: this.state.iface ? [this.state.iface.numbers.length] : [] });
   }
 
   rename(name: string): void {

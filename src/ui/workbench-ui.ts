@@ -38,7 +38,8 @@ export interface WorkbenchUi {
   showStructure(): void;
 }
 
-export function mountWorkbench(store: Store, wb: Workbench, view: StructureView, client: ComputeClient, db: SessionDb | null): WorkbenchUi {
+export function mountWorkbench(store: Store, wb: Workbench, view: StructureView, client: ComputeClient, dbReady: Promise<SessionDb | null>): WorkbenchUi {
+  let db: SessionDb | null = null;
   let mode: 'interface' | 'structure' = 'structure';
   let sort: { key: string; dir: 1 | -1 } = { key: 'area', dir: 1 };
   let dragBase: { shift: [number, number]; twist: number } | null = null;
@@ -79,10 +80,12 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     slide(dx, dy, done) {
       const s = wb.get().iface;
       if (!s) return;
+      // One undo step per drag: the first move records where the film was.
+      const first = dragBase === null;
       dragBase ??= { shift: [...wb.get().placement.shift] as [number, number], twist: wb.get().twistDeg ?? 0 };
       const c = s.cell, det = c[0] * c[4] - c[1] * c[3];
       const du = (dx * c[4] - dy * c[3]) / det, dv = (c[0] * dy - c[1] * dx) / det;
-      wb.setPlacement({ shift: [dragBase.shift[0] + du, dragBase.shift[1] + dv] }, done);
+      wb.setPlacement({ shift: [dragBase.shift[0] + du, dragBase.shift[1] + dv] }, first);
       if (done) dragBase = null;
     },
     turn(deg, done) {
@@ -155,8 +158,9 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     }
   });
   async function refreshSessions(): Promise<void> {
-    if (!db) return;
-    const list = await db.list();
+    const sdb = db;
+    if (!sdb) return;
+    const list = await sdb.list();
     const cur = wb.get().session.id;
     $('sessions').replaceChildren(
       ...list.map((s) => {
@@ -164,7 +168,7 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
         open.addEventListener('click', async () => {
           await wb.flush();
           try {
-            await wb.load(await db.load(s.id));
+            await wb.load(await sdb.load(s.id));
             mode = 'interface';
           } catch (e) {
             store.report('error', `could not open session: ${(e as Error).message}`);
@@ -182,31 +186,33 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
         return el('li', { class: s.id === cur ? 'current' : '', 'data-id': s.id }, open, el('span', { class: 'muted small' }, ` ${s.structures} structures · ${new Date(s.modified).toLocaleString()}`),
           act('rename', 'Rename', async () => {
             const name = prompt('Session name', s.name);
-            if (name) s.id === cur ? wb.rename(name) : await db.rename(s.id, name);
+            if (name) s.id === cur ? wb.rename(name) : await sdb.rename(s.id, name);
           }),
-          act('duplicate', 'Duplicate', () => db.duplicate(s.id)),
+          act('duplicate', 'Duplicate', () => sdb.duplicate(s.id)),
           act('delete', 'Delete', async () => {
             if (s.id === cur) return store.report('warning', 'this session is open; start a new one before deleting it');
-            if (confirm(`Delete session “${s.name}”?`)) await db.remove(s.id);
+            if (confirm(`Delete session “${s.name}”?`)) await sdb.remove(s.id);
           }),
         );
       }),
     );
   }
-  if (db) {
+  void dbReady.then((d) => {
+    db = d;
+    if (!db) return;
     void refreshSessions();
     db.onRemoteSave((id) => {
       void refreshSessions();
       // Another tab saved the session open here: if nothing is pending here, follow it; else keep ours (conflict shown).
       const s = wb.get().session;
       if (id === s.id && s.status === 'saved')
-        void db.load(id).then((x) => {
+        void db!.load(id).then((x) => {
           if (x.revision > s.revision) void wb.load(x);
         });
     });
     window.addEventListener('pagehide', () => void wb.flush());
     document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && void wb.flush());
-  }
+  });
 
   // ---------------------------------------------------------------- first-run example
   $('example-interface').addEventListener('click', async () => {

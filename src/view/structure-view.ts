@@ -185,6 +185,29 @@ export class StructureView {
     return n ? c.multiplyScalar(1 / n) : null;
   }
 
+  /** Client coordinates of a point on the turning ring and of a film atom (for tests driving the gestures). */
+  handles(): { ring: { x: number; y: number } | null; film: { x: number; y: number } | null } {
+    const r = this.canvas.getBoundingClientRect();
+    const toClient = (v: THREE.Vector3) => {
+      const p = v.clone().project(this.camera);
+      return { x: r.left + ((p.x + 1) / 2) * r.width, y: r.top + ((1 - p.y) / 2) * r.height };
+    };
+    let ring = null, film = null;
+    if (this.ring) {
+      const g = this.ring.geometry as THREE.TorusGeometry;
+      ring = toClient(this.ring.position.clone().add(new THREE.Vector3(g.parameters.radius, 0, 0)));
+    }
+    const d = this.drawn;
+    const role = d?.s.arrays.role;
+    if (d && role) {
+      // The film atom nearest the camera, so nothing hides it.
+      let best = -1, bestZ = -Infinity;
+      for (let k = 0; k < d.index.length; k++) if (role[d.index[k]] > 0 && d.s.positions[3 * d.index[k] + 2] > bestZ) (bestZ = d.s.positions[3 * d.index[k] + 2]), (best = k);
+      if (best >= 0) film = toClient(this.worldOf(best));
+    }
+    return { ring, film };
+  }
+
   /** The PNG of what is on screen. */
   toPng(): Promise<Blob | null> {
     this.renderNow();

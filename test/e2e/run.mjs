@@ -1,6 +1,7 @@
 // End-to-end specs for the first page (issue 3). Run: npm run test:e2e (after npm run build).
 import { existsSync, readFileSync } from 'node:fs';
 import { assert, run, Skip } from './harness.mjs';
+import { workbenchSpecs } from './workbench.mjs';
 
 if (!existsSync('dist/index.html')) {
   console.error('e2e: dist/ is missing; run `npm run build` first');
@@ -160,5 +161,7 @@ const failures = await run([
       assert(o.relE <= 1e-4 && o.relF <= 1e-4 && o.pairs[0] === o.pairs[1], JSON.stringify(o));
     }
   }],
+  ...workbenchSpecs('cpu'),
+  ...workbenchSpecs('auto'),
 ]);
 process.exit(failures ? 1 : 0);

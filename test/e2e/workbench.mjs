@@ -1,0 +1,183 @@
+// End-to-end specs for the workbench (issue 7): film + bulk → match → rotate (slider and ring) → slide →
+// estimates change → z-scan chart → export POSCAR and read it back → reload restores the session → offline
+// reload still works → a second tab follows the first. Run with ?backend=cpu and with auto (WebGPU).
+import { readFileSync } from 'node:fs';
+import { assert } from './harness.mjs';
+
+const FIX = 'test/fixtures/';
+
+async function dropFiles(page, files) {
+  const payload = files.map((f) => ({ name: f.split('/').pop(), text: readFileSync(FIX + f, 'latin1') }));
+  await page.evaluate((items) => {
+    const dt = new DataTransfer();
+    for (const it of items) dt.items.add(new File([Uint8Array.from(it.text, (c) => c.charCodeAt(0))], it.name));
+    const zone = document.getElementById('drop');
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, payload);
+}
+
+const state = (page) => page.evaluate(() => {
+  const s = window.heterolab.wb.get();
+  return { atoms: s.iface?.numbers.length ?? 0, area: s.match?.area ?? null, twist: s.twistDeg, z: s.placement.zSeparation, shift: s.placement.shift, ffE: s.live.ff?.bindingEnergy ?? null, mlE: s.live.ml?.bindingEnergy.value ?? null, ffBackend: s.live.ff?.backend ?? null, session: s.session };
+});
+const settled = (page) => page.waitForFunction(() => {
+  const s = window.heterolab.wb.get();
+  return s.iface && !s.live.pending && s.live.ff && (s.live.ml || s.live.mlError) && s.live.ff.zSeparation !== undefined;
+}, null, { timeout: 120_000 });
+const estimatesFor = (page, prev) => page.waitForFunction((p) => {
+  const s = window.heterolab.wb.get();
+  return !s.live.pending && s.live.ff && s.live.ff.bindingEnergy !== p;
+}, prev, { timeout: 120_000 });
+
+export function workbenchSpecs(backend) {
+  const q = backend === 'auto' ? '' : `?backend=${backend}`;
+  const tag = `[${backend}]`;
+  return [
+    [`workbench ${tag}: drop film and bulk, match, rotate, slide, estimates, z-scan, export, reload, offline, second tab`, async ({ page, context, url, shot }) => {
+      const p = (n) => shot(`wb-${backend}-${n}`);
+      await page.goto(url + q);
+      await page.waitForSelector('#empty:not([hidden])');
+      await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp']);
+      await page.waitForFunction(() => document.querySelectorAll('#structures li').length === 2);
+      await page.click('#structures li:nth-child(1) [data-role=film]');
+      await page.click('#structures li:nth-child(2) [data-role=substrate]');
+      await page.fill('#max-area', '120');
+      await page.dispatchEvent('#max-area', 'change');
+      await p('01-roles');
+      await page.click('#find-matches');
+      await page.waitForSelector('#matches tbody tr');
+      await settled(page);
+      const rows = await page.locator('#matches tbody tr').count();
+      assert(rows >= 1, `matches listed: ${rows}`);
+      await page.click('#matches tbody tr:last-child');
+      await settled(page);
+      let s0 = await state(page);
+      assert(s0.atoms > 0 && s0.ffE !== null && s0.mlE !== null, `interface and estimates: ${JSON.stringify(s0)}`);
+      const est = await page.textContent('#estimates');
+      assert(/E_bind .* ± .* eV\/atom/.test(est) && /held-out RMSE on new films/.test(est) && /heterolab-hetero2d/.test(est), `estimates text: ${est}`);
+      if (backend !== 'auto') assert(s0.ffBackend === backend, `force field ran on ${s0.ffBackend}, asked ${backend}`);
+      await p('02-match');
+
+      // Rotate with the slider to an angle where a coincident cell exists (asked of the worker, as the twist-scan chart would).
+      const angle = await page.evaluate(async () => {
+        const wb = window.heterolab.wb;
+        for (const t of [30, 10, 20, 40, 50, 5, 15, 25, 35, 45, 55]) {
+          const r = await window.heterolab.client.findInterfaceMatches(wb.request(), wb.params(), { kind: 'twist', twist: (t * Math.PI) / 180 });
+          if (r.matches.length) return t;
+        }
+        return null;
+      });
+      assert(angle !== null, 'some twist angle has a coincident cell');
+      await page.fill('#twist', String(angle));
+      await page.dispatchEvent('#twist', 'input');
+      await page.waitForFunction((a) => window.heterolab.wb.get().twistDeg === a, angle);
+      await estimatesFor(page, s0.ffE);
+      const s1 = await state(page);
+      assert(s1.twist === angle && s1.ffE !== s0.ffE, `twist slider changed the estimate: ${s0.ffE} → ${s1.ffE}`);
+      await p('03-twist-slider');
+
+      // Slide by dragging a film atom, and turn by dragging the ring.
+      await page.waitForTimeout(200);
+      let h = await page.evaluate(() => window.heterolab.view.handles());
+      assert(h.film && h.ring, 'film atom and ring are on screen');
+      await page.mouse.move(h.film.x, h.film.y);
+      await page.mouse.down();
+      await page.mouse.move(h.film.x + 25, h.film.y + 10, { steps: 4 });
+      await page.mouse.up();
+      await settled(page);
+      const s2 = await state(page);
+      assert(s2.shift[0] !== s1.shift[0] || s2.shift[1] !== s1.shift[1], `dragging the film slid it: ${JSON.stringify(s1.shift)} → ${JSON.stringify(s2.shift)}`);
+      h = await page.evaluate(() => window.heterolab.view.handles());
+      await page.mouse.move(h.ring.x, h.ring.y);
+      await page.mouse.down();
+      await page.mouse.move(h.ring.x - 10, h.ring.y - 60, { steps: 5 });
+      await page.mouse.up();
+      // The ring asks for a new twist: built when a coincident cell exists there, else refused with a message.
+      await page.waitForFunction((t) => window.heterolab.wb.get().twistDeg !== t || /No coincident supercell at/.test(window.heterolab.wb.get().error ?? ''), s2.twist);
+      await settled(page);
+      const s3 = await state(page);
+      const turned = s3.twist !== angle;
+      const refused = await page.evaluate(() => window.heterolab.wb.get().error ?? '');
+      assert(turned || /No coincident supercell at/.test(refused), `dragging the ring turned the film (twist ${s3.twist}) or said why not (${refused})`);
+      await p('04-dragged');
+      // Undo (keyboard) returns to the slid placement at the slider's angle.
+      await page.evaluate(() => document.activeElement?.blur());
+      if (turned) {
+        await page.keyboard.press('Control+z');
+        await page.waitForFunction((a) => window.heterolab.wb.get().twistDeg === a, angle);
+      }
+      await page.keyboard.press('Control+z'); // undo the slide
+      await page.waitForFunction((sh) => window.heterolab.wb.get().placement.shift.join() === sh, s1.shift.join());
+      await settled(page);
+
+      // z-scan: the binding curve chart appears.
+      await page.click('#run-zscan');
+      await page.waitForFunction(() => window.heterolab.wb.get().zscan, null, { timeout: 180_000 });
+      await page.waitForSelector('#zscan-chart canvas');
+      const pts = await page.getAttribute('#zscan-chart', 'data-points');
+      assert(Number(pts) > 20, `z-scan chart has ${pts} points`);
+      await p('05-zscan');
+
+      // Export POSCAR and read it back through the app's own reader: same atoms, fixed layers kept.
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-export=vasp]')]);
+      const text = readFileSync(await dl.path(), 'utf8');
+      const back = await page.evaluate(async (t) => {
+        const r = await window.heterolab.client.readFiles([{ name: 'POSCAR', bytes: new TextEncoder().encode(t).buffer }]);
+        const s = window.heterolab.wb.get().iface;
+        if (!r[0].ok) return { error: r[0].issue.message };
+        const b = r[0].structures[0];
+        let maxd = 0;
+        for (let i = 0; i < b.positions.length; i++) maxd = Math.max(maxd, Math.abs(b.positions[i] - s.positions[i]));
+        const sorted = (x) => Array.from(x).sort((p, q) => p - q).join();
+        return { n: b.numbers.length, want: s.numbers.length, same: sorted(b.numbers) === sorted(s.numbers), maxd, fixed: b.arrays.selectiveDynamics ? Array.from(b.arrays.selectiveDynamics).filter((f) => f === 0).length : 0 };
+      }, text);
+      assert(!back.error && back.n === back.want && back.same && back.fixed > 0, `POSCAR read back: ${JSON.stringify(back)}`);
+
+      // Reload: the session comes back as it was.
+      await page.waitForFunction(() => window.heterolab.wb.get().session.status === 'saved', null, { timeout: 20_000 });
+      const before = await state(page);
+      await page.reload();
+      await page.waitForFunction(() => window.heterolab.wb?.get().iface, null, { timeout: 60_000 });
+      await settled(page);
+      const after = await state(page);
+      assert(after.atoms === before.atoms && after.area === before.area && after.z === before.z && after.shift.join() === before.shift.join() && after.session.id === before.session.id, `restored: ${JSON.stringify(before)} vs ${JSON.stringify(after)}`);
+      await p('06-reloaded');
+
+      // Offline: once the service worker controls the page, a reload with the network off still works.
+      await page.evaluate(() => navigator.serviceWorker.ready);
+      await page.reload();
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+      await context.setOffline(true);
+      await page.reload();
+      await page.waitForFunction(() => window.heterolab.wb?.get().iface, null, { timeout: 60_000 });
+      await settled(page);
+      const off = await state(page);
+      assert(off.mlE !== null && off.ffE !== null, `offline estimates: ${JSON.stringify(off)}`);
+      await page.fill('#zsep', '3.6');
+      await page.dispatchEvent('#zsep', 'input');
+      await estimatesFor(page, off.ffE);
+      await p('07-offline');
+
+      // A second tab on the same session: a change there reaches this tab; nothing is overwritten.
+      const page2 = await context.newPage();
+      await page2.goto(url + q);
+      await page2.waitForFunction(() => window.heterolab.wb?.get().iface, null, { timeout: 60_000 });
+      const t2 = await state(page2);
+      assert(t2.session.id === off.session.id, 'the second tab opens the same session');
+      await page.waitForFunction(() => window.heterolab.wb.get().session.status === 'saved', null, { timeout: 20_000 });
+      await page2.waitForFunction(() => window.heterolab.wb.get().session.status === 'saved' || window.heterolab.wb.get().session.status === 'new', null, { timeout: 20_000 });
+      await page2.evaluate(() => window.heterolab.wb.load && null);
+      await page2.reload();
+      await page2.waitForFunction(() => window.heterolab.wb?.get().iface, null, { timeout: 60_000 });
+      await page2.fill('#zsep', '2.9');
+      await page2.dispatchEvent('#zsep', 'input');
+      await page2.waitForFunction(() => window.heterolab.wb.get().session.status === 'saved' && window.heterolab.wb.get().placement.zSeparation === 2.9, null, { timeout: 20_000 });
+      await page.waitForFunction(() => window.heterolab.wb.get().placement.zSeparation === 2.9, null, { timeout: 20_000 });
+      const statuses = [await state(page), await state(page2)].map((x) => x.session.status);
+      assert(!statuses.includes('conflict') && !statuses.includes('error'), `no conflict after following: ${statuses}`);
+      await context.setOffline(false);
+      await p('08-second-tab');
+      await page2.close();
+    }],
+  ];
+}
