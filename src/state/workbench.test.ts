@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { makeStructure, type Structure } from '../core/structure';
+import type { LatticeMatch } from '../compute/geometry/geometry';
+import { Store } from './store';
+import { Workbench, type SessionSink, type WorkbenchPort } from './workbench';
+
+const layer = () => makeStructure({ numbers: Uint8Array.from([6]), positions: new Float64Array(3), cell: Float64Array.from([2.5, 0, 0, 0, 2.5, 0, 0, 0, 20]), pbc: [true, true, true] });
+const match = (area: number): LatticeMatch => ({ area, principalStrains: [0.01, 0.02], twist: 0 } as unknown as LatticeMatch);
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+/** A fake worker: builds record their placement; estimates resolve when the test says so. */
+function fakePort() {
+  const pending: (() => void)[] = [];
+  const evaluated: number[] = [];
+  const port = {
+    findInterfaceMatches: async (_r: unknown, _p: unknown, mode: { kind: string; twist?: number }) => ({ matches: mode.kind === 'twist' && mode.twist! > 0.5 ? [] : [match(30), match(60)], atoms: [10, 20], hklNote: '', film: null, slab: null }),
+    buildInterface: async (_r: unknown, m: LatticeMatch, p: { zSeparation: number }) => ({ ...layer(), info: { z: p.zSeparation, area: m.area } }) as Structure,
+    ffEvaluate: (s: Structure) =>
+      new Promise((resolve) => pending.push(() => (evaluated.push(s.info.z as number), resolve({ energy: -1, bindingEnergy: s.info.z as number, zSeparation: s.info.z, pairs: 1, forces: new Float64Array(3), backend: 'cpu', model: 'd2' })))),
+    predict: async () => ({ bindingEnergy: { value: 0.1, sigma: 0.01 }, zSeparation: { value: 3, sigma: 0.1 }, model: {}, inDomain: true, warnings: [] }),
+    ffConfigure: async () => ({ choice: 'cpu', kind: 'cpu', notices: [] }),
+  } as unknown as WorkbenchPort;
+  return { port, pending, evaluated };
+}
+
+async function ready(sink: SessionSink | null = null) {
+  const store = new Store({ readFiles: async () => [], status: async () => ({ geometry: 'wasm' }) }, () => 'bulk');
+  const a = layer(), b = layer();
+  store.replaceStructures([{ structure: a, file: 'a', kind: '2D layer' }, { structure: b, file: 'b', kind: 'bulk' }]);
+  const f = fakePort();
+  const wb = new Workbench(store, f.port, sink, () => 0);
+  wb.setRole(a.id, 'film');
+  wb.setRole(b.id, 'substrate');
+  return { wb, ...f };
+}
+
+describe('workbench', () => {
+  it('live estimates: while one runs, changes coalesce into one follow-up for the newest placement', async () => {
+    const { wb, pending, evaluated } = await ready();
+    await wb.findMatches();
+    await tick();
+    for (const z of [3.0, 3.1, 3.2, 3.3]) {
+      wb.setPlacement({ zSeparation: z });
+      await tick();
+    }
+    pending.shift()!(); // the first request (for the first build) finishes
+    await tick();
+    await tick();
+    expect(pending).toHaveLength(1); // exactly one follow-up, not one per change
+    pending.shift()!();
+    await tick();
+    expect(evaluated.at(-1)).toBe(3.3);
+    expect(wb.get().live.ff?.bindingEnergy).toBe(3.3);
+  });
+  it('undo and redo walk placements and matches', async () => {
+    const { wb, pending } = await ready();
+    await wb.findMatches();
+    wb.setPlacement({ zSeparation: 2.8 });
+    wb.setPlacement({ shift: [1.25, -0.5] });
+    expect(wb.get().placement.shift).toEqual([0.25, 0.5]); // wrapped into [0, 1)
+    await wb.selectMatch(1);
+    expect(wb.get().match?.area).toBe(60);
+    wb.undo();
+    expect(wb.get().match?.area).toBe(30);
+    wb.undo();
+    expect(wb.get().placement).toEqual({ zSeparation: 2.8, shift: [0, 0] });
+    wb.redo();
+    expect(wb.get().placement.shift).toEqual([0.25, 0.5]);
+    pending.forEach((f) => f());
+  });
+  it('a twist with no coincident cell keeps the film where it was and says why', async () => {
+    const { wb } = await ready();
+    await wb.findMatches();
+    await wb.setTwist(0.3);
+    expect(wb.get().twistDeg).toBe(0.3);
+    await wb.setTwist(45);
+    expect(wb.get().twistDeg).toBe(0.3);
+    expect(wb.get().error).toMatch(/No coincident supercell at 45°/);
+  });
+  it('a save that finds a newer copy from another tab becomes a conflict and stops autosaving', async () => {
+    const calls: number[] = [];
+    const sink: SessionSink = { save: async (_s, base) => (calls.push(base), base === 0 ? { ok: true, revision: 1 } : { ok: false, reason: 'conflict', message: 'changed in another tab' }) };
+    const { wb } = await ready(sink);
+    wb.rename('first');
+    await wb.flush();
+    expect(wb.get().session).toMatchObject({ status: 'saved', revision: 1 });
+    wb.rename('second');
+    await wb.flush();
+    expect(wb.get().session.status).toBe('conflict');
+    wb.rename('third');
+    await wb.flush();
+    expect(calls).toEqual([0, 1]); // no blind overwrite after the conflict
+  });
+});
