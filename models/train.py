@@ -234,11 +234,18 @@ def main():
                 r[te] = mp.mean(axis=1) - y[te]
                 s[te] = mp.std(axis=1) + 1e-9
             ratio[sch] = (r, s)
-        rr, ss = ratio["random 5-fold"]
-        kcal = float(np.quantile(np.abs(rr) / ss, 0.683))
+        # Two calibrations: for films like the training films (leave-one-substrate-out rows: new metal, known
+        # film) and for new films (leave-one-film-out rows). The app uses the second whenever the film has
+        # elements the training films lack, so σ stays honest for the case users care about most.
+        kscale = {}
+        for name, sch in (("knownFilm", "leave one substrate out"), ("newFilm", "leave one film out")):
+            rr, ss = ratio[sch]
+            kscale[name] = float(np.quantile(np.abs(rr) / ss, 0.683))
         for sch in schemes:
             r, s = ratio[sch]
-            cover[sch] = {"within_1_sigma": float((np.abs(r) <= kcal * s).mean()), "within_2_sigma": float((np.abs(r) <= 2 * kcal * s).mean()), "ensemble": metrics(y, r + y)}
+            k = kscale["newFilm"] if sch == "leave one film out" else kscale["knownFilm"]
+            cover[sch] = {"within_1_sigma": float((np.abs(r) <= k * s).mean()), "within_2_sigma": float((np.abs(r) <= 2 * k * s).mean()), "ensemble": metrics(y, r + y), "scale": k}
+        kcal = kscale
         imp = permutation_importance(cands[kind.replace(" on the force-field residual", "")], X, y, film, sub, rng, 2 if a.fast else 5)
         fam = {}
         for nm, v in zip(feats, imp):
@@ -300,7 +307,7 @@ def model_card(rep, man):
             mark = " (shipped)" if name == t["shipped"] else ""
             L.append(f"| {name}{mark} | {a['rmse']:.3f} | {a['mae']:.3f} | {a['r2']:.2f} | {b['rmse']:.3f} | {b['r2']:.2f} | {c['rmse']:.3f} | {c['r2']:.2f} |")
         cv = t["coverage"]
-        L.append(f"\nUncertainty: σ = {t['sigmaScale']:.2f} × (std of the ensemble members), calibrated so 68.3% of random-5-fold held-out errors fall within ±σ. Fraction of held-out errors within ±σ / ±2σ: random 5-fold {cv['random 5-fold']['within_1_sigma']:.2f} / {cv['random 5-fold']['within_2_sigma']:.2f}; leave one substrate out {cv['leave one substrate out']['within_1_sigma']:.2f} / {cv['leave one substrate out']['within_2_sigma']:.2f}; leave one film out {cv['leave one film out']['within_1_sigma']:.2f} / {cv['leave one film out']['within_2_sigma']:.2f} (below 0.68 means σ is too small for new films).\n")
+        L.append(f"\nUncertainty: σ = k × (std of the ensemble members), with k calibrated so that 68.3% of held-out errors fall within ±σ: k = {t['sigmaScale']['knownFilm']:.2f} on leave-one-substrate-out rows (used when the film's elements all occur in the training films) and k = {t['sigmaScale']['newFilm']:.2f} on leave-one-film-out rows (used for any other film). Fraction of held-out errors within ±σ / ±2σ with those k: leave one substrate out {cv['leave one substrate out']['within_1_sigma']:.2f} / {cv['leave one substrate out']['within_2_sigma']:.2f}; leave one film out {cv['leave one film out']['within_1_sigma']:.2f} / {cv['leave one film out']['within_2_sigma']:.2f}; random 5-fold (known-film k) {cv['random 5-fold']['within_1_sigma']:.2f} / {cv['random 5-fold']['within_2_sigma']:.2f}.\n")
         fam = sorted(t["importanceByFamily"].items(), key=lambda x: -x[1])
         top = sorted(t["importance"].items(), key=lambda x: -x[1])[:6]
         L.append("Permutation importance (rise of held-out RMSE when a feature is shuffled, random 5-fold), share by family: " + ", ".join(f"{k} {v:.0%}" for k, v in fam) + ". Top features: " + ", ".join(f"`{k}` {v:.3f}" for k, v in top) + ".\n")

@@ -97,7 +97,7 @@ export async function predictVerb(a: Args, read: (f: string) => Promise<Structur
   const r = await estimateInterface(predictor, wasmBackend(g), s, strain);
   await predictor.release();
   const r4 = (x: number) => Number(x.toFixed(4));
-  const est = (e: Estimate) => ({ value: r4(e.value), sigma: r4(e.sigma), unit: e.unit, heldOutRmse: { leaveOneFilmOut: r4(e.accuracy.leaveOneFilmOutRmse), leaveOneSubstrateOut: r4(e.accuracy.leaveOneSubstrateOutRmse), random5Fold: r4(e.accuracy.random5FoldRmse) } });
+  const est = (e: Estimate) => ({ value: r4(e.value), sigma: r4(e.sigma), sigmaCalibratedOn: e.sigmaCalibration, unit: e.unit, heldOutRmse: { leaveOneFilmOut: r4(e.accuracy.leaveOneFilmOutRmse), leaveOneSubstrateOut: r4(e.accuracy.leaveOneSubstrateOutRmse), random5Fold: r4(e.accuracy.random5FoldRmse) } });
   const out = {
     film: formula(p.film.structure.numbers),
     substrate: formula(p.slab.structure.numbers),

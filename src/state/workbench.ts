@@ -25,7 +25,7 @@ export interface WorkbenchPort {
   ffZScan(s: Structure, zs: number[], p: FFParams, signal?: AbortSignal): Promise<ZScanResult & { backend: string }>;
   ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean, signal?: AbortSignal): Promise<RegistryScanResult & { backend: string }>;
   ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }, signal?: AbortSignal): Promise<{ structure: Structure; backend: string; iterations: number; converged: boolean; bindingEnergy: number; films: { zSeparation: number; registry: [number, number]; displacement: [number, number, number] }[] }>;
-  predict(s: Structure, strain: number, signal?: AbortSignal): Promise<InterfaceEstimate>;
+  predict(s: Structure, strain: number, priorKey?: string, signal?: AbortSignal): Promise<InterfaceEstimate>;
 }
 
 export type JobKind = 'matches' | 'twist scan' | 'z-scan' | 'registry scan' | 'relaxation';
@@ -311,7 +311,10 @@ export class Workbench {
     const seq = ++this.liveSeq;
     this.set({ live: { ...this.state.live, pending: true } });
     const strain = Math.max(...m.principalStrains.map(Math.abs));
-    const [ff, ml] = await Promise.allSettled([this.port.ffEvaluate(s, { model: this.state.ffModel, cutoff: 12 }), this.port.predict(s, strain)]);
+    // The prior depends on the cell (match, slab, film face), not on the film's z or shift: one key per cell.
+    const o = this.state.options;
+    const priorKey = `${this.state.filmId}|${this.state.substrateId}|${o.hkl}|${o.layers}|${o.face}|${JSON.stringify(m.filmMatrix)}|${JSON.stringify(m.substrateMatrix)}|${m.twist}`;
+    const [ff, ml] = await Promise.allSettled([this.port.ffEvaluate(s, { model: this.state.ffModel, cutoff: 12 }), this.port.predict(s, strain, priorKey)]);
     this.liveBusy = false;
     if (seq === this.liveSeq && this.state.iface === s)
       this.set({

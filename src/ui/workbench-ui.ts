@@ -59,6 +59,14 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
   const find = () => readOptions() && void wb.findMatches().then(() => (mode = 'interface'));
   $('find-matches').addEventListener('click', find);
   $('twist-scan').addEventListener('click', () => readOptions() && void wb.twistScan());
+  // Sortable matches table: click a header to sort by it, again to reverse.
+  for (const th of document.querySelectorAll<HTMLElement>('#matches th[data-sort]'))
+    th.addEventListener('click', () => {
+      const key = th.dataset.sort!;
+      sort = { key, dir: sort.key === key ? ((-sort.dir) as 1 | -1) : 1 };
+      lastMatches = null;
+      render(wb.get());
+    });
 
   // ---------------------------------------------------------------- placement
   const twist = $<HTMLInputElement>('twist'), sa = $<HTMLInputElement>('shift-a'), sb = $<HTMLInputElement>('shift-b'), zs = $<HTMLInputElement>('zsep');
@@ -285,6 +293,7 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     // Matches
     $('matches-panel').hidden = !s.matches && !s.scan;
     if (s.matches !== lastMatches || s.match) {
+      for (const th of document.querySelectorAll<HTMLElement>('#matches th[data-sort]')) th.dataset.dir = th.dataset.sort === sort.key ? (sort.dir > 0 ? '↑' : '↓') : '';
       lastMatches = s.matches;
       const ms = (s.matches ?? []).map((m, i) => ({ m, i, area: m.area, atoms: s.matchAtoms[i] ?? NaN, s1: 100 * m.principalStrains[0], s2: 100 * m.principalStrains[1], twist: (m.twist * 180) / Math.PI }));
       ms.sort((a, b) => sort.dir * ((a as unknown as Record<string, number>)[sort.key] - (b as unknown as Record<string, number>)[sort.key]));
@@ -412,7 +421,7 @@ function estimateRows(s: WorkbenchState): HTMLElement[] {
         el('span', { class: 'label' }, `ML estimate (${ml.model.name} ${ml.model.version})`),
         el('span', { class: 'value', id: 'ml-ebind' }, `E_bind ${fmt(ml.bindingEnergy.value, 3)} ± ${fmt(ml.bindingEnergy.sigma, 3)} eV/atom`),
         el('span', { class: 'value', id: 'ml-z' }, `z ${fmt(ml.zSeparation.value, 2)} ± ${fmt(ml.zSeparation.sigma, 2)} Å`),
-        el('span', { class: 'small muted' }, `held-out RMSE on new films: ${fmt(ml.bindingEnergy.accuracy.leaveOneFilmOutRmse, 3)} eV/atom, ${fmt(ml.zSeparation.accuracy.leaveOneFilmOutRmse, 2)} Å (${ml.model.ebind} / ${ml.model.zsep}; trained on 109 DFT records)`),
+        el('span', { class: 'small muted' }, `held-out RMSE on new films: ${fmt(ml.bindingEnergy.accuracy.leaveOneFilmOutRmse, 3)} eV/atom, ${fmt(ml.zSeparation.accuracy.leaveOneFilmOutRmse, 2)} Å; on new metals: ${fmt(ml.bindingEnergy.accuracy.leaveOneSubstrateOutRmse, 3)} eV/atom, ${fmt(ml.zSeparation.accuracy.leaveOneSubstrateOutRmse, 2)} Å (${ml.model.ebind} / ${ml.model.zsep}; 109 DFT records; σ calibrated for ${ml.bindingEnergy.sigmaCalibration})`),
       ),
     );
     if (!ml.inDomain) rows.push(el('div', { class: 'est warn-text', id: 'ood' }, `Outside the training domain — treat as a rough guess: ${ml.warnings.join('; ')}`));

@@ -270,6 +270,12 @@ export class StructureView {
     const total = count * shown.length;
     const index = new Int32Array(total);
     const imageOffset = new Float64Array(3 * total);
+    // Fewer triangles per sphere for big structures: what a GPU (or a software rasteriser) draws per frame.
+    const detail = total > 20000 ? [8, 6] : total > 3000 ? [12, 8] : [20, 14];
+    if (this.sphere.parameters.widthSegments !== detail[0]) {
+      this.sphere.dispose();
+      this.sphere = new THREE.SphereGeometry(1, detail[0], detail[1]);
+    }
     const mesh = new THREE.InstancedMesh(this.sphere, new THREE.MeshStandardMaterial({ roughness: 0.45, metalness: 0.05 }), total);
     const m = new THREE.Matrix4();
     const color = new THREE.Color();

@@ -90,8 +90,8 @@ export class ComputeClient {
     return this.withFF((a) => a.ffRelax(s, p, o), signal);
   }
 
-  predict(s: Structure, strain: number, signal?: AbortSignal) {
-    return this.run((a) => a.predict(s, strain), signal);
+  predict(s: Structure, strain: number, priorKey?: string, signal?: AbortSignal) {
+    return this.run((a) => a.predict(s, strain, priorKey), signal);
   }
 
   writeStructure(s: Structure, format: 'vasp' | 'cif' | 'extxyz', signal?: AbortSignal): Promise<string> {

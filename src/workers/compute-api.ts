@@ -12,7 +12,8 @@ import { bindingEnergy, registryScan, relaxRigid, zScan, zSeparation } from '../
 import { selectBackend, type BackendChoice, type SelectedBackend } from '../compute/ff/select';
 import { systemFromStructure } from '../compute/ff/system';
 import { wasmBackend } from '../compute/ff/wasm-backend';
-import { estimateInterface } from '../compute/ml/estimate';
+import { estimateInterface, type Prior } from '../compute/ml/estimate';
+import { forceFieldPrior } from '../compute/ml/prior';
 import type { Predictor } from '../compute/ml/predictor';
 
 /**
@@ -25,6 +26,7 @@ export function createComputeApi(
   models?: { predictor: () => Promise<Predictor>; card: string },
 ): ComputeApi & { prepared(req: InterfaceRequest): Promise<Prepared> } {
   let ff: Promise<SelectedBackend> | null = null;
+  const priors = new Map<string, Prior>();
   const ffEnv = async () => ({ gpu: gpu?.(), geometry: await geometry.catch(() => null) });
   const backend = () => (ff ??= ffEnv().then((env) => selectBackend('auto', env)));
   const status = (b: SelectedBackend): FFStatus => ({ choice: b.choice, kind: b.kind, adapter: b.adapter, notices: [...b.notices] });
@@ -106,11 +108,19 @@ export function createComputeApi(
       return { ...r, structure, backend: b.kind };
     },
 
-    async predict(s: Structure, strain: number) {
+    async predict(s: Structure, strain: number, priorKey?: string) {
       if (!models) throw new Error('no models are bundled with this build');
       const g = await geometry;
       // The prior always runs on wasm (f64), whatever the interactive backend is: models were trained on it.
-      return estimateInterface(await models.predictor(), wasmBackend(g), s, strain);
+      // It depends on the interface cell, not on where the film sits, so sliders reuse it.
+      const b = wasmBackend(g);
+      let prior = priorKey ? priors.get(priorKey) : undefined;
+      if (!prior) {
+        prior = await forceFieldPrior(b, s);
+        if (priorKey) priors.set(priorKey, prior);
+        if (priors.size > 32) priors.delete(priors.keys().next().value!);
+      }
+      return estimateInterface(await models.predictor(), b, s, strain, prior);
     },
 
     async writeStructure(s, format) {

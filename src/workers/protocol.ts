@@ -92,7 +92,8 @@ export interface ComputeApi {
   ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean): Promise<RegistryScanResult & { backend: string }>;
   ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }): Promise<Omit<RelaxResult, 'system'> & { structure: Structure; backend: string }>;
   /** ONNX estimates (binding energy, z-separation, with σ, model, accuracy, domain) for an interface. */
-  predict(s: Structure, strain: number): Promise<InterfaceEstimate>;
+  /** `priorKey` names the interface cell (match, twist, slab): its force-field prior is computed once and reused. */
+  predict(s: Structure, strain: number, priorKey?: string): Promise<InterfaceEstimate>;
   /** The shipped models' manifest summary and model card (markdown). */
   modelInfo(): Promise<{ name: string; version: string; card: string; ebind: TargetSummary; zsep: TargetSummary }>;
   /** A structure as file text (POSCAR keeps selective dynamics, extended XYZ the roles). */

@@ -27,7 +27,8 @@ describe.skipIf(!have)('fast training run in CI vs the committed metrics', () =>
       expect(fr).toBeLessThan(1.5 * cr + 0.02);
       // The shipped model must beat predicting the mean on new substrates.
       expect(f.candidates[f.shipped]['leave one substrate out'].rmse).toBeLessThan(f.candidates.mean['leave one substrate out'].rmse);
-      expect(f.sigmaScale).toBeGreaterThan(0);
+      expect(f.sigmaScale.knownFilm).toBeGreaterThan(0);
+      expect(f.sigmaScale.newFilm).toBeGreaterThan(0);
     });
   }
 });

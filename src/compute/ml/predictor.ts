@@ -21,7 +21,8 @@ export interface TargetManifest {
   title: string;
   model: string;
   members: number;
-  sigmaScale: number;
+  /** σ = scale × ensemble std; knownFilm when the film's elements all occur in the training films, else newFilm. */
+  sigmaScale: { knownFilm: number; newFilm: number };
   addFeature: string | null;
   heldOut: { leaveOneFilmOut: HeldOut; leaveOneSubstrateOut: HeldOut; random5Fold: HeldOut };
   fixtures: { features: number[][]; members: number[][] };
@@ -50,6 +51,8 @@ interface OrtSession {
 export interface Estimate {
   value: number;
   sigma: number;
+  /** Which held-out rows σ was calibrated on. */
+  sigmaCalibration: string;
   unit: string;
   /** Held-out accuracy of this model on new films (the headline) and on new substrates. */
   accuracy: { leaveOneFilmOutRmse: number; leaveOneSubstrateOutRmse: number; random5FoldRmse: number };
@@ -98,9 +101,10 @@ export class Predictor {
     const [e, z] = await Promise.all([this.members('ebind', rows), this.members('zsep', rows)]);
     return batch.map((f, i) => {
       const warnings = this.domainWarnings(f);
+      const known = f.filmElements.every((x) => this.manifest.training.filmElements.includes(x));
       return {
-        bindingEnergy: this.estimate('ebind', e[i], f),
-        zSeparation: this.estimate('zsep', z[i], f),
+        bindingEnergy: this.estimate('ebind', e[i], f, known),
+        zSeparation: this.estimate('zsep', z[i], f, known),
         model: { name: this.manifest.name, version: this.manifest.version, ebind: this.manifest.targets.ebind.model, zsep: this.manifest.targets.zsep.model },
         inDomain: warnings.length === 0,
         warnings,
@@ -108,7 +112,7 @@ export class Predictor {
     });
   }
 
-  private estimate(target: 'ebind' | 'zsep', members: Float32Array, f: Features): Estimate {
+  private estimate(target: 'ebind' | 'zsep', members: Float32Array, f: Features, knownFilm: boolean): Estimate {
     const t = this.manifest.targets[target];
     let mean = 0;
     for (const v of members) mean += v;
@@ -118,7 +122,8 @@ export class Predictor {
     const add = t.addFeature ? f.values[this.manifest.features.indexOf(t.addFeature)] : 0;
     return {
       value: mean + add,
-      sigma: t.sigmaScale * Math.sqrt(v2 / members.length),
+      sigma: (knownFilm ? t.sigmaScale.knownFilm : t.sigmaScale.newFilm) * Math.sqrt(v2 / members.length),
+      sigmaCalibration: knownFilm ? 'films like the training films (leave-one-substrate-out)' : 'new films (leave-one-film-out)',
       unit: t.unit,
       accuracy: { leaveOneFilmOutRmse: t.heldOut.leaveOneFilmOut.rmse, leaveOneSubstrateOutRmse: t.heldOut.leaveOneSubstrateOut.rmse, random5FoldRmse: t.heldOut.random5Fold.rmse },
     };

@@ -1,0 +1,125 @@
+// In-browser benchmarks for the workbench (issue 7), in headless Chromium on the production build:
+// navigation → interactive page; slider move → updated estimates for ~500 and ~5,000-atom interfaces on the
+// CPU path (wasm); frame time while orbiting ~10,000 atoms; the main thread's longest task during a
+// pre-relaxation; and what the first load transfers, gzip-compressed (JS, wasm, models).
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { launch, startPreview } from '../../test/e2e/harness.mjs';
+
+if (!existsSync('dist/index.html')) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+const server = await startPreview(4178);
+const browser = await launch();
+const rows = [];
+try {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await ctx.newPage();
+  const loaded = [];
+  page.on('response', (r) => loaded.push(new URL(r.url()).pathname));
+  await page.addInitScript(() => {
+    window.__longest = 0;
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => (window.__longest = Math.max(window.__longest, e.duration)))).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(server.url + '?backend=wasm');
+  await page.waitForFunction(() => window.heterolab?.store.get().worker?.geometry === 'wasm' && document.body.dataset.ready === 'true');
+  const tti = await page.evaluate(() => performance.now());
+  rows.push(['navigation → interactive (UI mounted, geometry wasm loaded, session restored)', `${tti.toFixed(0)} ms`, '']);
+
+  // Interfaces of ~500 and ~5,000 atoms: the example's match scaled up.
+  await page.click('#example-interface');
+  await page.waitForFunction(() => window.heterolab.wb.get().live.ml && !window.heterolab.wb.get().live.pending, null, { timeout: 120_000 });
+  for (const target of [500, 5000]) {
+    const n = await page.evaluate(async (target) => {
+      const wb = window.heterolab.wb;
+      const m0 = wb.get().matches[0];
+      const per = wb.get().matchAtoms[0];
+      const k = Math.max(1, Math.round(Math.sqrt(target / per)));
+      const m = { ...m0, area: m0.area * k * k, filmMatrix: m0.filmMatrix.map((r) => r.map((x) => x * k)), substrateMatrix: m0.substrateMatrix.map((r) => r.map((x) => x * k)) };
+      wb.state = { ...wb.state, match: m };
+      await wb.rebuild();
+      return wb.get().iface.numbers.length;
+    }, target);
+    await page.waitForFunction(() => !window.heterolab.wb.get().live.pending && window.heterolab.wb.get().live.ml, null, { timeout: 120_000 });
+    const lat = [];
+    for (const z of [3.0, 3.1, 3.2, 3.3, 3.4]) {
+      const t = await page.evaluate(async (z) => {
+        const wb = window.heterolab.wb;
+        const before = wb.get().live;
+        const t0 = performance.now();
+        wb.setPlacement({ zSeparation: z });
+        await new Promise((resolve) => {
+          const off = wb.subscribe((s) => {
+            if (s.live !== before && !s.live.pending && s.live.ff && s.iface?.info && s.live.ml) {
+              resolve();
+              queueMicrotask(() => off());
+            }
+          });
+        });
+        return { total: performance.now() - t0 };
+      }, z);
+      lat.push(t.total);
+    }
+    lat.sort((a, b) => a - b);
+    // The same work without redrawing: build + force field + ONNX in the worker (what a GPU-rendered page waits for).
+    const bare = await page.evaluate(async () => {
+      const wb = window.heterolab.wb, c = window.heterolab.client, m = wb.get().match, req = wb.request();
+      const o = wb.state.options;
+      const key = `${wb.state.filmId}|${wb.state.substrateId}|${o.hkl}|${o.layers}|${o.face}|${JSON.stringify(m.filmMatrix)}|${JSON.stringify(m.substrateMatrix)}|${m.twist}`;
+      const ts = [];
+      for (const z of [3.0, 3.1, 3.2, 3.3, 3.4]) {
+        const t0 = performance.now();
+        const s = await c.buildInterface(req, m, { zSeparation: z, shift: [0, 0], maxAtoms: 200000 });
+        await Promise.all([c.ffEvaluate(s, { model: 'd2', cutoff: 12 }), c.predict(s, Math.max(...m.principalStrains.map(Math.abs)), key)]);
+        ts.push(performance.now() - t0);
+      }
+      return ts.sort((a, b) => a - b)[2];
+    });
+    rows.push([`slider move → estimates, ${n} atoms: worker only (build + force field + ONNX), median of 5`, `${bare.toFixed(0)} ms`, target === 500 ? 'target < 50 ms' : '']);
+    rows.push([`slider move → estimates shown, ${n} atoms, including the WebGL redraw (SwiftShader)`, `${lat[2].toFixed(0)} ms`, '']);
+  }
+
+  // Longest main-thread task while a pre-relaxation runs in the worker (5,000-atom interface).
+  await page.evaluate(() => (window.__longest = 0));
+  const relaxMs = await page.evaluate(async () => {
+    const t0 = performance.now();
+    await window.heterolab.wb.relax();
+    return performance.now() - t0;
+  });
+  const longest = await page.evaluate(() => window.__longest);
+  rows.push([`main thread's longest task during a pre-relaxation (${relaxMs.toFixed(0)} ms in the worker)`, `${longest.toFixed(0)} ms`, 'long tasks are ≥ 50 ms; 0 = none']);
+
+  // Orbiting ~10,000 atoms.
+  const frame = await page.evaluate(async () => {
+    const wb = window.heterolab.wb;
+    const m0 = wb.get().match;
+    const n0 = wb.get().iface.numbers.length;
+    const k = Math.max(1, Math.ceil(Math.sqrt(10000 / n0)));
+    const m = { ...m0, area: m0.area * k * k, filmMatrix: m0.filmMatrix.map((r) => r.map((x) => x * k)), substrateMatrix: m0.substrateMatrix.map((r) => r.map((x) => x * k)) };
+    wb.state = { ...wb.state, match: m };
+    await wb.rebuild();
+    await new Promise((r) => setTimeout(r, 300));
+    return { n: wb.get().iface.numbers.length, ms: await window.heterolab.view.orbitFrameTime(90) };
+  });
+  rows.push([`frame time while orbiting ${frame.n} atoms (SwiftShader WebGL here: software rendering)`, `${frame.ms.toFixed(1)} ms`, '']);
+
+  // First-load transfer, gzip-compressed, from the files the page fetched.
+  const sizes = { js: 0, wasm: 0, models: 0, other: 0 };
+  for (const p of new Set(loaded)) {
+    const f = `dist${p === '/' ? '/index.html' : p}`;
+    if (!existsSync(f)) continue;
+    const gz = gzipSync(readFileSync(f)).length;
+    const kind = /\.m?js$/.test(p) ? 'js' : p.endsWith('.wasm') ? 'wasm' : p.endsWith('.onnx') ? 'models' : 'other';
+    sizes[kind] += gz;
+  }
+  const kb = (x) => `${(x / 1024).toFixed(0)} KiB`;
+  rows.push(['first load, gzip: JS', kb(sizes.js), '']);
+  rows.push(['first load, gzip: wasm (geometry, onnxruntime; moyo only for symbol-only CIFs)', kb(sizes.wasm), '']);
+  rows.push(['first load, gzip: ONNX models', kb(sizes.models), '']);
+  rows.push(['first load, gzip: HTML, CSS, icons, manifest, examples', kb(sizes.other), '']);
+} finally {
+  await browser.close();
+  server.stop();
+}
+console.log('\nWorkbench in headless Chromium (this machine: 2 CPU cores, no GPU)');
+const w = Math.max(...rows.map((r) => r[0].length));
+for (const r of rows) console.log(`| ${r[0].padEnd(w)} | ${r[1].padStart(9)} | ${r[2]}`);
