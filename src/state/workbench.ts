@@ -262,17 +262,18 @@ export class Workbench {
   }
 
   undo(): void {
-    const s = this.undoStack.pop();
-    if (!s) return;
-    this.redoStack.push({ placement: this.state.placement, twistDeg: this.state.twistDeg, match: this.state.match });
-    this.set({ placement: s.placement, twistDeg: s.twistDeg, match: s.match });
-    void this.rebuild();
+    this.step(this.undoStack, this.redoStack);
   }
 
   redo(): void {
-    const s = this.redoStack.pop();
+    this.step(this.redoStack, this.undoStack);
+  }
+
+  /** Moves one snapshot from `from` to the current state, keeping the current one on `to`. */
+  private step(from: Snapshot[], to: Snapshot[]): void {
+    const s = from.pop();
     if (!s) return;
-    this.undoStack.push({ placement: this.state.placement, twistDeg: this.state.twistDeg, match: this.state.match });
+    to.push({ placement: this.state.placement, twistDeg: this.state.twistDeg, match: this.state.match });
     this.set({ placement: s.placement, twistDeg: s.twistDeg, match: s.match });
     void this.rebuild();
   }

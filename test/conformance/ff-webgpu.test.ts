@@ -3,7 +3,7 @@ import { energyForces } from '../../src/compute/ff/cpu';
 import { FF_MODELS, type FFParams } from '../../src/compute/ff/model';
 import { cpuBackend, registryScan, zScan } from '../../src/compute/ff/ops';
 import { requestDevice, webgpuBackend, type WebGPUBackend } from '../../src/compute/ff/webgpu';
-import { cases } from '../helpers/ff-cases';
+import { cases, expectSameAsReference } from '../helpers/ff-cases';
 import { nodeGPU } from '../helpers/node-gpu';
 
 /**
@@ -23,16 +23,7 @@ describe.skipIf(!gpu.ok)(`force-field conformance on WebGPU in Node (${gpu.ok ? 
       const P: FFParams = { model, cutoff: 12 };
       it(`webgpu ${model}: ${name}`, async () => {
         b ??= await webgpuBackend((await requestDevice(gpu.ok ? gpu.gpu : undefined)).device);
-        const want = await ref.energyForces(sys, P);
-        const got = await b.energyForces(sys, P);
-        expect(got.pairs).toBe(want.pairs);
-        expect(Math.abs(got.energy - want.energy)).toBeLessThanOrEqual(1e-4 * Math.abs(want.energy) + 1e-7);
-        const scale = Math.max(...want.forces.map(Math.abs));
-        for (let i = 0; i < want.forces.length; i++) expect(Math.abs(got.forces[i] - want.forces[i])).toBeLessThanOrEqual(1e-4 * scale + 1e-7);
-        const shifts = Float64Array.from([0, 0, 0, 0.3, -0.2, 0.1, 0, 0, 1.5, 7.1, -3.3, 0.2]);
-        const e1 = await ref.energiesForShifts(sys, 1, shifts, P);
-        const e2 = await b.energiesForShifts(sys, 1, shifts, P);
-        for (let k = 0; k < 4; k++) expect(Math.abs(e2[k] - e1[k])).toBeLessThanOrEqual(1e-4 * Math.abs(e1[k]) + 1e-7);
+        await expectSameAsReference(ref, b, sys, P, 1e-4, 1e-7, [0, 0, 0, 0.3, -0.2, 0.1, 0, 0, 1.5, 7.1, -3.3, 0.2]);
       });
     }
   it('a batched registry scan and z-scan give the same maps and minima as the CPU reference', async () => {

@@ -1,6 +1,7 @@
 // Minimal end-to-end harness: serves the production build with `vite preview`, drives Debian's Chromium through
 // playwright-core, runs the specs, saves screenshots under test-results/e2e/, and prints "N passed, N failed".
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
@@ -83,4 +84,16 @@ export class Skip extends Error {}
 
 export function assert(cond, msg) {
   if (!cond) throw new Error(`assertion failed: ${msg}`);
+}
+
+/** Drops files on the drop zone the way a browser does: a DataTransfer with File objects. */
+export async function dropFiles(page, files) {
+  const payload = files.map((f) => ({ name: f.split('/').pop(), text: readFileSync('test/fixtures/' + f, 'latin1') }));
+  await page.evaluate((items) => {
+    const dt = new DataTransfer();
+    for (const it of items) dt.items.add(new File([Uint8Array.from(it.text, (c) => c.charCodeAt(0))], it.name));
+    const zone = document.getElementById('drop');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, payload);
 }

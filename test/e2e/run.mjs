@@ -1,6 +1,6 @@
 // End-to-end specs for the first page (issue 3). Run: npm run test:e2e (after npm run build).
 import { existsSync, readFileSync } from 'node:fs';
-import { assert, run, Skip } from './harness.mjs';
+import { assert, dropFiles, run, Skip } from './harness.mjs';
 import { workbenchSpecs } from './workbench.mjs';
 
 if (!existsSync('dist/index.html')) {
@@ -14,17 +14,6 @@ if (!existsSync(process.env.CHROMIUM ?? '/usr/bin/chromium')) {
 
 const FIX = 'test/fixtures/';
 
-/** Drops files on the drop zone the way a browser does: a DataTransfer with File objects. */
-async function dropFiles(page, files) {
-  const payload = files.map((f) => ({ name: f.split('/').pop(), text: readFileSync(FIX + f, 'latin1') }));
-  await page.evaluate((items) => {
-    const dt = new DataTransfer();
-    for (const it of items) dt.items.add(new File([Uint8Array.from(it.text, (c) => c.charCodeAt(0))], it.name));
-    const zone = document.getElementById('drop');
-    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, payload);
-}
 
 /** Counts canvas pixels that differ clearly from the background colour. */
 async function paintedPixels(page) {

@@ -2,19 +2,9 @@
 // estimates change → z-scan chart → export POSCAR and read it back → reload restores the session → offline
 // reload still works → a second tab follows the first. Run with ?backend=cpu and with auto (WebGPU).
 import { readFileSync } from 'node:fs';
-import { assert } from './harness.mjs';
+import { assert, dropFiles } from './harness.mjs';
 
-const FIX = 'test/fixtures/';
 
-async function dropFiles(page, files) {
-  const payload = files.map((f) => ({ name: f.split('/').pop(), text: readFileSync(FIX + f, 'latin1') }));
-  await page.evaluate((items) => {
-    const dt = new DataTransfer();
-    for (const it of items) dt.items.add(new File([Uint8Array.from(it.text, (c) => c.charCodeAt(0))], it.name));
-    const zone = document.getElementById('drop');
-    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, payload);
-}
 
 const state = (page) => page.evaluate(() => {
   const s = window.heterolab.wb.get();

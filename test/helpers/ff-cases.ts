@@ -1,4 +1,7 @@
+import { expect } from 'vitest';
 import type { FFSystem } from '../../src/compute/ff/cpu';
+import type { FFParams } from '../../src/compute/ff/model';
+import type { FFBackend } from '../../src/compute/ff/ops';
 import { buildInterface, extractLayer, findMatches, inPlaneBasis, makeSlab, type IntMatrix2 } from '../../src/compute/geometry/geometry';
 import { mustRead } from './fixtures';
 import { geometry } from './geometry';
@@ -31,3 +34,21 @@ export async function cases(): Promise<[string, FFSystem][]> {
   ];
 }
 
+
+/**
+ * One conformance check: energy, pair count and forces of `got` against the reference, within `rel` relative
+ * (forces relative to the largest reference force) plus `abs`; then the energies of `shifts` of film 1.
+ */
+export async function expectSameAsReference(ref: FFBackend, got: FFBackend, sys: FFSystem, p: FFParams, rel: number, abs: number, shifts: number[] | null): Promise<void> {
+  const want = await ref.energyForces(sys, p);
+  const have = await got.energyForces(sys, p);
+  expect(have.pairs).toBe(want.pairs);
+  expect(Math.abs(have.energy - want.energy)).toBeLessThanOrEqual(rel * Math.abs(want.energy) + abs);
+  const scale = Math.max(...want.forces.map(Math.abs));
+  for (let i = 0; i < want.forces.length; i++) expect(Math.abs(have.forces[i] - want.forces[i])).toBeLessThanOrEqual(rel * scale + abs);
+  if (!shifts) return;
+  const sh = Float64Array.from(shifts);
+  const e1 = await ref.energiesForShifts(sys, 1, sh, p);
+  const e2 = await got.energiesForShifts(sys, 1, sh, p);
+  for (let k = 0; k < e1.length; k++) expect(Math.abs(e2[k] - e1[k])).toBeLessThanOrEqual(rel * Math.abs(e1[k]) + abs);
+}

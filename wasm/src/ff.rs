@@ -38,6 +38,22 @@ fn pair_ir(p: &[f64], r: f64, ir: f64) -> (f64, f64) {
     (rep - c * ir6 * f, (-12.0 * rep + 6.0 * c * ir6 * f) * ir2 - c * ir6 * df * ir)
 }
 
+/// Bin index in 0..n and periodic image of an unwrapped bin index k, without integer division (slow, and this
+/// runs once per bin visit; k is never more than a few cells away).
+#[inline]
+fn wrap_bin(mut k: i64, n: i64) -> (i64, i64) {
+    let mut image = 0;
+    while k < 0 {
+        k += n;
+        image -= 1;
+    }
+    while k >= n {
+        k -= n;
+        image += 1;
+    }
+    (k, image)
+}
+
 /// Cell list over fractional in-plane coordinates wrapped into [0, 1), one list per group, so an atom only
 /// visits atoms of lower groups, and a stencil of bin offsets that can hold a partner within the cutoff.
 struct Bins {
@@ -187,25 +203,8 @@ fn kernel<const FORCES: bool>(s: &System, forces: &mut [f64]) -> (f64, usize) {
         let (mut fx, mut fy, mut fz) = (0.0, 0.0, 0.0);
         for &(dp, dq, near2) in &b.stencil {
             let reach2 = rc2 - near2; // dz² beyond this cannot be within the cutoff from this bin
-            // Image and bin of the neighbour bin without integer division (slow, and this runs per bin visit).
-            let (mut p, mut ia) = (pi + dp, 0i64);
-            while p < 0 {
-                p += b.na;
-                ia -= 1;
-            }
-            while p >= b.na {
-                p -= b.na;
-                ia += 1;
-            }
-            let (mut q, mut ib) = (qi + dq, 0i64);
-            while q < 0 {
-                q += b.nb;
-                ib -= 1;
-            }
-            while q >= b.nb {
-                q -= b.nb;
-                ib += 1;
-            }
+            let (p, ia) = wrap_bin(pi + dp, b.na);
+            let (q, ib) = wrap_bin(qi + dq, b.nb);
             let ox = ia as f64 * c[0] + ib as f64 * c[3] - xi;
             let oy = ia as f64 * c[1] + ib as f64 * c[4] - yi;
             let bin = (p * b.nb + q) as usize;
