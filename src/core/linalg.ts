@@ -53,3 +53,22 @@ export function cross(a: ArrayLike<number>, b: ArrayLike<number>, ia = 0, ib = 0
 export function norm(a: ArrayLike<number>, ia = 0): number {
   return Math.sqrt(dot(a, a, ia, ia));
 }
+
+/** 2×2 row-major matrices as nested arrays (supercell matrices act on row vectors: vectors = M · basis). */
+export type Mat2 = [[number, number], [number, number]];
+
+export function mul2(a: Mat2, b: Mat2): Mat2 {
+  return [
+    [a[0][0] * b[0][0] + a[0][1] * b[1][0], a[0][0] * b[0][1] + a[0][1] * b[1][1]],
+    [a[1][0] * b[0][0] + a[1][1] * b[1][0], a[1][0] * b[0][1] + a[1][1] * b[1][1]],
+  ];
+}
+
+export function det2(m: Mat2): number {
+  return m[0][0] * m[1][1] - m[0][1] * m[1][0];
+}
+
+export function inv2(m: Mat2): Mat2 {
+  const d = det2(m);
+  return [[m[1][1] / d, -m[0][1] / d], [-m[1][0] / d, m[0][0] / d]];
+}

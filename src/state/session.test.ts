@@ -33,12 +33,28 @@ describe('session records', () => {
     expect(() => restoreSession({ type: 'heterolab-session' })).toThrow(/schemaVersion/);
     expect(() => restoreSession({ type: 'heterolab-session', schemaVersion: 1, structures: [{ structure: { numbers: { $typed: 'Uint8Array', data: [1] }, positions: { $typed: 'Float64Array', data: [0, 0] }, cell: { $typed: 'Float64Array', data: [1, 0, 0, 0, 1, 0, 0, 0, 1] } } }] })).toThrow(/structure 1: positions do not match/);
   });
-  it('reads the version-1 fixture (every schema version keeps one)', () => {
+  it('reads the version-1 fixture (every schema version keeps one): one film, no stack', () => {
     const s = restoreSession(readFileSync('test/fixtures/sessions/v1.json', 'utf8'));
     expect(s.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(s.stack).toEqual([]);
+    expect(s.twistDeg).toBeNull();
+    expect(s.placement).toEqual({ zSeparation: 3.1, shift: [0.1, 0.2] });
     expect(s.structures.map((e) => e.kind)).toEqual(['2D layer', 'bulk']);
     expect(s.filmId).toBe(s.structures[0].structure.id);
     expect(s.substrateId).toBe(s.structures[1].structure.id);
     expect(s.match?.area).toBeGreaterThan(0);
+  });
+  it('reads the version-2 fixture: a film stacked on film 1, with its own match and placement', () => {
+    const s = restoreSession(readFileSync('test/fixtures/sessions/v2.json', 'utf8'));
+    expect(s.stack).toHaveLength(1);
+    expect(s.stack[0].filmId).toBe(s.structures[2].structure.id);
+    expect(s.stack[0].placement).toEqual({ zSeparation: 3.35, shift: [0.5, 0] });
+    expect(s.stack[0].match.filmMatrix).toHaveLength(2);
+    expect(restoreSession(sessionToText(s))).toEqual(s);
+  });
+  it('refuses a stacked film whose structure is missing or whose match is broken, naming it', () => {
+    const s = restoreSession(readFileSync('test/fixtures/sessions/v2.json', 'utf8'));
+    expect(() => restoreSession({ ...s, stack: [{ ...s.stack[0], filmId: 'gone' }] })).toThrow(/stacked film 2: its structure \(gone\) is not in the session/);
+    expect(() => restoreSession({ ...s, stack: [{ ...s.stack[0], match: {} }] })).toThrow(/stacked film 2: the match is missing/);
   });
 });

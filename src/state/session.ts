@@ -9,7 +9,7 @@ import type { LatticeMatch } from '../compute/geometry/geometry';
 import type { StructureKind } from './store';
 
 export const SESSION_TYPE = 'heterolab-session';
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface InterfaceOptions {
   hkl: [number, number, number];
@@ -29,6 +29,19 @@ export interface InterfaceOptions {
 export interface Placement {
   zSeparation: number;
   shift: [number, number];
+}
+
+/**
+ * A further film stacked on the interface (schema 2). Its match is against the cell of everything below it
+ * (substrateMatrix = how much that cell grows); placement is its z (Å) above the film below and its shift
+ * (fractions of the whole stack's cell); twistDeg is the angle dialled for it (null = from the free search).
+ */
+export interface StackFilm {
+  filmId: string;
+  face: 'bottom' | 'top';
+  match: LatticeMatch;
+  twistDeg: number | null;
+  placement: Placement;
 }
 
 export interface SessionStructure {
@@ -53,6 +66,10 @@ export interface Session {
   options: InterfaceOptions;
   match: LatticeMatch | null;
   placement: Placement;
+  /** Film 1's dialled twist (degrees; null = from the free search). Schema 2. */
+  twistDeg: number | null;
+  /** Films stacked on film 1, bottom to top. Schema 2. */
+  stack: StackFilm[];
   ffModel: 'uff' | 'd2';
   [unknown: string]: unknown;
 }
@@ -76,6 +93,8 @@ export function newSession(name = 'Untitled session'): Session {
     options: { ...DEFAULT_OPTIONS },
     match: null,
     placement: { ...DEFAULT_PLACEMENT, shift: [0, 0] },
+    twistDeg: null,
+    stack: [],
     ffModel: 'd2',
   };
 }
@@ -121,11 +140,13 @@ function fromJson(x: unknown): unknown {
 }
 
 /**
- * Migrations: MIGRATIONS[k - 1] turns a version-k record into version k + 1 (pure functions, in order). Version 1
- * is the first schema, so the list is empty; a change to the schema bumps SCHEMA_VERSION, appends a step here
- * and adds test/fixtures/sessions/v<k>.json.
+ * Migrations: MIGRATIONS[k - 1] turns a version-k record into version k + 1 (pure functions, in order). A change
+ * to the schema bumps SCHEMA_VERSION, appends a step here and adds test/fixtures/sessions/v<k>.json.
  */
-const MIGRATIONS: ((s: Record<string, unknown>) => Record<string, unknown>)[] = [];
+const MIGRATIONS: ((s: Record<string, unknown>) => Record<string, unknown>)[] = [
+  // 1 → 2: stacks of films and film 1's dialled twist. A version-1 session had one film, placed from its match.
+  (s) => ({ ...s, schemaVersion: 2, stack: [], twistDeg: null }),
+];
 
 function structureFrom(x: unknown, where: string): Structure {
   const s = x as Record<string, unknown>;
@@ -164,8 +185,19 @@ export function restoreSession(input: unknown): Session {
   const ids = new Set(structures.map((e) => e.structure.id));
   const ref = (x: unknown) => (typeof x === 'string' && ids.has(x) ? x : null);
   const opt = { ...DEFAULT_OPTIONS, ...((s.options as object) ?? {}) } as InterfaceOptions;
-  const pl = (s.placement ?? {}) as Partial<Placement>;
   const num = (x: unknown, dflt: number) => (typeof x === 'number' && Number.isFinite(x) ? x : dflt);
+  const placement = (x: unknown): Placement => {
+    const pl = (x ?? {}) as Partial<Placement>;
+    return { zSeparation: num(pl.zSeparation, DEFAULT_PLACEMENT.zSeparation), shift: Array.isArray(pl.shift) && pl.shift.length === 2 ? [num(pl.shift[0], 0), num(pl.shift[1], 0)] : [0, 0] };
+  };
+  const stack = (Array.isArray(s.stack) ? s.stack : []).map((e, k): StackFilm => {
+    const r = (e ?? {}) as Record<string, unknown>;
+    const where = `stacked film ${k + 2}`;
+    if (typeof r.filmId !== 'string' || !ids.has(r.filmId)) throw new SessionError(`${where}: its structure (${String(r.filmId)}) is not in the session`);
+    const m = r.match as LatticeMatch | undefined;
+    if (!m || !Array.isArray(m.filmMatrix) || !Array.isArray(m.substrateMatrix)) throw new SessionError(`${where}: the match is missing or has no supercell matrices`);
+    return { filmId: r.filmId, face: r.face === 'top' ? 'top' : 'bottom', match: m, twistDeg: typeof r.twistDeg === 'number' && Number.isFinite(r.twistDeg) ? r.twistDeg : null, placement: placement(r.placement) };
+  });
   return {
     ...s, // unknown fields survive a round trip through an older build
     type: SESSION_TYPE,
@@ -180,7 +212,9 @@ export function restoreSession(input: unknown): Session {
     substrateId: ref(s.substrateId),
     options: opt,
     match: (s.match as LatticeMatch) ?? null,
-    placement: { zSeparation: num(pl.zSeparation, DEFAULT_PLACEMENT.zSeparation), shift: Array.isArray(pl.shift) && pl.shift.length === 2 ? [num(pl.shift[0], 0), num(pl.shift[1], 0)] : [0, 0] },
+    placement: placement(s.placement),
+    twistDeg: typeof s.twistDeg === 'number' && Number.isFinite(s.twistDeg) ? s.twistDeg : null,
+    stack: s.match ? stack : [], // stacked films sit on film 1's cell: without a match there is nothing to stack on
     ffModel: s.ffModel === 'uff' ? 'uff' : 'd2',
   };
 }

@@ -4,31 +4,33 @@
  * scans and relaxations, undo/redo, and the session it all belongs to. Pure state and actions: the UI renders
  * it, the compute worker does the work (through `WorkbenchPort`), persistence is injected.
  */
-import type { Structure } from '../core/structure';
+import { formula, makeStructure, type Structure } from '../core/structure';
+import { det2, inv2, mul2, type Mat2 } from '../core/linalg';
 import type { LatticeMatch, MatchParams } from '../compute/geometry/geometry';
 import type { FFParams } from '../compute/ff/model';
-import type { RegistryScanResult, ZScanResult } from '../compute/ff/ops';
+import type { Progress, RegistryScanResult, ZScanResult } from '../compute/ff/ops';
 import type { BackendChoice } from '../compute/ff/select';
 import type { InterfaceEstimate } from '../compute/ml/estimate';
-import type { FFEvaluation, FFStatus, InterfaceRequest, MatchesReply } from '../workers/protocol';
+import type { FFEvaluation, FFStatus, InterfaceRequest, MatchesReply, UpperRequest } from '../workers/protocol';
 import type { Placement as BuildPlacement, SearchMode } from '../compute/geometry/pipeline';
-import { DEFAULT_OPTIONS, DEFAULT_PLACEMENT, newSession, type InterfaceOptions, type Placement, type Session, type SessionStructure } from './session';
+import { DEFAULT_OPTIONS, DEFAULT_PLACEMENT, newSession, SCHEMA_VERSION, type InterfaceOptions, type Placement, type Session, type SessionStructure, type StackFilm } from './session';
 import type { Store } from './store';
 
 const DEG = Math.PI / 180;
 
 export interface WorkbenchPort {
   findInterfaceMatches(req: InterfaceRequest, params: MatchParams, mode: SearchMode, signal?: AbortSignal): Promise<MatchesReply>;
-  buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: BuildPlacement, signal?: AbortSignal): Promise<Structure>;
+  buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: BuildPlacement, uppers?: UpperRequest[], signal?: AbortSignal): Promise<Structure>;
+  findUpperMatches(req: InterfaceRequest, match: LatticeMatch, below: UpperRequest[], film: Structure, face: 'bottom' | 'top', params: MatchParams, mode: SearchMode, signal?: AbortSignal): Promise<{ matches: LatticeMatch[]; atoms: number[]; cellArea: number }>;
   ffConfigure(choice: BackendChoice, signal?: AbortSignal): Promise<FFStatus>;
   ffEvaluate(s: Structure, p: FFParams, signal?: AbortSignal): Promise<FFEvaluation>;
-  ffZScan(s: Structure, zs: number[], p: FFParams, signal?: AbortSignal): Promise<ZScanResult & { backend: string }>;
-  ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean, signal?: AbortSignal): Promise<RegistryScanResult & { backend: string }>;
-  ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }, signal?: AbortSignal): Promise<{ structure: Structure; backend: string; iterations: number; converged: boolean; bindingEnergy: number; films: { zSeparation: number; registry: [number, number]; displacement: [number, number, number] }[] }>;
+  ffZScan(s: Structure, zs: number[], p: FFParams, group?: number, signal?: AbortSignal, progress?: Progress): Promise<ZScanResult & { backend: string }>;
+  ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean, group?: number, signal?: AbortSignal, progress?: Progress): Promise<RegistryScanResult & { backend: string }>;
+  ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }, signal?: AbortSignal, progress?: Progress): Promise<{ structure: Structure; backend: string; iterations: number; converged: boolean; bindingEnergy: number; films: { zSeparation: number; registry: [number, number]; displacement: [number, number, number] }[] }>;
   predict(s: Structure, strain: number, priorKey?: string, signal?: AbortSignal): Promise<InterfaceEstimate>;
 }
 
-export type JobKind = 'matches' | 'twist scan' | 'z-scan' | 'registry scan' | 'relaxation';
+export type JobKind = 'matches' | 'twist scan' | 'stacking a film' | 'z-scan' | 'registry scan' | 'relaxation';
 
 export interface Live {
   ff?: FFEvaluation;
@@ -39,6 +41,8 @@ export interface Live {
   pending: boolean;
   /** Milliseconds from the placement change to both estimates (the latest completed one). */
   latencyMs?: number;
+  /** For a stack: the ML models saw only the substrate and film 1 (they were trained on one film on a metal). */
+  mlScope?: string;
 }
 
 export interface WorkbenchState {
@@ -54,6 +58,10 @@ export interface WorkbenchState {
   /** Film twist (degrees) the user dialled in; null = matches from the free search. */
   twistDeg: number | null;
   placement: Placement;
+  /** Films stacked on film 1 (bottom to top), each with its own match, twist and placement. */
+  stack: StackFilm[];
+  /** The film the placement controls act on: 0 = film 1, k = stack[k − 1]. */
+  layer: number;
   iface: Structure | null;
   live: Live;
   ffModel: 'uff' | 'd2';
@@ -61,8 +69,9 @@ export interface WorkbenchState {
   ffStatus: FFStatus | null;
   zscan: (ZScanResult & { backend: string }) | null;
   registry: (RegistryScanResult & { backend: string }) | null;
-  relax: { backend: string; iterations: number; converged: boolean; bindingEnergy: number; zSeparation: number; registry: [number, number] } | null;
-  job: { kind: JobKind; started: number } | null;
+  relax: { backend: string; iterations: number; converged: boolean; bindingEnergy: number; zSeparation: number; registry: [number, number]; films: number } | null;
+  /** The running job; done/total once it has reported progress. */
+  job: { kind: JobKind; started: number; done?: number; total?: number } | null;
   error: string | null;
   canUndo: boolean;
   canRedo: boolean;
@@ -74,7 +83,44 @@ export interface SessionSink {
   save(s: Session, baseRevision: number): Promise<{ ok: true; revision: number } | { ok: false; reason: 'conflict' | 'error'; message: string }>;
 }
 
-type Snapshot = { placement: Placement; twistDeg: number | null; match: LatticeMatch | null };
+type Snapshot = { placement: Placement; twistDeg: number | null; match: LatticeMatch | null; stack: StackFilm[] };
+
+/** The placement of the film the controls act on. */
+export function activePlacement(s: WorkbenchState): Placement {
+  return s.layer > 0 ? s.stack[s.layer - 1]?.placement ?? s.placement : s.placement;
+}
+
+/** That film's twist (degrees, 0–60): as dialled, else its match's. */
+export function activeTwist(s: WorkbenchState): number {
+  const f = s.layer > 0 ? s.stack[s.layer - 1] : null;
+  const dialled = f ? f.twistDeg : s.twistDeg;
+  const m = f ? f.match : s.match;
+  return dialled ?? (m ? ((((m.twist * 180) / Math.PI) % 60) + 60) % 60 : 0);
+}
+
+/** How much the cell grows over film 1's match for these stacked films (integer, acts on row vectors). */
+export function stackGrowth(stack: StackFilm[]): Mat2 {
+  let g: Mat2 = [[1, 0], [0, 1]];
+  for (const f of stack) g = mul2(f.match.substrateMatrix as Mat2, g);
+  return g;
+}
+
+/** Substrate and film 1 only (roles 0 and 1) of a stack: what the ML models, trained on one film, can judge. */
+export function bottomPair(s: Structure): Structure {
+  const role = s.arrays.role;
+  if (!role) return s;
+  const keep: number[] = [];
+  for (let i = 0; i < role.length; i++) if (role[i] <= 1) keep.push(i);
+  if (keep.length === role.length) return s;
+  const pick = <T extends Uint8Array | Uint16Array | Float64Array>(a: T, w: number): T => {
+    const out = new (a.constructor as new (n: number) => T)(keep.length * w);
+    keep.forEach((i, k) => out.set(a.subarray(w * i, w * i + w), w * k));
+    return out;
+  };
+  const arrays: Structure['arrays'] = {};
+  for (const [k, v] of Object.entries(s.arrays)) if (v) (arrays as Record<string, unknown>)[k] = pick(v as Uint8Array, v.length / role.length);
+  return makeStructure({ numbers: pick(s.numbers, 1), positions: pick(s.positions, 3), cell: s.cell, pbc: s.pbc, arrays, info: s.info });
+}
 
 export class Workbench {
   private state: WorkbenchState;
@@ -87,6 +133,7 @@ export class Workbench {
   private liveBusy = false;
   private liveAgain = false;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private twistSeq = 0;
   private created = new Date().toISOString();
   private unknown: Record<string, unknown> = {};
 
@@ -108,6 +155,8 @@ export class Workbench {
       match: null,
       twistDeg: null,
       placement: { ...DEFAULT_PLACEMENT, shift: [0, 0] },
+      stack: [],
+      layer: 0,
       iface: null,
       live: { pending: false },
       ffModel: 'd2',
@@ -129,6 +178,9 @@ export class Workbench {
       if (this.state.filmId && !ids.has(this.state.filmId)) patch.filmId = null;
       if (this.state.substrateId && !ids.has(this.state.substrateId)) patch.substrateId = null;
       if (Object.keys(patch).length) this.set({ ...patch, matches: null, match: null, iface: null });
+      // A stacked film whose structure is gone takes the films above it along (they sit on its cell).
+      const gone = this.state.stack.findIndex((f) => !ids.has(f.filmId));
+      if (gone >= 0) this.set({ ...this.carry(this.state.stack.slice(0, gone)), layer: Math.min(this.state.layer, gone) });
       this.touch();
     });
   }
@@ -173,6 +225,8 @@ export class Workbench {
 
   setRole(id: string, role: 'film' | 'substrate' | null): void {
     const patch: Partial<WorkbenchState> = {};
+    const k = this.state.stack.findIndex((f) => f.filmId === id);
+    if (role && k >= 0) Object.assign(patch, this.carry(this.state.stack.slice(0, k)), { layer: 0 });
     if (role === 'film') (patch.filmId = id), this.state.substrateId === id && (patch.substrateId = null);
     else if (role === 'substrate') (patch.substrateId = id), this.state.filmId === id && (patch.filmId = null);
     else {
@@ -217,6 +271,7 @@ export class Workbench {
     if (!m) return;
     if (history) this.remember();
     this.set({ match: m });
+    if (this.state.stack.length) await this.restack(0);
     await this.rebuild();
   }
 
@@ -225,38 +280,168 @@ export class Workbench {
    * fits the tolerances at that angle, the film stays where it was and the message says so.
    */
   async setTwist(deg: number | null): Promise<void> {
+    if (this.state.layer > 0) return this.setUpperTwist(this.state.layer, deg);
     const prev = { twistDeg: this.state.twistDeg, match: this.state.match, matches: this.state.matches, matchAtoms: this.state.matchAtoms };
+    const before = this.snapshot();
     const tw = deg === null ? null : Math.round(deg * 100) / 100;
+    const seq = ++this.twistSeq;
     this.set({ twistDeg: tw });
     const req = this.request();
     if (!req) return;
     try {
       const r = await this.port.findInterfaceMatches(req, this.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG });
-      if (this.state.twistDeg !== tw) return; // a newer twist arrived meanwhile
+      if (seq !== this.twistSeq) return; // a newer twist arrived meanwhile
       if (!r.matches.length) {
         this.set({ ...prev, error: `No coincident supercell at ${tw}° within the tolerances (area ≤ ${this.state.options.maxArea} Å², strain ≤ ${this.state.options.maxStrainPct} %); the film stays at ${prev.twistDeg ?? 'the matched angle'}${prev.twistDeg === null ? '' : '°'}.` });
         return;
       }
-      this.undoStack.push({ placement: this.state.placement, twistDeg: prev.twistDeg, match: prev.match });
+      this.undoStack.push({ ...before, twistDeg: prev.twistDeg, match: prev.match });
       this.redoStack = [];
       this.set({ matches: r.matches, matchAtoms: r.atoms, hklNote: r.hklNote, match: r.matches[0], error: null });
+      if (this.state.stack.length) await this.restack(0);
       await this.rebuild();
     } catch (e) {
       this.fail(e);
     }
   }
 
-  // ---------------------------------------------------------------- placement, undo/redo
+  // ---------------------------------------------------------------- stacks of films
 
-  setPlacement(p: Partial<Placement>, history = true): void {
-    if (history) this.remember();
-    const shift = p.shift ? ([wrap01(p.shift[0]), wrap01(p.shift[1])] as [number, number]) : this.state.placement.shift;
-    this.set({ placement: { ...this.state.placement, ...p, shift } });
+  private upperReqs(stack = this.state.stack): UpperRequest[] | null {
+    const out: UpperRequest[] = [];
+    for (const f of stack) {
+      const film = this.structure(f.filmId);
+      if (!film) return null;
+      out.push({ film, face: f.face, match: f.match, zSeparation: f.placement.zSeparation, shift: f.placement.shift });
+    }
+    return out;
+  }
+
+  /** Tolerances for a film on the stack: the user's, but the cell below always counts as small enough. */
+  private upperParams(below: StackFilm[]): MatchParams {
+    const p = this.params();
+    const area = (this.state.match?.area ?? 0) * Math.abs(det2(stackGrowth(below)));
+    return { ...p, maxArea: Math.max(p.maxArea, area * 1.0001) };
+  }
+
+  /**
+   * A new stack, with every film's shift carried over so nothing moves when the cell grows or shrinks: shifts
+   * are fractions of the whole cell, G·C (G = stackGrowth), so s' = s · G_old · G_new⁻¹.
+   */
+  private carry(next: StackFilm[]): Pick<WorkbenchState, 'stack' | 'placement'> {
+    const t = mul2(stackGrowth(this.state.stack), inv2(stackGrowth(next)));
+    const conv = (p: Placement): Placement => ({ ...p, shift: [wrap01(p.shift[0] * t[0][0] + p.shift[1] * t[1][0]), wrap01(p.shift[0] * t[0][1] + p.shift[1] * t[1][1])] });
+    const same = t[0][0] === 1 && t[0][1] === 0 && t[1][0] === 0 && t[1][1] === 1;
+    if (same) return { stack: next, placement: this.state.placement };
+    // Every placement in `next` is still expressed in the current cell (a film just added sits at shift 0, 0).
+    return { stack: next.map((f) => ({ ...f, placement: conv(f.placement) })), placement: conv(this.state.placement) };
+  }
+
+  /** Puts another film on top of the stack (its best coincident cell on everything below) and selects it. */
+  async addFilm(id: string, face: 'bottom' | 'top' = 'bottom'): Promise<void> {
+    const req = this.request(), m = this.state.match, film = this.structure(id);
+    if (!req || !m || !this.state.iface) return this.set({ error: 'Build an interface first (pick a match), then add a film on top.' });
+    if (!film) return;
+    if (id === this.state.substrateId) return this.set({ error: 'The substrate cannot also be stacked as a film.' });
+    const below = this.state.stack, ups = this.upperReqs(below);
+    if (!ups) return;
+    await this.job('stacking a film', async (signal) => {
+      const params = this.upperParams(below);
+      const r = await this.port.findUpperMatches(req, m, ups, film, face, params, { kind: 'all' }, signal);
+      if (!r.matches.length) {
+        this.set({ error: `${formula(film.numbers)} does not fit on the stack within the tolerances (area ≤ ${fmtN(params.maxArea)} Å², strain ≤ ${this.state.options.maxStrainPct} %): allow a larger area or strain.` });
+        return;
+      }
+      this.remember();
+      const next = [...below, { filmId: id, face, match: r.matches[0], twistDeg: null, placement: { zSeparation: DEFAULT_PLACEMENT.zSeparation, shift: [0, 0] as [number, number] } }];
+      this.set({ ...this.carry(next), layer: next.length, error: null });
+      await this.rebuild();
+    });
+  }
+
+  /** Takes the top film off the stack. */
+  removeTopFilm(): void {
+    const n = this.state.stack.length;
+    if (!n) return;
+    this.remember();
+    this.set({ ...this.carry(this.state.stack.slice(0, n - 1)), layer: Math.min(this.state.layer, n - 1), error: null });
     void this.rebuild();
   }
 
+  /** Which film the placement controls (sliders, gizmos, keys, scans) act on: 0 = film 1. */
+  selectLayer(k: number): void {
+    this.set({ layer: Math.max(0, Math.min(this.state.stack.length, Math.round(k))) });
+  }
+
+  /** Turns stacked film `k` (1-based over the stack) to `deg`; the films above it are fitted again at their angles. */
+  private async setUpperTwist(k: number, deg: number | null): Promise<void> {
+    const req = this.request(), m = this.state.match, f = this.state.stack[k - 1];
+    const film = f && this.structure(f.filmId);
+    if (!req || !m || !film) return;
+    const below = this.state.stack.slice(0, k - 1), ups = this.upperReqs(below);
+    if (!ups) return;
+    const tw = deg === null ? null : Math.round(deg * 100) / 100;
+    const seq = ++this.twistSeq;
+    try {
+      const r = await this.port.findUpperMatches(req, m, ups, film, f.face, this.upperParams(below), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG });
+      if (seq !== this.twistSeq) return;
+      if (!r.matches.length) {
+        this.set({ error: `No coincident cell for ${formula(film.numbers)} at ${tw}° on the film below within the tolerances; it stays at ${fmtN(activeTwist(this.state))}°.` });
+        return;
+      }
+      this.remember();
+      const stack = this.state.stack.slice();
+      stack[k - 1] = { ...f, match: r.matches[0], twistDeg: tw };
+      this.set({ ...this.carry(stack), error: null });
+      if (k < stack.length) await this.restack(k);
+      await this.rebuild();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /**
+   * Fits stacked films `from` and above again on the (changed) cell below them, each at its own twist. A film
+   * that no longer fits is taken off, with the films above it, and the message says so.
+   */
+  private async restack(from: number): Promise<void> {
+    const req = this.request(), m = this.state.match;
+    if (!req || !m) return;
+    const stack = this.state.stack.slice(0, from);
+    for (let j = from; j < this.state.stack.length; j++) {
+      const f = this.state.stack[j], film = this.structure(f.filmId), ups = this.upperReqs(stack);
+      if (!film || !ups) break;
+      const tw = f.twistDeg ?? ((((f.match.twist / DEG) % 60) + 60) % 60);
+      const r = await this.port.findUpperMatches(req, m, ups, film, f.face, this.upperParams(stack), { kind: 'twist', twist: tw * DEG });
+      if (!r.matches.length) {
+        this.set({ error: `${formula(film.numbers)} (stacked film ${j + 2}) no longer fits the cell below at ${fmtN(tw)}° and was taken off${j + 1 < this.state.stack.length ? ', with the films above it' : ''}; Undo brings it back.` });
+        break;
+      }
+      stack.push({ ...f, match: r.matches[0] });
+    }
+    this.set({ ...this.carry(stack), layer: Math.min(this.state.layer, stack.length) });
+  }
+
+  // ---------------------------------------------------------------- placement, undo/redo
+
+  /** Moves the active film (see selectLayer); `layer` picks another one. */
+  setPlacement(p: Partial<Placement>, history = true, layer = this.state.layer): void {
+    if (history) this.remember();
+    const cur = layer > 0 ? this.state.stack[layer - 1]?.placement : this.state.placement;
+    if (!cur) return;
+    const shift = p.shift ? ([wrap01(p.shift[0]), wrap01(p.shift[1])] as [number, number]) : cur.shift;
+    const next = { ...cur, ...p, shift };
+    if (layer === 0) this.set({ placement: next });
+    else this.set({ stack: this.state.stack.map((f, i) => (i === layer - 1 ? { ...f, placement: next } : f)) });
+    void this.rebuild();
+  }
+
+  private snapshot(): Snapshot {
+    return { placement: this.state.placement, twistDeg: this.state.twistDeg, match: this.state.match, stack: this.state.stack };
+  }
+
   private remember(): void {
-    this.undoStack.push({ placement: this.state.placement, twistDeg: this.state.twistDeg, match: this.state.match });
+    this.undoStack.push(this.snapshot());
     if (this.undoStack.length > 200) this.undoStack.shift();
     this.redoStack = [];
   }
@@ -273,19 +458,19 @@ export class Workbench {
   private step(from: Snapshot[], to: Snapshot[]): void {
     const s = from.pop();
     if (!s) return;
-    to.push({ placement: this.state.placement, twistDeg: this.state.twistDeg, match: this.state.match });
-    this.set({ placement: s.placement, twistDeg: s.twistDeg, match: s.match });
+    to.push(this.snapshot());
+    this.set({ placement: s.placement, twistDeg: s.twistDeg, match: s.match, stack: s.stack, layer: Math.min(this.state.layer, s.stack.length) });
     void this.rebuild();
   }
 
   /** Builds the interface for the current match and placement; the newest request wins. */
   async rebuild(): Promise<void> {
-    const req = this.request(), m = this.state.match;
-    if (!req || !m) return;
+    const req = this.request(), m = this.state.match, ups = this.upperReqs();
+    if (!req || !m || !ups) return;
     const seq = ++this.buildSeq;
     const t0 = this.now();
     try {
-      const s = await this.port.buildInterface(req, m, { zSeparation: this.state.placement.zSeparation, shift: this.state.placement.shift, maxAtoms: 200000 });
+      const s = await this.port.buildInterface(req, m, { zSeparation: this.state.placement.zSeparation, shift: this.state.placement.shift, maxAtoms: 200000 }, ups);
       if (seq !== this.buildSeq) return;
       this.set({ iface: s, zscan: null, registry: null, relax: null });
       this.touch();
@@ -314,8 +499,9 @@ export class Workbench {
     const strain = Math.max(...m.principalStrains.map(Math.abs));
     // The prior depends on the cell (match, slab, film face), not on the film's z or shift: one key per cell.
     const o = this.state.options;
-    const priorKey = `${this.state.filmId}|${this.state.substrateId}|${o.hkl}|${o.layers}|${o.face}|${JSON.stringify(m.filmMatrix)}|${JSON.stringify(m.substrateMatrix)}|${m.twist}`;
-    const [ff, ml] = await Promise.allSettled([this.port.ffEvaluate(s, { model: this.state.ffModel, cutoff: 12 }), this.port.predict(s, strain, priorKey)]);
+    const stacked = this.state.stack.length > 0;
+    const priorKey = `${this.state.filmId}|${this.state.substrateId}|${o.hkl}|${o.layers}|${o.face}|${JSON.stringify(m.filmMatrix)}|${JSON.stringify(m.substrateMatrix)}|${m.twist}|${JSON.stringify(stackGrowth(this.state.stack))}`;
+    const [ff, ml] = await Promise.allSettled([this.port.ffEvaluate(s, { model: this.state.ffModel, cutoff: 12 }), this.port.predict(stacked ? bottomPair(s) : s, strain, priorKey)]);
     this.liveBusy = false;
     if (seq === this.liveSeq && this.state.iface === s)
       this.set({
@@ -324,6 +510,7 @@ export class Workbench {
           ffError: ff.status === 'rejected' ? (ff.reason as Error).message : undefined,
           ml: ml.status === 'fulfilled' ? ml.value : undefined,
           mlError: ml.status === 'rejected' ? (ml.reason as Error).message : undefined,
+          mlScope: stacked ? 'for film 1 on the substrate only (the models were trained on one film on a metal; the films above are not seen)' : undefined,
           pending: false,
           latencyMs: this.now() - t0,
         },
@@ -352,13 +539,20 @@ export class Workbench {
 
   // ---------------------------------------------------------------- scans and relaxation (cancellable)
 
-  private async job(kind: JobKind, fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  /** A progress callback for the running job `ac` (ignored once it has ended or been replaced). */
+  private progress(ac: AbortController): Progress {
+    return (done, total) => {
+      if (this.jobAbort === ac && this.state.job) this.set({ job: { ...this.state.job, done, total } });
+    };
+  }
+
+  private async job(kind: JobKind, fn: (signal: AbortSignal, progress: Progress) => Promise<void>): Promise<void> {
     this.jobAbort?.abort();
     const ac = new AbortController();
     this.jobAbort = ac;
     this.set({ job: { kind, started: Date.now() }, error: null });
     try {
-      await fn(ac.signal);
+      await fn(ac.signal, this.progress(ac));
     } catch (e) {
       this.fail(e);
     } finally {
@@ -379,26 +573,31 @@ export class Workbench {
     const s = this.state.iface;
     if (!s) return;
     const zs = Array.from({ length: 71 }, (_, k) => 1.8 + 0.05 * k);
-    await this.job('z-scan', async (signal) => this.set({ zscan: await this.port.ffZScan(s, zs, { model: this.state.ffModel, cutoff: 12 }, signal) }));
+    await this.job('z-scan', async (signal, progress) => this.set({ zscan: await this.port.ffZScan(s, zs, { model: this.state.ffModel, cutoff: 12 }, this.state.layer + 1, signal, progress) }));
   }
 
   async registryScan(grid = 12): Promise<void> {
     const s = this.state.iface;
     if (!s) return;
-    await this.job('registry scan', async (signal) => this.set({ registry: await this.port.ffRegistryScan(s, grid, grid, { model: this.state.ffModel, cutoff: 12 }, false, signal) }));
+    await this.job('registry scan', async (signal, progress) => this.set({ registry: await this.port.ffRegistryScan(s, grid, grid, { model: this.state.ffModel, cutoff: 12 }, false, this.state.layer + 1, signal, progress) }));
   }
 
-  /** Rigid pre-relaxation; the result becomes the placement (z and shift), so it is undoable and saved. */
+  /** Rigid pre-relaxation of every film; the result becomes their placements (z and shift), undoable and saved. */
   async relax(): Promise<void> {
     const s = this.state.iface;
     if (!s) return;
-    await this.job('relaxation', async (signal) => {
-      const r = await this.port.ffRelax(s, { model: this.state.ffModel, cutoff: 12 }, { fmax: 0.01, maxSteps: 500 }, signal);
+    await this.job('relaxation', async (signal, progress) => {
+      const r = await this.port.ffRelax(s, { model: this.state.ffModel, cutoff: 12 }, { fmax: 0.01, maxSteps: 500 }, signal, progress);
       const f = r.films[0];
-      const p = this.state.placement;
-      this.set({ relax: { backend: r.backend, iterations: r.iterations, converged: r.converged, bindingEnergy: r.bindingEnergy, zSeparation: f.zSeparation, registry: f.registry } });
+      const moved = (p: Placement, g: { zSeparation: number; registry: [number, number] }): Placement => ({ zSeparation: Math.round(g.zSeparation * 1000) / 1000, shift: [wrap01(p.shift[0] + g.registry[0]), wrap01(p.shift[1] + g.registry[1])] });
+      this.remember();
+      this.set({
+        relax: { backend: r.backend, iterations: r.iterations, converged: r.converged, bindingEnergy: r.bindingEnergy, zSeparation: f.zSeparation, registry: f.registry, films: r.films.length },
+        placement: moved(this.state.placement, f),
+        stack: this.state.stack.map((x, k) => (r.films[k + 1] ? { ...x, placement: moved(x.placement, r.films[k + 1]) } : x)),
+      });
       const relax = this.state.relax;
-      this.setPlacement({ zSeparation: Math.round(f.zSeparation * 1000) / 1000, shift: [p.shift[0] + f.registry[0], p.shift[1] + f.registry[1]] });
+      await this.rebuild();
       this.set({ relax });
     });
   }
@@ -412,7 +611,7 @@ export class Workbench {
     return {
       ...this.unknown,
       type: 'heterolab-session',
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       id: this.state.session.id,
       name: this.state.session.name,
       created: this.created,
@@ -424,13 +623,15 @@ export class Workbench {
       options: this.state.options,
       match: this.state.match,
       placement: this.state.placement,
+      twistDeg: this.state.twistDeg,
+      stack: this.state.stack,
       ffModel: this.state.ffModel,
     };
   }
 
   /** Replaces the workbench with a restored session (already validated by restoreSession). */
   async load(s: Session): Promise<void> {
-    const { type: _t, schemaVersion: _v, id, name, created, modified: _m, revision, structures, filmId, substrateId, options, match, placement, ffModel, ...rest } = s;
+    const { type: _t, schemaVersion: _v, id, name, created, modified: _m, revision, structures, filmId, substrateId, options, match, placement, twistDeg, stack, ffModel, ...rest } = s;
     this.unknown = rest;
     this.created = created;
     this.undoStack = [];
@@ -443,6 +644,9 @@ export class Workbench {
       match,
       matches: match ? [match] : null,
       placement,
+      twistDeg,
+      stack,
+      layer: 0,
       ffModel,
       iface: null,
       scan: null,
@@ -494,8 +698,12 @@ export class Workbench {
     this.undoStack = [];
     this.redoStack = [];
     this.store.replaceStructures([]);
-    this.set({ filmId: null, substrateId: null, options: { ...DEFAULT_OPTIONS }, matches: null, match: null, placement: { ...DEFAULT_PLACEMENT, shift: [0, 0] }, twistDeg: null, iface: null, live: { pending: false }, scan: null, zscan: null, registry: null, relax: null, error: null, session: { id: s.id, name: s.name, revision: 0, status: 'new' } });
+    this.set({ filmId: null, substrateId: null, options: { ...DEFAULT_OPTIONS }, matches: null, match: null, placement: { ...DEFAULT_PLACEMENT, shift: [0, 0] }, twistDeg: null, stack: [], layer: 0, iface: null, live: { pending: false }, scan: null, zscan: null, registry: null, relax: null, error: null, session: { id: s.id, name: s.name, revision: 0, status: 'new' } });
   }
+}
+
+function fmtN(x: number): string {
+  return String(Math.round(x * 100) / 100);
 }
 
 function wrap01(x: number): number {

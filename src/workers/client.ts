@@ -2,9 +2,10 @@ import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { Structure } from '../core/structure';
 import type { LatticeMatch, MatchParams } from '../compute/geometry/geometry';
 import type { Placement, SearchMode } from '../compute/geometry/pipeline';
-import type { ComputeApi, FFBenchRow, FFEvaluation, FFStatus, FileInput, InterfaceRequest, MatchesReply, ReadReport, WorkerStatus } from './protocol';
+import type { ComputeApi, FFBenchRow, FFEvaluation, FFStatus, FileInput, InterfaceRequest, MatchesReply, ReadReport, UpperRequest, WorkerStatus } from './protocol';
 import type { FFParams } from '../compute/ff/model';
 import type { BackendChoice } from '../compute/ff/select';
+import type { Progress } from '../compute/ff/ops';
 
 export class AbortedError extends Error {
   constructor() {
@@ -65,8 +66,12 @@ export class ComputeClient {
     return this.run((a) => a.findInterfaceMatches(req, params, mode), signal);
   }
 
-  buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: Placement, signal?: AbortSignal): Promise<Structure> {
-    return this.run((a) => a.buildInterface(req, match, placement), signal);
+  buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: Placement, uppers: UpperRequest[] = [], signal?: AbortSignal): Promise<Structure> {
+    return this.run((a) => a.buildInterface(req, match, placement, uppers), signal);
+  }
+
+  findUpperMatches(req: InterfaceRequest, match: LatticeMatch, below: UpperRequest[], film: Structure, face: 'bottom' | 'top', params: MatchParams, mode: SearchMode, signal?: AbortSignal) {
+    return this.run((a) => a.findUpperMatches(req, match, below, film, face, params, mode), signal);
   }
 
   ffConfigure(choice: BackendChoice, signal?: AbortSignal): Promise<FFStatus> {
@@ -78,16 +83,17 @@ export class ComputeClient {
     return this.withFF((a) => a.ffEvaluate(s, p), signal);
   }
 
-  ffZScan(s: Structure, zs: number[], p: FFParams, signal?: AbortSignal) {
-    return this.withFF((a) => a.ffZScan(s, zs, p), signal);
+  // Progress callbacks cross to the worker as comlink proxies; the worker calls them without waiting.
+  ffZScan(s: Structure, zs: number[], p: FFParams, group = 1, signal?: AbortSignal, progress?: Progress) {
+    return this.withFF((a) => a.ffZScan(s, zs, p, group, progress && proxy(progress)), signal);
   }
 
-  ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean, signal?: AbortSignal) {
-    return this.withFF((a) => a.ffRegistryScan(s, nx, ny, p, relaxZ), signal);
+  ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean, group = 1, signal?: AbortSignal, progress?: Progress) {
+    return this.withFF((a) => a.ffRegistryScan(s, nx, ny, p, relaxZ, group, progress && proxy(progress)), signal);
   }
 
-  ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }, signal?: AbortSignal) {
-    return this.withFF((a) => a.ffRelax(s, p, o), signal);
+  ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }, signal?: AbortSignal, progress?: Progress) {
+    return this.withFF((a) => a.ffRelax(s, p, o, progress && proxy(progress)), signal);
   }
 
   predict(s: Structure, strain: number, priorKey?: string, signal?: AbortSignal) {

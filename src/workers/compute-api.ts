@@ -1,14 +1,15 @@
 import type { Structure } from '../core/structure';
 import type { LatticeMatch, MatchParams } from '../compute/geometry/geometry';
-import { atomsFor, build, prepare, search, type Placement, type Prepared, type PrepareOptions, type SearchMode } from '../compute/geometry/pipeline';
+import { atomsFor, buildStack, cellBelow, prepare, search, searchOnCell, stackAtoms, type Placement, type Prepared, type PrepareOptions, type SearchMode, type UpperFilm } from '../compute/geometry/pipeline';
+import { extractLayer } from '../compute/geometry/geometry';
 import type { GeometryWasm } from '../compute/geometry/wasm';
 import { readStructureFile } from '../io/registry';
 import { writeStructure } from '../io/write';
 import { conventionalStandardCell } from '../io/space-groups';
-import type { ComputeApi, FFBenchRow, FFStatus, FileInput, InterfaceRequest, MatchesReply, ReadReport, WorkerStatus } from './protocol';
+import type { ComputeApi, FFBenchRow, FFStatus, FileInput, InterfaceRequest, MatchesReply, ReadReport, UpperRequest, WorkerStatus } from './protocol';
 import { makeStructure } from '../core/structure';
 import type { FFParams } from '../compute/ff/model';
-import { bindingEnergy, registryScan, relaxRigid, zScan, zSeparation } from '../compute/ff/ops';
+import { bindingEnergy, registryScan, relaxRigid, withFilmsAbove, zScan, zSeparation } from '../compute/ff/ops';
 import { selectBackend, type BackendChoice, type SelectedBackend } from '../compute/ff/select';
 import { systemFromStructure } from '../compute/ff/system';
 import { wasmBackend } from '../compute/ff/wasm-backend';
@@ -48,6 +49,20 @@ export function createComputeApi(
     }
     return hit;
   };
+  // Upper films of a stack as 2D layers (face down as asked), cached like the prepared pairs.
+  const layers = new Map<string, Structure>();
+  const layerFor = async (film: Structure, face: 'bottom' | 'top', vacuum: number) => {
+    const key = `${film.id}:${film.revision}|${face}|${vacuum}`;
+    let L = layers.get(key);
+    if (!L) {
+      L = extractLayer(await geometry, film, { flip: face === 'top', vacuum }).structure;
+      layers.set(key, L);
+      if (layers.size > 16) layers.delete(layers.keys().next().value!);
+    }
+    return L;
+  };
+  const uppersFor = (req: InterfaceRequest, us: UpperRequest[]): Promise<UpperFilm[]> =>
+    Promise.all(us.map(async (u) => ({ layer: await layerFor(u.film, u.face, req.options.vacuum ?? 15), match: u.match, zSeparation: u.zSeparation, shift: u.shift })));
 
   return {
     async status(): Promise<WorkerStatus> {
@@ -74,9 +89,19 @@ export function createComputeApi(
       return { film: prepared.film, slab: prepared.slab, hklNote: note, matches: r.matches, atoms: r.matches.map((m) => atomsFor(prepared, m)), scan: r.scan };
     },
 
-    async buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: Placement): Promise<Structure> {
+    async buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: Placement, uppers: UpperRequest[] = []): Promise<Structure> {
       const { prepared } = await prepareFor(req);
-      return build(await geometry, prepared, match, placement).structure;
+      return buildStack(await geometry, prepared, match, placement, await uppersFor(req, uppers)).structure;
+    },
+
+    async findUpperMatches(req, match, below, film, face, params, mode) {
+      const { prepared } = await prepareFor(req);
+      const us = await uppersFor(req, below);
+      const layer = await layerFor(film, face, req.options.vacuum ?? 15);
+      const cell = cellBelow(prepared, match, us, us.length);
+      const r = searchOnCell(await geometry, layer, cell, params, mode);
+      const atoms = r.matches.map((m) => stackAtoms(prepared, match, [...us, { layer, match: m }]));
+      return { matches: r.matches, atoms, cellArea: Math.abs(cell[0][0] * cell[1][1] - cell[0][1] * cell[1][0]) };
     },
 
     async ffConfigure(choice: BackendChoice): Promise<FFStatus> {
@@ -91,19 +116,20 @@ export function createComputeApi(
       return { energy: r.energy, bindingEnergy: bindingEnergy(r.energy, sys), zSeparation: zSeparation(sys, 1), pairs: r.pairs, forces: r.forces, backend: b.kind, model: p.model };
     },
 
-    async ffZScan(s, zs, p) {
+    async ffZScan(s, zs, p, group = 1, progress) {
       const b = await backend();
-      return { ...(await zScan(b, systemFromStructure(s), 1, zs, p)), backend: b.kind };
+      // In a stack, the films above move with the scanned one: only the gap under it changes.
+      return { ...(await zScan(b, withFilmsAbove(systemFromStructure(s), group), group, zs, p, progress)), backend: b.kind };
     },
 
-    async ffRegistryScan(s, nx, ny, p, relaxZ) {
+    async ffRegistryScan(s, nx, ny, p, relaxZ, group = 1, progress) {
       const b = await backend();
-      return { ...(await registryScan(b, systemFromStructure(s), 1, nx, ny, p, relaxZ)), backend: b.kind };
+      return { ...(await registryScan(b, systemFromStructure(s), group, nx, ny, p, relaxZ, progress)), backend: b.kind };
     },
 
-    async ffRelax(s, p, o) {
+    async ffRelax(s, p, o, progress) {
       const b = await backend();
-      const { system, ...r } = await relaxRigid(b, systemFromStructure(s), p, o);
+      const { system, ...r } = await relaxRigid(b, systemFromStructure(s), p, o, progress);
       const structure = makeStructure({ numbers: s.numbers, positions: system.positions, cell: s.cell, pbc: s.pbc, arrays: s.arrays, info: s.info });
       return { ...r, structure, backend: b.kind };
     },

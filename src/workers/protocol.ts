@@ -3,7 +3,7 @@ import type { LatticeMatch, LayerResult, MatchParams, SlabResult } from '../comp
 import type { Placement, PrepareOptions, SearchMode } from '../compute/geometry/pipeline';
 import type { ParseIssue } from '../io/issues';
 import type { FFModel, FFParams } from '../compute/ff/model';
-import type { RegistryScanResult, RelaxResult, ZScanResult } from '../compute/ff/ops';
+import type { Progress, RegistryScanResult, RelaxResult, ZScanResult } from '../compute/ff/ops';
 import type { BackendChoice } from '../compute/ff/select';
 import type { InterfaceEstimate } from '../compute/ml/estimate';
 
@@ -36,6 +36,19 @@ export interface InterfaceRequest {
   film: Structure;
   substrate: Structure;
   options: PrepareOptions & { hklCell?: 'conventional' | 'given' };
+}
+
+/**
+ * A further film stacked on the interface: which face touches the film below, its match against the cell of
+ * everything below it (from findUpperMatches), and its placement (z in Å above the film below; shift in
+ * fractions of the final cell).
+ */
+export interface UpperRequest {
+  film: Structure;
+  face: 'bottom' | 'top';
+  match: LatticeMatch;
+  zSeparation: number;
+  shift: [number, number];
 }
 
 export interface MatchesReply {
@@ -84,13 +97,21 @@ export interface ComputeApi {
   status(): Promise<WorkerStatus>;
   readFiles(files: FileInput[]): Promise<ReadReport[]>;
   findInterfaceMatches(req: InterfaceRequest, params: MatchParams, mode: SearchMode): Promise<MatchesReply>;
-  buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: Placement): Promise<Structure>;
+  /** The interface for one match, with optional films stacked on top (bottom to top). */
+  buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: Placement, uppers?: UpperRequest[]): Promise<Structure>;
+  /**
+   * Coincident cells of a further film on top of the stack (film 1 with `match`, then `below`): matches are
+   * against the cell of everything below, so a match's substrateMatrix is how much that cell must grow.
+   */
+  findUpperMatches(req: InterfaceRequest, match: LatticeMatch, below: UpperRequest[], film: Structure, face: 'bottom' | 'top', params: MatchParams, mode: SearchMode): Promise<{ matches: LatticeMatch[]; atoms: number[]; cellArea: number }>;
   /** Chooses the force-field backend for the calls that follow ('auto' tries WebGPU first). */
   ffConfigure(choice: BackendChoice): Promise<FFStatus>;
   ffEvaluate(s: Structure, p: FFParams): Promise<FFEvaluation>;
-  ffZScan(s: Structure, zs: number[], p: FFParams): Promise<ZScanResult & { backend: string }>;
-  ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean): Promise<RegistryScanResult & { backend: string }>;
-  ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }): Promise<Omit<RelaxResult, 'system'> & { structure: Structure; backend: string }>;
+  /** Binding curve of film `group` (default 1); films above it move with it. `progress` gets (done, total). */
+  ffZScan(s: Structure, zs: number[], p: FFParams, group?: number, progress?: Progress): Promise<ZScanResult & { backend: string }>;
+  /** Energy over in-plane shifts of film `group` (default 1) alone. */
+  ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean, group?: number, progress?: Progress): Promise<RegistryScanResult & { backend: string }>;
+  ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }, progress?: Progress): Promise<Omit<RelaxResult, 'system'> & { structure: Structure; backend: string }>;
   /** ONNX estimates (binding energy, z-separation, with σ, model, accuracy, domain) for an interface. */
   /** `priorKey` names the interface cell (match, twist, slab): its force-field prior is computed once and reused. */
   predict(s: Structure, strain: number, priorKey?: string): Promise<InterfaceEstimate>;

@@ -64,6 +64,35 @@ export function registryOf(cell: ArrayLike<number>, dx: number, dy: number): [nu
   return [wrap(u), wrap(v)];
 }
 
+/** Reports work done: `done` of `total` configurations (scans) or steps (relaxation). */
+export type Progress = (done: number, total: number) => void;
+
+/**
+ * Energies for many shifts, in chunks so progress can be reported between them. GPUs still batch a chunk;
+ * 16 configurations or more per chunk keep a GPU's dispatch overhead small.
+ */
+async function chunkedEnergies(b: FFBackend, sys: FFSystem, group: number, shifts: Float64Array, p: FFParams, progress?: Progress): Promise<Float64Array> {
+  const n = shifts.length / 3;
+  if (!progress) return b.energiesForShifts(sys, group, shifts, p);
+  const out = new Float64Array(n);
+  const chunk = Math.max(16, Math.ceil(n / 20));
+  for (let k = 0; k < n; k += chunk) {
+    const m = Math.min(chunk, n - k);
+    out.set(await b.energiesForShifts(sys, group, shifts.subarray(3 * k, 3 * (k + m)), p), k);
+    progress(k + m, n);
+  }
+  return out;
+}
+
+/**
+ * The system with films `group` and above merged into one rigid block (group number `group`): a z-scan of a
+ * film in a stack then moves the films above it along, so only the gap under it changes. The pairs inside the
+ * block no longer count, but they are constant while it moves rigidly, so the curve's shape is unchanged.
+ */
+export function withFilmsAbove(sys: FFSystem, group: number): FFSystem {
+  return { ...sys, group: sys.group.map((x) => (x > group ? group : x)) };
+}
+
 export interface ZScanResult {
   z: number[];
   energy: number[];
@@ -73,11 +102,11 @@ export interface ZScanResult {
 }
 
 /** E(z) for film `group` placed at each z-separation; the minimum is refined between grid points. */
-export async function zScan(b: FFBackend, sys: FFSystem, group: number, zs: number[], p: FFParams): Promise<ZScanResult> {
+export async function zScan(b: FFBackend, sys: FFSystem, group: number, zs: number[], p: FFParams, progress?: Progress): Promise<ZScanResult> {
   const z0 = zSeparation(sys, group);
   const shifts = new Float64Array(3 * zs.length);
   zs.forEach((z, k) => (shifts[3 * k + 2] = z - z0));
-  const energy = Array.from(await b.energiesForShifts(sys, group, shifts, p));
+  const energy = Array.from(await chunkedEnergies(b, sys, group, shifts, p, progress));
   let k = 0;
   for (let i = 1; i < energy.length; i++) if (energy[i] < energy[k]) k = i;
   const e = async (z: number) => (await b.energiesForShifts(sys, group, Float64Array.from([0, 0, z - z0]), p))[0];
@@ -105,7 +134,7 @@ export interface RegistryScanResult {
   min: { shift: [number, number]; energy: number; z: number; bindingEnergy: number };
 }
 
-export async function registryScan(b: FFBackend, sys: FFSystem, group: number, nx: number, ny: number, p: FFParams, relaxZ = false): Promise<RegistryScanResult> {
+export async function registryScan(b: FFBackend, sys: FFSystem, group: number, nx: number, ny: number, p: FFParams, relaxZ = false, progress?: Progress): Promise<RegistryScanResult> {
   const c = sys.cell;
   const z0 = zSeparation(sys, group);
   const energy = new Float64Array(nx * ny);
@@ -117,7 +146,7 @@ export async function registryScan(b: FFBackend, sys: FFSystem, group: number, n
       shifts[3 * k] = (i / nx) * c[0] + (j / ny) * c[3];
       shifts[3 * k + 1] = (i / nx) * c[1] + (j / ny) * c[4];
     }
-  if (!relaxZ) energy.set(await b.energiesForShifts(sys, group, shifts, p));
+  if (!relaxZ) energy.set(await chunkedEnergies(b, sys, group, shifts, p, progress));
   else
     for (let k = 0; k < nx * ny; k++) {
       const moved = shifted(sys, group, shifts[3 * k], shifts[3 * k + 1], 0);
@@ -125,6 +154,7 @@ export async function registryScan(b: FFBackend, sys: FFSystem, group: number, n
       const r = await zScan(b, moved, group, zs, p);
       energy[k] = r.min.energy;
       zOut[k] = r.min.z;
+      progress?.(k + 1, nx * ny);
     }
   let m = 0;
   for (let k = 1; k < energy.length; k++) if (energy[k] < energy[m]) m = k;
@@ -153,7 +183,7 @@ export interface RelaxResult {
  * Rigid-body relaxation of every film in x, y, z (twist fixed) with FIRE (Bitzek et al., PRL 97, 170201
  * (2006)), on the net force per film, until every film's net force is below `fmax` (eV/Å).
  */
-export async function relaxRigid(b: FFBackend, sys: FFSystem, p: FFParams, o: { fmax?: number; maxSteps?: number } = {}): Promise<RelaxResult> {
+export async function relaxRigid(b: FFBackend, sys: FFSystem, p: FFParams, o: { fmax?: number; maxSteps?: number } = {}, progress?: Progress): Promise<RelaxResult> {
   const fmax = o.fmax ?? 0.01;
   const maxSteps = o.maxSteps ?? 500;
   const groups = [...new Set(sys.group)].filter((g) => g > 0).sort((a, b2) => a - b2);
@@ -202,6 +232,8 @@ export async function relaxRigid(b: FFBackend, sys: FFSystem, p: FFParams, o: { 
       q[k] += Math.max(-0.1, Math.min(0.1, dt * v[k]));
     }
     cur = await at(q);
+    // Steps are an upper bound on the work; report at most ~50 times.
+    if (progress && it % 10 === 9) progress(it + 1, maxSteps);
   }
   let s = sys;
   groups.forEach((g, k) => (s = shifted(s, g, q[3 * k], q[3 * k + 1], q[3 * k + 2])));

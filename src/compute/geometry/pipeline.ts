@@ -17,10 +17,13 @@ import {
   type LatticeMatch,
   type LayerResult,
   type MatchParams,
+  type Basis2,
+  type IntMatrix2,
   type SlabResult,
   type V2,
 } from './geometry';
 import type { GeometryWasm } from './wasm';
+import { mul2 } from '../../core/linalg';
 
 export interface PrepareOptions {
   hkl: [number, number, number];
@@ -88,4 +91,78 @@ export function build(g: GeometryWasm, p: Prepared, m: LatticeMatch, o: Placemen
     vacuum: o.vacuum ?? 15,
     maxAtoms: o.maxAtoms,
   });
+}
+
+// ---------------------------------------------------------------- stacks of films
+
+const IDENTITY: IntMatrix2 = [[1, 0], [0, 1]];
+
+function applyInt(m: IntMatrix2, b: Basis2): Basis2 {
+  return [
+    [m[0][0] * b[0][0] + m[0][1] * b[1][0], m[0][0] * b[0][1] + m[0][1] * b[1][1]],
+    [m[1][0] * b[0][0] + m[1][1] * b[1][0], m[1][0] * b[0][1] + m[1][1] * b[1][1]],
+  ];
+}
+
+/**
+ * A film stacked on the one below it. Its match was found against the interface cell below it (the lattice
+ * spanned by the cell of the films under it), so `match.substrateMatrix` says how much that cell grows (the
+ * identity when the film fits the cell as it is); `match.filmMatrix` is the film's own supercell.
+ */
+export interface UpperFilm {
+  layer: Structure;
+  match: LatticeMatch;
+  /** Å, film bottom plane − top plane of the film below. */
+  zSeparation: number;
+  /** Fractions of the final interface cell. */
+  shift: V2;
+}
+
+/** Integer growth of the cell from upper film `from` to the top: G_{n−1} ··· G_from (identity when none). */
+function growth(uppers: { match: LatticeMatch }[], from: number): IntMatrix2 {
+  let g = IDENTITY;
+  for (let k = from; k < uppers.length; k++) g = mul2(uppers[k].match.substrateMatrix, g);
+  return g;
+}
+
+/** In-plane basis (Å) of the interface cell under upper film `k` (k = uppers.length: the whole stack's cell). */
+export function cellBelow(p: Prepared, m: LatticeMatch, uppers: { match: LatticeMatch }[], k: number): Basis2 {
+  const below = growth(uppers.slice(0, k), 0);
+  return applyInt(mul2(below, m.substrateMatrix), inPlaneBasis(p.slab.structure));
+}
+
+/** Coincident cells of a further film on the cell of everything below it (free search or at one twist). */
+export function searchOnCell(g: GeometryWasm, layer: Structure, cell: Basis2, params: MatchParams, mode: SearchMode): SearchResult {
+  const film = inPlaneBasis(layer);
+  if (mode.kind === 'scan') {
+    const scan = twistScan(g, film, cell, mode.from, mode.to, mode.steps, params);
+    return { matches: scan.filter((e) => e.match).map((e) => e.match!), scan };
+  }
+  const matches = mode.kind === 'twist' ? findMatchesAtTwist(g, film, cell, mode.twist, params) : findMatches(g, film, cell, { areaRatioTol: 0.09, ...params });
+  return { matches: matches.filter((m) => !m.mirror) };
+}
+
+/** Atoms of the stack with these films: the base interface grown by every upper film's cell growth. */
+export function stackAtoms(p: Prepared, m: LatticeMatch, uppers: { layer: Structure; match: LatticeMatch }[]): number {
+  const det = (x: IntMatrix2) => Math.abs(x[0][0] * x[1][1] - x[0][1] * x[1][0]);
+  let n = det(growth(uppers, 0)) * atomsFor(p, m);
+  uppers.forEach((u, k) => (n += det(growth(uppers, k + 1)) * det(u.match.filmMatrix) * u.layer.numbers.length));
+  return n;
+}
+
+/**
+ * The interface with films stacked on the first one: every supercell matrix is carried up to the final cell
+ * (the substrate's and film 1's by the growth of all upper films, film k's by the growth of those above it).
+ */
+export function buildStack(g: GeometryWasm, p: Prepared, m: LatticeMatch, o: Placement, uppers: UpperFilm[]): InterfaceResult {
+  const all = growth(uppers, 0);
+  return buildInterface(
+    g,
+    p.slab.structure,
+    [
+      { layer: p.film.structure, filmMatrix: mul2(all, m.filmMatrix), zSeparation: o.zSeparation, shift: o.shift },
+      ...uppers.map((u, k) => ({ layer: u.layer, filmMatrix: mul2(growth(uppers, k + 1), u.match.filmMatrix), zSeparation: u.zSeparation, shift: u.shift })),
+    ],
+    { substrateMatrix: mul2(all, m.substrateMatrix), strain: o.strain, vacuum: o.vacuum ?? 15, maxAtoms: o.maxAtoms },
+  );
 }

@@ -1,0 +1,175 @@
+// The workbench with the real compute API underneath (wasm geometry, wasm force field), as the app runs it
+// minus the worker boundary: stacking films, per-film placement, undo, scans with progress, sessions.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { GeometryWasm } from '../compute/geometry/wasm';
+import { systemFromStructure } from '../compute/ff/system';
+import { zSeparation } from '../compute/ff/ops';
+import { createComputeApi } from '../workers/compute-api';
+import { mustRead } from '../../test/helpers/fixtures';
+import type { Structure } from '../core/structure';
+import { restoreSession, sessionToText } from './session';
+import { Store } from './store';
+import { activePlacement, Workbench, type WorkbenchPort } from './workbench';
+
+const geometry = GeometryWasm.fromBytes(readFileSync(new URL('../compute/geometry/build/heterolab.wasm', import.meta.url)));
+
+/** The compute API behind the workbench's port (the client adds only the worker boundary and AbortSignals). */
+function port(): WorkbenchPort {
+  const api = createComputeApi(geometry);
+  void api.ffConfigure('wasm');
+  return {
+    findInterfaceMatches: (r, p, m) => api.findInterfaceMatches(r, p, m),
+    buildInterface: (r, m, p, u) => api.buildInterface(r, m, p, u),
+    findUpperMatches: (r, m, b, f, face, p, mode) => api.findUpperMatches(r, m, b, f, face, p, mode),
+    ffConfigure: (c) => api.ffConfigure(c),
+    ffEvaluate: (s, p) => api.ffEvaluate(s, p),
+    ffZScan: (s, zs, p, g, _signal, progress) => api.ffZScan(s, zs, p, g, progress),
+    ffRegistryScan: (s, nx, ny, p, rz, g, _signal, progress) => api.ffRegistryScan(s, nx, ny, p, rz, g, progress),
+    ffRelax: (s, p, o, _signal, progress) => api.ffRelax(s, p, o, progress),
+    predict: () => Promise.reject(new Error('no models in this test')),
+  };
+}
+
+async function bench(files: string[]) {
+  const store = new Store({ readFiles: async () => [], status: async () => ({ geometry: 'wasm' }) }, () => 'bulk');
+  const structures = await Promise.all(files.map(async (f) => (await mustRead(f)).structures[0]));
+  store.replaceStructures(structures.map((s, k) => ({ structure: s, file: files[k], kind: k === 1 ? 'bulk' : '2D layer' })));
+  const wb = new Workbench(store, port(), null, () => performance.now());
+  wb.setRole(structures[0].id, 'film');
+  wb.setRole(structures[1].id, 'substrate');
+  wb.setOptions({ layers: 3, maxArea: 100, maxStrainPct: 4 });
+  await wb.findMatches();
+  return { wb, store, ids: structures.map((s) => s.id) };
+}
+
+const roleCount = (s: Structure, r: number) => s.arrays.role!.filter((x) => x === r).length;
+const zOf = (s: Structure, g: number) => zSeparation(systemFromStructure(s), g);
+
+/** Substrate and film-1 atoms as sorted keys: in-plane fractions of `cell` (wrapped), z, element. */
+function lowerKeys(s: Structure, cell: Float64Array): string[] {
+  const a = [cell[0], cell[1]], b = [cell[3], cell[4]], d = a[0] * b[1] - a[1] * b[0];
+  const out: string[] = [];
+  for (let i = 0; i < s.numbers.length; i++) {
+    if (s.arrays.role![i] > 1) continue;
+    const x = s.positions[3 * i], y = s.positions[3 * i + 1];
+    const w = (t: number) => (((Math.round(t * 1e5) / 1e5) % 1) + 1) % 1;
+    out.push(`${s.numbers[i]}:${w((x * b[1] - y * b[0]) / d).toFixed(4)}:${w((a[0] * y - a[1] * x) / d).toFixed(4)}:${s.positions[3 * i + 2].toFixed(4)}`);
+  }
+  return [...new Set(out)].sort();
+}
+
+describe('workbench stacks (real geometry and force field)', () => {
+  it('adds h-BN on graphene on Cu(111), moves each film on its own, undoes and removes', async () => {
+    const { wb, ids } = await bench(['graphene.vasp', 'Cu_fcc_conventional.vasp', 'hBN_bulk.vasp']);
+    expect(wb.get().iface).not.toBeNull();
+    await wb.addFilm(ids[2]);
+    let s = wb.get();
+    expect(s.error).toBeNull();
+    expect(s.stack).toHaveLength(1);
+    expect(s.layer).toBe(1);
+    expect(roleCount(s.iface!, 2)).toBeGreaterThan(0);
+    expect(zOf(s.iface!, 2)).toBeCloseTo(3.2, 6);
+    // The controls act on the selected film: film 2 moves, film 1 stays.
+    wb.setPlacement({ zSeparation: 3.6 });
+    await wb.rebuild();
+    s = wb.get();
+    expect(activePlacement(s).zSeparation).toBe(3.6);
+    expect(zOf(s.iface!, 2)).toBeCloseTo(3.6, 6);
+    expect(zOf(s.iface!, 1)).toBeCloseTo(3.2, 6);
+    wb.selectLayer(0);
+    wb.setPlacement({ zSeparation: 3.0 });
+    await wb.rebuild();
+    expect(zOf(wb.get().iface!, 1)).toBeCloseTo(3.0, 6);
+    expect(zOf(wb.get().iface!, 2)).toBeCloseTo(3.6, 6); // film 2 keeps its own gap
+    wb.undo();
+    await wb.rebuild();
+    expect(zOf(wb.get().iface!, 1)).toBeCloseTo(3.2, 6);
+    wb.removeTopFilm();
+    await wb.rebuild();
+    expect(wb.get().stack).toHaveLength(0);
+    expect(roleCount(wb.get().iface!, 2)).toBe(0);
+    wb.undo();
+    await wb.rebuild();
+    expect(wb.get().stack).toHaveLength(1);
+    expect(roleCount(wb.get().iface!, 2)).toBeGreaterThan(0);
+  });
+
+  it('a film whose cell changes the stack cell leaves the layers below exactly where they were', async () => {
+    const { wb, ids } = await bench(['MoS2_monolayer.vasp', 'Au_fcc_conventional.vasp', 'graphene.vasp']);
+    wb.setPlacement({ shift: [0.13, 0.31] });
+    await wb.rebuild();
+    const before = wb.get().iface!;
+    await wb.addFilm(ids[2]);
+    const s = wb.get();
+    expect(s.stack).toHaveLength(1);
+    const grew = JSON.stringify(s.stack[0].match.substrateMatrix) !== '[[1,0],[0,1]]';
+    expect(lowerKeys(s.iface!, before.cell)).toEqual(lowerKeys(before, before.cell));
+    // Recorded so a reader of the test output knows which case ran.
+    expect({ grew, atoms: s.iface!.numbers.length > before.numbers.length }).toEqual({ grew, atoms: true });
+  });
+
+  it('turning a stacked film to an angle without a coincident cell is refused and changes nothing', async () => {
+    const { wb, ids } = await bench(['graphene.vasp', 'Cu_fcc_conventional.vasp', 'hBN_bulk.vasp']);
+    wb.setOptions({ maxArea: 20 });
+    await wb.findMatches();
+    await wb.addFilm(ids[2]);
+    const stack = wb.get().stack;
+    expect(stack).toHaveLength(1);
+    await wb.setTwist(17.3);
+    expect(wb.get().error).toMatch(/No coincident cell for BN at 17.3° on the film below/);
+    expect(wb.get().stack).toBe(stack);
+  });
+
+  it('z-scan and relaxation of a stacked film report progress and act on that film', async () => {
+    const { wb, ids } = await bench(['graphene.vasp', 'Cu_fcc_conventional.vasp', 'hBN_bulk.vasp']);
+    await wb.addFilm(ids[2]);
+    const seen: number[] = [];
+    const off = wb.subscribe((s) => s.job?.done !== undefined && seen.push(s.job.done / s.job.total!));
+    await wb.zScan();
+    const zs = wb.get().zscan!;
+    expect(zs.z).toHaveLength(71);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)).toBe(1);
+    expect([...seen].sort((p, q) => p - q)).toEqual(seen);
+    expect(zs.min.energy).toBeLessThanOrEqual(Math.min(...zs.energy));
+    seen.length = 0;
+    await wb.relax();
+    off();
+    const s = wb.get();
+    expect(s.relax!.films).toBe(2);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(zOf(s.iface!, 2)).toBeCloseTo(s.stack[0].placement.zSeparation, 2);
+  });
+
+  it('a z-scan of film 1 under a stacked film moves the film above along: its curve is the stack rebuilt at each z', async () => {
+    const { wb, ids } = await bench(['graphene.vasp', 'Cu_fcc_conventional.vasp', 'hBN_bulk.vasp']);
+    await wb.addFilm(ids[2]);
+    wb.selectLayer(0);
+    await wb.zScan();
+    const zs = wb.get().zscan!;
+    const api = port();
+    const energyAt = async (k: number) => {
+      wb.setPlacement({ zSeparation: zs.z[k] }, false);
+      await wb.rebuild();
+      return (await api.ffEvaluate(wb.get().iface!, { model: 'd2', cutoff: 12 })).energy;
+    };
+    // The scan leaves out the pairs inside the moving block (film 1 with film 2), constant while it moves.
+    const [a, b] = [20, 40];
+    expect(zs.energy[a] - zs.energy[b]).toBeCloseTo((await energyAt(a)) - (await energyAt(b)), 8);
+  });
+
+  it('a stacked session round-trips through a session file and rebuilds the same structure', async () => {
+    const { wb, store } = await bench(['graphene.vasp', 'Cu_fcc_conventional.vasp', 'hBN_bulk.vasp']);
+    await wb.addFilm(store.get().structures[2].structure.id);
+    wb.setPlacement({ shift: [0.3, 0.6] });
+    await wb.rebuild();
+    const want = wb.get().iface!;
+    const text = sessionToText(wb.toSession());
+    const other = new Workbench(new Store({ readFiles: async () => [], status: async () => ({ geometry: 'wasm' }) }, () => 'bulk'), port(), null);
+    await other.load(restoreSession(text));
+    const got = other.get().iface!;
+    expect(got.numbers).toEqual(want.numbers);
+    expect(Array.from(got.positions).map((x) => x.toFixed(6))).toEqual(Array.from(want.positions).map((x) => x.toFixed(6)));
+  });
+});
