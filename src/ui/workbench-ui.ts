@@ -8,7 +8,7 @@ import { formula } from '../core/structure';
 import { restoreSession, sessionToText, SessionError } from '../state/session';
 import type { SessionDb } from '../state/persist';
 import type { Store } from '../state/store';
-import type { Workbench, WorkbenchState } from '../state/workbench';
+import { activePlacement, activeTwist, type Workbench, type WorkbenchState } from '../state/workbench';
 import { clearChart, heatmap, lineChart, pointChart } from '../view/charts';
 import type { StructureView } from '../view/structure-view';
 import type { ComputeClient } from '../workers/client';
@@ -70,9 +70,11 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
 
   // ---------------------------------------------------------------- placement
   const twist = $<HTMLInputElement>('twist'), sa = $<HTMLInputElement>('shift-a'), sb = $<HTMLInputElement>('shift-b'), zs = $<HTMLInputElement>('zsep');
+  // Sliders, gizmo and keys act on the selected film of the stack (film 1 unless another is selected).
+  const act = () => activePlacement(wb.get());
   twist.addEventListener('input', () => void wb.setTwist(Number(twist.value)));
-  sa.addEventListener('input', () => wb.setPlacement({ shift: [Number(sa.value), wb.get().placement.shift[1]] }));
-  sb.addEventListener('input', () => wb.setPlacement({ shift: [wb.get().placement.shift[0], Number(sb.value)] }));
+  sa.addEventListener('input', () => wb.setPlacement({ shift: [Number(sa.value), act().shift[1]] }));
+  sb.addEventListener('input', () => wb.setPlacement({ shift: [act().shift[0], Number(sb.value)] }));
   zs.addEventListener('input', () => wb.setPlacement({ zSeparation: Number(zs.value) }));
   $('undo').addEventListener('click', () => wb.undo());
   $('redo').addEventListener('click', () => wb.redo());
@@ -83,21 +85,27 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     render(wb.get());
   };
 
-  // Drag gestures on the film (the view reports Å and degrees; the workbench keeps fractions and degrees).
+  const gizmoMode = () => {
+    view.setGizmoMode(view.getGizmoMode() === 'rotate' ? 'translate' : 'rotate');
+    $('gizmo-mode').textContent = `Gizmo: ${view.getGizmoMode() === 'rotate' ? 'turn' : 'slide'}`;
+  };
+  $('gizmo-mode').addEventListener('click', gizmoMode);
+
+  // Drag gestures on the active film (the view reports Å and degrees; the workbench keeps fractions and degrees).
   view.setGestures({
     slide(dx, dy, done) {
       const s = wb.get().iface;
       if (!s) return;
       // One undo step per drag: the first move records where the film was.
       const first = dragBase === null;
-      dragBase ??= { shift: [...wb.get().placement.shift] as [number, number], twist: wb.get().twistDeg ?? 0 };
+      dragBase ??= { shift: [...act().shift] as [number, number], twist: activeTwist(wb.get()) };
       const c = s.cell, det = c[0] * c[4] - c[1] * c[3];
       const du = (dx * c[4] - dy * c[3]) / det, dv = (c[0] * dy - c[1] * dx) / det;
       wb.setPlacement({ shift: [dragBase.shift[0] + du, dragBase.shift[1] + dv] }, first);
       if (done) dragBase = null;
     },
     turn(deg, done) {
-      dragBase ??= { shift: [...wb.get().placement.shift] as [number, number], twist: wb.get().twistDeg ?? 0 };
+      dragBase ??= { shift: [...act().shift] as [number, number], twist: activeTwist(wb.get()) };
       const t = (((dragBase.twist + deg) % 60) + 60) % 60;
       if (done) {
         dragBase = null;
@@ -109,6 +117,59 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
       $('measure').textContent = text ?? '';
     },
   });
+
+  // ---------------------------------------------------------------- stack of films
+  /** Roles the user has hidden from the layers list (0 = substrate, k = film k). */
+  const hiddenLayers = new Set<number>();
+  $('add-film').addEventListener('click', () => {
+    const id = $<HTMLSelectElement>('add-film-structure').value;
+    if (id) void wb.addFilm(id, $<HTMLSelectElement>('add-film-face').value as 'bottom' | 'top');
+  });
+  const renderStack = (s: WorkbenchState) => {
+    const st = store.get();
+    const name = (id: string | null) => {
+      const e = st.structures.find((x) => x.structure.id === id);
+      return e ? formula(e.structure.numbers) : '?';
+    };
+    const row = (role: number, label: string, detail: string) => {
+      const li = el('li', { class: role > 0 && role - 1 === s.layer ? 'active' : '', 'data-role': String(role) });
+      const eye = el('input', { type: 'checkbox', title: 'visible', 'aria-label': `show ${label}` }) as HTMLInputElement;
+      eye.checked = !hiddenLayers.has(role);
+      eye.addEventListener('change', () => {
+        if (eye.checked) hiddenLayers.delete(role);
+        else hiddenLayers.add(role);
+        render(wb.get());
+      });
+      li.append(eye, el('span', { class: 'swatch', style: `background:${role === 0 ? '#b0b7c3' : FILM_SWATCH[(role - 1) % FILM_SWATCH.length]}` }), el('span', { class: 'what' }, el('b', {}, label), ' ', el('span', { class: 'muted small' }, detail)));
+      if (role > 0) {
+        const pick = el('button', { type: 'button', class: 'link', 'data-select': String(role - 1), title: 'Move this film with the sliders and gizmo' }, role - 1 === s.layer ? 'moving' : 'select');
+        pick.addEventListener('click', () => wb.selectLayer(role - 1));
+        li.append(pick);
+      }
+      if (role > 1 && role - 1 === s.stack.length) {
+        const rm = el('button', { type: 'button', class: 'link', id: 'remove-film', title: 'Take this film off the stack (Undo brings it back)' }, 'remove');
+        rm.addEventListener('click', () => wb.removeTopFilm());
+        li.append(rm);
+      }
+      return li;
+    };
+    const strain = (m: { principalStrains: [number, number] }) => `${fmt(100 * m.principalStrains[0], 2)}/${fmt(100 * m.principalStrains[1], 2)} %`;
+    const det = (m: number[][]) => Math.abs(m[0][0] * m[1][1] - m[0][1] * m[1][0]);
+    const rows = [row(0, `${name(s.substrateId)}(${s.options.hkl.join('')})`, `substrate, ${s.options.layers} layers`)];
+    if (s.match) rows.push(row(1, name(s.filmId), `film 1 · twist ${fmt((s.match.twist * 180) / Math.PI, 2)}° · strain ${strain(s.match)} · z ${fmt(s.placement.zSeparation, 2)} Å`));
+    s.stack.forEach((f, k) => {
+      const grow = det(f.match.substrateMatrix);
+      rows.push(row(k + 2, name(f.filmId), `film ${k + 2} · twist ${fmt((f.match.twist * 180) / Math.PI, 2)}° · strain ${strain(f.match)} · z ${fmt(f.placement.zSeparation, 2)} Å${grow > 1 ? ` · cell ×${grow}` : ''}`));
+    });
+    $('stack').replaceChildren(...rows);
+    const sel = $<HTMLSelectElement>('add-film-structure');
+    const keep = sel.value;
+    // Any crystal but the substrate: the worker cuts one layer from it (and says so if it has none).
+    const candidates = st.structures.filter((e) => e.structure.id !== s.substrateId && e.kind !== 'molecule');
+    sel.replaceChildren(...candidates.map((e) => el('option', { value: e.structure.id }, `${formula(e.structure.numbers)} (${e.file})`)));
+    if (candidates.some((e) => e.structure.id === keep)) sel.value = keep;
+    ($('add-film') as HTMLButtonElement).disabled = !candidates.length || !!s.job || !s.iface;
+  };
 
   // ---------------------------------------------------------------- force field and jobs
   $<HTMLSelectElement>('ff-model').addEventListener('change', (ev) => wb.setFFModel((ev.target as HTMLSelectElement).value as 'uff' | 'd2'));
@@ -240,7 +301,7 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
   window.addEventListener('keydown', (ev: KeyboardEvent) => {
     const t = ev.target as HTMLElement;
     if (t.closest('input, textarea, select, dialog')) return;
-    const p = wb.get().placement;
+    const p = activePlacement(wb.get());
     const key = ev.key;
     if ((ev.ctrlKey || ev.metaKey) && key.toLowerCase() === 'z') {
       ev.preventDefault();
@@ -253,8 +314,9 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
       r: () => void wb.relax(),
       i: () => toggleMode(),
       '?': () => $<HTMLDialogElement>('help-dialog').showModal(),
-      '[': () => void wb.setTwist((wb.get().twistDeg ?? 0) - 0.5),
-      ']': () => void wb.setTwist((wb.get().twistDeg ?? 0) + 0.5),
+      '[': () => void wb.setTwist(activeTwist(wb.get()) - 0.5),
+      ']': () => void wb.setTwist(activeTwist(wb.get()) + 0.5),
+      g: () => gizmoMode(),
       ArrowLeft: () => wb.setPlacement({ shift: [p.shift[0] - 0.01, p.shift[1]] }),
       ArrowRight: () => wb.setPlacement({ shift: [p.shift[0] + 0.01, p.shift[1]] }),
       ArrowDown: () => wb.setPlacement({ shift: [p.shift[0], p.shift[1] - 0.01] }),
@@ -262,6 +324,10 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
       PageUp: () => wb.setPlacement({ zSeparation: p.zSeparation + 0.05 }),
       PageDown: () => wb.setPlacement({ zSeparation: Math.max(0.5, p.zSeparation - 0.05) }),
     };
+    if (/^[1-9]$/.test(key) && wb.get().iface && Number(key) <= wb.get().stack.length + 1) {
+      ev.preventDefault();
+      return wb.selectLayer(Number(key) - 1);
+    }
     const f = acts[key];
     if (f && (wb.get().iface || 'om?i'.includes(key))) {
       ev.preventDefault();
@@ -324,33 +390,40 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     $('placement').hidden = !have || mode !== 'interface';
     $('view-mode').hidden = !have;
     $('view-mode').textContent = mode === 'interface' ? 'Show structure' : 'Show interface';
-    if (document.activeElement !== twist && !dragBase) twist.value = String(s.twistDeg ?? (s.match ? (((((s.match.twist * 180) / Math.PI) % 60) + 60) % 60) : 0));
+    const ap = activePlacement(s);
+    if (document.activeElement !== twist && !dragBase) twist.value = String(activeTwist(s));
     $('twist-out').textContent = fmt(Number(twist.value), 1);
-    if (document.activeElement !== sa) sa.value = String(s.placement.shift[0]);
-    if (document.activeElement !== sb) sb.value = String(s.placement.shift[1]);
-    if (document.activeElement !== zs) zs.value = String(s.placement.zSeparation);
-    $('shift-a-out').textContent = fmt(s.placement.shift[0], 2);
-    $('shift-b-out').textContent = fmt(s.placement.shift[1], 2);
-    $('zsep-out').textContent = fmt(s.placement.zSeparation, 2);
+    if (document.activeElement !== sa) sa.value = String(ap.shift[0]);
+    if (document.activeElement !== sb) sb.value = String(ap.shift[1]);
+    if (document.activeElement !== zs) zs.value = String(ap.zSeparation);
+    $('shift-a-out').textContent = fmt(ap.shift[0], 2);
+    $('shift-b-out').textContent = fmt(ap.shift[1], 2);
+    $('zsep-out').textContent = fmt(ap.zSeparation, 2);
+    $('moving').textContent = s.stack.length ? `moving film ${s.layer + 1} of ${s.stack.length + 1}` : '';
+    $('stack-panel').hidden = !have;
+    if (have) renderStack(s);
     ($('undo') as HTMLButtonElement).disabled = !s.canUndo;
     ($('redo') as HTMLButtonElement).disabled = !s.canRedo;
 
     // 3D view of the interface (the structure view is app.ts's when mode is 'structure')
     const images = st.showImages;
-    const hidden = [...($<HTMLInputElement>('show-substrate').checked ? [] : [0]), ...($<HTMLInputElement>('show-film').checked ? [] : [1, 2, 3])];
-    if (mode === 'interface' && s.iface && (s.iface !== lastDrawn || images !== lastImages || hidden.join() !== lastHidden)) {
+    const films = Array.from({ length: s.stack.length + 1 }, (_, k) => k + 1);
+    const hidden = [...new Set([...hiddenLayers, ...($<HTMLInputElement>('show-substrate').checked ? [] : [0]), ...($<HTMLInputElement>('show-film').checked ? [] : films)])].sort();
+    const drawKey = `${hidden.join()}|${s.layer}`;
+    // While a film is being dragged the view shows the drag itself; the newest interface is drawn on release.
+    if (mode === 'interface' && s.iface && !view.dragging() && (s.iface !== lastDrawn || images !== lastImages || drawKey !== lastHidden)) {
       const fit = lastDrawn === null || (lastDrawn as { numbers?: Uint8Array }).numbers?.length !== s.iface.numbers.length;
-      const r = view.setStructure(s.iface, { images, imageAxes: [true, true, false], hiddenRoles: hidden, tintFilms: true }, fit);
+      const r = view.setStructure(s.iface, { images, imageAxes: [true, true, false], hiddenRoles: hidden, tintFilms: true, activeRole: s.layer + 1 }, fit);
       document.body.dataset.drawnAtoms = String(r.drawnAtoms);
       document.body.dataset.view = 'interface';
       lastDrawn = s.iface;
       lastImages = images;
-      lastHidden = hidden.join();
+      lastHidden = drawKey;
       const m = s.match!;
       $('overlay').replaceChildren(
         el('strong', {}, `${formula(s.iface.numbers)} · ${s.iface.numbers.length} atoms · interface`),
         el('div', {}, `area ${fmt(m.area, 2)} Å² · strain ${fmt(100 * m.principalStrains[0], 2)} / ${fmt(100 * m.principalStrains[1], 2)} % · twist ${fmt((m.twist * 180) / Math.PI, 2)}°`),
-        el('div', {}, `z ${fmt(s.placement.zSeparation, 2)} Å · shift ${fmt(s.placement.shift[0], 2)}, ${fmt(s.placement.shift[1], 2)}`),
+        el('div', {}, `z ${fmt(s.placement.zSeparation, 2)} Å · shift ${fmt(s.placement.shift[0], 2)}, ${fmt(s.placement.shift[1], 2)}${s.stack.length ? ` · ${s.stack.length + 1} films stacked` : ''}`),
       );
     }
     if (mode === 'structure' && lastDrawn !== null) {
@@ -366,11 +439,16 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     $('estimates').replaceChildren(...estimateRows(s));
     $('ff-status').textContent = s.ffStatus ? `force field runs on ${s.ffStatus.kind}${s.ffStatus.adapter ? ` (${s.ffStatus.adapter})` : ''}${s.ffStatus.notices.length ? ` — ${s.ffStatus.notices.join('; ')}` : ''}` : s.live.ff ? `force field runs on ${s.live.ff.backend}` : '';
     $('job').hidden = !s.job;
-    $('job-text').textContent = s.job ? `${s.job.kind}…` : '';
+    const bar = $<HTMLProgressElement>('job-progress');
+    if (s.job?.total) {
+      bar.max = s.job.total;
+      bar.value = s.job.done ?? 0;
+    } else bar.removeAttribute('value'); // indeterminate until the job reports
+    $('job-text').textContent = s.job ? `${s.job.kind}${s.job.total ? ` ${Math.round((100 * (s.job.done ?? 0)) / s.job.total)} %` : '…'}${s.stack.length && s.job.kind !== 'matches' ? ` (film ${s.layer + 1})` : ''}` : '';
     for (const id of ['run-zscan', 'run-registry', 'run-relax']) ($(id) as HTMLButtonElement).disabled = !have || !!s.job;
     if (s.zscan !== lastZ) {
       lastZ = s.zscan;
-      if (s.zscan) lineChart($('zscan-chart'), s.zscan.z, s.zscan.bindingEnergy, { title: `binding curve (${s.ffModel}, ${s.zscan.backend})`, xLabel: 'z (Å)', yLabel: 'E_bind (eV/atom)', mark: s.zscan.min.z });
+      if (s.zscan) lineChart($('zscan-chart'), s.zscan.z, s.zscan.bindingEnergy, { title: `binding curve${s.stack.length ? ` of film ${s.layer + 1}` : ''} (${s.ffModel}, ${s.zscan.backend})`, xLabel: 'z (Å)', yLabel: 'E_bind (eV/atom)', mark: s.zscan.min.z });
       else clearChart($('zscan-chart'));
     }
     if (s.registry !== lastReg) {
@@ -381,7 +459,7 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     const notes: string[] = [];
     if (s.zscan) notes.push(`binding curve minimum: z = ${fmt(s.zscan.min.z, 2)} Å, E_bind = ${fmt(s.zscan.min.bindingEnergy, 4)} eV/atom (${s.zscan.backend})`);
     if (s.registry) notes.push(`registry map (${s.registry.nx}×${s.registry.ny}, ${s.registry.backend}): lowest at shift ${s.registry.min.shift.map((x) => fmt(x, 2)).join(', ')}, E_bind ${fmt(s.registry.min.bindingEnergy, 4)} eV/atom; dark = low energy`);
-    if (s.relax) notes.push(`pre-relaxed (${s.relax.backend}): z = ${fmt(s.relax.zSeparation, 3)} Å, E_bind = ${fmt(s.relax.bindingEnergy, 4)} eV/atom, ${s.relax.iterations} steps${s.relax.converged ? '' : ' (not converged)'}`);
+    if (s.relax) notes.push(`pre-relaxed${s.relax.films > 1 ? ` (${s.relax.films} films)` : ''} (${s.relax.backend}): film 1 z = ${fmt(s.relax.zSeparation, 3)} Å, E_bind = ${fmt(s.relax.bindingEnergy, 4)} eV/atom, ${s.relax.iterations} steps${s.relax.converged ? '' : ' (not converged)'}`);
     $('scan-note').textContent = notes.join(' · ');
 
     $<HTMLSelectElement>('ff-backend').value = s.backend;
@@ -409,16 +487,19 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
   };
 }
 
+/** Layer swatches in the layers list: the same tints the 3D view mixes into each film's colours. */
+const FILM_SWATCH = ['#ff7a00', '#1f9d55', '#8e44ad', '#d81b60'];
+
 function estimateRows(s: WorkbenchState): HTMLElement[] {
   const rows: HTMLElement[] = [];
   const ff = s.live.ff, ml = s.live.ml;
   if (ff)
-    rows.push(el('div', { class: 'est', 'data-kind': 'ff' }, el('span', { class: 'label' }, `Force field (${ff.model === 'd2' ? 'D2 + UFF repulsion' : 'UFF'}, ${ff.backend})`), el('span', { class: 'value', id: 'ff-ebind' }, `E_bind ${fmt(ff.bindingEnergy, 4)} eV/atom`), el('span', { class: 'value' }, `E ${fmt(ff.energy, 4)} eV · z ${fmt(ff.zSeparation, 2)} Å`)));
+    rows.push(el('div', { class: 'est', 'data-kind': 'ff' }, el('span', { class: 'label' }, `Force field (${ff.model === 'd2' ? 'D2 + UFF repulsion' : 'UFF'}, ${ff.backend}${s.stack.length ? '; all interlayer pairs of the stack, per film atom' : ''})`), el('span', { class: 'value', id: 'ff-ebind' }, `E_bind ${fmt(ff.bindingEnergy, 4)} eV/atom`), el('span', { class: 'value' }, `E ${fmt(ff.energy, 4)} eV · z ${fmt(ff.zSeparation, 2)} Å`)));
   if (s.live.ffError) rows.push(el('div', { class: 'est error-text' }, `Force field: ${s.live.ffError}`));
   if (ml) {
     rows.push(
       el('div', { class: 'est', 'data-kind': 'ml' },
-        el('span', { class: 'label' }, `ML estimate (${ml.model.name} ${ml.model.version})`),
+        el('span', { class: 'label' }, `ML estimate (${ml.model.name} ${ml.model.version})${s.live.mlScope ? ` ${s.live.mlScope}` : ''}`),
         el('span', { class: 'value', id: 'ml-ebind' }, `E_bind ${fmt(ml.bindingEnergy.value, 3)} ± ${fmt(ml.bindingEnergy.sigma, 3)} eV/atom`),
         el('span', { class: 'value', id: 'ml-z' }, `z ${fmt(ml.zSeparation.value, 2)} ± ${fmt(ml.zSeparation.sigma, 2)} Å`),
         el('span', { class: 'small muted' }, `held-out RMSE on new films: ${fmt(ml.bindingEnergy.accuracy.leaveOneFilmOutRmse, 3)} eV/atom, ${fmt(ml.zSeparation.accuracy.leaveOneFilmOutRmse, 2)} Å; on new metals: ${fmt(ml.bindingEnergy.accuracy.leaveOneSubstrateOutRmse, 3)} eV/atom, ${fmt(ml.zSeparation.accuracy.leaveOneSubstrateOutRmse, 2)} Å (${ml.model.ebind} / ${ml.model.zsep}; 109 DFT records; σ calibrated for ${ml.bindingEnergy.sigmaCalibration})`),
@@ -442,12 +523,16 @@ function report(s: WorkbenchState): string {
     `match: area ${fmt(m.area, 3)} Å², principal strains ${fmt(100 * m.principalStrains[0], 3)} / ${fmt(100 * m.principalStrains[1], 3)} %, twist ${fmt((m.twist * 180) / Math.PI, 3)}°`,
     `  film supercell ${JSON.stringify(m.filmMatrix)}, substrate supercell ${JSON.stringify(m.substrateMatrix)}`,
     `placement: z-separation ${fmt(s.placement.zSeparation, 3)} Å, shift ${fmt(s.placement.shift[0], 4)}, ${fmt(s.placement.shift[1], 4)} (fractions of a, b)`,
+    ...s.stack.flatMap((f, k) => [
+      `stacked film ${k + 2} (face ${f.face}): twist ${fmt((f.match.twist * 180) / Math.PI, 3)}°, principal strains ${fmt(100 * f.match.principalStrains[0], 3)} / ${fmt(100 * f.match.principalStrains[1], 3)} %, z-separation ${fmt(f.placement.zSeparation, 3)} Å above film ${k + 1}, shift ${fmt(f.placement.shift[0], 4)}, ${fmt(f.placement.shift[1], 4)}`,
+      `  film supercell ${JSON.stringify(f.match.filmMatrix)} on the cell below × ${JSON.stringify(f.match.substrateMatrix)}`,
+    ]),
   ];
   if (s.live.ff) L.push(`force field (${s.live.ff.model}, cutoff 12 Å, ${s.live.ff.backend}): E = ${fmt(s.live.ff.energy, 6)} eV, E_bind = ${fmt(s.live.ff.bindingEnergy, 5)} eV/film atom`);
   if (s.relax) L.push(`pre-relaxation: z = ${fmt(s.relax.zSeparation, 3)} Å, E_bind = ${fmt(s.relax.bindingEnergy, 5)} eV/atom, ${s.relax.iterations} steps, ${s.relax.converged ? 'converged' : 'NOT converged'}`);
   if (s.live.ml) {
     const ml = s.live.ml;
-    L.push(`ML (${ml.model.name} ${ml.model.version}; ${ml.model.ebind} / ${ml.model.zsep}):`);
+    L.push(`ML (${ml.model.name} ${ml.model.version}; ${ml.model.ebind} / ${ml.model.zsep})${s.live.mlScope ? ` ${s.live.mlScope}` : ''}:`);
     L.push(`  E_bind = ${fmt(ml.bindingEnergy.value, 4)} ± ${fmt(ml.bindingEnergy.sigma, 4)} eV/atom (held-out RMSE, new films: ${fmt(ml.bindingEnergy.accuracy.leaveOneFilmOutRmse, 3)})`);
     L.push(`  z = ${fmt(ml.zSeparation.value, 3)} ± ${fmt(ml.zSeparation.sigma, 3)} Å (held-out RMSE, new films: ${fmt(ml.zSeparation.accuracy.leaveOneFilmOutRmse, 3)})`);
     L.push(`  in training domain: ${ml.inDomain ? 'yes' : `no — ${ml.warnings.join('; ')}`}`);

@@ -1,5 +1,6 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
 import { element } from '../core/elements';
 import type { Structure } from '../core/structure';
 
@@ -16,12 +17,17 @@ export interface DrawOptions {
   /** Interfaces: roles not drawn (0 = substrate, 1.. = films), and whether films get a tint per layer. */
   hiddenRoles?: number[];
   tintFilms?: boolean;
+  /** Interfaces: the film (role) the gizmo and drags move; default 1. */
+  activeRole?: number;
 }
 
 /** Film tints per film index (1, 2, …): the element colour is mixed with these so layers stand apart. */
 const FILM_TINTS = ['#ff7a00', '#1f9d55', '#8e44ad', '#d81b60'];
 
-/** Gestures on the film of an interface: a slide (Å, in-plane) or a turn (degrees) about the normal. */
+/**
+ * Gestures on the active film of an interface: a slide (Å, in-plane) or a turn (degrees) about the normal.
+ * `done` is false while the pointer moves and true once, when it is released.
+ */
 export interface FilmGestures {
   slide(dx: number, dy: number, done: boolean): void;
   turn(deg: number, done: boolean): void;
@@ -35,24 +41,38 @@ export interface DrawResult {
   note?: string;
 }
 
+/** One InstancedMesh and, per instance, the atom it draws and that atom's periodic-image offset (Å). */
+interface AtomMesh {
+  mesh: THREE.InstancedMesh;
+  index: Int32Array;
+  image: Float64Array;
+}
+
 /**
- * three.js view of one structure: atoms as one InstancedMesh (sphere per atom, radius ∝ covalent radius,
- * Jmol colour), the cell as line segments, orbit controls. Renders on demand, not in a loop.
+ * three.js view of one structure: atoms as InstancedMeshes (sphere per atom, radius ∝ covalent radius, Jmol
+ * colour), the cell as line segments, orbit controls. Renders on demand, not in a loop. For an interface the
+ * active film is a mesh of its own under a pivot at its centre, which three's TransformControls turn about the
+ * normal or slide in the plane, so a drag previews at once and the rebuilt interface replaces it on release.
  */
 export class StructureView {
   readonly renderer: THREE.WebGLRenderer;
   private scene = new THREE.Scene();
   private camera = new THREE.PerspectiveCamera(40, 1, 0.1, 5000);
   private controls: OrbitControls;
-  private atoms: THREE.InstancedMesh | null = null;
+  private meshes: AtomMesh[] = [];
   private box: THREE.LineSegments | null = null;
   private sphere = new THREE.SphereGeometry(1, 20, 14);
   private frame = 0;
   private resizeObserver: ResizeObserver;
-  private drawn: { s: Structure; index: Int32Array; image: Float64Array } | null = null;
-  private ring: THREE.Mesh | null = null;
+  private drawn: Structure | null = null;
+  /** The active film hangs from this; TransformControls move it. */
+  private pivot = new THREE.Object3D();
+  private centre: THREE.Vector3 | null = null;
+  private gizmo: TransformControls;
+  private gizmoMode: 'rotate' | 'translate' = 'rotate';
   private gestures: FilmGestures | null = null;
-  private picked: number[] = [];
+  private picked: { m: number; k: number }[] = [];
+  private dragged = false;
 
   constructor(private canvas: HTMLCanvasElement) {
     // preserveDrawingBuffer lets tests and the PNG export read the pixels that are on screen.
@@ -67,15 +87,62 @@ export class StructureView {
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.enableDamping = false;
     this.controls.addEventListener('change', () => this.requestRender());
+    this.scene.add(this.pivot);
+    this.gizmo = new TransformControls(this.camera, canvas);
+    this.gizmo.setSpace('world');
+    this.gizmo.setSize(1.3);
+    this.gizmo.setRotationSnap(THREE.MathUtils.degToRad(0.1)); // the twist slider's step
+    this.gizmo.addEventListener('change', () => this.requestRender());
+    this.gizmo.addEventListener('dragging-changed', (ev) => {
+      this.controls.enabled = !ev.value;
+      if (ev.value) this.dragged = true;
+      else this.gizmoEmit(true);
+    });
+    this.gizmo.addEventListener('objectChange', () => this.gizmoEmit(false));
+    this.scene.add(this.gizmo.getHelper());
+    this.setGizmoMode('rotate');
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(canvas);
     this.resize();
     this.installPointer();
   }
 
-  /** Enables dragging the film (slide: drag a film atom; turn: drag the ring) and two-click measuring. */
+  /** Enables dragging the active film (gizmo; or drag one of its atoms to slide it) and two-click measuring. */
   setGestures(g: FilmGestures | null): void {
     this.gestures = g;
+  }
+
+  /** The gizmo turns the film about the surface normal ('rotate') or slides it in the plane ('translate'). */
+  setGizmoMode(mode: 'rotate' | 'translate'): void {
+    this.gizmoMode = mode;
+    this.gizmo.setMode(mode);
+    this.gizmo.showX = this.gizmo.showY = mode === 'translate';
+    this.gizmo.showZ = mode === 'rotate';
+    this.requestRender();
+  }
+
+  getGizmoMode(): 'rotate' | 'translate' {
+    return this.gizmoMode;
+  }
+
+  /** True while the user drags the gizmo or a film atom: callers hold redraws until it ends. */
+  dragging(): boolean {
+    return this.gizmo.dragging || this.atomDrag;
+  }
+
+  private atomDrag = false;
+
+  private gizmoEmit(done: boolean): void {
+    const c = this.centre;
+    if (!this.gestures || !c) return;
+    if (this.gizmoMode === 'translate') this.gestures.slide(this.pivot.position.x - c.x, this.pivot.position.y - c.y, done);
+    else this.gestures.turn(THREE.MathUtils.radToDeg(this.pivot.rotation.z), done);
+    if (done) {
+      // The rebuilt interface (or, if refused, the old one) is drawn at home: the preview ends here.
+      this.pivot.position.copy(c);
+      this.pivot.rotation.set(0, 0, 0);
+      this.requestRender();
+    }
   }
 
   private ray(ev: PointerEvent): THREE.Raycaster {
@@ -86,27 +153,30 @@ export class StructureView {
     return rc;
   }
 
+  /** The atom under the pointer: mesh number and instance, or null. */
+  private pick(ev: MouseEvent): { m: number; k: number; point: THREE.Vector3 } | null {
+    const rc = this.ray(ev as PointerEvent);
+    let best: { m: number; k: number; point: THREE.Vector3; d: number } | null = null;
+    this.meshes.forEach((am, m) => {
+      const hit = rc.intersectObject(am.mesh)[0];
+      if (hit?.instanceId !== undefined && (!best || hit.distance < best.d)) best = { m, k: hit.instanceId, point: hit.point.clone(), d: hit.distance };
+    });
+    return best;
+  }
+
   private installPointer(): void {
-    let drag: { kind: 'slide' | 'turn'; plane: THREE.Plane; start: THREE.Vector3; centre: THREE.Vector3; moved: boolean } | null = null;
+    let drag: { plane: THREE.Plane; start: THREE.Vector3; moved: boolean } | null = null;
     const hitPlane = (ev: PointerEvent, plane: THREE.Plane) => this.ray(ev).ray.intersectPlane(plane, new THREE.Vector3());
     this.canvas.addEventListener('pointerdown', (ev) => {
-      if (!this.gestures || !this.drawn || ev.button !== 0) return;
-      const rc = this.ray(ev);
-      const centre = this.filmCentre();
-      if (this.ring && centre && rc.intersectObject(this.ring).length) {
-        const plane = new THREE.Plane(new THREE.Vector3(0, 0, 1), -centre.z);
-        const start = hitPlane(ev, plane);
-        if (start) drag = { kind: 'turn', plane, start, centre, moved: false };
-      } else if (this.atoms && centre) {
-        const hit = rc.intersectObject(this.atoms)[0];
-        const atom = hit?.instanceId !== undefined ? this.drawn.index[hit.instanceId] : -1;
-        if (atom >= 0 && (this.drawn.s.arrays.role?.[atom] ?? 0) > 0) {
-          const plane = new THREE.Plane(new THREE.Vector3(0, 0, 1), -hit.point.z);
-          drag = { kind: 'slide', plane, start: hit.point.clone(), centre, moved: false };
-        }
-      }
-      if (drag) {
+      // TransformControls saw this pointerdown first: a gizmo drag has already begun (and set `dragged`).
+      if (!this.gizmo.dragging) this.dragged = false;
+      if (!this.gestures || !this.drawn || ev.button !== 0 || this.gizmo.dragging || this.gizmo.axis) return;
+      const hit = this.pick(ev);
+      // Dragging an atom of the active film slides the film (the gizmo's arrows do the same).
+      if (hit && this.meshes[hit.m] === this.filmMesh()) {
+        drag = { plane: new THREE.Plane(new THREE.Vector3(0, 0, 1), -hit.point.z), start: hit.point, moved: false };
         this.controls.enabled = false;
+        this.atomDrag = true;
         this.canvas.setPointerCapture(ev.pointerId);
         ev.preventDefault();
       }
@@ -115,13 +185,14 @@ export class StructureView {
       if (!drag || !this.gestures) return;
       const p = hitPlane(ev, drag.plane);
       if (!p) return;
-      drag.moved = true;
-      this.emit(drag, p, false);
+      drag.moved = this.dragged = true;
+      this.gestures.slide(p.x - drag.start.x, p.y - drag.start.y, false);
     });
     const end = (ev: PointerEvent) => {
       if (!drag) return;
       const p = hitPlane(ev, drag.plane);
-      if (p && drag.moved) this.emit(drag, p, true);
+      this.atomDrag = false;
+      if (p && drag.moved) this.gestures?.slide(p.x - drag.start.x, p.y - drag.start.y, true);
       drag = null;
       this.controls.enabled = true;
     };
@@ -129,83 +200,85 @@ export class StructureView {
     this.canvas.addEventListener('pointercancel', end);
     // A click without a drag measures: first atom, second atom → distance.
     this.canvas.addEventListener('click', (ev) => {
-      if (!this.gestures || !this.drawn || !this.atoms) return;
-      const hit = this.ray(ev as PointerEvent).intersectObject(this.atoms)[0];
-      if (hit?.instanceId === undefined) {
+      if (!this.gestures || !this.drawn || this.dragged) return;
+      const hit = this.pick(ev);
+      if (!hit) {
         this.picked = [];
         this.gestures.measure(null);
         return;
       }
-      this.picked.push(hit.instanceId);
+      this.picked.push(hit);
       if (this.picked.length === 1) this.gestures.measure(`atom ${this.label(this.picked[0])}: click a second atom`);
       else {
-        const [a, b] = this.picked.map((k) => this.worldOf(k));
+        const [a, b] = this.picked.map((p) => this.worldOf(p));
         this.gestures.measure(`${this.label(this.picked[0])} – ${this.label(this.picked[1])}: ${a.distanceTo(b).toFixed(3)} Å`);
         this.picked = [];
       }
     });
   }
 
-  private emit(drag: { kind: 'slide' | 'turn'; start: THREE.Vector3; centre: THREE.Vector3 }, p: THREE.Vector3, done: boolean): void {
-    if (drag.kind === 'slide') this.gestures!.slide(p.x - drag.start.x, p.y - drag.start.y, done);
-    else {
-      const a0 = Math.atan2(drag.start.y - drag.centre.y, drag.start.x - drag.centre.x);
-      const a1 = Math.atan2(p.y - drag.centre.y, p.x - drag.centre.x);
-      let d = ((a1 - a0) * 180) / Math.PI;
-      d = ((d + 540) % 360) - 180;
-      this.gestures!.turn(d, done);
-    }
+  private filmMesh(): AtomMesh | null {
+    return this.meshes.length > 1 ? this.meshes[1] : null;
   }
 
-  private worldOf(instance: number): THREE.Vector3 {
-    const d = this.drawn!;
-    const i = d.index[instance];
-    return new THREE.Vector3(d.s.positions[3 * i] + d.image[3 * instance], d.s.positions[3 * i + 1] + d.image[3 * instance + 1], d.s.positions[3 * i + 2] + d.image[3 * instance + 2]);
+  /** Where an atom instance is (Å, structure coordinates, image offset included). */
+  private worldOf(p: { m: number; k: number }): THREE.Vector3 {
+    const s = this.drawn!, am = this.meshes[p.m];
+    const i = am.index[p.k];
+    return new THREE.Vector3(s.positions[3 * i] + am.image[3 * p.k], s.positions[3 * i + 1] + am.image[3 * p.k + 1], s.positions[3 * i + 2] + am.image[3 * p.k + 2]);
   }
 
-  private label(instance: number): string {
-    const i = this.drawn!.index[instance];
-    return `${element(this.drawn!.s.numbers[i]).symbol}${i + 1}`;
+  private label(p: { m: number; k: number }): string {
+    const i = this.meshes[p.m].index[p.k];
+    return `${element(this.drawn!.numbers[i]).symbol}${i + 1}`;
   }
 
-  /** Centre of the film's atoms (role > 0), or null when the structure has no film. */
-  private filmCentre(): THREE.Vector3 | null {
-    const d = this.drawn;
-    const role = d?.s.arrays.role;
-    if (!d || !role) return null;
+  /** Centre of the atoms of film `role` in the cell (no images), or null when there are none. */
+  private filmCentre(s: Structure, role: number): THREE.Vector3 | null {
+    const r = s.arrays.role;
+    if (!r) return null;
     const c = new THREE.Vector3();
     let n = 0;
-    for (let i = 0; i < role.length; i++)
-      if (role[i] > 0) {
-        c.x += d.s.positions[3 * i];
-        c.y += d.s.positions[3 * i + 1];
-        c.z += d.s.positions[3 * i + 2];
+    for (let i = 0; i < r.length; i++)
+      if (r[i] === role) {
+        c.x += s.positions[3 * i];
+        c.y += s.positions[3 * i + 1];
+        c.z += s.positions[3 * i + 2];
         n++;
       }
     return n ? c.multiplyScalar(1 / n) : null;
   }
 
-  /** Client coordinates of a point on the turning ring and of a film atom (for tests driving the gestures). */
-  handles(): { ring: { x: number; y: number } | null; film: { x: number; y: number } | null } {
+  /**
+   * Client coordinates of the gizmo's handles and of an active-film atom (for tests driving the gestures): a
+   * point on the turning ring (rotate mode), on the in-plane square (translate mode), and the film atom nearest
+   * the camera.
+   */
+  handles(): { ring: { x: number; y: number } | null; plane: { x: number; y: number } | null; film: { x: number; y: number } | null } {
     const r = this.canvas.getBoundingClientRect();
     const toClient = (v: THREE.Vector3) => {
       const p = v.clone().project(this.camera);
       return { x: r.left + ((p.x + 1) / 2) * r.width, y: r.top + ((1 - p.y) / 2) * r.height };
     };
-    let ring = null, film = null;
-    if (this.ring) {
-      const g = this.ring.geometry as THREE.TorusGeometry;
-      ring = toClient(this.ring.position.clone().add(new THREE.Vector3(g.parameters.radius, 0, 0)));
+    let ring = null, plane = null, film = null;
+    const c = this.centre;
+    if (c && this.gizmo.object) {
+      // TransformControls keep their handles a constant size on screen: the same factor as theirs.
+      const f = c.distanceTo(this.camera.position) * Math.min((1.9 * Math.tan((Math.PI * this.camera.fov) / 360)) / this.camera.zoom, 7);
+      const scale = (f * this.gizmo.size) / 4;
+      if (this.gizmoMode === 'rotate') ring = toClient(c.clone().add(new THREE.Vector3(0, -0.5 * scale, 0)));
+      else plane = toClient(c.clone().add(new THREE.Vector3(0.15 * scale, 0.15 * scale, 0)));
     }
-    const d = this.drawn;
-    const role = d?.s.arrays.role;
-    if (d && role) {
-      // The film atom nearest the camera, so nothing hides it.
+    const fm = this.filmMesh();
+    if (fm && this.drawn) {
       let best = -1, bestZ = -Infinity;
-      for (let k = 0; k < d.index.length; k++) if (role[d.index[k]] > 0 && d.s.positions[3 * d.index[k] + 2] > bestZ) (bestZ = d.s.positions[3 * d.index[k] + 2]), (best = k);
-      if (best >= 0) film = toClient(this.worldOf(best));
+      for (let k = 0; k < fm.index.length; k++) {
+        const z = this.drawn.positions[3 * fm.index[k] + 2];
+        if (z > bestZ + 1e-6 || (Math.abs(z - bestZ) <= 1e-6 && fm.image[3 * k] === 0 && fm.image[3 * k + 1] === 0)) (bestZ = z), (best = k);
+      }
+      if (best >= 0) film = toClient(this.worldOf({ m: this.meshes.indexOf(fm), k: best }));
     }
-    return { ring, film };
+    return { ring, plane, film };
   }
 
   /** The PNG of what is on screen. */
@@ -237,15 +310,21 @@ export class StructureView {
   }
 
   clear(): void {
-    for (const o of [this.atoms, this.box, this.ring]) {
-      if (!o) continue;
-      this.scene.remove(o);
-      if (o instanceof THREE.InstancedMesh) o.dispose();
-      else (o as THREE.Mesh | THREE.LineSegments).geometry.dispose();
+    for (const am of this.meshes) {
+      am.mesh.removeFromParent();
+      am.mesh.dispose();
+      (am.mesh.material as THREE.Material).dispose();
     }
-    this.atoms = null;
+    if (this.box) {
+      this.scene.remove(this.box);
+      this.box.geometry.dispose();
+    }
+    this.gizmo.detach();
+    this.pivot.position.set(0, 0, 0);
+    this.pivot.rotation.set(0, 0, 0);
+    this.meshes = [];
     this.box = null;
-    this.ring = null;
+    this.centre = null;
     this.drawn = null;
     this.picked = [];
     this.requestRender();
@@ -266,61 +345,73 @@ export class StructureView {
     }
     const hidden = new Set(opts.hiddenRoles ?? []);
     const role = s.arrays.role;
-    const shown = role && hidden.size ? Array.from({ length: n }, (_, a) => a).filter((a) => !hidden.has(role[a])) : Array.from({ length: n }, (_, a) => a);
-    const total = count * shown.length;
-    const index = new Int32Array(total);
-    const imageOffset = new Float64Array(3 * total);
+    const active = opts.activeRole ?? 1;
+    // The active film gets a mesh of its own (under the pivot) when there is a gizmo to move it.
+    const centre = this.gestures && role && !hidden.has(active) ? this.filmCentre(s, active) : null;
+    const shown: number[] = [], film: number[] = [];
+    for (let a = 0; a < n; a++) {
+      if (role && hidden.has(role[a])) continue;
+      (centre && role![a] === active ? film : shown).push(a);
+    }
+    const total = count * (shown.length + film.length);
     // Fewer triangles per sphere for big structures: what a GPU (or a software rasteriser) draws per frame.
     const detail = total > 20000 ? [8, 6] : total > 3000 ? [12, 8] : [20, 14];
     if (this.sphere.parameters.widthSegments !== detail[0]) {
       this.sphere.dispose();
       this.sphere = new THREE.SphereGeometry(1, detail[0], detail[1]);
     }
-    const mesh = new THREE.InstancedMesh(this.sphere, new THREE.MeshStandardMaterial({ roughness: 0.45, metalness: 0.05 }), total);
-    const m = new THREE.Matrix4();
-    const color = new THREE.Color();
-    const white = new THREE.Color('#ffffff');
     const c = s.cell;
-    let k = 0;
-    for (const i of reps[0])
-      for (const j of reps[1])
-        for (const l of reps[2]) {
-          const image = i !== 0 || j !== 0 || l !== 0;
-          const tx = i * c[0] + j * c[3] + l * c[6];
-          const ty = i * c[1] + j * c[4] + l * c[7];
-          const tz = i * c[2] + j * c[5] + l * c[8];
-          for (const a of shown) {
-            const e = element(s.numbers[a]);
-            index[k] = a;
-            imageOffset.set([tx, ty, tz], 3 * k);
-            const r = e.covalentRadius * RADIUS_SCALE;
-            m.makeScale(r, r, r);
-            m.setPosition(s.positions[3 * a] + tx, s.positions[3 * a + 1] + ty, s.positions[3 * a + 2] + tz);
-            mesh.setMatrixAt(k, m);
-            color.set(e.color);
-            if (opts.tintFilms && role && role[a] > 0) color.lerp(new THREE.Color(FILM_TINTS[(role[a] - 1) % FILM_TINTS.length]), 0.55);
-            if (image) color.lerp(white, 0.45); // images are paler than the cell's own atoms
-            mesh.setColorAt(k, color);
-            k++;
+    const build = (atoms: number[], origin: THREE.Vector3): AtomMesh => {
+      const total = count * atoms.length;
+      const index = new Int32Array(total);
+      const image = new Float64Array(3 * total);
+      const mesh = new THREE.InstancedMesh(this.sphere, new THREE.MeshStandardMaterial({ roughness: 0.45, metalness: 0.05 }), total);
+      const m = new THREE.Matrix4();
+      const color = new THREE.Color();
+      const white = new THREE.Color('#ffffff');
+      let k = 0;
+      for (const i of reps[0])
+        for (const j of reps[1])
+          for (const l of reps[2]) {
+            const isImage = i !== 0 || j !== 0 || l !== 0;
+            const tx = i * c[0] + j * c[3] + l * c[6];
+            const ty = i * c[1] + j * c[4] + l * c[7];
+            const tz = i * c[2] + j * c[5] + l * c[8];
+            for (const a of atoms) {
+              const e = element(s.numbers[a]);
+              index[k] = a;
+              image.set([tx, ty, tz], 3 * k);
+              const r = e.covalentRadius * RADIUS_SCALE;
+              m.makeScale(r, r, r);
+              m.setPosition(s.positions[3 * a] + tx - origin.x, s.positions[3 * a + 1] + ty - origin.y, s.positions[3 * a + 2] + tz - origin.z);
+              mesh.setMatrixAt(k, m);
+              color.set(e.color);
+              if (opts.tintFilms && role && role[a] > 0) color.lerp(new THREE.Color(FILM_TINTS[(role[a] - 1) % FILM_TINTS.length]), 0.55);
+              if (isImage) color.lerp(white, 0.45); // images are paler than the cell's own atoms
+              mesh.setColorAt(k, color);
+              k++;
+            }
           }
-        }
-    mesh.instanceMatrix.needsUpdate = true;
-    if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
-    mesh.computeBoundingSphere();
-    this.atoms = mesh;
-    this.scene.add(mesh);
-    this.drawn = { s, index, image: imageOffset };
+      mesh.instanceMatrix.needsUpdate = true;
+      if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
+      mesh.computeBoundingSphere();
+      return { mesh, index, image };
+    };
+    const rest = build(shown, new THREE.Vector3());
+    this.scene.add(rest.mesh);
+    this.meshes = [rest];
+    if (centre) {
+      const fm = build(film, centre);
+      this.pivot.position.copy(centre);
+      this.pivot.add(fm.mesh);
+      this.meshes.push(fm);
+      this.centre = centre;
+      this.gizmo.attach(this.pivot);
+    }
+    this.drawn = s;
     if (s.pbc.some(Boolean)) {
       this.box = cellBox(c);
       this.scene.add(this.box);
-    }
-    // The turning ring around the film: drag it to rotate the film about the surface normal.
-    const centre = this.gestures ? this.filmCentre() : null;
-    if (centre && !hidden.has(1)) {
-      const span = Math.max(3, 0.45 * Math.min(Math.hypot(c[0], c[1]), Math.hypot(c[3], c[4])));
-      this.ring = new THREE.Mesh(new THREE.TorusGeometry(span, Math.max(0.12, span * 0.03), 8, 64), new THREE.MeshBasicMaterial({ color: '#ff7a00', transparent: true, opacity: 0.55 }));
-      this.ring.position.copy(centre);
-      this.scene.add(this.ring);
     }
     if (fit) this.fit(s);
     this.requestRender();

@@ -1,7 +1,7 @@
 // End-to-end specs for the first page (issue 3). Run: npm run test:e2e (after npm run build).
 import { existsSync, readFileSync } from 'node:fs';
 import { assert, dropFiles, run, Skip } from './harness.mjs';
-import { workbenchSpecs } from './workbench.mjs';
+import { stackSpecs, workbenchSpecs } from './workbench.mjs';
 
 if (!existsSync('dist/index.html')) {
   console.error('e2e: dist/ is missing; run `npm run build` first');
@@ -152,5 +152,6 @@ const failures = await run([
   }],
   ...workbenchSpecs('cpu'),
   ...workbenchSpecs('auto'),
+  ...stackSpecs(),
 ]);
 process.exit(failures ? 1 : 0);

@@ -171,3 +171,135 @@ export function workbenchSpecs(backend) {
     }],
   ];
 }
+
+/** z-separation (Å) of film `role` as built: its lowest plane over the top plane of the layer below (0.3 Å planes). */
+const builtZ = (page, role) => page.evaluate((g) => {
+  const s = window.heterolab.wb.get().iface;
+  const zs = (r) => Array.from(s.arrays.role).flatMap((x, i) => (x === r ? [s.positions[3 * i + 2]] : []));
+  const mean = (a) => a.reduce((p, q) => p + q, 0) / a.length;
+  const below = zs(g - 1), film = zs(g);
+  const top = Math.max(...below), bot = Math.min(...film);
+  return mean(film.filter((z) => z - bot <= 0.3)) - mean(below.filter((z) => top - z <= 0.3));
+}, role);
+
+/** Stacking (issue 7, "add another film on top"): graphene on MoS2 on Au(111), each film moved on its own. */
+export function stackSpecs() {
+  return [
+    ['workbench [cpu]: stack graphene on MoS2/Au(111), move each film (slider, gizmo turn and slide), export, reload, remove and undo', async ({ page, url, shot }) => {
+      const p = (n) => shot(`stack-${n}`);
+      await page.goto(url + '?backend=cpu');
+      await page.waitForSelector('#empty:not([hidden])');
+      await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp', 'structures/graphene.vasp']);
+      await page.waitForFunction(() => document.querySelectorAll('#structures li').length === 3);
+      await page.click('#structures li:nth-child(1) [data-role=film]');
+      await page.click('#structures li:nth-child(2) [data-role=substrate]');
+      await page.click('#find-matches');
+      await settled(page);
+      const one = await state(page);
+      const gid = await page.evaluate(() => window.heterolab.store.get().structures[2].structure.id);
+      await page.selectOption('#add-film-structure', gid);
+      await page.click('#add-film');
+      await page.waitForFunction(() => window.heterolab.wb.get().stack.length === 1 && window.heterolab.wb.get().iface?.arrays.role.includes(2), null, { timeout: 60_000 });
+      await settled(page);
+      const two = await page.evaluate(() => { const s = window.heterolab.wb.get(); return { layer: s.layer, atoms: s.iface.numbers.length, film2: Array.from(s.iface.arrays.role).filter((r) => r === 2).length, rows: document.querySelectorAll('#stack li').length, ffE: s.live.ff.bindingEnergy, scope: s.live.mlScope ?? '' }; });
+      assert(two.layer === 1 && two.film2 > 0 && two.atoms > one.atoms && two.rows === 3, `stacked: ${JSON.stringify(two)}`);
+      assert(/film 1 on the substrate only/.test(await page.textContent('#estimates')), 'the ML estimate says it sees film 1 only');
+      const z1 = await builtZ(page, 1);
+      await p('01-stacked');
+
+      // The z slider moves the selected film (film 2); film 1 stays where it was.
+      await page.fill('#zsep', '3.6');
+      await page.dispatchEvent('#zsep', 'input');
+      await page.waitForFunction(() => window.heterolab.wb.get().stack[0].placement.zSeparation === 3.6);
+      await estimatesFor(page, two.ffE);
+      const [a1, a2] = [await builtZ(page, 1), await builtZ(page, 2)];
+      assert(Math.abs(a2 - 3.6) < 1e-6 && Math.abs(a1 - z1) < 1e-6, `film 2 at ${a2} Å, film 1 still at ${a1} Å (was ${z1})`);
+
+      // Turn film 2 with the gizmo's ring (three's TransformControls, about the normal).
+      await page.waitForTimeout(200);
+      let h = await page.evaluate(() => window.heterolab.view.handles());
+      assert(h.ring, 'the turning ring is on screen');
+      const before = await page.evaluate(() => ({ twist: window.heterolab.wb.get().stack[0].match.twist, err: window.heterolab.wb.get().error }));
+      await page.mouse.move(h.ring.x, h.ring.y);
+      await page.mouse.down();
+      await page.mouse.move(h.ring.x + 40, h.ring.y - 5, { steps: 5 });
+      await page.mouse.up();
+      await page.waitForFunction((b) => { const s = window.heterolab.wb.get(); return s.stack[0].match.twist !== b.twist || (s.error && /No coincident cell for C/.test(s.error)); }, before, { timeout: 60_000 });
+      const turn = await page.evaluate(() => ({ twist: window.heterolab.wb.get().stack[0].twistDeg, err: window.heterolab.wb.get().error }));
+      assert(turn.twist !== null || /No coincident cell/.test(turn.err), `the ring turned film 2 (${turn.twist}°) or said why not (${turn.err})`);
+      await settled(page);
+      await p('02-turned');
+
+      // Slide film 2 with the gizmo's in-plane handle (G switches the gizmo to sliding).
+      await page.evaluate(() => document.activeElement?.blur());
+      await page.keyboard.press('g');
+      await page.waitForTimeout(200);
+      h = await page.evaluate(() => window.heterolab.view.handles());
+      assert(h.plane, 'the sliding handle is on screen');
+      const sh0 = await page.evaluate(() => window.heterolab.wb.get().stack[0].placement.shift.join());
+      const f1 = await page.evaluate(() => window.heterolab.wb.get().placement.shift.join());
+      await page.mouse.move(h.plane.x, h.plane.y);
+      await page.mouse.down();
+      await page.mouse.move(h.plane.x + 30, h.plane.y + 12, { steps: 5 });
+      await page.mouse.up();
+      await page.waitForFunction((x) => window.heterolab.wb.get().stack[0].placement.shift.join() !== x, sh0);
+      await settled(page);
+      assert((await page.evaluate(() => window.heterolab.wb.get().placement.shift.join())) === f1, 'film 1 did not slide');
+      await p('03-slid');
+
+      // Select film 1: now the slider moves film 1, and film 2 keeps its gap above it.
+      await page.click('#stack [data-select="0"]');
+      await page.waitForFunction(() => window.heterolab.wb.get().layer === 0);
+      await page.fill('#zsep', '2.8');
+      await page.dispatchEvent('#zsep', 'input');
+      await page.waitForFunction(() => window.heterolab.wb.get().placement.zSeparation === 2.8);
+      await settled(page);
+      const [b1, b2] = [await builtZ(page, 1), await builtZ(page, 2)];
+      assert(Math.abs(b1 - 2.8) < 1e-6 && Math.abs(b2 - 3.6) < 1e-6, `film 1 at ${b1} Å, film 2 keeps ${b2} Å`);
+
+      // z-scan of film 1 (film 2 rides along) with a progress bar that fills.
+      const fractions = [];
+      await page.exposeFunction('progressSeen', (x) => fractions.push(x));
+      await page.evaluate(() => window.heterolab.wb.subscribe((s) => s.job?.total && window.progressSeen(s.job.done / s.job.total)));
+      await page.click('#run-zscan');
+      await page.waitForFunction(() => window.heterolab.wb.get().zscan, null, { timeout: 180_000 });
+      assert(fractions.length > 1 && fractions.at(-1) === 1, `progress reported: ${fractions.map((x) => x.toFixed(2)).join(' ')}`);
+      assert(/binding curve of film 1/.test(await page.getAttribute('#zscan-chart', 'aria-label') + (await page.textContent('#zscan-chart'))), 'the chart names the scanned film');
+      await p('04-zscan');
+
+      // Export: the POSCAR holds all three layers.
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-export=vasp]')]);
+      const text = readFileSync(await dl.path(), 'utf8');
+      const back = await page.evaluate(async (t) => {
+        const r = await window.heterolab.client.readFiles([{ name: 'POSCAR', bytes: new TextEncoder().encode(t).buffer }]);
+        return r[0].ok ? { n: r[0].structures[0].numbers.length, want: window.heterolab.wb.get().iface.numbers.length } : { error: r[0].issue.message };
+      }, text);
+      assert(!back.error && back.n === back.want, `POSCAR read back: ${JSON.stringify(back)}`);
+      const report = await page.evaluate(() => new Promise((resolve) => {
+        const orig = URL.createObjectURL;
+        URL.createObjectURL = (b) => (b.text().then(resolve), (URL.createObjectURL = orig), orig(b));
+        document.getElementById('export-report').click();
+      }));
+      assert(/stacked film 2 \(face bottom\): twist/.test(report), `report lists the stacked film: ${report.slice(0, 400)}`);
+
+      // Reload: the stack comes back.
+      await page.waitForFunction(() => window.heterolab.wb.get().session.status === 'saved', null, { timeout: 20_000 });
+      const saved = await page.evaluate(() => ({ atoms: window.heterolab.wb.get().iface.numbers.length, stack: JSON.stringify(window.heterolab.wb.get().stack.map((f) => f.placement)) }));
+      await page.reload();
+      await page.waitForFunction(() => window.heterolab.wb?.get().iface, null, { timeout: 60_000 });
+      await settled(page);
+      const restored = await page.evaluate(() => ({ atoms: window.heterolab.wb.get().iface.numbers.length, stack: JSON.stringify(window.heterolab.wb.get().stack.map((f) => f.placement)) }));
+      assert(JSON.stringify(restored) === JSON.stringify(saved), `restored ${JSON.stringify(restored)} vs ${JSON.stringify(saved)}`);
+      await p('05-reloaded');
+
+      // Remove the top film, then undo it back.
+      await page.click('#remove-film');
+      await page.waitForFunction(() => window.heterolab.wb.get().stack.length === 0 && !window.heterolab.wb.get().iface.arrays.role.includes(2));
+      await page.evaluate(() => document.activeElement?.blur());
+      await page.keyboard.press('Control+z');
+      await page.waitForFunction(() => window.heterolab.wb.get().stack.length === 1 && window.heterolab.wb.get().iface.arrays.role.includes(2));
+      await settled(page);
+      await p('06-undo-remove');
+    }],
+  ];
+}
