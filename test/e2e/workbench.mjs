@@ -146,6 +146,33 @@ export function workbenchSpecs(backend) {
       await page.fill('#zsep', '3.6');
       await page.dispatchEvent('#zsep', 'input');
       await estimatesFor(page, off.ffE);
+      // Still offline: drop a further file, match again, turn with the slider, z-scan and export.
+      await dropFiles(page, ['structures/graphene.vasp']);
+      await page.waitForFunction(() => document.querySelectorAll('#structures li').length === 3);
+      await page.click('#find-matches');
+      await page.waitForFunction(() => !window.heterolab.wb.get().job && window.heterolab.wb.get().matches?.length, null, { timeout: 60_000 });
+      await settled(page);
+      const offE = (await state(page)).ffE;
+      const angle2 = await page.evaluate(async (a0) => {
+        const wb = window.heterolab.wb;
+        for (const t of [30, 10, 20, 40, 50, 5, 15, 25, 35, 45, 55].filter((t) => t !== a0)) {
+          const r = await window.heterolab.client.findInterfaceMatches(wb.request(), wb.params(), { kind: 'twist', twist: (t * Math.PI) / 180 });
+          if (r.matches.length) return t;
+        }
+        return null;
+      }, angle);
+      assert(angle2 !== null, 'another twist angle has a coincident cell');
+      await page.fill('#twist', String(angle2));
+      await page.dispatchEvent('#twist', 'input');
+      await page.waitForFunction((a) => window.heterolab.wb.get().twistDeg === a, angle2);
+      await estimatesFor(page, offE);
+      await page.click('#run-zscan');
+      await page.waitForFunction(() => window.heterolab.wb.get().zscan, null, { timeout: 180_000 });
+      await page.waitForSelector('#zscan-chart canvas');
+      const [dlOff] = await Promise.all([page.waitForEvent('download'), page.click('[data-export=vasp]')]);
+      const offText = readFileSync(await dlOff.path(), 'utf8');
+      const offAtoms = Number(offText.split('\n')[6].trim().split(/\s+/).reduce((a, b) => a + Number(b), 0));
+      assert(offAtoms === (await state(page)).atoms, `offline POSCAR has ${offAtoms} atoms`);
       await p('07-offline');
 
       // A second tab on the same session: a change there reaches this tab; nothing is overwritten.
