@@ -46,6 +46,66 @@ interface AtomMesh {
   mesh: THREE.InstancedMesh;
   index: Int32Array;
   image: Float64Array;
+  /** Above IMPOSTOR_ATOMS the spheres are drawn as impostors and `mesh` only answers picking. */
+  impostors?: THREE.Mesh;
+}
+
+/**
+ * Above this many drawn atoms, atoms are drawn as sphere impostors (one camera-facing quad per atom, shaded as a
+ * sphere in the fragment shader, with its depth) instead of triangle spheres: 2 triangles per atom instead of
+ * ~100, which is what makes 10,000+ atoms orbit smoothly on a weak or software GPU.
+ */
+export const IMPOSTOR_ATOMS = 3000;
+
+const IMPOSTOR_VERTEX = `
+attribute vec3 centre;
+attribute float radius;
+attribute vec3 icolor;
+varying vec2 vUv;
+varying vec3 vColor;
+varying vec3 vCentre;
+varying float vRadius;
+void main() {
+  vec4 c = modelViewMatrix * vec4(centre, 1.0);
+  vUv = position.xy;
+  vColor = icolor;
+  vCentre = c.xyz;
+  vRadius = radius;
+  c.xy += position.xy * radius;
+  gl_Position = projectionMatrix * c;
+}`;
+
+const IMPOSTOR_FRAGMENT = `
+uniform mat4 projectionMatrix;
+varying vec2 vUv;
+varying vec3 vColor;
+varying vec3 vCentre;
+varying float vRadius;
+void main() {
+  float r2 = dot(vUv, vUv);
+  if (r2 > 1.0) discard;
+  vec3 n = vec3(vUv, sqrt(1.0 - r2));
+  vec3 l = normalize(vec3(0.35, 0.55, 1.0));
+  float diffuse = max(dot(n, l), 0.0);
+  float specular = pow(max(dot(reflect(-l, n), vec3(0.0, 0.0, 1.0)), 0.0), 24.0);
+  vec4 p = projectionMatrix * vec4(vCentre + vec3(0.0, 0.0, n.z * vRadius), 1.0);
+  gl_FragDepth = 0.5 * (p.z / p.w) + 0.5;
+  gl_FragColor = vec4(vColor * (0.42 + 0.7 * diffuse) + 0.18 * specular, 1.0);
+  #include <colorspace_fragment>
+}`;
+
+/** One quad per atom, shaded as a sphere: centres and radii in Å, colours linear RGB. */
+function impostorMesh(centres: Float32Array, radii: Float32Array, colours: Float32Array): THREE.Mesh {
+  const g = new THREE.InstancedBufferGeometry();
+  g.setAttribute('position', new THREE.BufferAttribute(new Float32Array([-1, -1, 0, 1, -1, 0, 1, 1, 0, -1, 1, 0]), 3));
+  g.setIndex([0, 1, 2, 0, 2, 3]);
+  g.setAttribute('centre', new THREE.InstancedBufferAttribute(centres, 3));
+  g.setAttribute('radius', new THREE.InstancedBufferAttribute(radii, 1));
+  g.setAttribute('icolor', new THREE.InstancedBufferAttribute(colours, 3));
+  g.instanceCount = radii.length;
+  const mesh = new THREE.Mesh(g, new THREE.ShaderMaterial({ vertexShader: IMPOSTOR_VERTEX, fragmentShader: IMPOSTOR_FRAGMENT }));
+  mesh.frustumCulled = false; // the quads' bounds are not the geometry's; the cell is small enough to draw whole
+  return mesh;
 }
 
 /**
@@ -73,6 +133,8 @@ export class StructureView {
   private gestures: FilmGestures | null = null;
   private picked: { m: number; k: number }[] = [];
   private dragged = false;
+  /** Drawn-atom count above which atoms are impostors (benchmarks set Infinity to time triangle spheres). */
+  impostorAtoms = IMPOSTOR_ATOMS;
 
   constructor(private canvas: HTMLCanvasElement) {
     // preserveDrawingBuffer lets tests and the PNG export read the pixels that are on screen.
@@ -314,6 +376,11 @@ export class StructureView {
       am.mesh.removeFromParent();
       am.mesh.dispose();
       (am.mesh.material as THREE.Material).dispose();
+      if (am.impostors) {
+        am.impostors.removeFromParent();
+        am.impostors.geometry.dispose();
+        (am.impostors.material as THREE.Material).dispose();
+      }
     }
     if (this.box) {
       this.scene.remove(this.box);
@@ -354,15 +421,19 @@ export class StructureView {
       (centre && role![a] === active ? film : shown).push(a);
     }
     const total = count * (shown.length + film.length);
-    // Fewer triangles per sphere for big structures: what a GPU (or a software rasteriser) draws per frame.
-    const detail = total > 20000 ? [8, 6] : total > 3000 ? [12, 8] : [20, 14];
+    // Fewer triangles per sphere for bigger structures (above IMPOSTOR_ATOMS these only serve picking).
+    const detail = total > Math.min(this.impostorAtoms, 20000) ? [8, 6] : total > 3000 ? [12, 8] : [20, 14];
     if (this.sphere.parameters.widthSegments !== detail[0]) {
       this.sphere.dispose();
       this.sphere = new THREE.SphereGeometry(1, detail[0], detail[1]);
     }
     const c = s.cell;
+    const useImpostors = total > this.impostorAtoms;
     const build = (atoms: number[], origin: THREE.Vector3): AtomMesh => {
       const total = count * atoms.length;
+      const centres = useImpostors ? new Float32Array(3 * total) : null;
+      const radii = useImpostors ? new Float32Array(total) : null;
+      const colours = useImpostors ? new Float32Array(3 * total) : null;
       const index = new Int32Array(total);
       const image = new Float64Array(3 * total);
       const mesh = new THREE.InstancedMesh(this.sphere, new THREE.MeshStandardMaterial({ roughness: 0.45, metalness: 0.05 }), total);
@@ -382,28 +453,39 @@ export class StructureView {
               index[k] = a;
               image.set([tx, ty, tz], 3 * k);
               const r = e.covalentRadius * RADIUS_SCALE;
+              const x = s.positions[3 * a] + tx - origin.x, y = s.positions[3 * a + 1] + ty - origin.y, z = s.positions[3 * a + 2] + tz - origin.z;
               m.makeScale(r, r, r);
-              m.setPosition(s.positions[3 * a] + tx - origin.x, s.positions[3 * a + 1] + ty - origin.y, s.positions[3 * a + 2] + tz - origin.z);
+              m.setPosition(x, y, z);
               mesh.setMatrixAt(k, m);
               color.set(e.color);
               if (opts.tintFilms && role && role[a] > 0) color.lerp(new THREE.Color(FILM_TINTS[(role[a] - 1) % FILM_TINTS.length]), 0.55);
               if (isImage) color.lerp(white, 0.45); // images are paler than the cell's own atoms
               mesh.setColorAt(k, color);
+              if (centres) {
+                centres.set([x, y, z], 3 * k);
+                radii![k] = r;
+                colours!.set([color.r, color.g, color.b], 3 * k);
+              }
               k++;
             }
           }
       mesh.instanceMatrix.needsUpdate = true;
       if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
       mesh.computeBoundingSphere();
-      return { mesh, index, image };
+      if (!centres) return { mesh, index, image };
+      // The triangle spheres stay for picking (raycasts ignore material visibility) but are not drawn.
+      (mesh.material as THREE.Material).visible = false;
+      return { mesh, index, image, impostors: impostorMesh(centres, radii!, colours!) };
     };
     const rest = build(shown, new THREE.Vector3());
     this.scene.add(rest.mesh);
+    if (rest.impostors) this.scene.add(rest.impostors);
     this.meshes = [rest];
     if (centre) {
       const fm = build(film, centre);
       this.pivot.position.copy(centre);
       this.pivot.add(fm.mesh);
+      if (fm.impostors) this.pivot.add(fm.impostors);
       this.meshes.push(fm);
       this.centre = centre;
       this.gizmo.attach(this.pivot);
