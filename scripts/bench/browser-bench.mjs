@@ -101,10 +101,11 @@ try {
     const view = window.heterolab.view;
     const impostors = await view.orbitFrameTime(30);
     // Reference, same page and structure: every atom a triangle sphere (8×6 segments), as before impostors.
+    const threshold = view.impostorAtoms;
     view.impostorAtoms = Infinity;
     view.setStructure(wb.get().iface, { images: false, tintFilms: true }, false);
     const spheres = await view.orbitFrameTime(6);
-    view.impostorAtoms = 3000;
+    view.impostorAtoms = threshold;
     return { n: wb.get().iface.numbers.length, impostors, spheres };
   });
   rows.push([`frame time while orbiting ${frame.n} atoms, sphere impostors (SwiftShader WebGL: software)`, `${frame.impostors.toFixed(1)} ms`, `${(frame.spheres / frame.impostors).toFixed(1)}× faster than the reference below`]);

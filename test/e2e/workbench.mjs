@@ -212,6 +212,35 @@ const builtZ = (page, role) => page.evaluate((g) => {
 /** Stacking (issue 7, "add another film on top"): graphene on MoS2 on Au(111), each film moved on its own. */
 export function stackSpecs() {
   return [
+    ['view [wasm]: a 10,000-atom interface is drawn as sphere impostors that can still be picked and measured', async ({ page, url, shot }) => {
+      await page.goto(url + '?backend=wasm');
+      await page.waitForFunction(() => document.body.dataset.ready === 'true');
+      await page.click('#example-interface');
+      await settled(page);
+      const n = await page.evaluate(async () => {
+        const wb = window.heterolab.wb;
+        const m0 = wb.get().match, k = Math.ceil(Math.sqrt(10000 / wb.get().iface.numbers.length));
+        await wb.selectMatch(0, false);
+        wb.state = { ...wb.state, matches: [{ ...m0, filmMatrix: m0.filmMatrix.map((r) => r.map((x) => x * k)), substrateMatrix: m0.substrateMatrix.map((r) => r.map((x) => x * k)) }] };
+        await wb.selectMatch(0);
+        return wb.get().iface.numbers.length;
+      });
+      await settled(page);
+      await page.waitForFunction((x) => Number(document.body.dataset.drawnAtoms) === x, n);
+      assert(n >= 10000, `${n} atoms`);
+      const h = await page.evaluate(() => window.heterolab.view.handles());
+      assert(h.film, 'a film atom is on screen');
+      await page.mouse.click(h.film.x, h.film.y);
+      await page.waitForSelector('#measure:not([hidden])');
+      assert(/click a second atom/.test(await page.textContent('#measure')), 'the first click picked an atom');
+      // The middle of the view, where the dense structure covers every pixel.
+      const box = await page.locator('#view').boundingBox();
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await page.waitForFunction(() => !/click a second/.test(document.getElementById('measure').textContent));
+      const text = await page.textContent('#measure');
+      await shot('view-10k-impostors');
+      assert(/^[A-Z][a-z]?\d+ – [A-Z][a-z]?\d+: \d+\.\d{3} Å$/.test(text), `measured: ${text}`);
+    }],
     ['workbench [cpu]: stack graphene on MoS2/Au(111), move each film (slider, gizmo turn and slide), export, reload, remove and undo', async ({ page, url, shot }) => {
       const p = (n) => shot(`stack-${n}`);
       await page.goto(url + '?backend=cpu');
