@@ -91,4 +91,27 @@ describe('workbench', () => {
     await wb.flush();
     expect(calls).toEqual([0, 1]); // no blind overwrite after the conflict
   });
+  it('saves one at a time: an edit during a slow save is saved after it, with the new revision, not as a conflict', async () => {
+    let stored = 0;
+    const release: (() => void)[] = [];
+    const sink: SessionSink = {
+      save: (_s, base) =>
+        new Promise((resolve) => release.push(() => resolve(base === stored ? { ok: true, revision: ++stored } : { ok: false, reason: 'conflict', message: `base ${base}, stored ${stored}` }))),
+    };
+    const { wb } = await ready(sink);
+    wb.rename('first');
+    const a = wb.flush();
+    await tick();
+    wb.rename('second'); // while the first save is still in IndexedDB
+    const b = wb.flush();
+    await tick();
+    expect(release).toHaveLength(1); // the second waits for the first
+    release.shift()!();
+    await a;
+    await tick();
+    expect(release).toHaveLength(1);
+    release.shift()!();
+    await b;
+    expect(wb.get().session).toMatchObject({ status: 'saved', revision: 2 });
+  });
 });

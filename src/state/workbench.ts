@@ -678,7 +678,23 @@ export class Workbench {
   async flush(): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
+    // One save at a time: a second one started before the first returned would send a stale base revision and
+    // be refused as a conflict with ourselves.
+    while (this.saving) await this.saving;
     if (!this.sink || this.state.session.status !== 'unsaved') return;
+    const done = this.saveNow();
+    this.saving = done;
+    try {
+      await done;
+    } finally {
+      if (this.saving === done) this.saving = null;
+    }
+  }
+
+  private saving: Promise<void> | null = null;
+
+  private async saveNow(): Promise<void> {
+    if (!this.sink) return;
     if (this.store.get().structures.length === 0 && this.state.session.revision === 0) return; // nothing to keep yet
     this.set({ session: { ...this.state.session, status: 'saving' } });
     const base = this.state.session.revision;

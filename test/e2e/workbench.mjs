@@ -212,6 +212,29 @@ const builtZ = (page, role) => page.evaluate((g) => {
 /** Stacking (issue 7, "add another film on top"): graphene on MoS2 on Au(111), each film moved on its own. */
 export function stackSpecs() {
   return [
+    ['layout: laptop (1366×768) and large monitor (2560×1440): no horizontal scrolling, the 3D view gets the room', async ({ page, url, shot }) => {
+      await page.goto(url + '?backend=wasm');
+      await page.waitForFunction(() => document.body.dataset.ready === 'true');
+      await page.click('#example-interface');
+      await settled(page);
+      for (const [w, h] of [[1366, 768], [2560, 1440]]) {
+        await page.setViewportSize({ width: w, height: h });
+        await page.waitForTimeout(300);
+        const r = await page.evaluate(() => {
+          const v = document.getElementById('view').getBoundingClientRect();
+          const sliders = document.getElementById('placement').getBoundingClientRect();
+          return { scrollW: document.documentElement.scrollWidth, clientW: document.documentElement.clientWidth, view: [v.width, v.height], sliders: [sliders.top, sliders.bottom] };
+        });
+        await shot(`layout-${w}x${h}`);
+        assert(r.scrollW <= r.clientW, `${w}×${h}: page scrolls sideways (${r.scrollW} > ${r.clientW})`);
+        assert(r.view[0] >= 0.4 * w && r.view[1] >= 0.6 * h, `${w}×${h}: 3D view is ${r.view.join('×')}`);
+        assert(r.sliders[1] <= h, `${w}×${h}: placement sliders end at ${r.sliders[1]}, below the window`);
+      }
+      // The example's burst of edits is saved one write at a time: never a conflict with itself.
+      await page.waitForFunction(() => ['saved', 'conflict', 'error'].includes(window.heterolab.wb.get().session.status), null, { timeout: 20_000 });
+      const status = await page.evaluate(() => window.heterolab.wb.get().session);
+      assert(status.status === 'saved', `one tab, session ${status.status}: ${status.message ?? ''}`);
+    }],
     ['view [wasm]: a 10,000-atom interface is drawn as sphere impostors that can still be picked and measured', async ({ page, url, shot }) => {
       await page.goto(url + '?backend=wasm');
       await page.waitForFunction(() => document.body.dataset.ready === 'true');
