@@ -1,5 +1,5 @@
 import { classifyStructure } from './core/layer';
-import { SessionDb } from './state/persist';
+import { keepBackendChoice, readBackendChoice, SessionDb } from './state/persist';
 import type { Session } from './state/session';
 import { Store } from './state/store';
 import { Workbench, type SessionSink } from './state/workbench';
@@ -13,7 +13,8 @@ import { ComputeClient } from './workers/client';
 // Composition root: one compute worker, one store, one workbench, one view, the DOM shell, sessions in IndexedDB.
 // Everything is mounted at once; the database opens in the background and the last session is restored after.
 const client = new ComputeClient(() => new Worker(new URL('./workers/compute.worker.ts', import.meta.url), { type: 'module' }));
-const store = new Store(client, classifyStructure);
+const port = client.api;
+const store = new Store(port, classifyStructure);
 const view = new StructureView(document.getElementById('view') as HTMLCanvasElement);
 const params = new URLSearchParams(location.search);
 
@@ -27,8 +28,8 @@ const sink: SessionSink = {
     return db ? db.save(s, base) : { ok: false, reason: 'error', message: 'no session storage in this browser' };
   },
 };
-const wb = new Workbench(store, client, sink);
-const ui = mountWorkbench(store, wb, view, client, dbReady);
+const wb = new Workbench(store, port, sink);
+const ui = mountWorkbench(store, wb, view, port, dbReady);
 const roleListeners: (() => void)[] = [];
 mountApp(store, view, {
   roleOf: (id) => (wb.get().filmId === id ? 'film' : wb.get().substrateId === id ? 'substrate' : null),
@@ -43,12 +44,15 @@ wb.subscribe((s) => {
   if (key !== roles) (roles = key), roleListeners.forEach((f) => f());
 });
 // A handle for the end-to-end tests and the console; nothing in the app depends on it.
-Object.assign(window, { heterolab: { store, view, client, wb } });
+Object.assign(window, { heterolab: { store, view, client, api: port(), wb } });
 
 void store.refreshStatus();
 // ?backend=cpu|wasm|webgpu|auto picks the force-field backend (tests run both cpu and auto).
-const backend = params.get('backend');
-void wb.setBackend(backend === 'cpu' || backend === 'wasm' || backend === 'webgpu' ? backend : 'auto');
+// Otherwise the user's last choice (kept in this browser), else auto.
+const isChoice = (b: string | null): b is 'auto' | 'cpu' | 'wasm' | 'webgpu' => b === 'auto' || b === 'cpu' || b === 'wasm' || b === 'webgpu';
+const asked = params.get('backend'), kept = readBackendChoice();
+void wb.setBackend(isChoice(asked) ? asked : isChoice(kept) ? kept : 'auto');
+wb.subscribe((s) => s.backend !== readBackendChoice() && !isChoice(asked) && keepBackendChoice(s.backend));
 setUpOffline();
 
 // Reopen the session the user was last in (?session=ID opens a given one), unless they already started work.

@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { wasmBackend } from '../../src/compute/ff/wasm-backend';
-import { build, prepare, search } from '../../src/compute/geometry/pipeline';
+import { assemble, prepare, search } from '../../src/compute/interface/pipeline';
 import { GeometryWasm } from '../../src/compute/geometry/wasm';
 import { computeFeatures } from '../../src/compute/ml/features';
 import { Predictor, type ModelManifest, type OrtLike } from '../../src/compute/ml/predictor';
@@ -23,7 +23,7 @@ const manifest = JSON.parse(readFileSync('models/manifest.json', 'utf8')) as Mod
 const p = await Predictor.create(ort as unknown as OrtLike, manifest, async (f) => new Uint8Array(readFileSync(`models/${f}`)));
 const prep = prepare(g, await read('test/fixtures/structures/MoS2_monolayer.vasp'), await read('test/fixtures/structures/Au_fcc_conventional.vasp'), { hkl: [1, 1, 1], layers: 4, maxAtoms: 1e5 });
 const m = search(g, prep, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' }).matches[0];
-const s = build(g, prep, m, { zSeparation: 3.0, shift: [0, 0], maxAtoms: 1e5 }).structure;
+const s = assemble(g, prep, m, { zSeparation: 3.0, shift: [0, 0] }, [], { hkl: [1, 1, 1], maxAtoms: 1e5 }).structure;
 const strain = Math.max(...m.principalStrains.map(Math.abs));
 const prior = await forceFieldPrior(wasmBackend(g), s);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -2,15 +2,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { symbolOf } from '../core/elements';
 import { formula, type Structure } from '../core/structure';
 import { makeSlab, type LatticeMatch, type MatchParams } from '../compute/geometry/geometry';
-import { atomsFor, build, prepare, search, type Prepared, type SearchMode } from '../compute/geometry/pipeline';
+import { atomsFor, type Prepared, type PrepareOptions, type SearchMode } from '../compute/interface/pipeline';
+import { InterfaceService } from '../compute/interface/service';
+import type { InterfaceRequest, InterfaceSpec } from '../compute/interface/types';
+import type { Predictor } from '../compute/ml/predictor';
+import { DEFAULTS } from '../core/defaults';
 import { GeometryWasm } from '../compute/geometry/wasm';
 import { conventionalStandardCell } from '../io/space-groups';
 import { writeStructure, type WriteFormat } from '../io/write';
 import { flagNumber, flagString, UsageError, type Args } from './args';
 
 const DEG = Math.PI / 180;
-/** Largest structure the CLI builds unless --max-atoms says otherwise. */
-export const DEFAULT_MAX_ATOMS = 20_000;
 
 let geometry: GeometryWasm | null = null;
 export async function loadGeometry(): Promise<GeometryWasm> {
@@ -43,7 +45,11 @@ export async function bulkForHkl(s: Structure, a: Args): Promise<{ bulk: Structu
   if (mode !== 'conventional' && mode !== 'given') throw new UsageError('--hkl-cell must be conventional or given');
   if (mode === 'given') return { bulk: s, note: 'hkl in the cell as given', spaceGroup: null };
   const std = await conventionalStandardCell(s);
-  if (!std) return { bulk: s, note: 'symmetry analysis failed; hkl in the cell as given', spaceGroup: null };
+  if (!std) {
+    // Never silently: the user's hkl now means something else than they may think.
+    process.stderr.write('warning: symmetry analysis of the bulk failed, so hkl refers to the cell as given, not the conventional standard cell\n');
+    return { bulk: s, note: 'symmetry analysis failed; hkl in the cell as given', spaceGroup: null };
+  }
   return { bulk: std.structure, note: `hkl in the conventional standard cell of ${std.symbol} (No. ${std.number})`, spaceGroup: `${std.symbol} (${std.number})` };
 }
 
@@ -82,7 +88,7 @@ export async function slabVerb(a: Args, read: (f: string) => Promise<Structure>)
     vacuum: flagNumber(a, '--vacuum', { min: 0, max: 1000 }) ?? 15,
     termination: flagNumber(a, '--termination', { min: 0, max: 1000, integer: true }) ?? 0,
     fixedLayers: flagNumber(a, '--fixed', { min: 0, max: 1000, integer: true }),
-    maxAtoms: flagNumber(a, '--max-atoms', { min: 1, max: 1e7, integer: true }) ?? DEFAULT_MAX_ATOMS,
+    maxAtoms: flagNumber(a, '--max-atoms', { min: 1, max: 1e7, integer: true }) ?? DEFAULTS.maxAtoms,
   });
   emit(r.structure, a);
   const st = r.structure;
@@ -107,40 +113,55 @@ export async function slabVerb(a: Args, read: (f: string) => Promise<Structure>)
   return 0;
 }
 
-interface CliPrepared extends Prepared {
-  note: string;
-  spaceGroup: string | null;
-  params: MatchParams;
+/** The CLI's interface service: the same one the worker holds, in-process. */
+let service: InterfaceService | null = null;
+export function cliService(predictor?: () => Promise<Predictor>): InterfaceService {
+  if (predictor || !service) service = new InterfaceService({ geometry: loadGeometry(), standardCell: conventionalStandardCell, predictor });
+  return service;
 }
 
-export async function prepareFrom(a: Args, read: (f: string) => Promise<Structure>): Promise<CliPrepared> {
+export interface CliRequest {
+  req: InterfaceRequest;
+  params: MatchParams;
+  prepared: Prepared;
+  note: string;
+  warnings: string[];
+}
+
+/** FILM SUBSTRATE_BULK and the flags that say how to prepare them (defaults from core/defaults.ts). */
+export async function requestFrom(a: Args, read: (f: string) => Promise<Structure>, svc = cliService()): Promise<CliRequest> {
   const [filmFile, subFile] = a.positional;
   if (!filmFile || !subFile || a.positional.length !== 2) throw new UsageError('needs FILM and SUBSTRATE_BULK files');
-  const hkl = parseHkl(a);
-  const face = flagString(a, '--face') ?? 'bottom';
+  const face = flagString(a, '--face') ?? DEFAULTS.face;
   if (face !== 'bottom' && face !== 'top') throw new UsageError('--face must be bottom or top');
-  const g = await loadGeometry();
-  const filmInput = await read(filmFile);
-  const { bulk, note, spaceGroup } = await bulkForHkl(await read(subFile), a);
-  const p = prepare(g, filmInput, bulk, {
-    hkl,
+  const strain = flagString(a, '--strain') ?? 'film';
+  if (strain !== 'film' && strain !== 'shared') throw new UsageError('--strain must be film or shared');
+  const hklCell = flagString(a, '--hkl-cell') ?? 'conventional';
+  if (hklCell !== 'conventional' && hklCell !== 'given') throw new UsageError('--hkl-cell must be conventional or given');
+  const options: PrepareOptions = {
+    hkl: parseHkl(a),
     face,
-    layers: flagNumber(a, '--layers', { min: 1, max: 1000, integer: true }) ?? 4,
-    vacuum: flagNumber(a, '--vacuum', { min: 0, max: 1000 }) ?? 15,
+    strain,
+    hklCell,
+    layers: flagNumber(a, '--layers', { min: 1, max: 1000, integer: true }) ?? DEFAULTS.slabLayers,
+    vacuum: flagNumber(a, '--vacuum', { min: 0, max: 1000 }) ?? DEFAULTS.vacuum,
     termination: flagNumber(a, '--termination', { min: 0, max: 1000, integer: true }) ?? 0,
-    maxAtoms: flagNumber(a, '--max-atoms', { min: 1, max: 1e7, integer: true }) ?? DEFAULT_MAX_ATOMS,
-  });
+    maxAtoms: flagNumber(a, '--max-atoms', { min: 1, max: 1e7, integer: true }) ?? DEFAULTS.maxAtoms,
+  };
+  const req: InterfaceRequest = { film: await read(filmFile), substrate: await read(subFile), options };
   const params: MatchParams = {
-    maxArea: flagNumber(a, '--max-area', { min: 1, max: 5000 }) ?? 100,
-    maxStrain: (flagNumber(a, '--max-strain', { min: 0, max: 50 }) ?? 5) / 100,
-    maxAngle: (flagNumber(a, '--max-angle', { min: 0, max: 30 }) ?? 1) * DEG,
+    maxArea: flagNumber(a, '--max-area', { min: 1, max: DEFAULTS.maxAreaLimit }) ?? DEFAULTS.maxArea,
+    maxStrain: (flagNumber(a, '--max-strain', { min: 0, max: 50 }) ?? DEFAULTS.maxStrainPct) / 100,
+    maxAngle: (flagNumber(a, '--max-angle', { min: 0, max: 30 }) ?? DEFAULTS.maxAngleDeg) * DEG,
     angleRelative: false,
     limit: flagNumber(a, '--limit', { min: 1, max: 100000, integer: true }) ?? 50,
   };
-  return { ...p, note, spaceGroup, params };
+  const pair = await svc.pair(req);
+  for (const w of pair.warnings) process.stderr.write(`warning: ${w}\n`);
+  return { req, params, prepared: pair.prepared, note: pair.hklNote, warnings: pair.warnings };
 }
 
-function matchJson(m: LatticeMatch, index: number, p: CliPrepared) {
+function matchJson(m: LatticeMatch, index: number, p: Prepared) {
   return {
     index,
     area: r6(m.area),
@@ -155,7 +176,8 @@ function matchJson(m: LatticeMatch, index: number, p: CliPrepared) {
   };
 }
 
-function describePrepared(p: CliPrepared, a: Args) {
+function describePrepared(c: CliRequest, a: Args) {
+  const p = c.prepared;
   const sym = (zs: number[]) => zs.map(symbolOf).join(',');
   return {
     film: {
@@ -166,8 +188,9 @@ function describePrepared(p: CliPrepared, a: Args) {
       janus: p.film.janus,
       touching: p.face,
     },
-    substrate: { file: a.positional[1], formula: formula(p.slab.structure.numbers), hkl: parseHkl(a), hklCell: p.note, spaceGroup: p.spaceGroup, slabAtoms: p.slab.structure.numbers.length },
-    params: { maxArea: p.params.maxArea, maxStrainPercent: p.params.maxStrain * 100, maxAngleDeg: p.params.maxAngle / DEG },
+    substrate: { file: a.positional[1], formula: formula(p.slab.structure.numbers), hkl: parseHkl(a), hklCell: c.note, slabAtoms: p.slab.structure.numbers.length },
+    params: { maxArea: c.params.maxArea, maxStrainPercent: c.params.maxStrain * 100, maxAngleDeg: c.params.maxAngle / DEG },
+    warnings: c.warnings,
   };
 }
 
@@ -191,11 +214,13 @@ function searchMode(a: Args): SearchMode {
 
 export async function matchVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
   const mode = searchMode(a);
-  const p = await prepareFrom(a, read);
-  const r = search(await loadGeometry(), p, p.params, mode);
-  const out: Record<string, unknown> = describePrepared(p, a);
-  if (r.scan) out.scan = r.scan.map((e) => ({ twistDeg: r6(e.twist / DEG), match: e.match ? matchJson(e.match, 0, p) : null }));
-  out.matches = r.matches.slice(0, p.params.limit).map((m, i) => matchJson(m, i, p));
+  const c = await requestFrom(a, read);
+  const r = await cliService().matches(c.req, c.params, mode);
+  const out: Record<string, unknown> = describePrepared(c, a);
+  if (r.scan) out.scan = r.scan.map((e) => ({ twistDeg: r6(e.twist / DEG), match: e.match ? matchJson(e.match, 0, c.prepared) : null }));
+  out.matches = r.matches.map((m, i) => matchJson(m, i, c.prepared));
+  out.total = r.total;
+  out.twistPeriodDeg = r6(r.twistPeriod / DEG);
   if (a.flags.has('--json')) process.stdout.write(JSON.stringify(out, null, 1) + '\n');
   else {
     const rows = (out.matches as ReturnType<typeof matchJson>[]).map(
@@ -204,40 +229,42 @@ export async function matchVerb(a: Args, read: (f: string) => Promise<Structure>
     process.stdout.write(`   #  area/Å²  atoms  strain1/% strain2/%  twist/°  film / substrate supercell\n${rows.join('\n')}\n`);
     if (rows.length === 0) process.stderr.write('no matches within the tolerances; try a larger --max-area or --max-strain\n');
   }
+  if (r.total > r.matches.length) process.stderr.write(`${r.total - r.matches.length} more matches not shown (raise --limit)\n`);
   return 0;
 }
 
-export async function buildVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
+/** The interface a CLI invocation asks for: the request, match --match I (at --twist), and --z/--shift. */
+export async function specFrom(a: Args, read: (f: string) => Promise<Structure>, svc = cliService()): Promise<{ c: CliRequest; spec: InterfaceSpec; index: number } | null> {
   const twist = flagNumber(a, '--twist', { min: -360, max: 360 });
-  const out = flagString(a, '-o') ?? flagString(a, '--output');
-  if (!out && !a.flags.has('--json')) throw new UsageError('build needs -o OUT (or --json for a summary only)');
   const shiftText = flagString(a, '--shift') ?? '0,0';
   const shift = shiftText.split(',').map(Number);
-  if (shift.length !== 2 || shift.some((x) => !Number.isFinite(x))) throw new UsageError('--shift must be two fractions like 0.25,0');
-  const strain = flagString(a, '--strain') ?? 'film';
-  if (strain !== 'film' && strain !== 'shared') throw new UsageError('--strain must be film or shared');
-  const z = flagNumber(a, '--z', { min: 0.5, max: 50 }) ?? 3.0;
-  const idx = flagNumber(a, '--match', { min: 0, max: 1e6, integer: true }) ?? 0;
-  const p = await prepareFrom(a, read);
-  const g = await loadGeometry();
-  const { matches } = search(g, p, { ...p.params, limit: Math.max(p.params.limit ?? 50, idx + 1) }, twist !== undefined ? { kind: 'twist', twist: twist * DEG } : { kind: 'all' });
-  if (matches.length === 0) {
+  if (shift.length !== 2 || shift.some((x) => !Number.isFinite(x) || Math.abs(x) > 1e6)) throw new UsageError('--shift must be two fractions like 0.25,0 (|x| ≤ 1e6)');
+  const z = flagNumber(a, '--z', { min: 0.5, max: 50 }) ?? DEFAULTS.startZ;
+  const index = flagNumber(a, '--match', { min: 0, max: 1e6, integer: true }) ?? 0;
+  const c = await requestFrom(a, read, svc);
+  const { matches } = await svc.matches(c.req, { ...c.params, limit: Math.max(c.params.limit ?? 50, index + 1) }, twist !== undefined ? { kind: 'twist', twist: twist * DEG } : { kind: 'all' });
+  if (matches.length === 0) return null;
+  if (index >= matches.length) throw new UsageError(`--match must be 0..${matches.length - 1}`);
+  return { c, index, spec: { request: c.req, match: matches[index], placement: { zSeparation: z, shift: shift as [number, number] } } };
+}
+
+export async function buildVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
+  const out = flagString(a, '-o') ?? flagString(a, '--output');
+  if (!out && !a.flags.has('--json')) throw new UsageError('build needs -o OUT (or --json for a summary only)');
+  const svc = cliService();
+  const r = await specFrom(a, read, svc);
+  if (!r) {
     process.stderr.write('error: no coincident supercell within the tolerances; try a larger --max-area or --max-strain\n');
     return 1;
   }
-  if (idx >= matches.length) throw new UsageError(`--match must be 0..${matches.length - 1}`);
-  const m = matches[idx];
-  const r = build(g, p, m, {
-    zSeparation: z,
-    shift: shift as [number, number],
-    strain,
-    vacuum: flagNumber(a, '--vacuum', { min: 0, max: 1000 }) ?? 15,
-    maxAtoms: flagNumber(a, '--max-atoms', { min: 1, max: 1e7, integer: true }) ?? DEFAULT_MAX_ATOMS,
-  });
-  r.structure.info.title = `${formula(p.film.structure.numbers)} on ${formula(p.slab.structure.numbers)}(${parseHkl(a).join('')})`;
-  emit(r.structure, a);
-  const summary = { ...describePrepared(p, a), match: matchJson(m, idx, p), nsites: r.structure.numbers.length, zSeparation: z, shift, output: out ?? null };
+  const { c, spec, index } = r;
+  const built = await svc.build(spec);
+  const s = built.structure;
+  s.info.title = `${formula(c.prepared.film.structure.numbers)} on ${formula(c.prepared.slab.structure.numbers)}(${parseHkl(a).join('')})`;
+  for (const w of built.warnings) process.stderr.write(`warning: ${w}\n`);
+  emit(s, a);
+  const summary = { ...describePrepared(c, a), match: matchJson(spec.match, index, c.prepared), nsites: s.numbers.length, zSeparation: spec.placement.zSeparation, shift: spec.placement.shift, vacuum: c.req.options.vacuum, output: out ?? null, warnings: [...c.warnings, ...built.warnings] };
   if (a.flags.has('--json')) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
-  else process.stderr.write(`built ${r.structure.info.title}: ${summary.nsites} atoms, area ${summary.match.area} Å², strain ${summary.match.strain.join(' / ')} %, twist ${summary.match.twistDeg}° → ${out}\n`);
+  else process.stderr.write(`built ${s.info.title}: ${summary.nsites} atoms, area ${summary.match.area} Å², strain ${summary.match.strain.join(' / ')} %, twist ${summary.match.twistDeg}° → ${out}\n`);
   return 0;
 }

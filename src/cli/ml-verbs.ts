@@ -4,10 +4,10 @@ import { wasmBackend } from '../compute/ff/wasm-backend';
 import { computeFeatures, FEATURE_NAMES, FEATURES_VERSION, interfaceZSeparation } from '../compute/ml/features';
 import { forceFieldPrior } from '../compute/ml/prior';
 import { flagString, UsageError, type Args } from './args';
-import { loadGeometry, parseHkl, prepareFrom } from './geometry-verbs';
+import { cliService, loadGeometry, parseHkl, specFrom } from './geometry-verbs';
+import { DEFAULTS } from '../core/defaults';
+import { FFParameterError } from '../compute/ff/model';
 import { formula } from '../core/structure';
-import { build, search } from '../compute/geometry/pipeline';
-import { estimateInterface } from '../compute/ml/estimate';
 import { Predictor, type Estimate, type ModelManifest } from '../compute/ml/predictor';
 import { nodeOrt } from '../compute/ml/ort-node';
 
@@ -82,20 +82,22 @@ async function loadPredictor(dir: string) {
  * its held-out accuracy and whether the input lies inside the training domain.
  */
 export async function predictVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
-  const g = await loadGeometry();
-  const p = await prepareFrom(a, read);
-  const { matches } = search(g, p, p.params, { kind: 'all' });
-  if (matches.length === 0) {
+  const dir = flagString(a, '--models') ?? new URL('../models/', import.meta.url).pathname;
+  let predictor: Predictor | null = null;
+  const svc = cliService(async () => (predictor ??= await loadPredictor(dir)));
+  // The same interface service, spec and placement flags as `build`, so the app and the CLI agree.
+  const sp = await specFrom(a, read, svc);
+  if (!sp) {
     process.stderr.write('error: no coincident supercell within the tolerances; try a larger --max-area or --max-strain\n');
     return 1;
   }
-  const m = matches[0];
-  const s = build(g, p, m, { zSeparation: 3.0, shift: [0, 0], vacuum: 15, maxAtoms: 200000 }).structure;
-  const dir = flagString(a, '--models') ?? new URL('../models/', import.meta.url).pathname;
-  const predictor = await loadPredictor(dir);
-  const strain = Math.max(...m.principalStrains.map(Math.abs));
-  const r = await estimateInterface(predictor, wasmBackend(g), s, strain);
-  await predictor.release();
+  const { c, spec } = sp;
+  const m = spec.match;
+  const placed = await svc.place(spec, { ffModel: DEFAULTS.ffModel, ml: true });
+  await (predictor as Predictor | null)?.release();
+  if (placed.superseded) throw new Error('unreachable: a CLI call is never superseded');
+  if (!placed.ml) throw placed.mlError ? new FFParameterError(placed.mlError) : new Error('no estimate');
+  const r = placed.ml, s = placed.structure, p = c.prepared;
   const r4 = (x: number) => Number(x.toFixed(4));
   const est = (e: Estimate) => ({ value: r4(e.value), sigma: r4(e.sigma), sigmaCalibratedOn: e.sigmaCalibration, unit: e.unit, heldOutRmse: { leaveOneFilmOut: r4(e.accuracy.leaveOneFilmOutRmse), leaveOneSubstrateOut: r4(e.accuracy.leaveOneSubstrateOutRmse), random5Fold: r4(e.accuracy.random5FoldRmse) } });
   const out = {
@@ -104,11 +106,13 @@ export async function predictVerb(a: Args, read: (f: string) => Promise<Structur
     hkl: parseHkl(a),
     face: r.features.face,
     match: { area: r4(m.area), atoms: s.numbers.length, strainPct: m.principalStrains.map((x) => r4(x * 100)), twistDeg: r4((m.twist * 180) / Math.PI) },
+    placement: spec.placement,
     bindingEnergy: est(r.bindingEnergy),
     zSeparation: est(r.zSeparation),
     model: r.model,
     inDomain: r.inDomain,
     warnings: r.warnings,
+    buildWarnings: [...c.warnings, ...placed.warnings],
     forceField: { model: r.forceField.model, zSeparation: r4(r.forceField.zSeparation), bindingEnergy: r4(r.forceField.bindingEnergy), backend: r.forceField.backend },
   };
   if (a.flags.has('--json')) process.stdout.write(JSON.stringify(out, null, 1) + '\n');
@@ -120,6 +124,7 @@ export async function predictVerb(a: Args, read: (f: string) => Promise<Structur
         `model ${out.model.name} ${out.model.version}; force field (${out.forceField.model}): z ${out.forceField.zSeparation} Å, E_bind ${out.forceField.bindingEnergy} eV/atom\n`,
     );
     for (const w of out.warnings) process.stderr.write(`warning: outside the training domain: ${w}\n`);
+    for (const w of placed.warnings) process.stderr.write(`warning: ${w}\n`);
   }
   return 0;
 }

@@ -103,3 +103,22 @@ export class SessionDb implements SessionSink {
     return id;
   }
 }
+
+const BACKEND_KEY = 'heterolab.ffBackend';
+
+/** The force-field backend the user chose last, kept per browser (a preference, not part of a session). */
+export function readBackendChoice(): string | null {
+  try {
+    return localStorage.getItem(BACKEND_KEY);
+  } catch {
+    return null; // storage disabled: the choice lasts for this page only
+  }
+}
+
+export function keepBackendChoice(choice: string): void {
+  try {
+    localStorage.setItem(BACKEND_KEY, choice);
+  } catch {
+    /* storage disabled or full: nothing to keep */
+  }
+}

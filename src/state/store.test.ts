@@ -8,7 +8,7 @@ const s = () => makeStructure({ numbers: Uint8Array.from([1]), positions: new Fl
 describe('store', () => {
   it('adds structures from good files and messages from bad ones, keeping what was loaded', async () => {
     let next: ReadReport[] = [];
-    const store = new Store({ readFiles: async () => next, status: async () => ({ geometry: 'wasm' }) }, () => 'molecule');
+    const store = new Store(() => ({ readFiles: async () => next, status: async () => ({ geometry: 'wasm' as const }) }), () => 'molecule');
     next = [{ file: 'a.xyz', ok: true, structures: [s()], warnings: [{ code: 'ignored', message: 'note' }] }];
     await store.addFiles([{ name: 'a.xyz', bytes: new ArrayBuffer(1) }]);
     expect(store.get().structures.length).toBe(1);
@@ -21,7 +21,7 @@ describe('store', () => {
     expect(store.get().messages[0].issue).toMatchObject({ file: 'bad.cif', line: 3 });
   });
   it('an internal failure is shown apart from bad-input messages', async () => {
-    const store = new Store({ readFiles: async () => { throw new Error('worker died'); }, status: async () => ({ geometry: 'wasm' }) }, () => 'bulk');
+    const store = new Store(() => ({ readFiles: async () => { throw new Error('worker died'); }, status: async () => ({ geometry: 'wasm' as const }) }), () => 'bulk');
     await store.addFiles([{ name: 'x', bytes: new ArrayBuffer(1) }]);
     expect(store.get().messages[0]).toMatchObject({ severity: 'internal' });
     expect(store.get().busy).toBe(false);

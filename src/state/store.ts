@@ -1,6 +1,6 @@
 import type { Structure } from '../core/structure';
 import type { ParseIssue } from '../io/issues';
-import type { FileInput, ReadReport, WorkerStatus } from '../workers/protocol';
+import type { ComputeApi, FileInput, WorkerStatus } from '../workers/protocol';
 
 export type StructureKind = '2D layer' | 'bulk' | 'slab' | 'molecule';
 
@@ -26,10 +26,8 @@ export interface AppState {
   worker: WorkerStatus | null;
 }
 
-export interface ComputePort {
-  readFiles(files: FileInput[], signal?: AbortSignal): Promise<ReadReport[]>;
-  status(signal?: AbortSignal): Promise<WorkerStatus>;
-}
+/** The part of the worker's API the store uses (derived from workers/protocol.ts). */
+export type StorePort = (signal?: AbortSignal) => Pick<ComputeApi, 'readFiles' | 'status'>;
 
 type Listener = (s: AppState) => void;
 
@@ -40,7 +38,7 @@ export class Store {
   private nextMessage = 1;
 
   constructor(
-    private compute: ComputePort,
+    private compute: StorePort,
     private classify: (s: Structure) => StructureKind,
   ) {}
 
@@ -64,7 +62,7 @@ export class Store {
   }
 
   async refreshStatus(): Promise<void> {
-    this.set({ worker: await this.compute.status() });
+    this.set({ worker: await this.compute().status() });
   }
 
   /** Reads dropped, picked or pasted files. Nothing already loaded is lost when a file is bad. */
@@ -72,7 +70,7 @@ export class Store {
     if (files.length === 0) return;
     this.set({ busy: true });
     try {
-      const reports = await this.compute.readFiles(files);
+      const reports = await this.compute().readFiles(files);
       const added: StructureEntry[] = [];
       const messages: Message[] = [];
       for (const r of reports) {

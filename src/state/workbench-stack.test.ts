@@ -15,24 +15,14 @@ import { activePlacement, Workbench, type WorkbenchPort } from './workbench';
 const geometry = GeometryWasm.fromBytes(readFileSync(new URL('../compute/geometry/build/heterolab.wasm', import.meta.url)));
 
 /** The compute API behind the workbench's port (the client adds only the worker boundary and AbortSignals). */
-function port(): WorkbenchPort {
+function port(): WorkbenchPort & { api: ReturnType<typeof createComputeApi> } {
   const api = createComputeApi(geometry);
   void api.ffConfigure('wasm');
-  return {
-    findInterfaceMatches: (r, p, m) => api.findInterfaceMatches(r, p, m),
-    buildInterface: (r, m, p, u) => api.buildInterface(r, m, p, u),
-    findUpperMatches: (r, m, b, f, face, p, mode) => api.findUpperMatches(r, m, b, f, face, p, mode),
-    ffConfigure: (c) => api.ffConfigure(c),
-    ffEvaluate: (s, p) => api.ffEvaluate(s, p),
-    ffZScan: (s, zs, p, g, _signal, progress) => api.ffZScan(s, zs, p, g, progress),
-    ffRegistryScan: (s, nx, ny, p, rz, g, _signal, progress) => api.ffRegistryScan(s, nx, ny, p, rz, g, progress),
-    ffRelax: (s, p, o, _signal, progress) => api.ffRelax(s, p, o, progress),
-    predict: () => Promise.reject(new Error('no models in this test')),
-  };
+  return Object.assign(() => api, { api });
 }
 
 async function bench(files: string[]) {
-  const store = new Store({ readFiles: async () => [], status: async () => ({ geometry: 'wasm' }) }, () => 'bulk');
+  const store = new Store(() => ({ readFiles: async () => [], status: async () => ({ geometry: 'wasm' as const }) }), () => 'bulk');
   const structures = await Promise.all(files.map(async (f) => (await mustRead(f)).structures[0]));
   store.replaceStructures(structures.map((s, k) => ({ structure: s, file: files[k], kind: k === 1 ? 'bulk' : '2D layer' })));
   const wb = new Workbench(store, port(), null, () => performance.now());
@@ -148,11 +138,11 @@ describe('workbench stacks (real geometry and force field)', () => {
     wb.selectLayer(0);
     await wb.zScan();
     const zs = wb.get().zscan!;
-    const api = port();
+    const { api } = port();
     const energyAt = async (k: number) => {
       wb.setPlacement({ zSeparation: zs.z[k] }, false);
       await wb.rebuild();
-      return (await api.ffEvaluate(wb.get().iface!, { model: 'd2', cutoff: 12 })).energy;
+      return (await api.service.evaluate(wb.get().iface!, { model: 'd2', cutoff: 12 })).energy;
     };
     // The scan leaves out the pairs inside the moving block (film 1 with film 2), constant while it moves.
     const [a, b] = [20, 40];
@@ -166,10 +156,24 @@ describe('workbench stacks (real geometry and force field)', () => {
     await wb.rebuild();
     const want = wb.get().iface!;
     const text = sessionToText(wb.toSession());
-    const other = new Workbench(new Store({ readFiles: async () => [], status: async () => ({ geometry: 'wasm' }) }, () => 'bulk'), port(), null);
+    const other = new Workbench(new Store(() => ({ readFiles: async () => [], status: async () => ({ geometry: 'wasm' as const }) }), () => 'bulk'), port(), null);
     await other.load(restoreSession(text));
     const got = other.get().iface!;
     expect(got.numbers).toEqual(want.numbers);
     expect(Array.from(got.positions).map((x) => x.toFixed(6))).toEqual(Array.from(want.positions).map((x) => x.toFixed(6)));
+  });
+});
+
+describe('workbench options reach the built interface', () => {
+  it('the vacuum chosen in the form is the vacuum of the interface on screen (and so of every export)', async () => {
+    const { wb } = await bench(['graphene.vasp', 'Cu_fcc_conventional.vasp']);
+    for (const vacuum of [30, 25]) {
+      wb.setOptions({ vacuum });
+      await wb.findMatches();
+      const s = wb.get().iface!;
+      let lo = Infinity, hi = -Infinity;
+      for (let i = 2; i < s.positions.length; i += 3) (lo = Math.min(lo, s.positions[i])), (hi = Math.max(hi, s.positions[i]));
+      expect(Math.abs(s.cell[8]) - (hi - lo)).toBeCloseTo(vacuum, 6);
+    }
   });
 });

@@ -8,23 +8,28 @@ const layer = () => makeStructure({ numbers: Uint8Array.from([6]), positions: ne
 const match = (area: number): LatticeMatch => ({ area, principalStrains: [0.01, 0.02], twist: 0 } as unknown as LatticeMatch);
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
-/** A fake worker: builds record their placement; estimates resolve when the test says so. */
+/** A fake worker: each place call records its placement and resolves at once, or when the test says so (hold). */
 function fakePort() {
   const pending: (() => void)[] = [];
+  const ctl = { hold: false };
   const evaluated: number[] = [];
-  const port = {
-    findInterfaceMatches: async (_r: unknown, _p: unknown, mode: { kind: string; twist?: number }) => ({ matches: mode.kind === 'twist' && mode.twist! > 0.5 ? [] : [match(30), match(60)], atoms: [10, 20], hklNote: '', film: null, slab: null }),
-    buildInterface: async (_r: unknown, m: LatticeMatch, p: { zSeparation: number }) => ({ ...layer(), info: { z: p.zSeparation, area: m.area } }) as Structure,
-    ffEvaluate: (s: Structure) =>
-      new Promise((resolve) => pending.push(() => (evaluated.push(s.info.z as number), resolve({ energy: -1, bindingEnergy: s.info.z as number, zSeparation: s.info.z, pairs: 1, forces: new Float64Array(3), backend: 'cpu', model: 'd2' })))),
-    predict: async () => ({ bindingEnergy: { value: 0.1, sigma: 0.01 }, zSeparation: { value: 3, sigma: 0.1 }, model: {}, inDomain: true, warnings: [] }),
+  const api = {
+    matches: async (_r: unknown, _p: unknown, mode: { kind: string; twist?: number }) => ({ matches: mode.kind === 'twist' && mode.twist! > 0.5 ? [] : [match(30), match(60)], atoms: [10, 20], total: 2, twistPeriod: Math.PI / 3, hklNote: '', warnings: [], film: null, slab: null }),
+    place: (spec: { match: LatticeMatch; placement: { zSeparation: number } }) =>
+      new Promise((resolve) => {
+        const z = spec.placement.zSeparation;
+        const structure = { ...layer(), info: { z, area: spec.match.area } } as Structure;
+        const answer = () => (evaluated.push(z), resolve({ superseded: false, structure, warnings: [], ms: 1, ff: { energy: -1, bindingEnergy: z, zSeparation: z, pairs: 1, forces: new Float64Array(3), backend: 'cpu', model: 'd2' }, ml: { bindingEnergy: { value: 0.1, sigma: 0.01 }, zSeparation: { value: 3, sigma: 0.1 }, model: {}, inDomain: true, warnings: [] } }));
+        if (ctl.hold) pending.push(answer);
+        else answer();
+      }),
     ffConfigure: async () => ({ choice: 'cpu', kind: 'cpu', notices: [] }),
-  } as unknown as WorkbenchPort;
-  return { port, pending, evaluated };
+  };
+  return { port: (() => api) as unknown as WorkbenchPort, pending, evaluated, ctl };
 }
 
 async function ready(sink: SessionSink | null = null) {
-  const store = new Store({ readFiles: async () => [], status: async () => ({ geometry: 'wasm' }) }, () => 'bulk');
+  const store = new Store(() => ({ readFiles: async () => [], status: async () => ({ geometry: 'wasm' as const }) }), () => 'bulk');
   const a = layer(), b = layer();
   store.replaceStructures([{ structure: a, file: 'a', kind: '2D layer' }, { structure: b, file: 'b', kind: 'bulk' }]);
   const f = fakePort();
@@ -35,22 +40,24 @@ async function ready(sink: SessionSink | null = null) {
 }
 
 describe('workbench', () => {
-  it('live estimates: while one runs, changes coalesce into one follow-up for the newest placement', async () => {
-    const { wb, pending, evaluated } = await ready();
+  it('slider ticks: one worker round trip each, and a late reply for an older tick never replaces a newer one', async () => {
+    const { wb, pending, evaluated, ctl } = await ready();
     await wb.findMatches();
     await tick();
+    ctl.hold = true;
     for (const z of [3.0, 3.1, 3.2, 3.3]) {
       wb.setPlacement({ zSeparation: z });
       await tick();
     }
-    pending.shift()!(); // the first request (for the first build) finishes
+    expect(pending).toHaveLength(4); // one place call per tick
+    pending.pop()!(); // the newest (3.3) answers first ...
     await tick();
-    await tick();
-    expect(pending).toHaveLength(1); // exactly one follow-up, not one per change
-    pending.shift()!();
-    await tick();
-    expect(evaluated.at(-1)).toBe(3.3);
     expect(wb.get().live.ff?.bindingEnergy).toBe(3.3);
+    for (const f of pending.splice(0)) f(); // ... then the older ones, late
+    await tick();
+    expect(evaluated).toHaveLength(5); // the first build, then the four ticks
+    expect(wb.get().live.ff?.bindingEnergy).toBe(3.3);
+    expect(wb.get().iface?.info.z).toBe(3.3);
   });
   it('undo and redo walk placements and matches', async () => {
     const { wb, pending } = await ready();

@@ -4,31 +4,23 @@
  * scans and relaxations, undo/redo, and the session it all belongs to. Pure state and actions: the UI renders
  * it, the compute worker does the work (through `WorkbenchPort`), persistence is injected.
  */
-import { formula, makeStructure, type Structure } from '../core/structure';
+import { formula, type Structure } from '../core/structure';
 import { det2, inv2, mul2, type Mat2 } from '../core/linalg';
 import type { LatticeMatch, MatchParams } from '../compute/geometry/geometry';
-import type { FFParams } from '../compute/ff/model';
 import type { Progress, RegistryScanResult, ZScanResult } from '../compute/ff/ops';
 import type { BackendChoice } from '../compute/ff/select';
 import type { InterfaceEstimate } from '../compute/ml/estimate';
-import type { FFEvaluation, FFStatus, InterfaceRequest, MatchesReply, UpperRequest } from '../workers/protocol';
-import type { Placement as BuildPlacement, SearchMode } from '../compute/geometry/pipeline';
+import type { FFEvaluation, FFStatus, InterfaceRequest, InterfaceSpec, UpperRequest } from '../workers/protocol';
+import type { ComputePort } from '../workers/client';
+import { DEFAULTS } from '../core/defaults';
+import { reduceTwist } from '../core/twist';
 import { DEFAULT_OPTIONS, DEFAULT_PLACEMENT, newSession, SCHEMA_VERSION, type InterfaceOptions, type Placement, type Session, type SessionStructure, type StackFilm } from './session';
 import type { Store } from './store';
 
 const DEG = Math.PI / 180;
 
-export interface WorkbenchPort {
-  findInterfaceMatches(req: InterfaceRequest, params: MatchParams, mode: SearchMode, signal?: AbortSignal): Promise<MatchesReply>;
-  buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: BuildPlacement, uppers?: UpperRequest[], signal?: AbortSignal): Promise<Structure>;
-  findUpperMatches(req: InterfaceRequest, match: LatticeMatch, below: UpperRequest[], film: Structure, face: 'bottom' | 'top', params: MatchParams, mode: SearchMode, signal?: AbortSignal): Promise<{ matches: LatticeMatch[]; atoms: number[]; cellArea: number }>;
-  ffConfigure(choice: BackendChoice, signal?: AbortSignal): Promise<FFStatus>;
-  ffEvaluate(s: Structure, p: FFParams, signal?: AbortSignal): Promise<FFEvaluation>;
-  ffZScan(s: Structure, zs: number[], p: FFParams, group?: number, signal?: AbortSignal, progress?: Progress): Promise<ZScanResult & { backend: string }>;
-  ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean, group?: number, signal?: AbortSignal, progress?: Progress): Promise<RegistryScanResult & { backend: string }>;
-  ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }, signal?: AbortSignal, progress?: Progress): Promise<{ structure: Structure; backend: string; iterations: number; converged: boolean; bindingEnergy: number; films: { zSeparation: number; registry: [number, number]; displacement: [number, number, number] }[] }>;
-  predict(s: Structure, strain: number, priorKey?: string, signal?: AbortSignal): Promise<InterfaceEstimate>;
-}
+/** What the workbench asks of the compute worker: its API bound to an AbortSignal (derived from workers/protocol.ts). */
+export type WorkbenchPort = ComputePort;
 
 export type JobKind = 'matches' | 'twist scan' | 'stacking a film' | 'z-scan' | 'registry scan' | 'relaxation';
 
@@ -52,7 +44,13 @@ export interface WorkbenchState {
   matches: LatticeMatch[] | null;
   /** Atoms of the interface each match would build. */
   matchAtoms: number[];
+  /** Matches the last search found (the list holds the first `matches.length`). */
+  matchesTotal: number;
+  /** Twist period (degrees) of the film on the substrate, from their lattices (60° for two hexagonal lattices). */
+  twistPeriodDeg: number;
   hklNote: string;
+  /** What the user must know about the built interface and how the pair was prepared. */
+  warnings: string[];
   scan: { twistDeg: number; strainPct: number | null }[] | null;
   match: LatticeMatch | null;
   /** Film twist (degrees) the user dialled in; null = matches from the free search. */
@@ -90,12 +88,13 @@ export function activePlacement(s: WorkbenchState): Placement {
   return s.layer > 0 ? s.stack[s.layer - 1]?.placement ?? s.placement : s.placement;
 }
 
-/** That film's twist (degrees, 0–60): as dialled, else its match's. */
+/** That film's twist (degrees, reduced into the pair's twist period): as dialled, else its match's. */
 export function activeTwist(s: WorkbenchState): number {
   const f = s.layer > 0 ? s.stack[s.layer - 1] : null;
   const dialled = f ? f.twistDeg : s.twistDeg;
   const m = f ? f.match : s.match;
-  return dialled ?? (m ? ((((m.twist * 180) / Math.PI) % 60) + 60) % 60 : 0);
+  const t = dialled !== null ? dialled * DEG : m ? m.twist : 0;
+  return (reduceTwist(t, s.twistPeriodDeg * DEG) * 180) / Math.PI;
 }
 
 /** How much the cell grows over film 1's match for these stacked films (integer, acts on row vectors). */
@@ -105,23 +104,6 @@ export function stackGrowth(stack: StackFilm[]): Mat2 {
   return g;
 }
 
-/** Substrate and film 1 only (roles 0 and 1) of a stack: what the ML models, trained on one film, can judge. */
-export function bottomPair(s: Structure): Structure {
-  const role = s.arrays.role;
-  if (!role) return s;
-  const keep: number[] = [];
-  for (let i = 0; i < role.length; i++) if (role[i] <= 1) keep.push(i);
-  if (keep.length === role.length) return s;
-  const pick = <T extends Uint8Array | Uint16Array | Float64Array>(a: T, w: number): T => {
-    const out = new (a.constructor as new (n: number) => T)(keep.length * w);
-    keep.forEach((i, k) => out.set(a.subarray(w * i, w * i + w), w * k));
-    return out;
-  };
-  const arrays: Structure['arrays'] = {};
-  for (const [k, v] of Object.entries(s.arrays)) if (v) (arrays as Record<string, unknown>)[k] = pick(v as Uint8Array, v.length / role.length);
-  return makeStructure({ numbers: pick(s.numbers, 1), positions: pick(s.positions, 3), cell: s.cell, pbc: s.pbc, arrays, info: s.info });
-}
-
 export class Workbench {
   private state: WorkbenchState;
   private listeners = new Set<(s: WorkbenchState) => void>();
@@ -129,9 +111,6 @@ export class Workbench {
   private redoStack: Snapshot[] = [];
   private jobAbort: AbortController | null = null;
   private buildSeq = 0;
-  private liveSeq = 0;
-  private liveBusy = false;
-  private liveAgain = false;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private twistSeq = 0;
   private created = new Date().toISOString();
@@ -150,7 +129,10 @@ export class Workbench {
       options: { ...DEFAULT_OPTIONS },
       matches: null,
       matchAtoms: [],
+      matchesTotal: 0,
+      twistPeriodDeg: 60,
       hklNote: '',
+      warnings: [],
       scan: null,
       match: null,
       twistDeg: null,
@@ -159,7 +141,7 @@ export class Workbench {
       layer: 0,
       iface: null,
       live: { pending: false },
-      ffModel: 'd2',
+      ffModel: DEFAULTS.ffModel,
       backend: 'auto',
       ffStatus: null,
       zscan: null,
@@ -208,12 +190,12 @@ export class Workbench {
     const film = this.structure(this.state.filmId), substrate = this.structure(this.state.substrateId);
     if (!film || !substrate) return null;
     const o = this.state.options;
-    return { film, substrate, options: { hkl: o.hkl, layers: o.layers, vacuum: o.vacuum, face: o.face, maxAtoms: 200000 } };
+    return { film, substrate, options: { hkl: o.hkl, layers: o.layers, vacuum: o.vacuum, face: o.face, maxAtoms: DEFAULTS.maxAtoms } };
   }
 
   private params(): MatchParams {
     const o = this.state.options;
-    return { maxArea: o.maxArea, maxStrain: o.maxStrainPct / 100, maxAngle: o.maxAngleDeg * DEG, limit: 200 };
+    return { maxArea: o.maxArea, maxStrain: o.maxStrainPct / 100, maxAngle: o.maxAngleDeg * DEG, limit: DEFAULTS.matchLimit };
   }
 
   private fail(e: unknown): void {
@@ -250,18 +232,19 @@ export class Workbench {
     if (!req) return this.set({ error: 'Choose a film and a substrate first (the buttons beside each structure).' });
     await this.job('matches', async (signal) => {
       const tw = this.state.twistDeg;
-      const r = await this.port.findInterfaceMatches(req, this.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG }, signal);
-      this.set({ matches: r.matches, matchAtoms: r.atoms, hklNote: r.hklNote, error: r.matches.length ? null : 'No coincident supercell within the tolerances: allow a larger area or strain.' });
+      const r = await this.port(signal).matches(req, this.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG });
+      this.set({ matches: r.matches, matchAtoms: r.atoms, matchesTotal: r.total, twistPeriodDeg: r.twistPeriod / DEG, hklNote: r.hklNote, warnings: r.warnings, error: r.matches.length ? null : 'No coincident supercell within the tolerances: allow a larger area or strain.' });
       if (r.matches.length) await this.selectMatch(0, false);
     });
   }
 
-  /** Best strain per twist angle over 0–60° (0.5° steps); clicking an angle calls setTwist. */
+  /** Best strain per twist angle over one twist period (121 angles); clicking an angle calls setTwist. */
   async twistScan(): Promise<void> {
     const req = this.request();
     if (!req) return this.set({ error: 'Choose a film and a substrate first.' });
     await this.job('twist scan', async (signal) => {
-      const r = await this.port.findInterfaceMatches(req, this.params(), { kind: 'scan', from: 0, to: 60 * DEG, steps: 121 }, signal);
+      const r = await this.port(signal).matches(req, this.params(), { kind: 'scan', from: 0, steps: 121 });
+      this.set({ twistPeriodDeg: r.twistPeriod / DEG });
       this.set({ scan: (r.scan ?? []).map((e) => ({ twistDeg: e.twist / DEG, strainPct: e.match ? 100 * Math.max(...e.match.principalStrains.map(Math.abs)) : null })) });
     });
   }
@@ -289,7 +272,7 @@ export class Workbench {
     const req = this.request();
     if (!req) return;
     try {
-      const r = await this.port.findInterfaceMatches(req, this.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG });
+      const r = await this.port().matches(req, this.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG });
       if (seq !== this.twistSeq) return; // a newer twist arrived meanwhile
       if (!r.matches.length) {
         this.set({ ...prev, error: `No coincident supercell at ${tw}° within the tolerances (area ≤ ${this.state.options.maxArea} Å², strain ≤ ${this.state.options.maxStrainPct} %); the film stays at ${prev.twistDeg ?? 'the matched angle'}${prev.twistDeg === null ? '' : '°'}.` });
@@ -297,7 +280,7 @@ export class Workbench {
       }
       this.undoStack.push({ ...before, twistDeg: prev.twistDeg, match: prev.match });
       this.redoStack = [];
-      this.set({ matches: r.matches, matchAtoms: r.atoms, hklNote: r.hklNote, match: r.matches[0], error: null });
+      this.set({ matches: r.matches, matchAtoms: r.atoms, matchesTotal: r.total, hklNote: r.hklNote, match: r.matches[0], error: null });
       if (this.state.stack.length) await this.restack(0);
       await this.rebuild();
     } catch (e) {
@@ -347,7 +330,7 @@ export class Workbench {
     if (!ups) return;
     await this.job('stacking a film', async (signal) => {
       const params = this.upperParams(below);
-      const r = await this.port.findUpperMatches(req, m, ups, film, face, params, { kind: 'all' }, signal);
+      const r = await this.port(signal).upperMatches({ request: req, match: m, uppers: ups }, film, face, params, { kind: 'all' });
       if (!r.matches.length) {
         this.set({ error: `${formula(film.numbers)} does not fit on the stack within the tolerances (area ≤ ${fmtN(params.maxArea)} Å², strain ≤ ${this.state.options.maxStrainPct} %): allow a larger area or strain.` });
         return;
@@ -383,7 +366,7 @@ export class Workbench {
     const tw = deg === null ? null : Math.round(deg * 100) / 100;
     const seq = ++this.twistSeq;
     try {
-      const r = await this.port.findUpperMatches(req, m, ups, film, f.face, this.upperParams(below), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG });
+      const r = await this.port().upperMatches({ request: req, match: m, uppers: ups }, film, f.face, this.upperParams(below), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG });
       if (seq !== this.twistSeq) return;
       if (!r.matches.length) {
         this.set({ error: `No coincident cell for ${formula(film.numbers)} at ${tw}° on the film below within the tolerances; it stays at ${fmtN(activeTwist(this.state))}°.` });
@@ -411,8 +394,8 @@ export class Workbench {
     for (let j = from; j < this.state.stack.length; j++) {
       const f = this.state.stack[j], film = this.structure(f.filmId), ups = this.upperReqs(stack);
       if (!film || !ups) break;
-      const tw = f.twistDeg ?? ((((f.match.twist / DEG) % 60) + 60) % 60);
-      const r = await this.port.findUpperMatches(req, m, ups, film, f.face, this.upperParams(stack), { kind: 'twist', twist: tw * DEG });
+      const tw = f.twistDeg ?? f.match.twist / DEG;
+      const r = await this.port().upperMatches({ request: req, match: m, uppers: ups }, film, f.face, this.upperParams(stack), { kind: 'twist', twist: tw * DEG });
       if (!r.matches.length) {
         this.set({ error: `${formula(film.numbers)} (stacked film ${j + 2}) no longer fits the cell below at ${fmtN(tw)}° and was taken off${j + 1 < this.state.stack.length ? ', with the films above it' : ''}; Undo brings it back.` });
         break;
@@ -463,62 +446,42 @@ export class Workbench {
     void this.rebuild();
   }
 
-  /** Builds the interface for the current match and placement; the newest request wins. */
+  /** Everything that determines the interface now on screen (null until a match is chosen). */
+  spec(): InterfaceSpec | null {
+    const request = this.request(), match = this.state.match, uppers = this.upperReqs();
+    if (!request || !match || !uppers) return null;
+    return { request, match, placement: this.state.placement, uppers };
+  }
+
+  /**
+   * Builds the interface for the current match and placement and makes the live estimates, in one worker
+   * round trip; the newest request wins (the worker drops superseded ones, and late replies are ignored).
+   */
   async rebuild(): Promise<void> {
-    const req = this.request(), m = this.state.match, ups = this.upperReqs();
-    if (!req || !m || !ups) return;
+    const spec = this.spec();
+    if (!spec) return;
     const seq = ++this.buildSeq;
     const t0 = this.now();
+    this.set({ live: { ...this.state.live, pending: true } });
     try {
-      const s = await this.port.buildInterface(req, m, { zSeparation: this.state.placement.zSeparation, shift: this.state.placement.shift, maxAtoms: 200000 }, ups);
-      if (seq !== this.buildSeq) return;
-      this.set({ iface: s, zscan: null, registry: null, relax: null });
+      const r = await this.port().place(spec, { ffModel: this.state.ffModel });
+      if (r.superseded || seq !== this.buildSeq) return;
+      const changed = this.state.iface?.numbers.length !== r.structure.numbers.length || this.state.iface?.cell.some((x, i) => x !== r.structure.cell[i]);
+      this.set({
+        iface: r.structure,
+        warnings: r.warnings,
+        ...(changed ? { zscan: null, registry: null, relax: null } : {}),
+        live: { ff: r.ff, ffError: r.ffError, ml: r.ml, mlError: r.mlError, mlScope: r.mlScope, pending: false, latencyMs: this.now() - t0 },
+      });
       this.touch();
-      void this.estimate(t0);
     } catch (e) {
       if (seq === this.buildSeq) this.fail(e);
     }
   }
 
-  // ---------------------------------------------------------------- live estimates
-
-  /**
-   * Force-field energy and ONNX estimates for the current interface. One request at a time: changes that
-   * arrive meanwhile are coalesced into one follow-up for the newest state, so stale work never queues up.
-   */
-  async estimate(t0 = this.now()): Promise<void> {
-    if (this.liveBusy) {
-      this.liveAgain = true;
-      return;
-    }
-    const s = this.state.iface, m = this.state.match;
-    if (!s || !m) return;
-    this.liveBusy = true;
-    const seq = ++this.liveSeq;
-    this.set({ live: { ...this.state.live, pending: true } });
-    const strain = Math.max(...m.principalStrains.map(Math.abs));
-    // The prior depends on the cell (match, slab, film face), not on the film's z or shift: one key per cell.
-    const o = this.state.options;
-    const stacked = this.state.stack.length > 0;
-    const priorKey = `${this.state.filmId}|${this.state.substrateId}|${o.hkl}|${o.layers}|${o.face}|${JSON.stringify(m.filmMatrix)}|${JSON.stringify(m.substrateMatrix)}|${m.twist}|${JSON.stringify(stackGrowth(this.state.stack))}`;
-    const [ff, ml] = await Promise.allSettled([this.port.ffEvaluate(s, { model: this.state.ffModel, cutoff: 12 }), this.port.predict(stacked ? bottomPair(s) : s, strain, priorKey)]);
-    this.liveBusy = false;
-    if (seq === this.liveSeq && this.state.iface === s)
-      this.set({
-        live: {
-          ff: ff.status === 'fulfilled' ? ff.value : undefined,
-          ffError: ff.status === 'rejected' ? (ff.reason as Error).message : undefined,
-          ml: ml.status === 'fulfilled' ? ml.value : undefined,
-          mlError: ml.status === 'rejected' ? (ml.reason as Error).message : undefined,
-          mlScope: stacked ? 'for film 1 on the substrate only (the models were trained on one film on a metal; the films above are not seen)' : undefined,
-          pending: false,
-          latencyMs: this.now() - t0,
-        },
-      });
-    if (this.liveAgain || this.state.iface !== s) {
-      this.liveAgain = false;
-      void this.estimate();
-    }
+  /** Estimates again for the interface on screen (after a change of force-field model or backend). */
+  estimate(): Promise<void> {
+    return this.rebuild();
   }
 
   setFFModel(model: 'uff' | 'd2'): void {
@@ -530,7 +493,7 @@ export class Workbench {
   async setBackend(choice: BackendChoice): Promise<void> {
     this.set({ backend: choice });
     try {
-      this.set({ ffStatus: await this.port.ffConfigure(choice) });
+      this.set({ ffStatus: await this.port().ffConfigure(choice) });
     } catch (e) {
       this.fail(e);
     }
@@ -569,25 +532,29 @@ export class Workbench {
     this.set({ job: null });
   }
 
+  private ffParams() {
+    return { model: this.state.ffModel, cutoff: DEFAULTS.cutoff };
+  }
+
   async zScan(): Promise<void> {
-    const s = this.state.iface;
-    if (!s) return;
+    const spec = this.spec();
+    if (!spec || !this.state.iface) return;
     const zs = Array.from({ length: 71 }, (_, k) => 1.8 + 0.05 * k);
-    await this.job('z-scan', async (signal, progress) => this.set({ zscan: await this.port.ffZScan(s, zs, { model: this.state.ffModel, cutoff: 12 }, this.state.layer + 1, signal, progress) }));
+    await this.job('z-scan', async (signal, progress) => this.set({ zscan: await this.port(signal).zScan(spec, this.state.layer + 1, zs, this.ffParams(), progress) }));
   }
 
   async registryScan(grid = 12): Promise<void> {
-    const s = this.state.iface;
-    if (!s) return;
-    await this.job('registry scan', async (signal, progress) => this.set({ registry: await this.port.ffRegistryScan(s, grid, grid, { model: this.state.ffModel, cutoff: 12 }, false, this.state.layer + 1, signal, progress) }));
+    const spec = this.spec();
+    if (!spec || !this.state.iface) return;
+    await this.job('registry scan', async (signal, progress) => this.set({ registry: await this.port(signal).registryScan(spec, this.state.layer + 1, grid, grid, this.ffParams(), false, progress) }));
   }
 
   /** Rigid pre-relaxation of every film; the result becomes their placements (z and shift), undoable and saved. */
   async relax(): Promise<void> {
-    const s = this.state.iface;
-    if (!s) return;
+    const spec = this.spec();
+    if (!spec || !this.state.iface) return;
     await this.job('relaxation', async (signal, progress) => {
-      const r = await this.port.ffRelax(s, { model: this.state.ffModel, cutoff: 12 }, { fmax: 0.01, maxSteps: 500 }, signal, progress);
+      const r = await this.port(signal).relax(spec, this.ffParams(), { fmax: 0.01, maxSteps: 500 }, progress);
       const f = r.films[0];
       const moved = (p: Placement, g: { zSeparation: number; registry: [number, number] }): Placement => ({ zSeparation: Math.round(g.zSeparation * 1000) / 1000, shift: [wrap01(p.shift[0] + g.registry[0]), wrap01(p.shift[1] + g.registry[1])] });
       this.remember();

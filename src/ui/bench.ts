@@ -11,7 +11,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 async function readExample(name: string) {
   const bytes = await (await fetch(`./examples/${name}`)).arrayBuffer();
-  const [r] = await client.readFiles([{ name, bytes }]);
+  const [r] = await client.api().readFiles([{ name, bytes }]);
   if (!r.ok) throw new Error(`${name}: ${r.issue.message}`);
   return r.structures[0];
 }
@@ -26,21 +26,22 @@ async function run(sizes: number[]) {
   const film = await readExample('MoS2_monolayer.vasp');
   const substrate = await readExample('Au_fcc.cif');
   const req = { film, substrate, options: { hkl: [1, 1, 1] as [number, number, number], layers: 4, maxAtoms: 100000 } };
-  const m = await client.findInterfaceMatches(req, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' });
+  const api = client.api();
+  const m = await api.matches(req, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' });
   const match = m.matches[0];
-  const per = (await client.buildInterface(req, match, { zSeparation: 3.0, shift: [0, 0], maxAtoms: 100000 })).numbers.length;
+  const per = (await api.build({ request: req, match, placement: { zSeparation: 3.0, shift: [0, 0] } })).structure.numbers.length;
   const p = { model: 'd2' as const, cutoff: 12 };
-  const gpuStatus = await client.ffConfigure('webgpu');
+  const gpuStatus = await api.ffConfigure('webgpu');
   const gpuNote = gpuStatus.kind === 'webgpu' ? gpuStatus.adapter ?? 'WebGPU' : `no WebGPU: ${gpuStatus.notices.join('; ')}`;
   for (const target of sizes) {
     const k = Math.max(1, Math.round(Math.sqrt(target / per)));
-    const scaled = { ...match, filmMatrix: match.filmMatrix.map((r) => r.map((x) => x * k)), substrateMatrix: match.substrateMatrix.map((r) => r.map((x) => x * k)) } as typeof match;
-    const s = await client.buildInterface(req, scaled, { zSeparation: 3.0, shift: [0, 0], maxAtoms: 100000 });
+    const scaled = { ...match, filmMatrix: match.filmMatrix.map((r: number[]) => r.map((x) => x * k)), substrateMatrix: match.substrateMatrix.map((r: number[]) => r.map((x) => x * k)) } as typeof match;
+    const s = (await api.build({ request: req, match: scaled, placement: { zSeparation: 3.0, shift: [0, 0] } })).structure;
     const grid = s.numbers.length > 5000 ? 4 : s.numbers.length > 1000 ? 8 : 24;
     for (const b of ['wasm', 'webgpu'] as const) {
       if (b === 'webgpu' && gpuStatus.kind !== 'webgpu') continue;
       status.textContent = `${b}: ${s.numbers.length} atoms…`;
-      rows.push(...(await client.ffBench(s, b, p, grid, s.numbers.length > 5000 ? 1 : 3)));
+      rows.push(...(await api.ffBench(s, b, p, grid, s.numbers.length > 5000 ? 1 : 3)));
       show(rows, gpuNote);
     }
   }

@@ -11,7 +11,8 @@ import type { Store } from '../state/store';
 import { activePlacement, activeTwist, type Workbench, type WorkbenchState } from '../state/workbench';
 import { clearChart, heatmap, lineChart, pointChart } from '../view/charts';
 import type { StructureView } from '../view/structure-view';
-import type { ComputeClient } from '../workers/client';
+import type { ComputePort } from '../workers/client';
+import { reduceTwist } from '../core/twist';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '–');
@@ -38,7 +39,7 @@ export interface WorkbenchUi {
   showStructure(): void;
 }
 
-export function mountWorkbench(store: Store, wb: Workbench, view: StructureView, client: ComputeClient, dbReady: Promise<SessionDb | null>): WorkbenchUi {
+export function mountWorkbench(store: Store, wb: Workbench, view: StructureView, port: ComputePort, dbReady: Promise<SessionDb | null>): WorkbenchUi {
   let db: SessionDb | null = null;
   let mode: 'interface' | 'structure' = 'structure';
   let sort: { key: string; dir: 1 | -1 } = { key: 'area', dir: 1 };
@@ -106,7 +107,8 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     },
     turn(deg, done) {
       dragBase ??= { shift: [...act().shift] as [number, number], twist: activeTwist(wb.get()) };
-      const t = (((dragBase.twist + deg) % 60) + 60) % 60;
+      const P = wb.get().twistPeriodDeg;
+      const t = (((dragBase.twist + deg) % P) + P) % P;
       if (done) {
         dragBase = null;
         void wb.setTwist(t);
@@ -179,7 +181,7 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
   $('run-relax').addEventListener('click', () => void wb.relax());
   $('cancel-job').addEventListener('click', () => wb.cancelJob());
   $('model-card').addEventListener('click', async () => {
-    const info = await client.modelInfo();
+    const info = await port().modelInfo();
     $('card-text').replaceChildren(...markdown(info.card));
     $<HTMLDialogElement>('card-dialog').showModal();
   });
@@ -190,7 +192,7 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
       const s = wb.get().iface;
       if (!s) return;
       const f = b.dataset.export as 'vasp' | 'cif' | 'extxyz';
-      const text = await client.writeStructure(s, f);
+      const text = await port().writeStructure(s, f);
       download(`${baseName()}${f === 'vasp' ? '.vasp' : f === 'cif' ? '.cif' : '.extxyz'}`, text);
     });
   $('export-png').addEventListener('click', async () => {
@@ -353,21 +355,23 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     );
     ($('find-matches') as HTMLButtonElement).disabled = !film || !sub || !!s.job;
     ($('twist-scan') as HTMLButtonElement).disabled = !film || !sub || !!s.job;
-    $('hkl-note').textContent = s.error ?? s.hklNote;
-    $('hkl-note').classList.toggle('error-text', !!s.error);
+    $('hkl-note').textContent = s.error ?? [s.hklNote, ...s.warnings].filter(Boolean).join('; ');
+    $('hkl-note').classList.toggle('error-text', !!s.error || s.warnings.length > 0);
 
+    // Twists in one convention: reduced into the pair's twist period (from the lattices).
+    const twistDeg = (t: number) => (reduceTwist(t, (s.twistPeriodDeg * Math.PI) / 180) * 180) / Math.PI;
     // Matches
     $('matches-panel').hidden = !s.matches && !s.scan;
     if (s.matches !== lastMatches || s.match) {
       for (const th of document.querySelectorAll<HTMLElement>('#matches th[data-sort]')) th.dataset.dir = th.dataset.sort === sort.key ? (sort.dir > 0 ? '↑' : '↓') : '';
       lastMatches = s.matches;
-      const ms = (s.matches ?? []).map((m, i) => ({ m, i, area: m.area, atoms: s.matchAtoms[i] ?? NaN, s1: 100 * m.principalStrains[0], s2: 100 * m.principalStrains[1], twist: (m.twist * 180) / Math.PI }));
+      const ms = (s.matches ?? []).map((m, i) => ({ m, i, area: m.area, atoms: s.matchAtoms[i] ?? NaN, s1: 100 * m.principalStrains[0], s2: 100 * m.principalStrains[1], twist: twistDeg(m.twist) }));
       ms.sort((a, b) => sort.dir * ((a as unknown as Record<string, number>)[sort.key] - (b as unknown as Record<string, number>)[sort.key]));
-      $('match-count').textContent = s.matches ? `(${s.matches.length})` : '';
+      $('match-count').textContent = s.matches ? (s.matchesTotal > s.matches.length ? `(${s.matches.length} of ${s.matchesTotal}; ${s.matchesTotal - s.matches.length} more not shown: lower the max area or strain to see the rest)` : `(${s.matches.length})`) : '';
       $('matches').querySelector('tbody')!.replaceChildren(
         ...ms.slice(0, 200).map(({ m, i }) => {
           const tr = el('tr', { class: m === s.match ? 'selected' : '', 'data-index': String(i), tabindex: '0' },
-            el('td', {}, fmt(m.area, 1)), el('td', {}, String(s.matchAtoms[i] ?? '–')), el('td', {}, fmt(100 * m.principalStrains[0], 2)), el('td', {}, fmt(100 * m.principalStrains[1], 2)), el('td', {}, fmt((m.twist * 180) / Math.PI, 2)));
+            el('td', {}, fmt(m.area, 1)), el('td', {}, String(s.matchAtoms[i] ?? '–')), el('td', {}, fmt(100 * m.principalStrains[0], 2)), el('td', {}, fmt(100 * m.principalStrains[1], 2)), el('td', {}, fmt(twistDeg(m.twist), 2)));
           tr.addEventListener('click', () => {
             mode = 'interface';
             void wb.selectMatch(i);

@@ -1,11 +1,18 @@
+/**
+ * The compute worker's API, defined once: the worker implements `ComputeApi` (compute-api.ts), the client
+ * generates its methods from `COMPUTE_METHODS` (client.ts), and the state layer's port is derived from it.
+ * Every value crossing is structured-clone safe; functions (progress callbacks) cross as comlink proxies.
+ */
 import type { Structure } from '../core/structure';
-import type { LatticeMatch, LayerResult, MatchParams, SlabResult } from '../compute/geometry/geometry';
-import type { Placement, PrepareOptions, SearchMode } from '../compute/geometry/pipeline';
+import type { MatchParams } from '../compute/geometry/geometry';
 import type { ParseIssue } from '../io/issues';
-import type { FFModel, FFParams } from '../compute/ff/model';
+import type { WriteFormat } from '../io/write';
+import type { FFParams } from '../compute/ff/model';
 import type { Progress, RegistryScanResult, RelaxResult, ZScanResult } from '../compute/ff/ops';
 import type { BackendChoice } from '../compute/ff/select';
-import type { InterfaceEstimate } from '../compute/ml/estimate';
+import type { BuiltInterface, EstimateOptions, FFEvaluation, InterfaceRequest, InterfaceSpec, MatchesReply, Placed, SearchMode, Superseded, UpperMatchesReply } from '../compute/interface/types';
+
+export type { FFEvaluation, InterfaceRequest, InterfaceSpec, MatchesReply, UpperRequest, Placed, Superseded, BuiltInterface, EstimateOptions, UpperMatchesReply } from '../compute/interface/types';
 
 export interface TargetSummary {
   model: string;
@@ -31,55 +38,12 @@ export interface WorkerStatus {
   geometryError?: string;
 }
 
-/** A film and a substrate bulk, and how to turn them into a 2D layer and a slab. */
-export interface InterfaceRequest {
-  film: Structure;
-  substrate: Structure;
-  options: PrepareOptions & { hklCell?: 'conventional' | 'given' };
-}
-
-/**
- * A further film stacked on the interface: which face touches the film below, its match against the cell of
- * everything below it (from findUpperMatches), and its placement (z in Å above the film below; shift in
- * fractions of the final cell).
- */
-export interface UpperRequest {
-  film: Structure;
-  face: 'bottom' | 'top';
-  match: LatticeMatch;
-  zSeparation: number;
-  shift: [number, number];
-}
-
-export interface MatchesReply {
-  film: LayerResult;
-  slab: SlabResult;
-  /** Which cell the Miller indices were read in. */
-  hklNote: string;
-  matches: LatticeMatch[];
-  /** Atoms in the built interface for each match (same order). */
-  atoms: number[];
-  scan?: { twist: number; match: LatticeMatch | null }[];
-}
-
 /** Which force-field backend runs, and why when it is not the one asked for. */
 export interface FFStatus {
   choice: BackendChoice;
   kind: 'cpu' | 'wasm' | 'webgpu';
   adapter?: string;
   notices: string[];
-}
-
-/** One configuration: interlayer energy (eV), binding energy (eV per film atom, > 0 bound), forces (eV/Å). */
-export interface FFEvaluation {
-  energy: number;
-  bindingEnergy: number;
-  /** z-separation of film 1 (Å). */
-  zSeparation: number;
-  pairs: number;
-  forces: Float64Array;
-  backend: 'cpu' | 'wasm' | 'webgpu';
-  model: FFModel;
 }
 
 /** Timing of one benchmark row (in-app benchmark page). */
@@ -92,33 +56,42 @@ export interface FFBenchRow {
   pairs: number;
 }
 
-/** The API compute.worker.ts exposes over comlink. Every value crossing is structured-clone safe. */
+export type ScanReply<T> = T & { backend: string };
+export type RelaxReply = Omit<RelaxResult, 'system'> & { structure: Structure; backend: string };
+
+/** The API compute.worker.ts exposes over comlink. */
 export interface ComputeApi {
   status(): Promise<WorkerStatus>;
   readFiles(files: FileInput[]): Promise<ReadReport[]>;
-  findInterfaceMatches(req: InterfaceRequest, params: MatchParams, mode: SearchMode): Promise<MatchesReply>;
-  /** The interface for one match, with optional films stacked on top (bottom to top). */
-  buildInterface(req: InterfaceRequest, match: LatticeMatch, placement: Placement, uppers?: UpperRequest[]): Promise<Structure>;
-  /**
-   * Coincident cells of a further film on top of the stack (film 1 with `match`, then `below`): matches are
-   * against the cell of everything below, so a match's substrateMatrix is how much that cell must grow.
-   */
-  findUpperMatches(req: InterfaceRequest, match: LatticeMatch, below: UpperRequest[], film: Structure, face: 'bottom' | 'top', params: MatchParams, mode: SearchMode): Promise<{ matches: LatticeMatch[]; atoms: number[]; cellArea: number }>;
-  /** Chooses the force-field backend for the calls that follow ('auto' tries WebGPU first). */
+  /** Coincident supercells of the film on the substrate's slab (all twists, one twist, or a twist scan). */
+  matches(req: InterfaceRequest, params: MatchParams, mode: SearchMode): Promise<MatchesReply>;
+  /** Coincident cells of a further film on the cell of everything below it (a match's substrateMatrix = growth). */
+  upperMatches(spec: Omit<InterfaceSpec, 'placement'>, film: Structure, face: 'bottom' | 'top', params: MatchParams, mode: SearchMode): Promise<UpperMatchesReply>;
+  /** The interface for a spec, as it will be exported. */
+  build(spec: InterfaceSpec): Promise<BuiltInterface>;
+  /** Build + live estimates in one round trip; dropped (superseded) when a newer place call replaced it. */
+  place(spec: InterfaceSpec, est: EstimateOptions): Promise<Placed | Superseded>;
+  /** Force-field energy and forces of any structure with film roles (benchmarks, conformance checks). */
+  evaluate(s: Structure, p: FFParams): Promise<FFEvaluation>;
+  /** Chooses the force-field backend for the calls that follow ('auto' prefers a hardware GPU, else wasm). */
   ffConfigure(choice: BackendChoice): Promise<FFStatus>;
-  ffEvaluate(s: Structure, p: FFParams): Promise<FFEvaluation>;
-  /** Binding curve of film `group` (default 1); films above it move with it. `progress` gets (done, total). */
-  ffZScan(s: Structure, zs: number[], p: FFParams, group?: number, progress?: Progress): Promise<ZScanResult & { backend: string }>;
-  /** Energy over in-plane shifts of film `group` (default 1) alone. */
-  ffRegistryScan(s: Structure, nx: number, ny: number, p: FFParams, relaxZ: boolean, group?: number, progress?: Progress): Promise<RegistryScanResult & { backend: string }>;
-  ffRelax(s: Structure, p: FFParams, o: { fmax?: number; maxSteps?: number }, progress?: Progress): Promise<Omit<RelaxResult, 'system'> & { structure: Structure; backend: string }>;
-  /** ONNX estimates (binding energy, z-separation, with σ, model, accuracy, domain) for an interface. */
-  /** `priorKey` names the interface cell (match, twist, slab): its force-field prior is computed once and reused. */
-  predict(s: Structure, strain: number, priorKey?: string): Promise<InterfaceEstimate>;
+  /** Binding curve of film `film` (1 = first); films above it move with it. `progress` gets (done, total). */
+  zScan(spec: InterfaceSpec, film: number, zs: number[], p: FFParams, progress?: Progress): Promise<ScanReply<ZScanResult>>;
+  /** Energy over in-plane shifts of film `film` alone. */
+  registryScan(spec: InterfaceSpec, film: number, nx: number, ny: number, p: FFParams, relaxZ: boolean, progress?: Progress): Promise<ScanReply<RegistryScanResult>>;
+  /** Rigid pre-relaxation of every film. */
+  relax(spec: InterfaceSpec, p: FFParams, o: { fmax?: number; maxSteps?: number }, progress?: Progress): Promise<RelaxReply>;
   /** The shipped models' manifest summary and model card (markdown). */
   modelInfo(): Promise<{ name: string; version: string; card: string; ebind: TargetSummary; zsep: TargetSummary }>;
   /** A structure as file text (POSCAR keeps selective dynamics, extended XYZ the roles). */
-  writeStructure(s: Structure, format: 'vasp' | 'cif' | 'extxyz'): Promise<string>;
+  writeStructure(s: Structure, format: WriteFormat): Promise<string>;
   /** Times energy+forces and a batched registry scan on `s` with the given backend. */
   ffBench(s: Structure, backend: BackendChoice, p: FFParams, grid: number, repeats: number): Promise<FFBenchRow[]>;
 }
+
+/** Every method of ComputeApi, once: the client's methods are generated from this list. */
+export const COMPUTE_METHODS = ['status', 'readFiles', 'matches', 'upperMatches', 'build', 'place', 'evaluate', 'ffConfigure', 'zScan', 'registryScan', 'relax', 'modelInfo', 'writeStructure', 'ffBench'] as const;
+
+// The list and the interface cannot drift apart: a method missing from the list fails to compile here.
+type Listed = (typeof COMPUTE_METHODS)[number];
+export const METHODS_COMPLETE: [Exclude<keyof ComputeApi, Listed>] extends [never] ? true : never = true;

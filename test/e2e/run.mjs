@@ -108,8 +108,8 @@ const failures = await run([
     const r = await page.evaluate(async () => {
       const [film, substrate] = window.heterolab.store.get().structures.map((e) => e.structure);
       const req = { film, substrate, options: { hkl: [1, 1, 1], layers: 4, maxAtoms: 20000 } };
-      const m = await window.heterolab.client.findInterfaceMatches(req, { maxArea: 150, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' });
-      const s = await window.heterolab.client.buildInterface(req, m.matches[0], { zSeparation: 3.1, shift: [0, 0], maxAtoms: 20000 });
+      const m = await window.heterolab.api.matches(req, { maxArea: 150, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' });
+      const s = (await window.heterolab.api.build({ request: req, match: m.matches[0], placement: { zSeparation: 3.1, shift: [0, 0] } })).structure;
       return { n: m.matches.length, note: m.hklNote, atoms: s.numbers.length, films: Array.from(s.arrays.role).filter((x) => x === 1).length };
     });
     assert(r.n > 0 && r.note.includes('F m -3 m') && r.atoms > r.films && r.films > 0, JSON.stringify(r));
@@ -119,21 +119,21 @@ const failures = await run([
     await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp']);
     await page.waitForFunction(() => window.heterolab.store.get().structures.length === 2);
     const r = await page.evaluate(async () => {
-      const c = window.heterolab.client;
+      const c = window.heterolab.api;
       const [film, substrate] = window.heterolab.store.get().structures.map((e) => e.structure);
       const req = { film, substrate, options: { hkl: [1, 1, 1], layers: 3, maxAtoms: 20000 } };
-      const m = (await c.findInterfaceMatches(req, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' })).matches[0];
+      const m = (await c.matches(req, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' })).matches[0];
       const gpu = await c.ffConfigure('webgpu');
       if (gpu.kind !== 'webgpu') return { skip: gpu.notices.join('; ') };
       const out = [];
       for (const k of [1, 3, 7]) {
         const scaled = { ...m, filmMatrix: m.filmMatrix.map((row) => row.map((x) => x * k)), substrateMatrix: m.substrateMatrix.map((row) => row.map((x) => x * k)) };
-        const s = await c.buildInterface(req, scaled, { zSeparation: 3.1, shift: [0.13, 0.27], maxAtoms: 20000 });
+        const s = (await c.build({ request: req, match: scaled, placement: { zSeparation: 3.1, shift: [0.13, 0.27] } })).structure;
         for (const model of ['uff', 'd2']) {
           await c.ffConfigure('webgpu');
-          const g = await c.ffEvaluate(s, { model, cutoff: 12 });
+          const g = await c.evaluate(s, { model, cutoff: 12 });
           await c.ffConfigure('cpu');
-          const ref = await c.ffEvaluate(s, { model, cutoff: 12 });
+          const ref = await c.evaluate(s, { model, cutoff: 12 });
           let scale = 0, worst = 0;
           for (let i = 0; i < ref.forces.length; i++) scale = Math.max(scale, Math.abs(ref.forces[i]));
           for (let i = 0; i < ref.forces.length; i++) worst = Math.max(worst, Math.abs(g.forces[i] - ref.forces[i]) / scale);

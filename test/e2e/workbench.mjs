@@ -52,7 +52,7 @@ export function workbenchSpecs(backend) {
       const angle = await page.evaluate(async () => {
         const wb = window.heterolab.wb;
         for (const t of [30, 10, 20, 40, 50, 5, 15, 25, 35, 45, 55]) {
-          const r = await window.heterolab.client.findInterfaceMatches(wb.request(), wb.params(), { kind: 'twist', twist: (t * Math.PI) / 180 });
+          const r = await window.heterolab.api.matches(wb.request(), wb.params(), { kind: 'twist', twist: (t * Math.PI) / 180 });
           if (r.matches.length) return t;
         }
         return null;
@@ -156,7 +156,7 @@ export function workbenchSpecs(backend) {
       const angle2 = await page.evaluate(async (a0) => {
         const wb = window.heterolab.wb;
         for (const t of [30, 10, 20, 40, 50, 5, 15, 25, 35, 45, 55].filter((t) => t !== a0)) {
-          const r = await window.heterolab.client.findInterfaceMatches(wb.request(), wb.params(), { kind: 'twist', twist: (t * Math.PI) / 180 });
+          const r = await window.heterolab.api.matches(wb.request(), wb.params(), { kind: 'twist', twist: (t * Math.PI) / 180 });
           if (r.matches.length) return t;
         }
         return null;

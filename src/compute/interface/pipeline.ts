@@ -1,7 +1,7 @@
 /**
- * The film → substrate workflow shared by the CLI and the worker: 2D layer of the film, slab of the substrate,
- * coincidence search (all twists, one twist, or a twist scan), and the interface for one match.
- * Symmetry standardisation of the bulk (hkl in the conventional cell) happens before, in the caller (io).
+ * The steps of the interface service (service.ts), as pure functions over the wasm geometry: 2D layer of the
+ * film, slab of the substrate, coincidence search (all twists, one twist, or a twist scan), and the assembled
+ * interface (film 1 and any films stacked on it) for one match and placement.
  */
 import type { Structure } from '../../core/structure';
 import {
@@ -21,20 +21,28 @@ import {
   type IntMatrix2,
   type SlabResult,
   type V2,
-} from './geometry';
-import type { GeometryWasm } from './wasm';
+} from '../geometry/geometry';
+import type { GeometryWasm } from '../geometry/wasm';
 import { mul2 } from '../../core/linalg';
+import { DEFAULTS } from '../../core/defaults';
+import { twistPeriod } from '../../core/twist';
 
+/** How a film and a substrate bulk become a 2D layer, a slab and an interface (defaults: core/defaults.ts). */
 export interface PrepareOptions {
   hkl: [number, number, number];
-  /** Substrate atomic planes (default 4). */
+  /** Substrate atomic planes. */
   layers?: number;
-  /** Vacuum (Å) of the slab and of the built interface (default 15). */
+  /** Vacuum (Å) of the slab and of the built interface. */
   vacuum?: number;
   termination?: number;
   /** Which face of the film touches the substrate: 'bottom' (as the file has it, default) or 'top'. */
   face?: 'bottom' | 'top';
-  maxAtoms: number;
+  /** Which side takes the lattice mismatch: the film (default) or both, shared. */
+  strain?: 'film' | 'shared';
+  /** Largest interface (atoms) that may be built. */
+  maxAtoms?: number;
+  /** Which cell the Miller indices refer to: the conventional standard cell (default) or the cell as given. */
+  hklCell?: 'conventional' | 'given';
 }
 
 export interface Prepared {
@@ -44,13 +52,15 @@ export interface Prepared {
 }
 
 export function prepare(g: GeometryWasm, filmInput: Structure, substrateBulk: Structure, o: PrepareOptions): Prepared {
-  const face = o.face ?? 'bottom';
-  const film = extractLayer(g, filmInput, { flip: face === 'top', vacuum: o.vacuum ?? 15 });
-  const slab = makeSlab(g, substrateBulk, { hkl: o.hkl, layers: o.layers ?? 4, vacuum: o.vacuum ?? 15, termination: o.termination ?? 0, maxAtoms: o.maxAtoms });
+  const face = o.face ?? DEFAULTS.face;
+  const vacuum = o.vacuum ?? DEFAULTS.vacuum;
+  const film = extractLayer(g, filmInput, { flip: face === 'top', vacuum });
+  const slab = makeSlab(g, substrateBulk, { hkl: o.hkl, layers: o.layers ?? DEFAULTS.slabLayers, vacuum, termination: o.termination ?? 0, maxAtoms: o.maxAtoms ?? DEFAULTS.maxAtoms });
   return { film, slab, face };
 }
 
-export type SearchMode = { kind: 'all' } | { kind: 'twist'; twist: number } | { kind: 'scan'; from: number; to: number; steps: number };
+/** All twists, one twist (radians), or a twist scan from `from` to `to` (radians; default: one twist period). */
+export type SearchMode = { kind: 'all' } | { kind: 'twist'; twist: number } | { kind: 'scan'; from: number; to?: number; steps: number };
 
 export interface SearchResult {
   matches: LatticeMatch[];
@@ -60,37 +70,19 @@ export interface SearchResult {
 
 /** Coincidence search between the prepared film and slab; mirror-only matches are left out (they cannot be built). */
 export function search(g: GeometryWasm, p: Prepared, params: MatchParams, mode: SearchMode): SearchResult {
-  const film = inPlaneBasis(p.film.structure);
-  const sub = inPlaneBasis(p.slab.structure);
-  if (mode.kind === 'scan') {
-    const scan = twistScan(g, film, sub, mode.from, mode.to, mode.steps, params);
-    return { matches: scan.filter((e) => e.match).map((e) => e.match!), scan };
-  }
-  const matches = mode.kind === 'twist' ? findMatchesAtTwist(g, film, sub, mode.twist, params) : findMatches(g, film, sub, { areaRatioTol: 0.09, ...params });
-  return { matches: matches.filter((m) => !m.mirror) };
+  return searchOnCell(g, p.film.structure, inPlaneBasis(p.slab.structure), params, mode);
 }
 
 export function atomsFor(p: Prepared, m: LatticeMatch): number {
   return interfaceAtomCount(m, p.slab.structure.numbers.length, p.film.structure.numbers.length);
 }
 
+/** Where one film sits: its z-separation and registry shift. */
 export interface Placement {
-  /** Å, film bottom plane − substrate top plane. */
+  /** Å, film bottom plane − top plane of the layer below. */
   zSeparation: number;
-  /** Fractions of the interface cell. */
+  /** Registry shift, fractions of the interface cell vectors. */
   shift: V2;
-  strain?: 'film' | 'shared';
-  vacuum?: number;
-  maxAtoms: number;
-}
-
-export function build(g: GeometryWasm, p: Prepared, m: LatticeMatch, o: Placement): InterfaceResult {
-  return buildInterface(g, p.slab.structure, [{ layer: p.film.structure, filmMatrix: m.filmMatrix, zSeparation: o.zSeparation, shift: o.shift }], {
-    substrateMatrix: m.substrateMatrix,
-    strain: o.strain,
-    vacuum: o.vacuum ?? 15,
-    maxAtoms: o.maxAtoms,
-  });
 }
 
 // ---------------------------------------------------------------- stacks of films
@@ -109,13 +101,9 @@ function applyInt(m: IntMatrix2, b: Basis2): Basis2 {
  * spanned by the cell of the films under it), so `match.substrateMatrix` says how much that cell grows (the
  * identity when the film fits the cell as it is); `match.filmMatrix` is the film's own supercell.
  */
-export interface UpperFilm {
+export interface UpperFilm extends Placement {
   layer: Structure;
   match: LatticeMatch;
-  /** Å, film bottom plane − top plane of the film below. */
-  zSeparation: number;
-  /** Fractions of the final interface cell. */
-  shift: V2;
 }
 
 /** Integer growth of the cell from upper film `from` to the top: G_{n−1} ··· G_from (identity when none). */
@@ -135,7 +123,7 @@ export function cellBelow(p: Prepared, m: LatticeMatch, uppers: { match: Lattice
 export function searchOnCell(g: GeometryWasm, layer: Structure, cell: Basis2, params: MatchParams, mode: SearchMode): SearchResult {
   const film = inPlaneBasis(layer);
   if (mode.kind === 'scan') {
-    const scan = twistScan(g, film, cell, mode.from, mode.to, mode.steps, params);
+    const scan = twistScan(g, film, cell, mode.from, mode.to ?? mode.from + twistPeriod(film, cell), mode.steps, params);
     return { matches: scan.filter((e) => e.match).map((e) => e.match!), scan };
   }
   const matches = mode.kind === 'twist' ? findMatchesAtTwist(g, film, cell, mode.twist, params) : findMatches(g, film, cell, { areaRatioTol: 0.09, ...params });
@@ -154,7 +142,7 @@ export function stackAtoms(p: Prepared, m: LatticeMatch, uppers: { layer: Struct
  * The interface with films stacked on the first one: every supercell matrix is carried up to the final cell
  * (the substrate's and film 1's by the growth of all upper films, film k's by the growth of those above it).
  */
-export function buildStack(g: GeometryWasm, p: Prepared, m: LatticeMatch, o: Placement, uppers: UpperFilm[]): InterfaceResult {
+export function assemble(g: GeometryWasm, p: Prepared, m: LatticeMatch, o: Placement, uppers: UpperFilm[], opt: PrepareOptions): InterfaceResult {
   const all = growth(uppers, 0);
   return buildInterface(
     g,
@@ -163,6 +151,6 @@ export function buildStack(g: GeometryWasm, p: Prepared, m: LatticeMatch, o: Pla
       { layer: p.film.structure, filmMatrix: mul2(all, m.filmMatrix), zSeparation: o.zSeparation, shift: o.shift },
       ...uppers.map((u, k) => ({ layer: u.layer, filmMatrix: mul2(growth(uppers, k + 1), u.match.filmMatrix), zSeparation: u.zSeparation, shift: u.shift })),
     ],
-    { substrateMatrix: mul2(all, m.substrateMatrix), strain: o.strain, vacuum: o.vacuum ?? 15, maxAtoms: o.maxAtoms },
+    { substrateMatrix: mul2(all, m.substrateMatrix), strain: opt.strain ?? 'film', vacuum: opt.vacuum ?? DEFAULTS.vacuum, maxAtoms: opt.maxAtoms ?? DEFAULTS.maxAtoms },
   );
 }

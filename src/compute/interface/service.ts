@@ -1,0 +1,278 @@
+/**
+ * The interface service: film + bulk + options → prepared pair (conventional cell, 2D layer, slab, search) →
+ * placement → built interface + estimates, and the scans and relaxation of a built interface. The one place
+ * this workflow is composed: the worker holds one service (its caches live as long as the worker), the CLI
+ * calls one in-process. Requests of one kind that a newer one replaced before they started are dropped.
+ */
+import { DEFAULTS } from '../../core/defaults';
+import { makeStructure, type Structure } from '../../core/structure';
+import { reduceTwist, twistPeriod } from '../../core/twist';
+import { extractLayer, inPlaneBasis, type LatticeMatch, type MatchParams } from '../geometry/geometry';
+import { GeometryError, type GeometryWasm } from '../geometry/wasm';
+import type { FFParams } from '../ff/model';
+import { bindingEnergy, registryScan, relaxRigid, withFilmsAbove, zScan, zSeparation, type Progress } from '../ff/ops';
+import { selectBackend, type BackendChoice, type SelectedBackend } from '../ff/select';
+import { systemFromStructure } from '../ff/system';
+import { wasmBackend } from '../ff/wasm-backend';
+import { estimateInterface, type Prior } from '../ml/estimate';
+import type { Predictor } from '../ml/predictor';
+import { forceFieldPrior } from '../ml/prior';
+import { checkBuilt } from './checks';
+import { atomsFor, assemble, cellBelow, prepare, search, searchOnCell, stackAtoms, type Prepared, type SearchMode, type UpperFilm } from './pipeline';
+import { bottomPair } from './stack';
+import type { BuiltInterface, EstimateOptions, FFEvaluation, InterfaceRequest, InterfaceSpec, MatchesReply, Placed, Superseded, UpperMatchesReply } from './types';
+
+/** A bulk's conventional standard cell, from io's symmetry analysis (injected: compute does not import io). */
+export type StandardCell = (s: Structure) => Promise<{ structure: Structure; symbol: string; number: number } | null>;
+
+export interface ServiceDeps {
+  geometry: Promise<GeometryWasm>;
+  standardCell: StandardCell;
+  /** navigator.gpu (or the Node package's GPU) for the WebGPU force-field backend. */
+  gpu?: () => GPU | undefined;
+  predictor?: () => Promise<Predictor>;
+}
+
+interface PreparedPair {
+  prepared: Prepared;
+  hklNote: string;
+  warnings: string[];
+}
+
+const key = (s: Structure) => `${s.id}:${s.revision}`;
+
+/** A small map that forgets its oldest entry beyond `max`. */
+class Lru<V> extends Map<string, V> {
+  constructor(private max: number) {
+    super();
+  }
+  put(k: string, v: V): V {
+    this.delete(k);
+    this.set(k, v);
+    if (this.size > this.max) this.delete(this.keys().next().value!);
+    return v;
+  }
+}
+
+/** What identifies a request's film/substrate pair and its options. */
+export function requestKey(r: InterfaceRequest): string {
+  return `${key(r.film)}|${key(r.substrate)}|${JSON.stringify(r.options)}`;
+}
+
+const matchKey = (m: LatticeMatch) => JSON.stringify([m.filmMatrix, m.substrateMatrix, m.twist]);
+
+/** What identifies one built interface: pair, match, every film's placement. */
+export function specKey(s: InterfaceSpec): string {
+  const ups = (s.uppers ?? []).map((u) => [key(u.film), u.face, matchKey(u.match), u.zSeparation, u.shift]);
+  return `${requestKey(s.request)}|${matchKey(s.match)}|${s.placement.zSeparation}|${s.placement.shift}|${JSON.stringify(ups)}`;
+}
+
+/** What identifies the interface cell (placements left out): the predictors' force-field prior depends only on it. */
+export function cellKey(s: InterfaceSpec): string {
+  const ups = (s.uppers ?? []).map((u) => [key(u.film), u.face, matchKey(u.match)]);
+  return `${requestKey(s.request)}|${matchKey(s.match)}|${JSON.stringify(ups)}`;
+}
+
+export class InterfaceService {
+  private pairs = new Lru<Promise<PreparedPair>>(8);
+  private layers = new Lru<Structure>(16);
+  private built = new Lru<BuiltInterface>(16);
+  private priors = new Lru<Promise<Prior>>(64);
+  private latest = new Map<string, number>();
+  private ff: Promise<SelectedBackend> | null = null;
+
+  constructor(private deps: ServiceDeps) {}
+
+  // ---------------------------------------------------------------- preparing and searching
+
+  /** The prepared pair (standard cell, 2D layer, slab) for a request, computed once per pair and options. */
+  pair(req: InterfaceRequest): Promise<PreparedPair> {
+    const k = requestKey(req);
+    const hit = this.pairs.get(k);
+    if (hit) return hit;
+    const p = (async () => {
+      const g = await this.deps.geometry;
+      const warnings: string[] = [];
+      let bulk = req.substrate, hklNote = 'hkl in the cell as given';
+      if (req.options.hklCell !== 'given') {
+        const std = await this.deps.standardCell(req.substrate);
+        if (std) (bulk = std.structure), (hklNote = `hkl in the conventional standard cell of ${std.symbol} (No. ${std.number})`);
+        else warnings.push((hklNote = 'symmetry analysis of the substrate failed, so hkl refers to the cell as given, not the conventional standard cell'));
+      }
+      return { prepared: prepare(g, req.film, bulk, req.options), hklNote, warnings };
+    })();
+    p.catch(() => this.pairs.delete(k));
+    return this.pairs.put(k, p);
+  }
+
+  /** Coincident supercells of the film on the slab (all twists, one twist, or a twist scan). */
+  async matches(req: InterfaceRequest, params: MatchParams, mode: SearchMode): Promise<MatchesReply> {
+    const { prepared, hklNote, warnings } = await this.pair(req);
+    const limit = params.limit ?? DEFAULTS.matchLimit;
+    const r = search(await this.deps.geometry, prepared, { ...params, limit: Number.MAX_SAFE_INTEGER }, mode);
+    const matches = r.matches.slice(0, limit);
+    const period = twistPeriod(inPlaneBasis(prepared.film.structure), inPlaneBasis(prepared.slab.structure));
+    return { film: prepared.film, slab: prepared.slab, hklNote, warnings, matches, atoms: matches.map((m) => atomsFor(prepared, m)), total: r.matches.length, twistPeriod: period, scan: r.scan };
+  }
+
+  /** A further film's 2D layer, face down as asked, with the request's vacuum. */
+  private async layer(film: Structure, face: 'bottom' | 'top', vacuum: number): Promise<Structure> {
+    const k = `${key(film)}|${face}|${vacuum}`;
+    return this.layers.get(k) ?? this.layers.put(k, extractLayer(await this.deps.geometry, film, { flip: face === 'top', vacuum }).structure);
+  }
+
+  private async uppers(spec: Omit<InterfaceSpec, 'placement'>): Promise<UpperFilm[]> {
+    const vac = spec.request.options.vacuum ?? DEFAULTS.vacuum;
+    return Promise.all((spec.uppers ?? []).map(async (u) => ({ layer: await this.layer(u.film, u.face, vac), match: u.match, zSeparation: u.zSeparation, shift: u.shift })));
+  }
+
+  /**
+   * Coincident cells of a further film on top of the stack (film 1 with `spec.match`, then `spec.uppers`):
+   * matches are against the cell of everything below, so a match's substrateMatrix is how much it must grow.
+   */
+  async upperMatches(spec: Omit<InterfaceSpec, 'placement'>, film: Structure, face: 'bottom' | 'top', params: MatchParams, mode: SearchMode): Promise<UpperMatchesReply> {
+    const { prepared } = await this.pair(spec.request);
+    const us = await this.uppers(spec);
+    const layer = await this.layer(film, face, spec.request.options.vacuum ?? DEFAULTS.vacuum);
+    const cell = cellBelow(prepared, spec.match, us, us.length);
+    const r = searchOnCell(await this.deps.geometry, layer, cell, { ...params, limit: Number.MAX_SAFE_INTEGER }, mode);
+    const matches = r.matches.slice(0, params.limit ?? DEFAULTS.matchLimit);
+    return {
+      matches,
+      atoms: matches.map((m) => stackAtoms(prepared, spec.match, [...us, { layer, match: m }])),
+      total: r.matches.length,
+      cellArea: Math.abs(cell[0][0] * cell[1][1] - cell[0][1] * cell[1][0]),
+      twistPeriod: twistPeriod(inPlaneBasis(layer), cell),
+    };
+  }
+
+  // ---------------------------------------------------------------- building and estimating
+
+  /** The interface for a spec, built once (later calls with the same spec return the same structure). */
+  async build(spec: InterfaceSpec): Promise<BuiltInterface> {
+    const k = specKey(spec);
+    const hit = this.built.get(k);
+    if (hit) return hit;
+    for (const [what, p] of [['film 1', spec.placement], ...(spec.uppers ?? []).map((u, k) => [`film ${k + 2}`, u] as const)] as const) {
+      if (!Number.isFinite(p.zSeparation) || Math.abs(p.zSeparation) > 1000) throw new GeometryError('bad-parameter', `${what}: z-separation must be a finite number of Å within ±1000 (got ${p.zSeparation})`);
+      if (!p.shift.every(Number.isFinite)) throw new GeometryError('bad-parameter', `${what}: the shift must be two finite fractions (got ${p.shift.join(', ')})`);
+    }
+    const { prepared } = await this.pair(spec.request);
+    const shift = spec.placement.shift.map(wrap01) as [number, number];
+    const uppers = (await this.uppers(spec)).map((u) => ({ ...u, shift: u.shift.map(wrap01) as [number, number] }));
+    const r = assemble(await this.deps.geometry, prepared, spec.match, { zSeparation: spec.placement.zSeparation, shift }, uppers, spec.request.options);
+    const structure = r.structure;
+    structure.info.title = `${prepared.film.structure.info.title ?? 'film'} on ${prepared.slab.structure.info.title ?? 'slab'}`;
+    return this.built.put(k, { structure, warnings: checkBuilt(structure) });
+  }
+
+  /**
+   * Builds the interface for a placement and makes the live estimates, in one call. When a newer `place` call
+   * arrives before this one has started, this one is dropped (`superseded`): a slider's newest tick wins.
+   */
+  async place(spec: InterfaceSpec, est: EstimateOptions): Promise<Placed | Superseded> {
+    if (await this.replaced('place')) return { superseded: true };
+    const t0 = performance.now();
+    const built = await this.build(spec);
+    const e = await this.estimate(spec, built.structure, est);
+    return { superseded: false, ...built, ...e, ms: performance.now() - t0 };
+  }
+
+  /** True when another call of this kind arrived while this one waited for the event loop (newest wins). */
+  private async replaced(kind: string): Promise<boolean> {
+    const seq = (this.latest.get(kind) ?? 0) + 1;
+    this.latest.set(kind, seq);
+    await new Promise((r) => setTimeout(r, 0)); // lets queued messages in, so they can replace this one
+    return this.latest.get(kind) !== seq;
+  }
+
+  /** Force-field evaluation (chosen backend) and ONNX estimates (film 1 on the substrate) of a built interface. */
+  async estimate(spec: InterfaceSpec, s: Structure, est: EstimateOptions): Promise<Omit<Placed, 'superseded' | 'structure' | 'warnings' | 'ms'>> {
+    const stacked = (spec.uppers ?? []).length > 0;
+    const [ff, ml] = await Promise.allSettled([
+      this.evaluate(s, { model: est.ffModel, cutoff: est.cutoff ?? DEFAULTS.cutoff }),
+      est.ml === false || !this.deps.predictor ? Promise.resolve(undefined) : this.predict(spec, stacked ? bottomPair(s) : s),
+    ]);
+    return {
+      ff: ff.status === 'fulfilled' ? ff.value : undefined,
+      ffError: ff.status === 'rejected' ? (ff.reason as Error).message : undefined,
+      ml: ml.status === 'fulfilled' ? ml.value : undefined,
+      mlError: ml.status === 'rejected' ? (ml.reason as Error).message : undefined,
+      mlScope: stacked ? 'for film 1 on the substrate only (the models were trained on one film on a metal; the films above are not seen)' : undefined,
+    };
+  }
+
+  /**
+   * ONNX estimates for the interface `s` of `spec`. The force-field prior the models read depends on the
+   * interface cell only: it is relaxed from the interface built at shift (0, 0) and the default start z, so
+   * the same cell gives the same numbers whatever placement the user visited first, in the app and the CLI.
+   */
+  async predict(spec: InterfaceSpec, s: Structure) {
+    if (!this.deps.predictor) throw new Error('no predictors are bundled with this build');
+    const ck = cellKey(spec);
+    const prior =
+      this.priors.get(ck) ??
+      this.priors.put(
+        ck,
+        (async () => {
+          const canon = await this.build({ ...spec, placement: { zSeparation: DEFAULTS.startZ, shift: [0, 0] }, uppers: spec.uppers?.map((u) => ({ ...u, zSeparation: DEFAULTS.startZ, shift: [0, 0] })) });
+          return forceFieldPrior(wasmBackend(await this.deps.geometry), (spec.uppers ?? []).length ? bottomPair(canon.structure) : canon.structure);
+        })(),
+      );
+    prior.catch(() => this.priors.delete(ck));
+    const m = spec.match;
+    // The prior always runs on wasm (f64), whatever the interactive backend is: the models were trained on it.
+    return estimateInterface(await this.deps.predictor(), wasmBackend(await this.deps.geometry), s, Math.max(...m.principalStrains.map(Math.abs)), await prior);
+  }
+
+  // ---------------------------------------------------------------- force field
+
+  /** Chooses the force-field backend for the calls that follow. */
+  configureFF(choice: BackendChoice): Promise<SelectedBackend> {
+    this.ff = this.deps.geometry.catch(() => null).then((geometry) => selectBackend(choice, { gpu: this.deps.gpu?.(), geometry }));
+    return this.ff;
+  }
+
+  backend(): Promise<SelectedBackend> {
+    return this.ff ?? this.configureFF('auto');
+  }
+
+  async evaluate(s: Structure, p: FFParams): Promise<FFEvaluation> {
+    const b = await this.backend();
+    const sys = systemFromStructure(s);
+    const r = await b.energyForces(sys, p);
+    return { energy: r.energy, bindingEnergy: bindingEnergy(r.energy, sys), zSeparation: zSeparation(sys, 1), pairs: r.pairs, forces: r.forces, backend: b.kind, model: p.model };
+  }
+
+  /** Binding curve of film `film` (1 = first film); films above it move with it, so only its gap changes. */
+  async zScan(spec: InterfaceSpec, film: number, zs: number[], p: FFParams, progress?: Progress) {
+    const b = await this.backend();
+    const s = (await this.build(spec)).structure;
+    return { ...(await zScan(b, withFilmsAbove(systemFromStructure(s), film), film, zs, p, progress)), backend: b.kind };
+  }
+
+  /** Energy over in-plane shifts of film `film` alone. */
+  async registryScan(spec: InterfaceSpec, film: number, nx: number, ny: number, p: FFParams, relaxZ: boolean, progress?: Progress) {
+    const b = await this.backend();
+    const s = (await this.build(spec)).structure;
+    return { ...(await registryScan(b, systemFromStructure(s), film, nx, ny, p, relaxZ, progress)), backend: b.kind };
+  }
+
+  /** Rigid pre-relaxation of every film of the built interface; returns the relaxed structure too. */
+  async relax(spec: InterfaceSpec, p: FFParams, o: { fmax?: number; maxSteps?: number }, progress?: Progress) {
+    const b = await this.backend();
+    const s = (await this.build(spec)).structure;
+    const { system, ...r } = await relaxRigid(b, systemFromStructure(s), p, o, progress);
+    const structure = makeStructure({ numbers: s.numbers, positions: system.positions, cell: s.cell, pbc: s.pbc, arrays: s.arrays, info: s.info });
+    return { ...r, structure, backend: b.kind };
+  }
+}
+
+/** A twist (radians) in the pair's one convention: reduced into [0, period). */
+export { reduceTwist };
+
+function wrap01(x: number): number {
+  if (!Number.isFinite(x)) return NaN;
+  const f = x - Math.floor(x);
+  return f > 1 - 1e-12 ? 0 : f;
+}

@@ -1,0 +1,28 @@
+/**
+ * The one home of heterolab's defaults: the app's forms and session defaults, the CLI's flags, the interface
+ * service, reports and the training pipeline all read these. Units in the names' docs.
+ */
+export const DEFAULTS = {
+  /** Largest interface (atoms) built unless the user raises the limit. */
+  maxAtoms: 50_000,
+  /** Force-field model of live estimates, scans and relaxations (and of the CLI's relax/zscan/registry-scan). */
+  ffModel: 'd2' as const,
+  /** Force-field cutoff (Å). */
+  cutoff: 12,
+  /** z-separation (Å) a film is first placed at, and where the predictors' force-field prior starts. */
+  startZ: 3.2,
+  /** Vacuum (Å) above the slab/interface along c. */
+  vacuum: 15,
+  /** Atomic planes of the substrate slab. */
+  slabLayers: 4,
+  hkl: [1, 1, 1] as [number, number, number],
+  face: 'bottom' as const,
+  /** Coincidence search limits: interface area (Å²), principal strain (%), angle mismatch (degrees). */
+  maxArea: 100,
+  maxStrainPct: 5,
+  maxAngleDeg: 1,
+  /** Matches returned by one search (the rest are counted, not listed). */
+  matchLimit: 200,
+  /** Largest allowed max area (Å²) at the edges (CLI flag, form). */
+  maxAreaLimit: 5000,
+} as const;
