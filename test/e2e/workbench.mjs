@@ -33,6 +33,9 @@ export function workbenchSpecs(backend) {
       await page.click('#structures li:nth-child(2) [data-role=substrate]');
       await page.fill('#max-area', '120');
       await page.dispatchEvent('#max-area', 'change');
+      // A non-default vacuum must reach every export (it used to be replaced by 15 Å).
+      await page.fill('#vacuum', '25');
+      await page.dispatchEvent('#vacuum', 'change');
       await p('01-roles');
       await page.click('#find-matches');
       await page.waitForSelector('#matches tbody tr');
@@ -112,7 +115,7 @@ export function workbenchSpecs(backend) {
       const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-export=vasp]')]);
       const text = readFileSync(await dl.path(), 'utf8');
       const back = await page.evaluate(async (t) => {
-        const r = await window.heterolab.client.readFiles([{ name: 'POSCAR', bytes: new TextEncoder().encode(t).buffer }]);
+        const r = await window.heterolab.api.readFiles([{ name: 'POSCAR', bytes: new TextEncoder().encode(t).buffer }]);
         const s = window.heterolab.wb.get().iface;
         if (!r[0].ok) return { error: r[0].issue.message };
         const b = r[0].structures[0];
@@ -122,6 +125,61 @@ export function workbenchSpecs(backend) {
         return { n: b.numbers.length, want: s.numbers.length, same: sorted(b.numbers) === sorted(s.numbers), maxd, fixed: b.arrays.selectiveDynamics ? Array.from(b.arrays.selectiveDynamics).filter((f) => f === 0).length : 0 };
       }, text);
       assert(!back.error && back.n === back.want && back.same && back.fixed > 0, `POSCAR read back: ${JSON.stringify(back)}`);
+      // The CIF of the same interface is the same structure (not its mirror image), with the same 25 Å of vacuum.
+      const [dlCif] = await Promise.all([page.waitForEvent('download'), page.click('[data-export=cif]')]);
+      const same = await page.evaluate(async ([poscar, cif]) => {
+        const [a, b] = await window.heterolab.api.readFiles([{ name: 'POSCAR', bytes: new TextEncoder().encode(poscar).buffer }, { name: 'x.cif', bytes: new TextEncoder().encode(cif).buffer }]);
+        if (!a.ok || !b.ok) return { error: JSON.stringify([a.issue, b.issue]) };
+        const [p, c] = [a.structures[0], b.structures[0]];
+        const det = (m) => m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
+        const vacuum = (s) => {
+          let lo = Infinity, hi = -Infinity;
+          for (let i = 2; i < s.positions.length; i += 3) (lo = Math.min(lo, s.positions[i])), (hi = Math.max(hi, s.positions[i]));
+          return Math.abs(det(s.cell)) / Math.hypot(s.cell[0] * s.cell[4] - s.cell[1] * s.cell[3], s.cell[2] * s.cell[3] - s.cell[0] * s.cell[5], s.cell[1] * s.cell[5] - s.cell[2] * s.cell[4]) - (hi - lo);
+        };
+        // Same structure: the same multiset of each atom's 12 nearest distances (periodic in a, b, c) ...
+        const table = (s) => {
+          const n = s.numbers.length, out = [];
+          for (let i = 0; i < n; i++) {
+            const d = [];
+            for (let j = 0; j < n; j++)
+              for (const [u, v, w] of [[0, 0, 0], [1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [1, 1, 0], [-1, -1, 0], [1, -1, 0], [-1, 1, 0], [0, 0, 1], [0, 0, -1]]) {
+                const x = s.positions[3 * j] + u * s.cell[0] + v * s.cell[3] + w * s.cell[6] - s.positions[3 * i];
+                const y = s.positions[3 * j + 1] + u * s.cell[1] + v * s.cell[4] + w * s.cell[7] - s.positions[3 * i + 1];
+                const z = s.positions[3 * j + 2] + u * s.cell[2] + v * s.cell[5] + w * s.cell[8] - s.positions[3 * i + 2];
+                const r = Math.hypot(x, y, z);
+                if (r > 1e-6) d.push(r);
+              }
+            out.push(s.numbers[i] + ':' + d.sort((q, r) => q - r).slice(0, 12).map((x) => x.toFixed(4)).join());
+          }
+          return out.sort().join(';');
+        };
+        // ... and the same hand: atoms put in one order by species and fractional coordinates, the signed volume
+        // of the first non-flat tetrahedron has the same sign (a mirror image has the same distances).
+        const frac = (s) => {
+          const m = s.cell, d = det(m);
+          const inv = [m[4] * m[8] - m[5] * m[7], m[2] * m[7] - m[1] * m[8], m[1] * m[5] - m[2] * m[4], m[5] * m[6] - m[3] * m[8], m[0] * m[8] - m[2] * m[6], m[2] * m[3] - m[0] * m[5], m[3] * m[7] - m[4] * m[6], m[1] * m[6] - m[0] * m[7], m[0] * m[4] - m[1] * m[3]].map((x) => x / d);
+          return Array.from({ length: s.numbers.length }, (_, i) => {
+            const [x, y, z] = [0, 1, 2].map((k) => s.positions[3 * i + k]);
+            const f = [0, 1, 2].map((k) => { const v = x * inv[k] + y * inv[3 + k] + z * inv[6 + k]; return (((v % 1) + 1) % 1).toFixed(4); });
+            return { i, key: `${s.numbers[i]}|${f.join('|')}` };
+          }).sort((p, q) => (p.key < q.key ? -1 : 1));
+        };
+        const chir = (s, order) => {
+          const q = (k) => [0, 1, 2].map((d) => s.positions[3 * order[k].i + d] - s.positions[3 * order[0].i + d]);
+          for (let a = 1; a < order.length; a++) for (let b = a + 1; b < Math.min(order.length, a + 40); b++) for (let c = b + 1; c < Math.min(order.length, b + 40); c++) {
+            const [u, v, w] = [q(a), q(b), q(c)];
+            const vol = u[0] * (v[1] * w[2] - v[2] * w[1]) - u[1] * (v[0] * w[2] - v[2] * w[0]) + u[2] * (v[0] * w[1] - v[1] * w[0]);
+            if (Math.abs(vol) > 0.5) return Math.sign(vol);
+          }
+          return 0;
+        };
+        const [fp, fc] = [frac(p), frac(c)];
+        const sameFrac = fp.map((e) => e.key).join() === fc.map((e) => e.key).join();
+        return { n: [p.numbers.length, c.numbers.length], vacuum: [vacuum(p), vacuum(c)], handed: [Math.sign(det(p.cell)), Math.sign(det(c.cell))], sameTable: table(p) === table(c), sameFrac, chirality: [chir(p, fp), chir(c, fc)] };
+      }, [text, readFileSync(await dlCif.path(), 'utf8')]);
+      assert(!same.error && same.n[0] === same.n[1] && same.sameTable && same.sameFrac && same.chirality[0] !== 0 && same.chirality[0] === same.chirality[1], `POSCAR and CIF read back as the same structure: ${JSON.stringify(same)}`);
+      assert(same.vacuum.every((v) => Math.abs(v - 25) < 1e-3) && same.handed.every((h) => h === 1), `25 Å of vacuum and right-handed cells in both exports: ${JSON.stringify(same)}`);
 
       // Reload: the session comes back as it was.
       await page.waitForFunction(() => window.heterolab.wb.get().session.status === 'saved', null, { timeout: 20_000 });
@@ -350,7 +408,7 @@ export function stackSpecs() {
       const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-export=vasp]')]);
       const text = readFileSync(await dl.path(), 'utf8');
       const back = await page.evaluate(async (t) => {
-        const r = await window.heterolab.client.readFiles([{ name: 'POSCAR', bytes: new TextEncoder().encode(t).buffer }]);
+        const r = await window.heterolab.api.readFiles([{ name: 'POSCAR', bytes: new TextEncoder().encode(t).buffer }]);
         return r[0].ok ? { n: r[0].structures[0].numbers.length, want: window.heterolab.wb.get().iface.numbers.length } : { error: r[0].issue.message };
       }, text);
       assert(!back.error && back.n === back.want, `POSCAR read back: ${JSON.stringify(back)}`);
