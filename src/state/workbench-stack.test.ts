@@ -57,7 +57,7 @@ describe('workbench stacks (real geometry and force field)', () => {
     let s = wb.get();
     expect(s.error).toBeNull();
     expect(s.stack).toHaveLength(1);
-    expect(s.layer).toBe(1);
+    expect(s.activeFilm).toBe(1);
     expect(roleCount(s.iface!, 2)).toBeGreaterThan(0);
     expect(zOf(s.iface!, 2)).toBeCloseTo(3.2, 6);
     // The controls act on the selected film: film 2 moves, film 1 stays.
@@ -67,7 +67,7 @@ describe('workbench stacks (real geometry and force field)', () => {
     expect(activePlacement(s).zSeparation).toBe(3.6);
     expect(zOf(s.iface!, 2)).toBeCloseTo(3.6, 6);
     expect(zOf(s.iface!, 1)).toBeCloseTo(3.2, 6);
-    wb.selectLayer(0);
+    wb.selectFilm(0);
     wb.setPlacement({ zSeparation: 3.0 });
     await wb.rebuild();
     expect(zOf(wb.get().iface!, 1)).toBeCloseTo(3.0, 6);
@@ -135,7 +135,7 @@ describe('workbench stacks (real geometry and force field)', () => {
   it('a z-scan of film 1 under a stacked film moves the film above along: its curve is the stack rebuilt at each z', async () => {
     const { wb, ids } = await bench(['graphene.vasp', 'Cu_fcc_conventional.vasp', 'hBN_bulk.vasp']);
     await wb.addFilm(ids[2]);
-    wb.selectLayer(0);
+    wb.selectFilm(0);
     await wb.zScan();
     const zs = wb.get().zscan!;
     const { api } = port();

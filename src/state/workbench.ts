@@ -59,7 +59,7 @@ export interface WorkbenchState {
   /** Films stacked on film 1 (bottom to top), each with its own match, twist and placement. */
   stack: StackFilm[];
   /** The film the placement controls act on: 0 = film 1, k = stack[k − 1]. */
-  layer: number;
+  activeFilm: number;
   iface: Structure | null;
   live: Live;
   ffModel: 'uff' | 'd2';
@@ -85,12 +85,12 @@ type Snapshot = { placement: Placement; twistDeg: number | null; match: LatticeM
 
 /** The placement of the film the controls act on. */
 export function activePlacement(s: WorkbenchState): Placement {
-  return s.layer > 0 ? s.stack[s.layer - 1]?.placement ?? s.placement : s.placement;
+  return s.activeFilm > 0 ? s.stack[s.activeFilm - 1]?.placement ?? s.placement : s.placement;
 }
 
 /** That film's twist (degrees, reduced into the pair's twist period): as dialled, else its match's. */
 export function activeTwist(s: WorkbenchState): number {
-  const f = s.layer > 0 ? s.stack[s.layer - 1] : null;
+  const f = s.activeFilm > 0 ? s.stack[s.activeFilm - 1] : null;
   const dialled = f ? f.twistDeg : s.twistDeg;
   const m = f ? f.match : s.match;
   const t = dialled !== null ? dialled * DEG : m ? m.twist : 0;
@@ -138,7 +138,7 @@ export class Workbench {
       twistDeg: null,
       placement: { ...DEFAULT_PLACEMENT, shift: [0, 0] },
       stack: [],
-      layer: 0,
+      activeFilm: 0,
       iface: null,
       live: { pending: false },
       ffModel: DEFAULTS.ffModel,
@@ -162,7 +162,7 @@ export class Workbench {
       if (Object.keys(patch).length) this.set({ ...patch, matches: null, match: null, iface: null });
       // A stacked film whose structure is gone takes the films above it along (they sit on its cell).
       const gone = this.state.stack.findIndex((f) => !ids.has(f.filmId));
-      if (gone >= 0) this.set({ ...this.carry(this.state.stack.slice(0, gone)), layer: Math.min(this.state.layer, gone) });
+      if (gone >= 0) this.set({ ...this.carry(this.state.stack.slice(0, gone)), activeFilm: Math.min(this.state.activeFilm, gone) });
       this.touch();
     });
   }
@@ -208,7 +208,7 @@ export class Workbench {
   setRole(id: string, role: 'film' | 'substrate' | null): void {
     const patch: Partial<WorkbenchState> = {};
     const k = this.state.stack.findIndex((f) => f.filmId === id);
-    if (role && k >= 0) Object.assign(patch, this.carry(this.state.stack.slice(0, k)), { layer: 0 });
+    if (role && k >= 0) Object.assign(patch, this.carry(this.state.stack.slice(0, k)), { activeFilm: 0 });
     if (role === 'film') (patch.filmId = id), this.state.substrateId === id && (patch.substrateId = null);
     else if (role === 'substrate') (patch.substrateId = id), this.state.filmId === id && (patch.filmId = null);
     else {
@@ -263,7 +263,7 @@ export class Workbench {
    * fits the tolerances at that angle, the film stays where it was and the message says so.
    */
   async setTwist(deg: number | null): Promise<void> {
-    if (this.state.layer > 0) return this.setUpperTwist(this.state.layer, deg);
+    if (this.state.activeFilm > 0) return this.setUpperTwist(this.state.activeFilm, deg);
     const prev = { twistDeg: this.state.twistDeg, match: this.state.match, matches: this.state.matches, matchAtoms: this.state.matchAtoms };
     const before = this.snapshot();
     const tw = deg === null ? null : Math.round(deg * 100) / 100;
@@ -337,7 +337,7 @@ export class Workbench {
       }
       this.remember();
       const next = [...below, { filmId: id, face, match: r.matches[0], twistDeg: null, placement: { zSeparation: DEFAULT_PLACEMENT.zSeparation, shift: [0, 0] as [number, number] } }];
-      this.set({ ...this.carry(next), layer: next.length, error: null });
+      this.set({ ...this.carry(next), activeFilm: next.length, error: null });
       await this.rebuild();
     });
   }
@@ -347,13 +347,13 @@ export class Workbench {
     const n = this.state.stack.length;
     if (!n) return;
     this.remember();
-    this.set({ ...this.carry(this.state.stack.slice(0, n - 1)), layer: Math.min(this.state.layer, n - 1), error: null });
+    this.set({ ...this.carry(this.state.stack.slice(0, n - 1)), activeFilm: Math.min(this.state.activeFilm, n - 1), error: null });
     void this.rebuild();
   }
 
   /** Which film the placement controls (sliders, gizmos, keys, scans) act on: 0 = film 1. */
-  selectLayer(k: number): void {
-    this.set({ layer: Math.max(0, Math.min(this.state.stack.length, Math.round(k))) });
+  selectFilm(k: number): void {
+    this.set({ activeFilm: Math.max(0, Math.min(this.state.stack.length, Math.round(k))) });
   }
 
   /** Turns stacked film `k` (1-based over the stack) to `deg`; the films above it are fitted again at their angles. */
@@ -402,20 +402,20 @@ export class Workbench {
       }
       stack.push({ ...f, match: r.matches[0] });
     }
-    this.set({ ...this.carry(stack), layer: Math.min(this.state.layer, stack.length) });
+    this.set({ ...this.carry(stack), activeFilm: Math.min(this.state.activeFilm, stack.length) });
   }
 
   // ---------------------------------------------------------------- placement, undo/redo
 
-  /** Moves the active film (see selectLayer); `layer` picks another one. */
-  setPlacement(p: Partial<Placement>, history = true, layer = this.state.layer): void {
+  /** Moves the active film (see selectFilm); `film` picks another one (0 = film 1). */
+  setPlacement(p: Partial<Placement>, history = true, film = this.state.activeFilm): void {
     if (history) this.remember();
-    const cur = layer > 0 ? this.state.stack[layer - 1]?.placement : this.state.placement;
+    const cur = film > 0 ? this.state.stack[film - 1]?.placement : this.state.placement;
     if (!cur) return;
     const shift = p.shift ? ([wrap01(p.shift[0]), wrap01(p.shift[1])] as [number, number]) : cur.shift;
     const next = { ...cur, ...p, shift };
-    if (layer === 0) this.set({ placement: next });
-    else this.set({ stack: this.state.stack.map((f, i) => (i === layer - 1 ? { ...f, placement: next } : f)) });
+    if (film === 0) this.set({ placement: next });
+    else this.set({ stack: this.state.stack.map((f, i) => (i === film - 1 ? { ...f, placement: next } : f)) });
     void this.rebuild();
   }
 
@@ -442,7 +442,7 @@ export class Workbench {
     const s = from.pop();
     if (!s) return;
     to.push(this.snapshot());
-    this.set({ placement: s.placement, twistDeg: s.twistDeg, match: s.match, stack: s.stack, layer: Math.min(this.state.layer, s.stack.length) });
+    this.set({ placement: s.placement, twistDeg: s.twistDeg, match: s.match, stack: s.stack, activeFilm: Math.min(this.state.activeFilm, s.stack.length) });
     void this.rebuild();
   }
 
@@ -540,13 +540,13 @@ export class Workbench {
     const spec = this.spec();
     if (!spec || !this.state.iface) return;
     const zs = Array.from({ length: 71 }, (_, k) => 1.8 + 0.05 * k);
-    await this.job('z-scan', async (signal, progress) => this.set({ zscan: await this.port(signal).zScan(spec, this.state.layer + 1, zs, this.ffParams(), progress) }));
+    await this.job('z-scan', async (signal, progress) => this.set({ zscan: await this.port(signal).zScan(spec, this.state.activeFilm + 1, zs, this.ffParams(), progress) }));
   }
 
   async registryScan(grid = 12): Promise<void> {
     const spec = this.spec();
     if (!spec || !this.state.iface) return;
-    await this.job('registry scan', async (signal, progress) => this.set({ registry: await this.port(signal).registryScan(spec, this.state.layer + 1, grid, grid, this.ffParams(), false, progress) }));
+    await this.job('registry scan', async (signal, progress) => this.set({ registry: await this.port(signal).registryScan(spec, this.state.activeFilm + 1, grid, grid, this.ffParams(), false, progress) }));
   }
 
   /** Rigid pre-relaxation of every film; the result becomes their placements (z and shift), undoable and saved. */
@@ -613,7 +613,7 @@ export class Workbench {
       placement,
       twistDeg,
       stack,
-      layer: 0,
+      activeFilm: 0,
       ffModel,
       iface: null,
       scan: null,
@@ -681,7 +681,7 @@ export class Workbench {
     this.undoStack = [];
     this.redoStack = [];
     this.store.replaceStructures([]);
-    this.set({ filmId: null, substrateId: null, options: { ...DEFAULT_OPTIONS }, matches: null, match: null, placement: { ...DEFAULT_PLACEMENT, shift: [0, 0] }, twistDeg: null, stack: [], layer: 0, iface: null, live: { pending: false }, scan: null, zscan: null, registry: null, relax: null, error: null, session: { id: s.id, name: s.name, revision: 0, status: 'new' } });
+    this.set({ filmId: null, substrateId: null, options: { ...DEFAULT_OPTIONS }, matches: null, match: null, placement: { ...DEFAULT_PLACEMENT, shift: [0, 0] }, twistDeg: null, stack: [], activeFilm: 0, iface: null, live: { pending: false }, scan: null, zscan: null, registry: null, relax: null, error: null, session: { id: s.id, name: s.name, revision: 0, status: 'new' } });
   }
 }
 

@@ -134,7 +134,7 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
       return e ? formula(e.structure.numbers) : '?';
     };
     const row = (role: number, label: string, detail: string) => {
-      const li = el('li', { class: role > 0 && role - 1 === s.layer ? 'active' : '', 'data-role': String(role) });
+      const li = el('li', { class: role > 0 && role - 1 === s.activeFilm ? 'active' : '', 'data-role': String(role) });
       const eye = el('input', { type: 'checkbox', title: 'visible', 'aria-label': `show ${label}` }) as HTMLInputElement;
       eye.checked = !hiddenLayers.has(role);
       eye.addEventListener('change', () => {
@@ -144,8 +144,8 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
       });
       li.append(eye, el('span', { class: 'swatch', style: `background:${role === 0 ? '#b0b7c3' : FILM_SWATCH[(role - 1) % FILM_SWATCH.length]}` }), el('span', { class: 'what' }, el('b', {}, label), ' ', el('span', { class: 'muted small' }, detail)));
       if (role > 0) {
-        const pick = el('button', { type: 'button', class: 'link', 'data-select': String(role - 1), title: 'Move this film with the sliders and gizmo' }, role - 1 === s.layer ? 'moving' : 'select');
-        pick.addEventListener('click', () => wb.selectLayer(role - 1));
+        const pick = el('button', { type: 'button', class: 'link', 'data-select': String(role - 1), title: 'Move this film with the sliders and gizmo' }, role - 1 === s.activeFilm ? 'moving' : 'select');
+        pick.addEventListener('click', () => wb.selectFilm(role - 1));
         li.append(pick);
       }
       if (role > 1 && role - 1 === s.stack.length) {
@@ -328,7 +328,7 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     };
     if (/^[1-9]$/.test(key) && wb.get().iface && Number(key) <= wb.get().stack.length + 1) {
       ev.preventDefault();
-      return wb.selectLayer(Number(key) - 1);
+      return wb.selectFilm(Number(key) - 1);
     }
     const f = acts[key];
     if (f && (wb.get().iface || 'om?i'.includes(key))) {
@@ -403,7 +403,7 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     $('shift-a-out').textContent = fmt(ap.shift[0], 2);
     $('shift-b-out').textContent = fmt(ap.shift[1], 2);
     $('zsep-out').textContent = fmt(ap.zSeparation, 2);
-    $('moving').textContent = s.stack.length ? `moving film ${s.layer + 1} of ${s.stack.length + 1}` : '';
+    $('moving').textContent = s.stack.length ? `moving film ${s.activeFilm + 1} of ${s.stack.length + 1}` : '';
     $('stack-panel').hidden = !have;
     if (have) renderStack(s);
     ($('undo') as HTMLButtonElement).disabled = !s.canUndo;
@@ -413,11 +413,11 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     const images = st.showImages;
     const films = Array.from({ length: s.stack.length + 1 }, (_, k) => k + 1);
     const hidden = [...new Set([...hiddenLayers, ...($<HTMLInputElement>('show-substrate').checked ? [] : [0]), ...($<HTMLInputElement>('show-film').checked ? [] : films)])].sort();
-    const drawKey = `${hidden.join()}|${s.layer}`;
+    const drawKey = `${hidden.join()}|${s.activeFilm}`;
     // While a film is being dragged the view shows the drag itself; the newest interface is drawn on release.
     if (mode === 'interface' && s.iface && !view.dragging() && (s.iface !== lastDrawn || images !== lastImages || drawKey !== lastHidden)) {
       const fit = lastDrawn === null || (lastDrawn as { numbers?: Uint8Array }).numbers?.length !== s.iface.numbers.length;
-      const r = view.setStructure(s.iface, { images, imageAxes: [true, true, false], hiddenRoles: hidden, tintFilms: true, activeRole: s.layer + 1 }, fit);
+      const r = view.setStructure(s.iface, { images, imageAxes: [true, true, false], hiddenRoles: hidden, tintFilms: true, activeRole: s.activeFilm + 1 }, fit);
       document.body.dataset.drawnAtoms = String(r.drawnAtoms);
       document.body.dataset.view = 'interface';
       lastDrawn = s.iface;
@@ -448,11 +448,11 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
       bar.max = s.job.total;
       bar.value = s.job.done ?? 0;
     } else bar.removeAttribute('value'); // indeterminate until the job reports
-    $('job-text').textContent = s.job ? `${s.job.kind}${s.job.total ? ` ${Math.round((100 * (s.job.done ?? 0)) / s.job.total)} %` : '…'}${s.stack.length && s.job.kind !== 'matches' ? ` (film ${s.layer + 1})` : ''}` : '';
+    $('job-text').textContent = s.job ? `${s.job.kind}${s.job.total ? ` ${Math.round((100 * (s.job.done ?? 0)) / s.job.total)} %` : '…'}${s.stack.length && s.job.kind !== 'matches' ? ` (film ${s.activeFilm + 1})` : ''}` : '';
     for (const id of ['run-zscan', 'run-registry', 'run-relax']) ($(id) as HTMLButtonElement).disabled = !have || !!s.job;
     if (s.zscan !== lastZ) {
       lastZ = s.zscan;
-      if (s.zscan) lineChart($('zscan-chart'), s.zscan.z, s.zscan.bindingEnergy, { title: `binding curve${s.stack.length ? ` of film ${s.layer + 1}` : ''} (${s.ffModel}, ${s.zscan.backend})`, xLabel: 'z (Å)', yLabel: 'E_bind (eV/atom)', mark: s.zscan.min.z });
+      if (s.zscan) lineChart($('zscan-chart'), s.zscan.z, s.zscan.bindingEnergy, { title: `binding curve${s.stack.length ? ` of film ${s.activeFilm + 1}` : ''} (${s.ffModel}, ${s.zscan.backend})`, xLabel: 'z (Å)', yLabel: 'E_bind (eV/atom)', mark: s.zscan.min.z });
       else clearChart($('zscan-chart'));
     }
     if (s.registry !== lastReg) {

@@ -154,29 +154,27 @@ export function workbenchSpecs(backend) {
           }
           return out.sort().join(';');
         };
-        // ... and the same hand: atoms put in one order by species and fractional coordinates, the signed volume
-        // of the first non-flat tetrahedron has the same sign (a mirror image has the same distances).
+        // ... and the same hand: each POSCAR atom has a CIF atom of the same species at the same fractional
+        // coordinates, and the signed volume of one non-flat tetrahedron of matched atoms has the same sign in
+        // both (a mirror image has the same distances).
         const frac = (s) => {
           const m = s.cell, d = det(m);
           const inv = [m[4] * m[8] - m[5] * m[7], m[2] * m[7] - m[1] * m[8], m[1] * m[5] - m[2] * m[4], m[5] * m[6] - m[3] * m[8], m[0] * m[8] - m[2] * m[6], m[2] * m[3] - m[0] * m[5], m[3] * m[7] - m[4] * m[6], m[1] * m[6] - m[0] * m[7], m[0] * m[4] - m[1] * m[3]].map((x) => x / d);
-          return Array.from({ length: s.numbers.length }, (_, i) => {
-            const [x, y, z] = [0, 1, 2].map((k) => s.positions[3 * i + k]);
-            const f = [0, 1, 2].map((k) => { const v = x * inv[k] + y * inv[3 + k] + z * inv[6 + k]; return (((v % 1) + 1) % 1).toFixed(4); });
-            return { i, key: `${s.numbers[i]}|${f.join('|')}` };
-          }).sort((p, q) => (p.key < q.key ? -1 : 1));
-        };
-        const chir = (s, order) => {
-          const q = (k) => [0, 1, 2].map((d) => s.positions[3 * order[k].i + d] - s.positions[3 * order[0].i + d]);
-          for (let a = 1; a < order.length; a++) for (let b = a + 1; b < Math.min(order.length, a + 40); b++) for (let c = b + 1; c < Math.min(order.length, b + 40); c++) {
-            const [u, v, w] = [q(a), q(b), q(c)];
-            const vol = u[0] * (v[1] * w[2] - v[2] * w[1]) - u[1] * (v[0] * w[2] - v[2] * w[0]) + u[2] * (v[0] * w[1] - v[1] * w[0]);
-            if (Math.abs(vol) > 0.5) return Math.sign(vol);
-          }
-          return 0;
+          return Array.from({ length: s.numbers.length }, (_, i) => [0, 1, 2].map((k) => s.positions[3 * i] * inv[k] + s.positions[3 * i + 1] * inv[3 + k] + s.positions[3 * i + 2] * inv[6 + k]));
         };
         const [fp, fc] = [frac(p), frac(c)];
-        const sameFrac = fp.map((e) => e.key).join() === fc.map((e) => e.key).join();
-        return { n: [p.numbers.length, c.numbers.length], vacuum: [vacuum(p), vacuum(c)], handed: [Math.sign(det(p.cell)), Math.sign(det(c.cell))], sameTable: table(p) === table(c), sameFrac, chirality: [chir(p, fp), chir(c, fc)] };
+        const near = (x, y) => x.every((v, k) => Math.abs(v - y[k] - Math.round(v - y[k])) < 1e-4);
+        const partner = fp.map((x, i) => fc.findIndex((y, j) => c.numbers[j] === p.numbers[i] && near(x, y)));
+        const sameFrac = partner.every((j) => j >= 0) && new Set(partner).size === partner.length;
+        const vol = (s, q) => {
+          const d = (k) => [0, 1, 2].map((x) => s.positions[3 * q[k] + x] - s.positions[3 * q[0] + x]);
+          const [u, v, w] = [d(1), d(2), d(3)];
+          return u[0] * (v[1] * w[2] - v[2] * w[1]) - u[1] * (v[0] * w[2] - v[2] * w[0]) + u[2] * (v[0] * w[1] - v[1] * w[0]);
+        };
+        let quad = null;
+        for (let b = 1; !quad && b < p.numbers.length; b++) for (let cc = b + 1; !quad && cc < p.numbers.length; cc++) for (let e = cc + 1; !quad && e < p.numbers.length; e++) if (Math.abs(vol(p, [0, b, cc, e])) > 0.5) quad = [0, b, cc, e];
+        const chirality = quad && sameFrac ? [Math.sign(vol(p, quad)), Math.sign(vol(c, quad.map((i) => partner[i])))] : [0, 0];
+        return { n: [p.numbers.length, c.numbers.length], vacuum: [vacuum(p), vacuum(c)], handed: [Math.sign(det(p.cell)), Math.sign(det(c.cell))], sameTable: table(p) === table(c), sameFrac, chirality };
       }, [text, readFileSync(await dlCif.path(), 'utf8')]);
       assert(!same.error && same.n[0] === same.n[1] && same.sameTable && same.sameFrac && same.chirality[0] !== 0 && same.chirality[0] === same.chirality[1], `POSCAR and CIF read back as the same structure: ${JSON.stringify(same)}`);
       assert(same.vacuum.every((v) => Math.abs(v - 25) < 1e-3) && same.handed.every((h) => h === 1), `25 Å of vacuum and right-handed cells in both exports: ${JSON.stringify(same)}`);
@@ -338,8 +336,8 @@ export function stackSpecs() {
       await page.click('#add-film');
       await page.waitForFunction(() => window.heterolab.wb.get().stack.length === 1 && window.heterolab.wb.get().iface?.arrays.role.includes(2), null, { timeout: 60_000 });
       await settled(page);
-      const two = await page.evaluate(() => { const s = window.heterolab.wb.get(); return { layer: s.layer, atoms: s.iface.numbers.length, film2: Array.from(s.iface.arrays.role).filter((r) => r === 2).length, rows: document.querySelectorAll('#stack li').length, ffE: s.live.ff.bindingEnergy, scope: s.live.mlScope ?? '' }; });
-      assert(two.layer === 1 && two.film2 > 0 && two.atoms > one.atoms && two.rows === 3, `stacked: ${JSON.stringify(two)}`);
+      const two = await page.evaluate(() => { const s = window.heterolab.wb.get(); return { activeFilm: s.activeFilm, atoms: s.iface.numbers.length, film2: Array.from(s.iface.arrays.role).filter((r) => r === 2).length, rows: document.querySelectorAll('#stack li').length, ffE: s.live.ff.bindingEnergy, scope: s.live.mlScope ?? '' }; });
+      assert(two.activeFilm === 1 && two.film2 > 0 && two.atoms > one.atoms && two.rows === 3, `stacked: ${JSON.stringify(two)}`);
       assert(/film 1 on the substrate only/.test(await page.textContent('#estimates')), 'the ML estimate says it sees film 1 only');
       const z1 = await builtZ(page, 1);
       await p('01-stacked');
@@ -386,7 +384,7 @@ export function stackSpecs() {
 
       // Select film 1: now the slider moves film 1, and film 2 keeps its gap above it.
       await page.click('#stack [data-select="0"]');
-      await page.waitForFunction(() => window.heterolab.wb.get().layer === 0);
+      await page.waitForFunction(() => window.heterolab.wb.get().activeFilm === 0);
       await page.fill('#zsep', '2.8');
       await page.dispatchEvent('#zsep', 'input');
       await page.waitForFunction(() => window.heterolab.wb.get().placement.zSeparation === 2.8);
