@@ -470,6 +470,7 @@ export class Workbench {
       this.set({
         iface: r.structure,
         warnings: r.warnings,
+        twistPeriodDeg: r.twistPeriod / DEG,
         ...(changed ? { zscan: null, registry: null, relax: null } : {}),
         live: { ff: r.ff, ffError: r.ffError, ml: r.ml, mlError: r.mlError, mlScope: r.mlScope, pending: false, latencyMs: this.now() - t0 },
       });

@@ -14,6 +14,9 @@ import type { StructureView } from '../view/structure-view';
 import type { ComputePort } from '../workers/client';
 import { reduceTwist } from '../core/twist';
 
+/** A twist (radians) in degrees, reduced into the pair's twist period: the one convention the UI shows. */
+const shownTwist = (t: number, periodDeg: number) => (reduceTwist(t, (periodDeg * Math.PI) / 180) * 180) / Math.PI;
+
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 
@@ -158,10 +161,10 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     const strain = (m: { principalStrains: [number, number] }) => `${fmt(100 * m.principalStrains[0], 2)}/${fmt(100 * m.principalStrains[1], 2)} %`;
     const det = (m: number[][]) => Math.abs(m[0][0] * m[1][1] - m[0][1] * m[1][0]);
     const rows = [row(0, `${name(s.substrateId)}(${s.options.hkl.join('')})`, `substrate, ${s.options.layers} layers`)];
-    if (s.match) rows.push(row(1, name(s.filmId), `film 1 · twist ${fmt((s.match.twist * 180) / Math.PI, 2)}° · strain ${strain(s.match)} · z ${fmt(s.placement.zSeparation, 2)} Å`));
+    if (s.match) rows.push(row(1, name(s.filmId), `film 1 · twist ${fmt(shownTwist(s.match.twist, s.twistPeriodDeg), 2)}° · strain ${strain(s.match)} · z ${fmt(s.placement.zSeparation, 2)} Å`));
     s.stack.forEach((f, k) => {
       const grow = det(f.match.substrateMatrix);
-      rows.push(row(k + 2, name(f.filmId), `film ${k + 2} · twist ${fmt((f.match.twist * 180) / Math.PI, 2)}° · strain ${strain(f.match)} · z ${fmt(f.placement.zSeparation, 2)} Å${grow > 1 ? ` · cell ×${grow}` : ''}`));
+      rows.push(row(k + 2, name(f.filmId), `film ${k + 2} · twist ${fmt(shownTwist(f.match.twist, s.twistPeriodDeg), 2)}° · strain ${strain(f.match)} · z ${fmt(f.placement.zSeparation, 2)} Å${grow > 1 ? ` · cell ×${grow}` : ''}`));
     });
     $('stack').replaceChildren(...rows);
     const sel = $<HTMLSelectElement>('add-film-structure');
@@ -359,7 +362,7 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
     $('hkl-note').classList.toggle('error-text', !!s.error || s.warnings.length > 0);
 
     // Twists in one convention: reduced into the pair's twist period (from the lattices).
-    const twistDeg = (t: number) => (reduceTwist(t, (s.twistPeriodDeg * Math.PI) / 180) * 180) / Math.PI;
+    const twistDeg = (t: number) => shownTwist(t, s.twistPeriodDeg);
     // Matches
     $('matches-panel').hidden = !s.matches && !s.scan;
     if (s.matches !== lastMatches || s.match) {
@@ -426,7 +429,7 @@ export function mountWorkbench(store: Store, wb: Workbench, view: StructureView,
       const m = s.match!;
       $('overlay').replaceChildren(
         el('strong', {}, `${formula(s.iface.numbers)} · ${s.iface.numbers.length} atoms · interface`),
-        el('div', {}, `area ${fmt(m.area, 2)} Å² · strain ${fmt(100 * m.principalStrains[0], 2)} / ${fmt(100 * m.principalStrains[1], 2)} % · twist ${fmt((m.twist * 180) / Math.PI, 2)}°`),
+        el('div', {}, `area ${fmt(m.area, 2)} Å² · strain ${fmt(100 * m.principalStrains[0], 2)} / ${fmt(100 * m.principalStrains[1], 2)} % · twist ${fmt(shownTwist(m.twist, s.twistPeriodDeg), 2)}°`),
         el('div', {}, `z ${fmt(s.placement.zSeparation, 2)} Å · shift ${fmt(s.placement.shift[0], 2)}, ${fmt(s.placement.shift[1], 2)}${s.stack.length ? ` · ${s.stack.length + 1} films stacked` : ''}`),
       );
     }
@@ -524,11 +527,11 @@ function report(s: WorkbenchState): string {
     `session: ${s.session.name}`,
     `structure: ${formula(i.numbers)}, ${i.numbers.length} atoms (${i.arrays.role ? Array.from(i.arrays.role).filter((r) => r > 0).length : 0} film atoms)`,
     `facet: (${s.options.hkl.join(' ')}), ${s.options.layers} slab layers, vacuum ${s.options.vacuum} Å, film face ${s.options.face}`,
-    `match: area ${fmt(m.area, 3)} Å², principal strains ${fmt(100 * m.principalStrains[0], 3)} / ${fmt(100 * m.principalStrains[1], 3)} %, twist ${fmt((m.twist * 180) / Math.PI, 3)}°`,
+    `match: area ${fmt(m.area, 3)} Å², principal strains ${fmt(100 * m.principalStrains[0], 3)} / ${fmt(100 * m.principalStrains[1], 3)} %, twist ${fmt(shownTwist(m.twist, s.twistPeriodDeg), 3)}° (period ${fmt(s.twistPeriodDeg, 0)}°)`,
     `  film supercell ${JSON.stringify(m.filmMatrix)}, substrate supercell ${JSON.stringify(m.substrateMatrix)}`,
     `placement: z-separation ${fmt(s.placement.zSeparation, 3)} Å, shift ${fmt(s.placement.shift[0], 4)}, ${fmt(s.placement.shift[1], 4)} (fractions of a, b)`,
     ...s.stack.flatMap((f, k) => [
-      `stacked film ${k + 2} (face ${f.face}): twist ${fmt((f.match.twist * 180) / Math.PI, 3)}°, principal strains ${fmt(100 * f.match.principalStrains[0], 3)} / ${fmt(100 * f.match.principalStrains[1], 3)} %, z-separation ${fmt(f.placement.zSeparation, 3)} Å above film ${k + 1}, shift ${fmt(f.placement.shift[0], 4)}, ${fmt(f.placement.shift[1], 4)}`,
+      `stacked film ${k + 2} (face ${f.face}): twist ${fmt(shownTwist(f.match.twist, s.twistPeriodDeg), 3)}°, principal strains ${fmt(100 * f.match.principalStrains[0], 3)} / ${fmt(100 * f.match.principalStrains[1], 3)} %, z-separation ${fmt(f.placement.zSeparation, 3)} Å above film ${k + 1}, shift ${fmt(f.placement.shift[0], 4)}, ${fmt(f.placement.shift[1], 4)}`,
       `  film supercell ${JSON.stringify(f.match.filmMatrix)} on the cell below × ${JSON.stringify(f.match.substrateMatrix)}`,
     ]),
   ];

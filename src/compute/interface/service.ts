@@ -175,7 +175,9 @@ export class InterfaceService {
     const t0 = performance.now();
     const built = await this.build(spec);
     const e = await this.estimate(spec, built.structure, est);
-    return { superseded: false, ...built, ...e, ms: performance.now() - t0 };
+    const { prepared } = await this.pair(spec.request);
+    const period = twistPeriod(inPlaneBasis(prepared.film.structure), inPlaneBasis(prepared.slab.structure));
+    return { superseded: false, ...built, ...e, twistPeriod: period, ms: performance.now() - t0 };
   }
 
   /** True when another call of this kind arrived while this one waited for the event loop (newest wins). */

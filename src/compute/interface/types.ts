@@ -101,6 +101,8 @@ export interface Placed extends BuiltInterface {
   mlError?: string;
   /** For a stack: the ML models saw only the substrate and film 1 (they were trained on one film on a metal). */
   mlScope?: string;
+  /** Twist period (radians) of film 1 on the substrate, from their lattices. */
+  twistPeriod: number;
   /** Milliseconds the service spent (build + estimates). */
   ms: number;
 }
