@@ -189,7 +189,7 @@ export class InterfaceService {
   }
 
   /** Force-field evaluation (chosen backend) and ONNX estimates (film 1 on the substrate) of a built interface. */
-  async estimate(spec: InterfaceSpec, s: Structure, est: EstimateOptions): Promise<Omit<Placed, 'superseded' | 'structure' | 'warnings' | 'ms'>> {
+  async estimate(spec: InterfaceSpec, s: Structure, est: EstimateOptions): Promise<Omit<Placed, 'superseded' | 'structure' | 'warnings' | 'ms' | 'twistPeriod'>> {
     const stacked = (spec.uppers ?? []).length > 0;
     const [ff, ml] = await Promise.allSettled([
       this.evaluate(s, { model: est.ffModel, cutoff: est.cutoff ?? DEFAULTS.cutoff }),
