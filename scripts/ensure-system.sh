@@ -3,9 +3,10 @@
 #   rustc cargo libstd-rust-dev-wasm32 lld binaryen : Debian's Rust 1.63 with the wasm32 target (rustup's has none here)
 #   chromium libvulkan1                            : headless browser for the end-to-end tests, and its SwiftShader
 #                                                    Vulkan driver for WebGPU in Node tests (with --e2e)
+#   slurm-wlm munge                                : a single-node Slurm on localhost for the screen job-array test (with --e2e)
 set -euo pipefail
 want=(rustc cargo libstd-rust-dev-wasm32 lld binaryen)
-if [[ "${1:-}" == "--e2e" ]]; then want+=(chromium fonts-dejavu-core libvulkan1); fi
+if [[ "${1:-}" == "--e2e" ]]; then want+=(chromium fonts-dejavu-core libvulkan1 slurm-wlm munge); fi
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,6 +9,7 @@ import { parseArgs, UsageError, type Args } from './args';
 import { buildVerb, matchVerb, slabVerb } from './geometry-verbs';
 import { registryScanVerb, relaxVerb, zscanVerb } from './ff-verbs';
 import { featuresVerb, predictVerb } from './ml-verbs';
+import { screenVerb } from './screen-verb';
 import { GeometryError } from '../compute/geometry/wasm';
 import { installNodePlatform } from './node-platform';
 
@@ -34,6 +35,12 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
   predict FILM SUBSTRATE_BULK --hkl 1,1,1 [--face bottom|top] [--max-area 100] [--max-strain 5] [--json]
       binding energy (eV/atom) and z-separation (Å) with σ from the ONNX models for the smallest coincident
       supercell, with the model, its held-out accuracy and an out-of-domain check.
+  screen --films A,B | --films-dir DIR --substrates X,Y [--facets 111,110,100] [--max-area 200]
+         [--max-strain 1] [--max-angle 1] [--criterion vectors|principal] [--formation-energy NAME=eV,...]
+         [--shard I/N] [--json | --csv] [-o OUT]
+      every film (both faces of a Janus film) on every substrate facet: best match, force-field prior,
+      ONNX estimates ± σ, stability vs the formation energy. Defaults are Hetero2d's. With --shard the
+      output is a shard file; join them with: screen merge SHARD... [-o OUT] [--csv]
   features RECORDS.json... [-o table.csv]
       the training table: targets and features of Hetero2d/aiHD records (what npm run train reads).
   zscan INTERFACE_FILE [--from 2 --to 6 --step 0.05] [...film selection] [--json]
@@ -201,6 +208,7 @@ const FILE_VERBS: Record<string, (a: Args, read: (file: string) => Promise<Struc
   zscan: zscanVerb,
   'registry-scan': registryScanVerb,
   predict: predictVerb,
+  screen: screenVerb,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -63,7 +63,7 @@ export async function featuresVerb(a: Args, readAll: ReadAll): Promise<number> {
 }
 
 /** The models shipped beside the CLI bundle (dist-cli/../models), loaded with onnxruntime-web's wasm build. */
-async function loadPredictor(dir: string) {
+export async function loadPredictor(dir: string) {
   const { readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const ort = await nodeOrt();

@@ -83,6 +83,11 @@ export class InterfaceService {
 
   constructor(private deps: ServiceDeps) {}
 
+  /** The wasm module the service runs on (for callers that need a geometry step outside an interface). */
+  geometryModule(): Promise<GeometryWasm> {
+    return this.deps.geometry;
+  }
+
   // ---------------------------------------------------------------- preparing and searching
 
   /** The prepared pair (standard cell, 2D layer, slab) for a request, computed once per pair and options. */

@@ -1,0 +1,120 @@
+/**
+ * screen: films × faces × substrates × facets through the interface service, with progress on stderr, rows as
+ * JSON or CSV, deterministic shards (--shard I/N, one per Slurm array task) and `screen merge` to join them.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import type { Structure } from '../core/structure';
+import { definitionHash, janusOf, mergeShards, rowsToCsv, runJob, SCREEN_DEFAULTS, screenJobs, shardJobs, type ScreenDefinition, type ScreenFilm, type ScreenRow, type ShardFile } from '../compute/screen/screen';
+import type { Predictor } from '../compute/ml/predictor';
+import { DEFAULTS } from '../core/defaults';
+import { flagNumber, flagString, UsageError, type Args } from './args';
+import { cliService } from './geometry-verbs';
+import { loadPredictor } from './ml-verbs';
+
+const DEG = Math.PI / 180;
+
+function facetsFrom(a: Args): [number, number, number][] {
+  const t = flagString(a, '--facets');
+  if (!t) return SCREEN_DEFAULTS.facets;
+  return t.split(',').map((f) => {
+    const m = /^(-?\d)(-?\d)(-?\d)$/.exec(f.trim()) ?? /^(-?\d+)\s+(-?\d+)\s+(-?\d+)$/.exec(f.trim());
+    if (!m || [m[1], m[2], m[3]].every((x) => Number(x) === 0)) throw new UsageError(`--facets takes Miller indices like 111,110,100 (got "${f}")`);
+    return [Number(m[1]), Number(m[2]), Number(m[3])] as [number, number, number];
+  });
+}
+
+/** --films A,B or --films-dir DIR (every regular file in it, sorted by name). */
+function filmFiles(a: Args): string[] {
+  const list = flagString(a, '--films'), dir = flagString(a, '--films-dir');
+  if (!list === !dir) throw new UsageError('give --films A,B,... or --films-dir DIR');
+  if (list) return list.split(',').filter(Boolean);
+  return readdirSync(dir!).filter((f) => !f.startsWith('.') && statSync(join(dir!, f)).isFile()).sort().map((f) => join(dir!, f));
+}
+
+/** --formation-energy NAME=eV,...: formation energies (eV/atom) of films given as files. */
+function formationEnergies(a: Args): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const part of (flagString(a, '--formation-energy') ?? '').split(',').filter(Boolean)) {
+    const [k, v] = part.split('=');
+    if (!k || !Number.isFinite(Number(v))) throw new UsageError(`--formation-energy takes NAME=eV/atom pairs like MoS2=0.072 (got "${part}")`);
+    out.set(k, Number(v));
+  }
+  return out;
+}
+
+async function definitionFrom(a: Args, read: (f: string) => Promise<Structure>, models: string): Promise<ScreenDefinition> {
+  const name = (f: string) => basename(f, extname(f));
+  const eForm = formationEnergies(a);
+  const films: ScreenFilm[] = [];
+  for (const f of filmFiles(a)) films.push({ name: name(f), structure: await read(f), formationEnergy: eForm.get(name(f)) ?? null });
+  const subs = (flagString(a, '--substrates') ?? '').split(',').filter(Boolean);
+  if (!subs.length) throw new UsageError('give --substrates A,B,... (bulk structure files)');
+  const substrates = [];
+  for (const f of subs) substrates.push({ name: name(f), structure: await read(f) });
+  const limits = {
+    maxArea: flagNumber(a, '--max-area', { min: 1, max: DEFAULTS.maxAreaLimit }) ?? SCREEN_DEFAULTS.maxArea,
+    maxStrain: (flagNumber(a, '--max-strain', { min: 0, max: 50 }) ?? SCREEN_DEFAULTS.maxStrain * 100) / 100,
+    maxAngle: (flagNumber(a, '--max-angle', { min: 0, max: 30 }) ?? SCREEN_DEFAULTS.maxAngle / DEG) * DEG,
+    criterion: (flagString(a, '--criterion') ?? SCREEN_DEFAULTS.criterion) as 'vectors' | 'principal',
+  };
+  if (limits.criterion !== 'vectors' && limits.criterion !== 'principal') throw new UsageError('--criterion must be vectors or principal');
+  return { films, substrates, facets: facetsFrom(a), limits, models };
+}
+
+function parseShard(t: string | undefined): { index: number; count: number } | null {
+  if (!t) return null;
+  const m = /^(\d+)\/(\d+)$/.exec(t);
+  if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard takes I/N with 1 ≤ I ≤ N, like 3/8 (got "${t}")`);
+  return { index: Number(m[1]) - 1, count: Number(m[2]) };
+}
+
+function emitRows(a: Args, rows: ScreenRow[], shard: ShardFile | null): void {
+  const out = flagString(a, '-o') ?? flagString(a, '--output');
+  const text = shard ? JSON.stringify(shard) + '\n' : a.flags.has('--csv') ? rowsToCsv(rows) : JSON.stringify(rows, null, a.flags.has('--json') ? 1 : 0) + '\n';
+  if (out) writeFileSync(out, text);
+  else process.stdout.write(text);
+}
+
+/** screen merge SHARD.json... [-o OUT] [--csv]: the shards' rows in job order, refused when they do not fit. */
+function mergeVerb(a: Args): number {
+  const files = a.positional.slice(1);
+  if (!files.length) throw new UsageError('screen merge needs the shard files');
+  let rows: ScreenRow[];
+  try {
+    rows = mergeShards(files.map((f) => ({ name: f, data: JSON.parse(readFileSync(f, 'utf8')) })));
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    return 1;
+  }
+  emitRows(a, rows, null);
+  process.stderr.write(`merged ${files.length} shard(s): ${rows.length} rows\n`);
+  return 0;
+}
+
+export async function screenVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
+  if (a.positional[0] === 'merge') return mergeVerb(a);
+  if (a.positional.length) throw new UsageError(`screen takes flags only (or "merge FILES"), not "${a.positional[0]}"`);
+  const shard = parseShard(flagString(a, '--shard'));
+  const dir = flagString(a, '--models') ?? new URL('../models/', import.meta.url).pathname;
+  let predictor: Predictor | null = null;
+  const svc = cliService(async () => (predictor ??= await loadPredictor(dir)));
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { name: string; version: string };
+  const def = await definitionFrom(a, read, `${manifest.name} ${manifest.version}; prior ${DEFAULTS.ffModel}`);
+  const janus = await Promise.all(def.films.map((f) => janusOf(svc, f)));
+  const all = screenJobs(def, (f) => janus[def.films.indexOf(f)]);
+  const jobs = shard ? shardJobs(all, shard.index, shard.count) : all;
+  const rows: ScreenRow[] = [];
+  const t0 = performance.now();
+  for (const [k, job] of jobs.entries()) {
+    rows.push(await runJob(svc, def, job));
+    const el = (performance.now() - t0) / 1000, left = (el / (k + 1)) * (jobs.length - k - 1);
+    const r = rows[rows.length - 1];
+    process.stderr.write(`[${k + 1}/${jobs.length}] ${r.film} (${r.face} down) on ${r.substrate}(${r.hkl}): ${r.error ?? `${r.nAtoms} atoms, E_bind ${r.mlBindingEnergy} ± ${r.mlBindingEnergySigma} eV/atom`} · ${el.toFixed(1)} s, ~${left.toFixed(0)} s left\n`);
+  }
+  await (predictor as Predictor | null)?.release();
+  const file: ShardFile | null = shard ? { type: 'heterolab-screen-shard', schemaVersion: 1, definition: definitionHash(def), shard, jobs: all.length, rows } : null;
+  emitRows(a, rows, file);
+  process.stderr.write(`screen: ${rows.length} pairs${shard ? ` (shard ${shard.index + 1}/${shard.count} of ${all.length})` : ''}, ${rows.filter((r) => r.error).length} without an interface, ${rows.filter((r) => r.stable === 'stable').length} predicted stable, ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  return 0;
+}

@@ -1,0 +1,223 @@
+/**
+ * High-throughput screening (issue 14): films × faces × substrates × facets, each pair through the interface
+ * service: coincidence search, the best match under the limits (smallest cell, then lowest strain), build,
+ * force-field pre-relaxation (the predictors' prior: rigid z and registry relaxation), ONNX estimates ± σ, and
+ * stability against the film's formation energy. The job list is deterministic, so a screen can be cut into
+ * shards (one per Slurm array task) whose rows merge back into exactly the unsharded result.
+ */
+import { symbolOf } from '../../core/elements';
+import { hashText, structureHash } from '../../core/hash';
+import { DEFAULTS } from '../../core/defaults';
+import type { Structure } from '../../core/structure';
+import type { MatchParams } from '../geometry/geometry';
+import { extractLayer } from '../geometry/geometry';
+import type { InterfaceService } from '../interface/service';
+import type { InterfaceRequest } from '../interface/types';
+
+/** A 2D material to screen: a name, its structure and (when known) its formation energy in eV/atom. */
+export interface ScreenFilm {
+  name: string;
+  structure: Structure;
+  formationEnergy?: number | null;
+}
+
+export interface ScreenSubstrate {
+  name: string;
+  structure: Structure;
+}
+
+/**
+ * The screen's tolerances. Defaults are Hetero2d's (heterotransmuter.aligned_hetero_structures at
+ * github.com/cmdlab/Hetero2d, commit 24d4f71: max_mismatch 0.01 per lattice vector, max_area 200 Å²,
+ * max_angle_diff 1°), with its per-vector ZSL criterion.
+ */
+export interface ScreenLimits {
+  /** Å² */
+  maxArea: number;
+  /** fraction (0.01 = 1 %) */
+  maxStrain: number;
+  /** radians */
+  maxAngle: number;
+  criterion: 'vectors' | 'principal';
+}
+
+export const SCREEN_DEFAULTS: ScreenLimits & { facets: [number, number, number][] } = {
+  maxArea: 200,
+  maxStrain: 0.01,
+  maxAngle: Math.PI / 180,
+  criterion: 'vectors',
+  facets: [[1, 1, 1], [1, 1, 0], [1, 0, 0]],
+};
+
+export interface ScreenDefinition {
+  films: ScreenFilm[];
+  substrates: ScreenSubstrate[];
+  facets: [number, number, number][];
+  limits: ScreenLimits;
+  /** Model versions and settings that change the numbers (predictor version, force-field model). */
+  models: string;
+}
+
+/** One pair of the screen. */
+export interface ScreenJob {
+  index: number;
+  film: number;
+  face: 'bottom' | 'top';
+  substrate: number;
+  hkl: [number, number, number];
+}
+
+/** One row of results (units: Å, Å², %, degrees at this edge, eV/atom). */
+export interface ScreenRow {
+  index: number;
+  film: string;
+  /** Which face touches the substrate, by its elements (e.g. "Se"), and as bottom/top of the input file. */
+  face: string;
+  faceSide: 'bottom' | 'top';
+  substrate: string;
+  hkl: string;
+  area: number | null;
+  nAtoms: number | null;
+  /** Largest principal strain of the film, %. */
+  strain: number | null;
+  twistDeg: number | null;
+  ffZSeparation: number | null;
+  ffBindingEnergy: number | null;
+  mlZSeparation: number | null;
+  mlZSeparationSigma: number | null;
+  mlBindingEnergy: number | null;
+  mlBindingEnergySigma: number | null;
+  formationEnergy: number | null;
+  /** E_bind > E_form beyond 2σ: stable; below by 2σ: unstable; else undecided; null without a formation energy. */
+  stable: 'stable' | 'unstable' | 'undecided' | null;
+  error?: string;
+}
+
+/**
+ * Every pair in a fixed order: films, then faces (both faces of a Janus film, since they are different
+ * interfaces; one face otherwise), then substrates, then facets. `janus(film)` says which films are Janus.
+ */
+export function screenJobs(def: ScreenDefinition, janus: (f: ScreenFilm) => boolean): ScreenJob[] {
+  const jobs: ScreenJob[] = [];
+  def.films.forEach((f, film) => {
+    const faces: ('bottom' | 'top')[] = janus(f) ? ['bottom', 'top'] : ['bottom'];
+    for (const face of faces)
+      def.substrates.forEach((_, substrate) => {
+        for (const hkl of def.facets) jobs.push({ index: jobs.length, film, face, substrate, hkl });
+      });
+  });
+  return jobs;
+}
+
+/** Hash of everything that determines a screen's rows: structures, facets, limits and model versions. */
+export function definitionHash(def: ScreenDefinition): string {
+  return hashText(
+    JSON.stringify({
+      films: def.films.map((f) => [f.name, structureHash(f.structure), f.formationEnergy ?? null]),
+      substrates: def.substrates.map((s) => [s.name, structureHash(s.structure)]),
+      facets: def.facets,
+      limits: def.limits,
+      models: def.models,
+    }),
+  );
+}
+
+/** Jobs of shard `i` of `n` (0-based): every n-th job, so each shard gets a mix of cheap and costly pairs. */
+export function shardJobs(jobs: ScreenJob[], i: number, n: number): ScreenJob[] {
+  return jobs.filter((j) => j.index % n === i);
+}
+
+/** Whether a film's two faces differ (a Janus layer), from the project's 2D-layer detection. */
+export async function janusOf(service: InterfaceService, f: ScreenFilm): Promise<boolean> {
+  const r = extractLayer(await service.geometryModule(), f.structure, { vacuum: DEFAULTS.vacuum });
+  return r.janus;
+}
+
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** One pair, start to finish; a pair that fails is a row with an error (the screen goes on). */
+export async function runJob(service: InterfaceService, def: ScreenDefinition, job: ScreenJob): Promise<ScreenRow> {
+  const film = def.films[job.film], sub = def.substrates[job.substrate];
+  const row: ScreenRow = {
+    index: job.index, film: film.name, face: job.face, faceSide: job.face, substrate: sub.name, hkl: job.hkl.join(''),
+    area: null, nAtoms: null, strain: null, twistDeg: null, ffZSeparation: null, ffBindingEnergy: null,
+    mlZSeparation: null, mlZSeparationSigma: null, mlBindingEnergy: null, mlBindingEnergySigma: null,
+    formationEnergy: film.formationEnergy ?? null, stable: null,
+  };
+  try {
+    const request: InterfaceRequest = { film: film.structure, substrate: sub.structure, options: { hkl: job.hkl, face: job.face, layers: DEFAULTS.slabLayers, vacuum: DEFAULTS.vacuum } };
+    const l = def.limits;
+    const params: MatchParams = { maxArea: l.maxArea, maxStrain: l.maxStrain, maxAngle: l.maxAngle, criterion: l.criterion, limit: 50 };
+    const found = await service.matches(request, params, { kind: 'all' });
+    row.face = found.film.faces.bottom.map((z) => symbolOf(z)).join(','); // the layer is already flipped for 'top'
+    if (!found.matches.length) return { ...row, error: 'no coincident supercell within the limits' };
+    // Smallest cell first (the list is sorted by area), then the lowest strain among cells of that area.
+    const best = found.matches.filter((m) => m.area <= found.matches[0].area * (1 + 1e-6)).sort((a, b) => maxStrain(a) - maxStrain(b))[0];
+    const spec = { request, match: best, placement: { zSeparation: DEFAULTS.startZ, shift: [0, 0] as [number, number] } };
+    const built = await service.build(spec);
+    Object.assign(row, { area: r4(best.area), nAtoms: built.structure.numbers.length, strain: r4(100 * maxStrain(best)), twistDeg: r4((best.twist * 180) / Math.PI) });
+    const ml = await service.predict(spec, built.structure);
+    Object.assign(row, {
+      ffZSeparation: r4(ml.forceField.zSeparation), ffBindingEnergy: r4(ml.forceField.bindingEnergy),
+      mlZSeparation: r4(ml.zSeparation.value), mlZSeparationSigma: r4(ml.zSeparation.sigma),
+      mlBindingEnergy: r4(ml.bindingEnergy.value), mlBindingEnergySigma: r4(ml.bindingEnergy.sigma),
+    });
+    row.stable = stability(ml.bindingEnergy.value, ml.bindingEnergy.sigma, row.formationEnergy);
+    return row;
+  } catch (e) {
+    return { ...row, error: (e as Error).message };
+  }
+}
+
+const maxStrain = (m: { principalStrains: [number, number] }) => Math.max(...m.principalStrains.map(Math.abs));
+
+/** The substrate stabilises the film when E_bind > E_form; decided only beyond 2σ of the binding energy. */
+export function stability(eBind: number, sigma: number, eForm: number | null): ScreenRow['stable'] {
+  if (eForm === null || !Number.isFinite(eForm)) return null;
+  const d = eBind - eForm;
+  return d > 2 * sigma ? 'stable' : d < -2 * sigma ? 'unstable' : 'undecided';
+}
+
+
+/** What a shard file holds; `merge` checks these before joining rows. */
+export interface ShardFile {
+  type: 'heterolab-screen-shard';
+  schemaVersion: 1;
+  definition: string;
+  shard: { index: number; count: number };
+  jobs: number;
+  rows: ScreenRow[];
+}
+
+/**
+ * Joins shard files into the unsharded result: refuses shards of different screens, a shard given twice, a
+ * missing shard, or a shard whose rows are not exactly its jobs.
+ */
+export function mergeShards(files: { name: string; data: unknown }[]): ScreenRow[] {
+  const shards = files.map(({ name, data }) => {
+    const d = data as Partial<ShardFile>;
+    if (!d || d.type !== 'heterolab-screen-shard' || d.schemaVersion !== 1 || !d.shard || !Array.isArray(d.rows)) throw new Error(`${name}: not a heterolab screen shard file`);
+    return { name, d: d as ShardFile };
+  });
+  if (!shards.length) throw new Error('no shard files given');
+  const { definition, jobs } = shards[0].d, count = shards[0].d.shard.count;
+  const seen = new Map<number, string>();
+  for (const { name, d } of shards) {
+    if (d.definition !== definition) throw new Error(`${name}: from a different screen (definition ${d.definition}, not ${definition}); shards must share films, substrates, facets, limits and models`);
+    if (d.shard.count !== count || d.jobs !== jobs) throw new Error(`${name}: cut into ${d.shard.count} shards of ${d.jobs} jobs, not ${count} of ${jobs}`);
+    if (seen.has(d.shard.index)) throw new Error(`${name}: shard ${d.shard.index + 1}/${count} was given twice (also ${seen.get(d.shard.index)})`);
+    seen.set(d.shard.index, name);
+    const want = Array.from({ length: jobs }, (_, k) => k).filter((k) => k % count === d.shard.index);
+    if (d.rows.map((r) => r.index).join() !== want.join()) throw new Error(`${name}: its rows are not the jobs of shard ${d.shard.index + 1}/${count} (incomplete run?)`);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
+  if (missing.length) throw new Error(`shard(s) ${missing.map((i) => `${i + 1}/${count}`).join(', ')} missing`);
+  return shards.flatMap((s) => s.d.rows).sort((a, b) => a.index - b.index);
+}
+
+/** Rows as CSV with a header line (the JSON field names). */
+export function rowsToCsv(rows: ScreenRow[]): string {
+  const cols: (keyof ScreenRow)[] = ['index', 'film', 'face', 'faceSide', 'substrate', 'hkl', 'area', 'nAtoms', 'strain', 'twistDeg', 'ffZSeparation', 'ffBindingEnergy', 'mlZSeparation', 'mlZSeparationSigma', 'mlBindingEnergy', 'mlBindingEnergySigma', 'formationEnergy', 'stable', 'error'];
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : `"${String(v).replace(/"/g, '""')}"`);
+  return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}
