@@ -113,6 +113,12 @@ describe('every 2D layer', () => {
     expect(layer.structure.numbers.length).toBe(s.numbers.length);
     expect(layer.thickness).toBeCloseTo(e.thickness, 6);
     expect(layer.janus).toBe(e.family === 'janus');
+    if (e.prototype === '1H' || e.prototype === '1T') {
+      // 1H: the top chalcogen sits straight above the bottom one (prism); 1T: over the other hollow (octahedron).
+      const [xb, , yt] = [0, 1, 2].map((i) => [s.positions[3 * i], s.positions[3 * i + 1]]);
+      const stacked = Math.hypot(xb[0] - yt[0], xb[1] - yt[1]) < 1e-9;
+      expect(stacked).toBe(e.prototype === '1H');
+    }
     if (e.faces) {
       expect(layer.faces).toEqual({ bottom: [atomicNumber(e.faces.bottom)], top: [atomicNumber(e.faces.top)] });
       const flipped = extractLayer(g, libraryStructure(e, { flip: true }), { vacuum: 15 });
