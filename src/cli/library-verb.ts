@@ -19,6 +19,7 @@ function summary(e: LibraryEntry) {
     ...(e.b !== undefined ? { b: e.b } : {}),
     thickness: e.thickness,
     ...(e.faces ? { faces: e.faces } : {}),
+    ...(e.phaseInferred ? { phaseInferred: true } : {}),
     formationEnergy: e.formationEnergy,
     formationEnergyEstimated: e.formationEnergyEstimated,
     formationEnergyMethod: e.formationEnergyMethod,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractLayer, inPlaneBasis, makeSlab } from '../../src/compute/geometry/geometry';
 import { cellParameters } from '../../src/core/cell';
+import { conventionalStandardCell } from '../../src/io/space-groups';
 import { atomicNumber, symbolOf } from '../../src/core/elements';
 import { findLibraryEntry, LIBRARY, libraryStructure, listLibrary } from '../../src/core/library/library';
 import { hexArea } from '../../src/core/library/layer-geometry';
@@ -64,6 +65,7 @@ describe('library contents', () => {
       if (e.estimated) expect(e.method, e.id).toMatch(/estimated/);
     }
     for (const e of layers) {
+      expect(e.phaseInferred === true, e.id).toBe(/phase inferred/.test(e.method));
       if (e.formationEnergyEstimated) expect(e.formationEnergyMethod, e.id).toMatch(/estimated/);
       if (e.formationEnergy !== null) expect(e.formationEnergy, e.id).toBeGreaterThan(0);
     }
@@ -108,6 +110,9 @@ describe('every 2D layer', () => {
     expect(p.c).toBeCloseTo(e.thickness + 15, 9);
     // No two atoms closer than a chemical bond allows (a wrong site layout shows up here).
     expect(shortestDistance(s, false)).toBeGreaterThan(1.3);
+    // Symmetry, found independently by moyo: the prototype's space group (the cell with vacuum is a 3D crystal).
+    const expectedGroup = e.prototype === 'phosphorene' ? null : e.family === 'janus' ? 156 : { '1H': 187, '1T': 164, 'III-VI': 187, honeycomb: e.elements.length === 1 ? 191 : 187 }[e.prototype];
+    if (expectedGroup !== null) expect((await conventionalStandardCell(s))?.number).toBe(expectedGroup);
     const layer = extractLayer(g, s, { vacuum: 15 });
     expect(layer.componentRanks).toEqual([2]);
     expect(layer.structure.numbers.length).toBe(s.numbers.length);
@@ -144,6 +149,9 @@ describe('every metal', () => {
     expect([...s.numbers].every((z) => z === atomicNumber(e.id))).toBe(true);
     const p = cellParameters(s.cell);
     for (const x of [p.a, p.b, p.c]) expect(x).toBeCloseTo(e.a, 12);
+    const std = await conventionalStandardCell(s);
+    expect(std?.number).toBe(e.prototype === 'fcc' ? 225 : 229);
+    expect(cellParameters(std!.structure.cell).a).toBeCloseTo(e.a, 9);
     expect(shortestDistance(s, true)).toBeCloseTo(e.prototype === 'fcc' ? e.a / Math.sqrt(2) : (e.a * Math.sqrt(3)) / 2, 9);
     const g = await geometry();
     for (const [hkl, area, spacing] of cases[e.prototype]) {

@@ -138,6 +138,7 @@ function janusFromC2db([m, x, y, phase, id, a, t, eb, inferred]: JanusRow): Laye
     heightMethod: SPLIT_METHOD,
     formationEnergy: r4(formationFromBinding(eb, hexArea(a), 3)), formationEnergyMethod: `${EF_METHOD} (id ${id}, Eb = ${eb} meV/Å²)`, formationEnergyEstimated: true,
     faces: { bottom: x, top: y },
+    phaseInferred: inferred,
   });
 }
 

@@ -69,6 +69,8 @@ export interface LayerEntry extends EntryBase {
   /** Source or estimate behind formationEnergy. */
   formationEnergyMethod: string;
   formationEnergyEstimated: boolean;
+  /** True when the source lists the composition without saying which polymorph is 1H and which 1T, and the phase was inferred (see two-d-data.ts). */
+  phaseInferred?: boolean;
   /** Janus layers: species of the bottom and the top face. */
   faces?: { bottom: string; top: string };
 }
