@@ -6,7 +6,7 @@ import type { LayerEntry, LayerSite } from './types';
  *
  * C2DB / BiDB: the Computational 2D Materials Database (S. Haastrup et al., 2D Mater. 5, 042002 (2018);
  * M. N. Gjerding et al., 2D Mater. 8, 044002 (2021)) and its bilayer database BiDB (S. Pakdel et al.,
- * Nat. Commun. 15, 932 (2024); bidb.fysik.dtu.dk). Janus monolayers in C2DB: A. C. Riis-Jensen et al.,
+ * Nat. Commun. (2024), doi:10.1038/s41467-024-45003-w; bidb.fysik.dtu.dk; its "Binding energy" column is the energy, per in-plane area, to pull the bilayer apart into two monolayers). Janus monolayers in C2DB: A. C. Riis-Jensen et al.,
  * ACS Nano 13, 13354 (2019). Numbers are PBE (lattice constants of TMDs ≈ 1 % above experiment).
  * - Janus rows: ../shared/data/c2db-bilayers/janus-like-monolayers.tsv (its README gives the derivation:
  *   a = √(2A/√3) from the cell area A, thickness = (bilayer thickness − interlayer distance)/2).
@@ -20,11 +20,16 @@ import type { LayerEntry, LayerSite } from './types';
  * Check against Hetero2d's DFT value for MoS2 (0.0724 eV/atom): this estimate gives 0.0776 (+7 %). ZnTe
  * (Hetero2d 0.176) is not in BiDB, so it cannot be checked.
  *
- * Phases: C2DB lists some Janus compositions twice (two polymorphs, ids ending -1/-2 in BiDB's names), without
- * saying which is 1H and which 1T. For Mo, W, Cr the -1 polymorph is taken as 1H (its a equals the Vegard mean
- * of the 1H parents to 0.003 Å); for the group-IV metals and the pnictogen chalcogenide-halides the polymorph
- * with the larger a is taken as 1T, as for group-IV dichalcogenides (C. Ataca et al., J. Phys. Chem. C 116,
- * 8983 (2012)). These assignments are inferences and are marked `phase inferred` in `method`.
+ * Phases: the table does not say which Janus entries are 1H and which 1T, and lists some compositions twice
+ * (two polymorphs, names ending -1/-2). Group-VI (Mo, W, Cr) dichalcogenide monolayers are semiconductors in
+ * the 1H phase and metals in the 1T phase (C. Ataca et al., J. Phys. Chem. C 116, 8983 (2012)); every Mo, W,
+ * Cr row has a PBE gap ≥ 0.26 eV in the table except MoSSe-2 (gap 0), so those are 1H and MoSSe-2 is 1T
+ * (MoSSe-1's a, 3.251 Å, is also the Vegard mean of 1H MoS2 and MoSe2 below, 3.252 Å). Sn and Zr S/Se have a
+ * single row, taken as 1T like SnS2, SnSe2, ZrS2, ZrSe2 (its a is the Vegard mean of those 1T parents to 0.002 Å).
+ * For the other group-IV pairs and the pnictogen chalcogenide-halides the polymorph with the larger a is
+ * taken as 1T (for Ti S/Se it is the one whose a is the Vegard mean of the 1T parents TiS2, TiSe2), and the
+ * single TiClBr and ZrBrI rows as 1T. These are inferences, not data: marked `phase inferred` in `method` and
+ * by phaseInferred; a C2DB structure file per id would settle them.
  * Janus V, Nb and Ta compositions are left out: their two polymorphs cannot be told apart this way.
  */
 
