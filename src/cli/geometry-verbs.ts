@@ -63,7 +63,7 @@ function outFormat(path: string, a: Args): WriteFormat {
   return 'vasp';
 }
 
-function emit(s: Structure, a: Args): void {
+export function emit(s: Structure, a: Args): void {
   const out = flagString(a, '-o') ?? flagString(a, '--output');
   if (out) writeFileSync(out, writeStructure(s, outFormat(out, a)));
   else if (!a.flags.has('--json')) process.stdout.write(writeStructure(s, outFormat('x.vasp', a)));

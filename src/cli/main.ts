@@ -10,6 +10,7 @@ import { buildVerb, matchVerb, slabVerb } from './geometry-verbs';
 import { registryScanVerb, relaxVerb, zscanVerb } from './ff-verbs';
 import { featuresVerb, predictVerb } from './ml-verbs';
 import { screenVerb } from './screen-verb';
+import { LIBRARY_USAGE, libraryVerb } from './library-verb';
 import { GeometryError } from '../compute/geometry/wasm';
 import { installNodePlatform } from './node-platform';
 
@@ -47,6 +48,7 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
   registry-scan INTERFACE_FILE [--grid 24] [--relax-z] [...film selection] [--json]
       binding curve and registry energy map. The film is the role column (extxyz from heterolab), the given
       selection, or everything above the widest gap between atomic planes.
+${LIBRARY_USAGE}
 
 Results go to stdout, diagnostics to stderr. Exit code 0 on success, 1 on bad input, 2 on bad usage.`;
 
@@ -225,6 +227,8 @@ export async function main(argv: string[]): Promise<number> {
         return await info(parseArgs(rest));
       case 'convert':
         return await convert(parseArgs(rest));
+      case 'library':
+        return await libraryVerb(parseArgs(rest));
       case 'features': {
         const args = parseArgs(rest);
         return await featuresVerb(args, async (file, initial) => {
