@@ -36,10 +36,11 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
   predict FILM SUBSTRATE_BULK --hkl 1,1,1 [--face bottom|top] [--max-area 100] [--max-strain 5] [--json]
       binding energy (eV/atom) and z-separation (Å) with σ from the ONNX models for the smallest coincident
       supercell, with the model, its held-out accuracy and an out-of-domain check.
-  screen --films A,B | --films-dir DIR --substrates X,Y [--facets 111,110,100] [--max-area 200]
+  screen --films A,B | --films-dir DIR | --library janus  --substrates X,Y | --library metals
+         [--facets 111,110,100] [--max-area 200]
          [--max-strain 1] [--max-angle 1] [--criterion vectors|principal] [--formation-energy NAME=eV,...]
          [--shard I/N] [--json | --csv] [-o OUT]
-      every film (both faces of a Janus film) on every substrate facet: best match, force-field prior,
+      every film (both faces of a Janus film; files or library ids) on every substrate facet: best match, force-field prior,
       ONNX estimates ± σ, stability vs the formation energy. Defaults are Hetero2d's. With --shard the
       output is a shard file; join them with: screen merge SHARD... [-o OUT] [--csv]
   features RECORDS.json... [-o table.csv]

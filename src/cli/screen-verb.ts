@@ -2,7 +2,8 @@
  * screen: films × faces × substrates × facets through the interface service, with progress on stderr, rows as
  * JSON or CSV, deterministic shards (--shard I/N, one per Slurm array task) and `screen merge` to join them.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { findLibraryEntry, libraryStructure, listLibrary } from '../core/library/library';
 import { basename, extname, join } from 'node:path';
 import type { Structure } from '../core/structure';
 import { definitionHash, janusOf, mergeShards, rowsToCsv, runJob, SCREEN_DEFAULTS, screenJobs, shardJobs, type ScreenDefinition, type ScreenFilm, type ScreenRow, type ShardFile } from '../compute/screen/screen';
@@ -24,12 +25,29 @@ function facetsFrom(a: Args): [number, number, number][] {
   });
 }
 
-/** --films A,B or --films-dir DIR (every regular file in it, sorted by name). */
-function filmFiles(a: Args): string[] {
+/** --library janus|common-2d[,metals]: which library families stand in for --films (and --substrates). */
+function libraryFamilies(a: Args): Set<string> {
+  const fams = new Set((flagString(a, '--library') ?? '').split(',').filter(Boolean));
+  for (const f of fams) if (!['janus', 'common-2d', 'metals'].includes(f)) throw new UsageError(`--library takes janus, common-2d and/or metals (got "${f}")`);
+  return fams;
+}
+
+/** --films A,B (files or library ids), --films-dir DIR (every regular file in it, by name), or --library janus. */
+function filmItems(a: Args): string[] {
   const list = flagString(a, '--films'), dir = flagString(a, '--films-dir');
-  if (!list === !dir) throw new UsageError('give --films A,B,... or --films-dir DIR');
+  const lib = [...libraryFamilies(a)].filter((f) => f !== 'metals');
+  if ([list, dir, lib.length ? 'x' : undefined].filter(Boolean).length !== 1) throw new UsageError('give one of --films A,B,... | --films-dir DIR | --library janus');
   if (list) return list.split(',').filter(Boolean);
-  return readdirSync(dir!).filter((f) => !f.startsWith('.') && statSync(join(dir!, f)).isFile()).sort().map((f) => join(dir!, f));
+  if (dir) return readdirSync(dir).filter((f) => !f.startsWith('.') && statSync(join(dir, f)).isFile()).sort().map((f) => join(dir, f));
+  return lib.flatMap((fam) => listLibrary({ family: fam as 'janus' | 'common-2d' }).map((e) => e.id));
+}
+
+/** A film or substrate named on the command line: an existing file, else a library id. */
+async function resolveItem(item: string, read: (f: string) => Promise<Structure>): Promise<{ name: string; structure: Structure; formationEnergy: number | null }> {
+  if (existsSync(item)) return { name: basename(item, extname(item)), structure: await read(item), formationEnergy: null };
+  const e = findLibraryEntry(item);
+  if (!e) throw new UsageError(`"${item}" is neither a file nor a library id (see: heterolab library)`);
+  return { name: e.id, structure: libraryStructure(e), formationEnergy: e.family === 'metal' ? null : e.formationEnergy };
 }
 
 /** --formation-energy NAME=eV,...: formation energies (eV/atom) of films given as files. */
@@ -44,14 +62,17 @@ function formationEnergies(a: Args): Map<string, number> {
 }
 
 async function definitionFrom(a: Args, read: (f: string) => Promise<Structure>, models: string): Promise<ScreenDefinition> {
-  const name = (f: string) => basename(f, extname(f));
   const eForm = formationEnergies(a);
   const films: ScreenFilm[] = [];
-  for (const f of filmFiles(a)) films.push({ name: name(f), structure: await read(f), formationEnergy: eForm.get(name(f)) ?? null });
-  const subs = (flagString(a, '--substrates') ?? '').split(',').filter(Boolean);
-  if (!subs.length) throw new UsageError('give --substrates A,B,... (bulk structure files)');
+  for (const f of filmItems(a)) {
+    const r = await resolveItem(f, read);
+    films.push({ ...r, formationEnergy: eForm.get(r.name) ?? r.formationEnergy });
+  }
+  const given = flagString(a, '--substrates');
+  const subs = given === 'metals' || (!given && libraryFamilies(a).has('metals')) ? listLibrary({ family: 'metal' }).map((e) => e.id) : (given ?? '').split(',').filter(Boolean);
+  if (!subs.length) throw new UsageError('give --substrates A,B,... (bulk files or library metals, e.g. Au,Cu) or --library metals');
   const substrates = [];
-  for (const f of subs) substrates.push({ name: name(f), structure: await read(f) });
+  for (const f of subs) substrates.push(await resolveItem(f, read));
   const limits = {
     maxArea: flagNumber(a, '--max-area', { min: 1, max: DEFAULTS.maxAreaLimit }) ?? SCREEN_DEFAULTS.maxArea,
     maxStrain: (flagNumber(a, '--max-strain', { min: 0, max: 50 }) ?? SCREEN_DEFAULTS.maxStrain * 100) / 100,
