@@ -11,8 +11,8 @@ export default defineConfig({
     target: 'es2022',
     assetsInlineLimit: 0, // .wasm stays a separate, cacheable file
     chunkSizeWarningLimit: 1200,
-    // Two pages: the workbench and the in-app force-field benchmark.
-    rolldownOptions: { input: { main: 'index.html', bench: 'bench.html' } },
+    // Three pages: the workbench, the screen and the in-app force-field benchmark.
+    rolldownOptions: { input: { main: 'index.html', screen: 'screen.html', bench: 'bench.html' } },
   },
   plugins: [
     VitePWA({

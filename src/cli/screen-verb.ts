@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { findLibraryEntry, libraryStructure, listLibrary } from '../core/library/library';
 import { basename, extname, join } from 'node:path';
 import type { Structure } from '../core/structure';
-import { definitionHash, janusOf, mergeShards, rowsToCsv, runJob, SCREEN_DEFAULTS, screenJobs, shardJobs, type ScreenDefinition, type ScreenFilm, type ScreenRow, type ShardFile } from '../compute/screen/screen';
+import { definitionHash, janusOf, mergeShards, newStageTimes, rowsToCsv, runJob, SCREEN_DEFAULTS, screenJobs, shardJobs, type ScreenDefinition, type ScreenFilm, type ScreenRow, type ShardFile } from '../compute/screen/screen';
 import type { Predictor } from '../compute/ml/predictor';
 import { DEFAULTS } from '../core/defaults';
 import { flagNumber, flagString, UsageError, type Args } from './args';
@@ -127,8 +127,9 @@ export async function screenVerb(a: Args, read: (f: string) => Promise<Structure
   const jobs = shard ? shardJobs(all, shard.index, shard.count) : all;
   const rows: ScreenRow[] = [];
   const t0 = performance.now();
+  const times = newStageTimes();
   for (const [k, job] of jobs.entries()) {
-    rows.push(await runJob(svc, def, job));
+    rows.push(await runJob(svc, def, job, times));
     const el = (performance.now() - t0) / 1000, left = (el / (k + 1)) * (jobs.length - k - 1);
     const r = rows[rows.length - 1];
     process.stderr.write(`[${k + 1}/${jobs.length}] ${r.film} (${r.face} down) on ${r.substrate}(${r.hkl}): ${r.error ?? `${r.nAtoms} atoms, E_bind ${r.mlBindingEnergy} ± ${r.mlBindingEnergySigma} eV/atom`} · ${el.toFixed(1)} s, ~${left.toFixed(0)} s left\n`);
@@ -136,6 +137,7 @@ export async function screenVerb(a: Args, read: (f: string) => Promise<Structure
   await (predictor as Predictor | null)?.release();
   const file: ShardFile | null = shard ? { type: 'heterolab-screen-shard', schemaVersion: 1, definition: definitionHash(def), shard, jobs: all.length, rows } : null;
   emitRows(a, rows, file);
+  process.stderr.write(`stages (s): match ${times.match.toFixed(1)}, build ${times.build.toFixed(1)}, force field ${times.forceField.toFixed(1)}, prediction ${times.prediction.toFixed(1)}\n`);
   process.stderr.write(`screen: ${rows.length} pairs${shard ? ` (shard ${shard.index + 1}/${shard.count} of ${all.length})` : ''}, ${rows.filter((r) => r.error).length} without an interface, ${rows.filter((r) => r.stable === 'stable').length} predicted stable, ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   return 0;
 }

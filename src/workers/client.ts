@@ -44,6 +44,11 @@ export class ComputeClient {
     this.respawn();
   }
 
+  /** Stops the worker for good (pool members that are done). */
+  close(): void {
+    this.worker.terminate();
+  }
+
   private respawn(): void {
     this.worker?.terminate();
     this.worker = this.spawn();

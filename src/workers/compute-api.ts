@@ -9,6 +9,7 @@ import type { FFParams } from '../compute/ff/model';
 import { systemFromStructure } from '../compute/ff/system';
 import { selectBackend, type BackendChoice, type SelectedBackend } from '../compute/ff/select';
 import type { Predictor } from '../compute/ml/predictor';
+import { definitionHash, janusOf, newStageTimes, runJob, screenJobs, type ScreenDefinition } from '../compute/screen/screen';
 
 const status = (b: SelectedBackend): FFStatus => ({ choice: b.choice, kind: b.kind, adapter: b.adapter, notices: [...b.notices] });
 
@@ -21,6 +22,7 @@ export function createComputeApi(
   gpu?: () => GPU | undefined,
   models?: { predictor: () => Promise<Predictor>; card: string },
 ): ComputeApi & { service: InterfaceService } {
+  let screen: ScreenDefinition | null = null;
   const service = new InterfaceService({ geometry, gpu, predictor: models?.predictor, standardCell: conventionalStandardCell });
   return {
     service,
@@ -63,6 +65,21 @@ export function createComputeApi(
       const m = (await models.predictor()).manifest;
       const t = (k: 'ebind' | 'zsep') => ({ model: m.targets[k].model, unit: m.targets[k].unit, leaveOneFilmOutRmse: m.targets[k].heldOut.leaveOneFilmOut.rmse, leaveOneSubstrateOutRmse: m.targets[k].heldOut.leaveOneSubstrateOut.rmse });
       return { name: m.name, version: m.version, card: models.card, ebind: t('ebind'), zsep: t('zsep') };
+    },
+
+    async screenDefine(def) {
+      const janus = await Promise.all(def.films.map((f) => janusOf(service, f)));
+      screen = def;
+      return { jobs: screenJobs(def, (f) => janus[def.films.indexOf(f)]), definition: definitionHash(def) };
+    },
+    async screenRun(jobs, progress) {
+      if (!screen) throw new Error('no screen defined in this worker (call screenDefine first)');
+      const times = newStageTimes(), rows = [];
+      for (const j of jobs) {
+        rows.push(await runJob(service, screen, j, times));
+        progress?.(rows[rows.length - 1]);
+      }
+      return { rows, times };
     },
 
     ffBench: (s, choice, p, grid, repeats) => ffBench(geometry, gpu, s, choice, p, grid, repeats),

@@ -10,6 +10,7 @@ import type { WriteFormat } from '../io/write';
 import type { FFParams } from '../compute/ff/model';
 import type { Progress, RegistryScanResult, RelaxResult, ZScanResult } from '../compute/ff/ops';
 import type { BackendChoice } from '../compute/ff/select';
+import type { ScreenDefinition, ScreenJob, ScreenRow, StageTimes } from '../compute/screen/screen';
 import type { BuiltInterface, EstimateOptions, FFEvaluation, InterfaceRequest, InterfaceSpec, MatchesReply, Placed, SearchMode, Superseded, UpperMatchesReply } from '../compute/interface/types';
 
 export type { FFEvaluation, InterfaceRequest, InterfaceSpec, MatchesReply, UpperRequest, Placed, Superseded, BuiltInterface, EstimateOptions, UpperMatchesReply } from '../compute/interface/types';
@@ -85,12 +86,19 @@ export interface ComputeApi {
   modelInfo(): Promise<{ name: string; version: string; card: string; ebind: TargetSummary; zsep: TargetSummary }>;
   /** A structure as file text (POSCAR keeps selective dynamics, extended XYZ the roles). */
   writeStructure(s: Structure, format: WriteFormat): Promise<string>;
+  /**
+   * A screen for this worker: the definition is kept (structures cross once), the job list (both faces of
+   * Janus films) and the definition's hash come back. A pool of workers each gets the same definition.
+   */
+  screenDefine(def: ScreenDefinition): Promise<{ jobs: ScreenJob[]; definition: string }>;
+  /** Runs jobs of the defined screen; `progress` is called after each job with its row. */
+  screenRun(jobs: ScreenJob[], progress?: (row: ScreenRow) => void): Promise<{ rows: ScreenRow[]; times: StageTimes }>;
   /** Times energy+forces and a batched registry scan on `s` with the given backend. */
   ffBench(s: Structure, backend: BackendChoice, p: FFParams, grid: number, repeats: number): Promise<FFBenchRow[]>;
 }
 
 /** Every method of ComputeApi, once: the client's methods are generated from this list. */
-export const COMPUTE_METHODS = ['status', 'readFiles', 'matches', 'upperMatches', 'build', 'place', 'evaluate', 'ffConfigure', 'zScan', 'registryScan', 'relax', 'modelInfo', 'writeStructure', 'ffBench'] as const;
+export const COMPUTE_METHODS = ['status', 'readFiles', 'matches', 'upperMatches', 'build', 'place', 'evaluate', 'ffConfigure', 'zScan', 'registryScan', 'relax', 'modelInfo', 'writeStructure', 'screenDefine', 'screenRun', 'ffBench'] as const;
 
 // The list and the interface cannot drift apart: a method missing from the list fails to compile here.
 type Listed = (typeof COMPUTE_METHODS)[number];

@@ -216,20 +216,26 @@ export class InterfaceService {
    */
   async predict(spec: InterfaceSpec, s: Structure) {
     if (!this.deps.predictor) throw new Error('no predictors are bundled with this build');
-    const ck = cellKey(spec);
-    const prior =
-      this.priors.get(ck) ??
-      this.priors.put(
-        ck,
-        (async () => {
-          const canon = await this.build({ ...spec, placement: { zSeparation: DEFAULTS.startZ, shift: [0, 0] }, uppers: spec.uppers?.map((u) => ({ ...u, zSeparation: DEFAULTS.startZ, shift: [0, 0] })) });
-          return forceFieldPrior(wasmBackend(await this.deps.geometry), (spec.uppers ?? []).length ? bottomPair(canon.structure) : canon.structure);
-        })(),
-      );
-    prior.catch(() => this.priors.delete(ck));
+    const prior = await this.prior(spec);
     const m = spec.match;
-    // The prior always runs on wasm (f64), whatever the interactive backend is: the models were trained on it.
-    return estimateInterface(await this.deps.predictor(), wasmBackend(await this.deps.geometry), s, Math.max(...m.principalStrains.map(Math.abs)), await prior);
+    return estimateInterface(await this.deps.predictor(), wasmBackend(await this.deps.geometry), s, Math.max(...m.principalStrains.map(Math.abs)), prior);
+  }
+
+  /**
+   * The force-field prior of the spec's interface cell (rigid relaxation of film 1 from shift (0, 0) at the
+   * default start z), computed once per cell. It always runs on wasm (f64), whatever the interactive backend
+   * is: the models were trained on it.
+   */
+  prior(spec: InterfaceSpec): Promise<Prior> {
+    const ck = cellKey(spec);
+    const hit = this.priors.get(ck);
+    if (hit) return hit;
+    const p = (async () => {
+      const canon = await this.build({ ...spec, placement: { zSeparation: DEFAULTS.startZ, shift: [0, 0] }, uppers: spec.uppers?.map((u) => ({ ...u, zSeparation: DEFAULTS.startZ, shift: [0, 0] })) });
+      return forceFieldPrior(wasmBackend(await this.deps.geometry), (spec.uppers ?? []).length ? bottomPair(canon.structure) : canon.structure);
+    })();
+    p.catch(() => this.priors.delete(ck));
+    return this.priors.put(ck, p);
   }
 
   // ---------------------------------------------------------------- force field

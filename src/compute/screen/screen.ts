@@ -13,6 +13,7 @@ import type { MatchParams } from '../geometry/geometry';
 import { extractLayer } from '../geometry/geometry';
 import type { InterfaceService } from '../interface/service';
 import type { InterfaceRequest } from '../interface/types';
+import type { ScreenRow } from '../../core/screen-table';
 
 /** A 2D material to screen: a name, its structure and (when known) its formation energy in eV/atom. */
 export interface ScreenFilm {
@@ -67,31 +68,7 @@ export interface ScreenJob {
   hkl: [number, number, number];
 }
 
-/** One row of results (units: Å, Å², %, degrees at this edge, eV/atom). */
-export interface ScreenRow {
-  index: number;
-  film: string;
-  /** Which face touches the substrate, by its elements (e.g. "Se"), and as bottom/top of the input file. */
-  face: string;
-  faceSide: 'bottom' | 'top';
-  substrate: string;
-  hkl: string;
-  area: number | null;
-  nAtoms: number | null;
-  /** Largest principal strain of the film, %. */
-  strain: number | null;
-  twistDeg: number | null;
-  ffZSeparation: number | null;
-  ffBindingEnergy: number | null;
-  mlZSeparation: number | null;
-  mlZSeparationSigma: number | null;
-  mlBindingEnergy: number | null;
-  mlBindingEnergySigma: number | null;
-  formationEnergy: number | null;
-  /** E_bind > E_form beyond 2σ: stable; below by 2σ: unstable; else undecided; null without a formation energy. */
-  stable: 'stable' | 'unstable' | 'undecided' | null;
-  error?: string;
-}
+export type { ScreenRow } from '../../core/screen-table';
 
 /**
  * Every pair in a fixed order: films, then faces (both faces of a Janus film, since they are different
@@ -135,8 +112,24 @@ export async function janusOf(service: InterfaceService, f: ScreenFilm): Promise
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
+/** Seconds spent per stage, summed over jobs (for the benchmark and the CLI's summary). */
+export interface StageTimes {
+  match: number;
+  build: number;
+  forceField: number;
+  prediction: number;
+}
+
+export const newStageTimes = (): StageTimes => ({ match: 0, build: 0, forceField: 0, prediction: 0 });
+
 /** One pair, start to finish; a pair that fails is a row with an error (the screen goes on). */
-export async function runJob(service: InterfaceService, def: ScreenDefinition, job: ScreenJob): Promise<ScreenRow> {
+export async function runJob(service: InterfaceService, def: ScreenDefinition, job: ScreenJob, times: StageTimes = newStageTimes()): Promise<ScreenRow> {
+  let t = performance.now();
+  const lap = (k: keyof StageTimes) => {
+    const now = performance.now();
+    times[k] += (now - t) / 1000;
+    t = now;
+  };
   const film = def.films[job.film], sub = def.substrates[job.substrate];
   const row: ScreenRow = {
     index: job.index, film: film.name, face: job.face, faceSide: job.face, substrate: sub.name, hkl: job.hkl.join(''),
@@ -149,14 +142,19 @@ export async function runJob(service: InterfaceService, def: ScreenDefinition, j
     const l = def.limits;
     const params: MatchParams = { maxArea: l.maxArea, maxStrain: l.maxStrain, maxAngle: l.maxAngle, criterion: l.criterion, limit: 50 };
     const found = await service.matches(request, params, { kind: 'all' });
+    lap('match');
     row.face = found.film.faces.bottom.map((z) => symbolOf(z)).join(','); // the layer is already flipped for 'top'
     if (!found.matches.length) return { ...row, error: 'no coincident supercell within the limits' };
     // Smallest cell first (the list is sorted by area), then the lowest strain among cells of that area.
     const best = found.matches.filter((m) => m.area <= found.matches[0].area * (1 + 1e-6)).sort((a, b) => maxStrain(a) - maxStrain(b))[0];
     const spec = { request, match: best, placement: { zSeparation: DEFAULTS.startZ, shift: [0, 0] as [number, number] } };
     const built = await service.build(spec);
+    lap('build');
     Object.assign(row, { area: r4(best.area), nAtoms: built.structure.numbers.length, strain: r4(100 * maxStrain(best)), twistDeg: r4((best.twist * 180) / Math.PI) });
+    await service.prior(spec);
+    lap('forceField');
     const ml = await service.predict(spec, built.structure);
+    lap('prediction');
     Object.assign(row, {
       ffZSeparation: r4(ml.forceField.zSeparation), ffBindingEnergy: r4(ml.forceField.bindingEnergy),
       mlZSeparation: r4(ml.zSeparation.value), mlZSeparationSigma: r4(ml.zSeparation.sigma),
@@ -215,9 +213,4 @@ export function mergeShards(files: { name: string; data: unknown }[]): ScreenRow
   return shards.flatMap((s) => s.d.rows).sort((a, b) => a.index - b.index);
 }
 
-/** Rows as CSV with a header line (the JSON field names). */
-export function rowsToCsv(rows: ScreenRow[]): string {
-  const cols: (keyof ScreenRow)[] = ['index', 'film', 'face', 'faceSide', 'substrate', 'hkl', 'area', 'nAtoms', 'strain', 'twistDeg', 'ffZSeparation', 'ffBindingEnergy', 'mlZSeparation', 'mlZSeparationSigma', 'mlBindingEnergy', 'mlBindingEnergySigma', 'formationEnergy', 'stable', 'error'];
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : `"${String(v).replace(/"/g, '""')}"`);
-  return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
-}
+export { rowsToCsv } from '../../core/screen-table';

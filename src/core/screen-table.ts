@@ -1,0 +1,34 @@
+/** The rows of a screen (what the CLI, the worker pool and the screen page share) and their CSV form. */
+
+/** One row of results (units: Å, Å², %, degrees at this edge, eV/atom). */
+export interface ScreenRow {
+  index: number;
+  film: string;
+  /** Which face touches the substrate, by its elements (e.g. "Se"), and as bottom/top of the input file. */
+  face: string;
+  faceSide: 'bottom' | 'top';
+  substrate: string;
+  hkl: string;
+  area: number | null;
+  nAtoms: number | null;
+  /** Largest principal strain of the film, %. */
+  strain: number | null;
+  twistDeg: number | null;
+  ffZSeparation: number | null;
+  ffBindingEnergy: number | null;
+  mlZSeparation: number | null;
+  mlZSeparationSigma: number | null;
+  mlBindingEnergy: number | null;
+  mlBindingEnergySigma: number | null;
+  formationEnergy: number | null;
+  /** E_bind > E_form beyond 2σ: stable; below by 2σ: unstable; else undecided; null without a formation energy. */
+  stable: 'stable' | 'unstable' | 'undecided' | null;
+  error?: string;
+}
+
+/** Rows as CSV with a header line (the JSON field names). */
+export function rowsToCsv(rows: ScreenRow[]): string {
+  const cols: (keyof ScreenRow)[] = ['index', 'film', 'face', 'faceSide', 'substrate', 'hkl', 'area', 'nAtoms', 'strain', 'twistDeg', 'ffZSeparation', 'ffBindingEnergy', 'mlZSeparation', 'mlZSeparationSigma', 'mlBindingEnergy', 'mlBindingEnergySigma', 'formationEnergy', 'stable', 'error'];
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : `"${String(v).replace(/"/g, '""')}"`);
+  return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}

@@ -1,0 +1,176 @@
+/**
+ * The screen page (screen.html): choose 2D materials (library families, a filter, your own files), metals,
+ * facets and limits; run every pair on a pool of compute workers (one per core) with progress, time left and
+ * cancel; partial results are kept in this browser and resumed after a reload; table, heat map, scatter,
+ * CSV/JSON export. A heat-map click opens the pair in the workbench.
+ */
+import { DEFAULTS } from '../core/defaults';
+import { listLibrary, libraryStructure } from '../core/library/library';
+import { rowsToCsv, type ScreenRow } from '../core/screen-table';
+import type { Structure } from '../core/structure';
+import type { ScreenDefinition, ScreenFilm, ScreenJob } from '../compute/screen/screen';
+import { ComputeClient } from '../workers/client';
+import { drawHeat, drawScatter, ResultsTable } from './screen-views';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const spawn = () => new ComputeClient(() => new Worker(new URL('../workers/compute.worker.ts', import.meta.url), { type: 'module' }));
+const SAVED = 'heterolab.screen';
+const DEG = Math.PI / 180;
+
+const metals = listLibrary({ family: 'metal' });
+const ownFilms: ScreenFilm[] = [];
+$('n-janus').textContent = String(listLibrary({ family: 'janus' }).length);
+$('n-common').textContent = String(listLibrary({ family: 'common-2d' }).length);
+$('metals').replaceChildren(
+  ...metals.map((m) => {
+    const l = document.createElement('label'), c = document.createElement('input');
+    Object.assign(c, { type: 'checkbox', checked: true, value: m.id });
+    l.append(c, ` ${m.id}`);
+    return l;
+  }),
+);
+$<HTMLInputElement>('workers').value = String(Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2)));
+
+function chosenFilms(): ScreenFilm[] {
+  const f = $<HTMLInputElement>('film-filter').value.trim().toLowerCase();
+  const fams = [$<HTMLInputElement>('fam-janus').checked && 'janus', $<HTMLInputElement>('fam-common').checked && 'common-2d'].filter(Boolean) as ('janus' | 'common-2d')[];
+  const lib = fams.flatMap((fam) => listLibrary({ family: fam })).filter((e) => !f || e.id.toLowerCase().includes(f) || e.elements.some((x) => x.toLowerCase() === f));
+  return [...lib.map((e) => ({ name: e.id, structure: libraryStructure(e), formationEnergy: e.family === 'metal' ? null : e.formationEnergy })), ...ownFilms];
+}
+
+/** The screen the form describes (the model string matches the CLI's, so definitions hash alike). */
+function definition(models = ''): ScreenDefinition {
+  const num = (id: string) => Number($<HTMLInputElement>(id).value);
+  const chosen = new Set([...document.querySelectorAll<HTMLInputElement>('#metals input:checked')].map((c) => c.value));
+  return {
+    films: chosenFilms(),
+    substrates: metals.filter((m) => chosen.has(m.id)).map((m) => ({ name: m.id, structure: libraryStructure(m) })),
+    facets: [...document.querySelectorAll<HTMLInputElement>('.facet:checked')].map((c) => c.value.split('').map(Number) as [number, number, number]),
+    limits: { maxArea: num('max-area'), maxStrain: num('max-strain') / 100, maxAngle: num('max-angle') * DEG, criterion: 'vectors' },
+    models,
+  };
+}
+
+const table = new ResultsTable($<HTMLTableElement>('rows'));
+let rows = new Map<number, ScreenRow>();
+let total = 0, hash = '', pick: (x: number, y: number) => ScreenRow | undefined = () => undefined;
+let running: AbortController | null = null;
+
+function show(): void {
+  const all = [...rows.values()].sort((a, b) => a.index - b.index);
+  table.set(all, $<HTMLInputElement>('row-filter').value);
+  pick = drawHeat($<HTMLCanvasElement>('heat'), all);
+  drawScatter($('scatter'), all);
+  const built = all.filter((r) => !r.error);
+  $('summary').textContent = `${all.length} of ${total} pairs · ${built.length} with a coincident cell · ${all.filter((r) => r.stable === 'stable').length} predicted stable, ${all.filter((r) => r.stable === 'undecided').length} undecided`;
+  for (const id of ['csv', 'json']) $<HTMLButtonElement>(id).disabled = all.length === 0;
+}
+
+let saveTimer = 0;
+function save(now = false): void {
+  clearTimeout(saveTimer);
+  const write = () => {
+    try {
+      localStorage.setItem(SAVED, JSON.stringify({ definition: hash, total, rows: [...rows.values()] }));
+    } catch (e) {
+      $('status').textContent += ` (results not kept in this browser: ${(e as Error).message})`;
+    }
+  };
+  if (now) write();
+  else saveTimer = window.setTimeout(write, 1500);
+}
+
+/** Runs the jobs not yet done on `n` workers, chunk by chunk; cancel stops every worker at once. */
+async function run(): Promise<void> {
+  const probe = spawn();
+  const info = await probe.api().modelInfo().finally(() => probe.close());
+  const def = definition(`${info.name} ${info.version}; prior ${DEFAULTS.ffModel}`);
+  if (!def.films.length || !def.substrates.length || !def.facets.length) return void ($('status').textContent = 'Choose at least one 2D material, one metal and one facet.');
+  running = new AbortController();
+  const signal = running.signal;
+  setRunning(true);
+  const n = Math.max(1, Math.min(16, Number($<HTMLInputElement>('workers').value) || 1));
+  const pool = Array.from({ length: n }, spawn);
+  try {
+    const defs = await Promise.all(pool.map((c) => c.api(signal).screenDefine(def)));
+    if (defs[0].definition !== hash) rows = new Map(); // another screen: start over
+    hash = defs[0].definition;
+    total = defs[0].jobs.length;
+    const todo: ScreenJob[] = defs[0].jobs.filter((j) => !rows.has(j.index));
+    const t0 = performance.now(), start = rows.size;
+    const tick = () => {
+      const done = rows.size - start, left = todo.length - done, el = (performance.now() - t0) / 1000;
+      $<HTMLProgressElement>('progress').value = rows.size / total;
+      $('status').textContent = `${rows.size} / ${total} pairs on ${n} worker(s) · ${el.toFixed(0)} s${done ? `, ~${((el / done) * left).toFixed(0)} s left` : ''}`;
+    };
+    let next = 0;
+    const chunk = Math.max(1, Math.min(8, Math.ceil(todo.length / (4 * n))));
+    await Promise.all(pool.map(async (c) => {
+      while (next < todo.length && !signal.aborted) {
+        const jobs = todo.slice(next, (next += chunk));
+        await c.api(signal).screenRun(jobs, (r) => (rows.set(r.index, r), tick(), save()));
+      }
+    }));
+    tick();
+    $('status').textContent += ' · done';
+  } catch (e) {
+    if ((e as Error).name !== 'AbortError') $('status').textContent = `The screen stopped: ${(e as Error).message}`;
+    else $('status').textContent = `Cancelled after ${rows.size} / ${total} pairs; the results so far are kept (Run resumes).`;
+  } finally {
+    save(true);
+    for (const c of pool) c.close();
+    running = null;
+    setRunning(false);
+    show();
+  }
+}
+
+function setRunning(on: boolean): void {
+  $<HTMLButtonElement>('run').disabled = on;
+  $<HTMLButtonElement>('cancel').disabled = !on;
+}
+
+function download(name: string, text: string, type: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+$('run').addEventListener('click', () => void run());
+$('cancel').addEventListener('click', () => running?.abort());
+$('row-filter').addEventListener('input', show);
+$('csv').addEventListener('click', () => download('heterolab-screen.csv', rowsToCsv([...rows.values()].sort((a, b) => a.index - b.index)), 'text/csv'));
+$('json').addEventListener('click', () => download('heterolab-screen.json', JSON.stringify([...rows.values()].sort((a, b) => a.index - b.index), null, 1), 'application/json'));
+$('heat').addEventListener('click', (ev) => {
+  const r = pick(ev.offsetX, ev.offsetY);
+  if (!r || r.error) return;
+  // The workbench opens library pairs handed over this way (see main.ts).
+  localStorage.setItem('heterolab.open', JSON.stringify({ film: r.film, substrate: r.substrate, hkl: r.hkl.split('').map(Number), face: r.faceSide, maxArea: definition().limits.maxArea }));
+  location.href = './?open=screen';
+});
+$<HTMLInputElement>('own-films').addEventListener('change', async (ev) => {
+  const files = [...((ev.target as HTMLInputElement).files ?? [])];
+  const c = spawn();
+  const reports = await c.api().readFiles(await Promise.all(files.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() }))));
+  c.close();
+  const bad: string[] = [];
+  for (const r of reports) r.ok ? ownFilms.push({ name: r.file.replace(/\.[^.]*$/, ''), structure: r.structures[0] as Structure, formationEnergy: null }) : bad.push(`${r.file}: ${r.issue.message}${r.issue.line ? ` (line ${r.issue.line})` : ''}`);
+  $('film-count').textContent = `${ownFilms.length} own file(s)${bad.length ? `; not read: ${bad.join('; ')}` : ''}`;
+});
+
+// Results of an earlier visit come back (and Run resumes them when the same screen is chosen again).
+try {
+  const kept = JSON.parse(localStorage.getItem(SAVED) ?? 'null') as { definition: string; total: number; rows: ScreenRow[] } | null;
+  if (kept && Array.isArray(kept.rows)) {
+    rows = new Map(kept.rows.map((r) => [r.index, r]));
+    total = kept.total;
+    hash = kept.definition;
+    $('status').textContent = `${rows.size} / ${total} pairs from an earlier run are shown; Run resumes the same screen.`;
+    show();
+  }
+} catch {
+  localStorage.removeItem(SAVED); // a corrupt record: start clean rather than fail
+}
+Object.assign(window, { heterolabScreen: { run, cancel: () => running?.abort(), rows: () => [...rows.values()], total: () => total } });

@@ -1,0 +1,66 @@
+// The screen page (issue 14 §2): a small library screen on a pool of workers, progress to 100 %, the table,
+// heat map and CSV export, cancel keeps partial results, a reload shows them and Run resumes, and a heat-map
+// click hands the pair to the workbench.
+import { readFileSync } from 'node:fs';
+import { assert } from './harness.mjs';
+
+async function choose(page) {
+  await page.fill('#film-filter', 'MoSSe');
+  await page.evaluate(() => {
+    for (const c of document.querySelectorAll('#metals input')) c.checked = ['Au', 'Cu', 'Ag'].includes(c.value);
+    for (const c of document.querySelectorAll('.facet')) c.checked = c.value === '111';
+  });
+  await page.fill('#max-strain', '3');
+  await page.fill('#workers', '2');
+}
+
+export function screenSpecs() {
+  return [
+    ['screen page: MoSSe (both faces) on Au, Cu, Ag(111) on 2 workers: progress, table, heat map, CSV, cancel and resume, open in the workbench', async ({ page, url, shot }) => {
+      await page.goto(url + 'screen.html');
+      await page.evaluate(() => localStorage.removeItem('heterolab.screen'));
+      await choose(page);
+      await page.click('#run');
+      await page.waitForFunction(() => document.getElementById('status').textContent.includes('done'), null, { timeout: 180_000 });
+      const rows = await page.evaluate(() => window.heterolabScreen.rows());
+      const total = await page.evaluate(() => window.heterolabScreen.total());
+      // MoSSe-1H and -1T in the library, two faces each, three metals, one facet.
+      assert(total === rows.length && total >= 6 && total % 6 === 0, `all pairs ran: ${rows.length} of ${total}`);
+      assert(rows.every((r) => ['S', 'Se'].includes(r.face) && r.hkl === '111'), `faces by element: ${[...new Set(rows.map((r) => r.face))]}`);
+      assert(rows.some((r) => r.mlBindingEnergy !== null && r.mlBindingEnergySigma > 0), 'estimates with σ');
+      assert((await page.getAttribute('#progress', 'value')) === '1', 'progress at 100 %');
+      const cells = await page.locator('#rows tbody tr').count();
+      assert(cells === rows.length, `table rows ${cells}`);
+      await shot('screen-01-done');
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+      const csv = readFileSync(await dl.path(), 'utf8').trim().split('\n');
+      assert(csv[0].startsWith('index,film,face') && csv.length === rows.length + 1, `CSV: ${csv.length} lines`);
+
+      // Cancel part-way through a larger screen: partial rows are kept, and after a reload Run resumes only the rest.
+      await page.evaluate(() => { for (const c of document.querySelectorAll('.facet')) c.checked = true; });
+      await page.click('#run');
+      await page.waitForFunction(() => window.heterolabScreen.rows().length >= 2, null, { timeout: 120_000 });
+      await page.click('#cancel');
+      await page.waitForFunction(() => document.getElementById('status').textContent.includes('Cancelled'), null, { timeout: 30_000 });
+      const kept = await page.evaluate(() => window.heterolabScreen.rows().length);
+      await page.reload();
+      await page.waitForFunction(() => document.getElementById('status').textContent.includes('from an earlier run'));
+      const back = await page.evaluate(() => ({ n: window.heterolabScreen.rows().length, total: window.heterolabScreen.total() }));
+      assert(back.n === kept && back.total === 3 * total, `kept after reload: ${JSON.stringify(back)} (cancelled at ${kept})`);
+      await choose(page);
+      await page.evaluate(() => { for (const c of document.querySelectorAll('.facet')) c.checked = true; });
+      await page.click('#run');
+      await page.waitForFunction(() => document.getElementById('status').textContent.includes('done'), null, { timeout: 300_000 });
+      const resumed = await page.evaluate(() => window.heterolabScreen.rows().length);
+      assert(resumed === 3 * total, `resumed to ${resumed} of ${3 * total}`);
+      await shot('screen-02-resumed');
+
+      // A heat-map click hands the pair to the workbench.
+      const box = await page.locator('#heat').boundingBox();
+      await page.mouse.click(box.x + 112, box.y + 38);
+      await page.waitForURL(/open=screen/);
+      const handed = await page.evaluate(() => localStorage.getItem('heterolab.open'));
+      assert(handed && JSON.parse(handed).film.startsWith('MoSSe'), `handed over: ${handed}`);
+    }],
+  ];
+}
