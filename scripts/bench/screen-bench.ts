@@ -1,0 +1,84 @@
+// Screen benchmarks (issue 14): the study's screen (every Janus layer, both faces, × every library metal × 3
+// facets, Hetero2d's limits) through the same service the CLI uses, with per-stage times and peak memory; and
+// scaling: pairs (films × substrates from generated variants of library entries: lattice constants scaled by
+// up to ±4 %) and max area. The browser run of the same screen is scripts/bench/screen-browser.mjs.
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { GeometryWasm } from '../../src/compute/geometry/wasm';
+import { InterfaceService } from '../../src/compute/interface/service';
+import { Predictor, type ModelManifest, type OrtLike } from '../../src/compute/ml/predictor';
+import { janusOf, newStageTimes, runJob, SCREEN_DEFAULTS, screenJobs, type ScreenDefinition, type ScreenFilm } from '../../src/compute/screen/screen';
+import { libraryStructure, listLibrary } from '../../src/core/library/library';
+import { makeStructure, type Structure } from '../../src/core/structure';
+import { conventionalStandardCell } from '../../src/io/space-groups';
+import { installNodePlatform } from '../../src/cli/node-platform';
+
+installNodePlatform();
+const geometry = GeometryWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
+const ort = await import('onnxruntime-web');
+ort.env.wasm.numThreads = 1;
+const manifest = JSON.parse(readFileSync('models/manifest.json', 'utf8')) as ModelManifest;
+const predictor = Predictor.create(ort as unknown as OrtLike, manifest, async (f) => new Uint8Array(readFileSync(`models/${f}`)));
+let peak = 0;
+const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+
+/** The same structure with its in-plane lattice (and positions) scaled by f: a generated variant. */
+function scaled(s: Structure, f: number, bulk: boolean): Structure {
+  const m = bulk ? [f, f, f] : [f, f, 1];
+  return makeStructure({ numbers: s.numbers, positions: s.positions.map((x, i) => x * m[i % 3]), cell: s.cell.map((x, i) => x * m[i % 3]), pbc: s.pbc, info: { ...s.info } });
+}
+
+async function runScreen(def: ScreenDefinition) {
+  const svc = new InterfaceService({ geometry, standardCell: conventionalStandardCell, predictor: () => predictor });
+  const janus = await Promise.all(def.films.map((f) => janusOf(svc, f)));
+  const jobs = screenJobs(def, (f) => janus[def.films.indexOf(f)]);
+  const times = newStageTimes();
+  const t0 = performance.now();
+  let built = 0, stable = 0;
+  for (const j of jobs) {
+    const r = await runJob(svc, def, j, times);
+    if (!r.error) built++;
+    if (r.stable === 'stable') stable++;
+  }
+  return { jobs: jobs.length, built, stable, s: (performance.now() - t0) / 1000, times };
+}
+
+const models = `${manifest.name} ${manifest.version}`;
+const films = (n: number): ScreenFilm[] => {
+  const lib = listLibrary({ family: 'janus' });
+  return Array.from({ length: n }, (_, k) => {
+    const e = lib[k % lib.length], f = 1 + 0.04 * (((k / lib.length) | 0) % 9 - 4) / 4;
+    return { name: `${e.id}×${f.toFixed(3)}`, structure: scaled(libraryStructure(e), f, false), formationEnergy: e.formationEnergy };
+  });
+};
+const metals = (n: number) => {
+  const lib = listLibrary({ family: 'metal' });
+  return Array.from({ length: n }, (_, k) => {
+    const e = lib[k % lib.length], f = 1 + 0.04 * (((k / lib.length) | 0) % 5 - 2) / 2;
+    return { name: `${e.id}×${f.toFixed(3)}`, structure: scaled(libraryStructure(e), f, true) };
+  });
+};
+const limits = { maxArea: SCREEN_DEFAULTS.maxArea, maxStrain: SCREEN_DEFAULTS.maxStrain, maxAngle: SCREEN_DEFAULTS.maxAngle, criterion: SCREEN_DEFAULTS.criterion };
+
+const full = await runScreen({ films: films(listLibrary({ family: 'janus' }).length), substrates: metals(listLibrary({ family: 'metal' }).length), facets: SCREEN_DEFAULTS.facets, limits, models });
+const t = full.times;
+console.log('\nscreen: every Janus layer (both faces) × every library metal × (111), (110), (100), Hetero2d limits (in-process, as the CLI)');
+console.log(`| pairs | with a cell | predicted stable | total s | match s | build s | force field s | prediction s | peak RSS MB |`);
+console.log(`| ${full.jobs} | ${full.built} | ${full.stable} | ${full.s.toFixed(1)} | ${t.match.toFixed(1)} | ${t.build.toFixed(1)} | ${t.forceField.toFixed(1)} | ${t.prediction.toFixed(1)} | ${(peak / 2 ** 20).toFixed(0)} |`);
+
+const quick = process.argv.includes('--quick');
+console.log('\nscaling with the number of pairs (generated variants, facet (111) only)');
+console.log('| films × substrates | pairs (with faces) | with a cell | s | ms per pair | peak RSS MB |');
+// --large adds the issue's 500 films × 50 substrates (about an hour on one core here; shard it on a cluster).
+for (const [nf, ns] of quick ? [[20, 5], [40, 10]] : [[25, 10], [50, 20], [100, 25], ...(process.argv.includes('--large') ? [[500, 50]] : [])]) {
+  peak = 0;
+  const r = await runScreen({ films: films(nf), substrates: metals(ns), facets: [[1, 1, 1]], limits, models });
+  console.log(`| ${nf} × ${ns} | ${r.jobs} | ${r.built} | ${r.s.toFixed(1)} | ${((1000 * r.s) / r.jobs).toFixed(1)} | ${(peak / 2 ** 20).toFixed(0)} |`);
+}
+console.log('\nscaling with max area (25 films × 10 substrates, (111))');
+console.log('| max area Å² | pairs | with a cell | s | ms per pair |');
+for (const maxArea of [100, 200, 400]) {
+  const r = await runScreen({ films: films(25), substrates: metals(10), facets: [[1, 1, 1]], limits: { ...limits, maxArea }, models });
+  console.log(`| ${maxArea} | ${r.jobs} | ${r.built} | ${r.s.toFixed(1)} | ${((1000 * r.s) / r.jobs).toFixed(1)} |`);
+}
+clearInterval(sample);
