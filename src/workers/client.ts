@@ -9,6 +9,14 @@ export class AbortedError extends Error {
   }
 }
 
+/** The worker died (an uncaught error, or out of memory) while a call was pending; it has been restarted. */
+export class WorkerCrashedError extends Error {
+  constructor(why: string) {
+    super(`the compute worker stopped (${why}); it has been restarted and nothing you had is lost, so try again`);
+    this.name = 'WorkerCrashedError';
+  }
+}
+
 /** The worker's API bound to one AbortSignal: the same methods and types as ComputeApi, generated from its list. */
 export type ComputePort = (signal?: AbortSignal) => ComputeApi;
 
@@ -40,6 +48,11 @@ export class ComputeClient {
   private ffChoice: BackendChoice = 'auto';
   private ffSent: Remote<ComputeApi> | null = null;
 
+  /** Rejecters of the calls in flight on the current worker, so a crash can fail them instead of hanging. */
+  private pending = new Set<(e: Error) => void>();
+  /** Called after the worker crashed and was restarted (the app shows it). */
+  onCrash: ((why: string) => void) | null = null;
+
   constructor(private spawn: () => Worker) {
     this.respawn();
   }
@@ -49,10 +62,21 @@ export class ComputeClient {
     this.worker.terminate();
   }
 
-  private respawn(): void {
+  /** A fresh worker; calls still in flight on the old one fail with `why` (they can never be answered). */
+  private respawn(why: Error = new AbortedError()): void {
     this.worker?.terminate();
-    this.worker = this.spawn();
-    this.remote = wrap<ComputeApi>(this.worker);
+    const orphans = [...this.pending];
+    this.pending.clear();
+    for (const f of orphans) f(why);
+    const w = (this.worker = this.spawn());
+    this.remote = wrap<ComputeApi>(w);
+    const crashed = (why: string) => {
+      if (w !== this.worker) return;
+      this.respawn(new WorkerCrashedError(why));
+      this.onCrash?.(why);
+    };
+    w.addEventListener('error', (e) => crashed((e as ErrorEvent).message || 'an uncaught error'));
+    w.addEventListener('messageerror', () => crashed('a message it could not read'));
   }
 
   /** The API bound to `signal`. */
@@ -69,10 +93,13 @@ export class ComputeClient {
     const t = TRANSFER[method];
     if (t) wire[0] = transfer(wire[0], t(args));
     return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        this.respawn();
-        reject(new AbortedError());
+      const fail = (e: Error) => {
+        signal?.removeEventListener('abort', onAbort);
+        this.pending.delete(fail);
+        reject(e);
       };
+      const onAbort = () => this.respawn(); // fails this call (and any other in flight) as aborted
+      this.pending.add(fail);
       signal?.addEventListener('abort', onAbort, { once: true });
       const r = this.remote;
       const configure = this.ffSent !== r && this.ffChoice !== 'auto' && method !== 'ffConfigure' ? r.ffConfigure(this.ffChoice) : Promise.resolve();
@@ -82,14 +109,12 @@ export class ComputeClient {
         .then(
           (v) => {
             signal?.removeEventListener('abort', onAbort);
+            this.pending.delete(fail);
             this.stats.calls++;
             this.stats.bytesIn += typedBytes(v);
             resolve(v);
           },
-          (e) => {
-            signal?.removeEventListener('abort', onAbort);
-            reject(e);
-          },
+          (e) => fail(e as Error),
         );
     });
   }
