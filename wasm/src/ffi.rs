@@ -500,23 +500,21 @@ fn write_interface(r: &crate::interface::Interface) -> i32 {
     n as i32
 }
 
-/// Force-field energy and forces. Tables: species index per atom (u8), pair parameters A, C, R0, d (4 × nspec²).
-/// Result: [energy, pairs, forces (3n)]. Returns the number of atoms.
+/// Force-field energy and forces. Tables: species index per atom (u8), pair parameters (nspec² `ff_pair`
+/// records). Result: `ff_head`, then forces (3n, eV/Å). Returns the number of atoms.
 #[no_mangle]
 pub extern "C" fn hl_ff_energy_forces(cell: *const f64, pos: *const f64, group: *const u8, species: *const u8, n: usize, pp: *const f64, nspec: usize, cutoff: f64) -> i32 {
     let s = match unsafe { ff_system(cell, pos, group, species, n, pp, nspec, cutoff) } {
-        Some(s) => s,
-        None => return ERR_NULL,
+        Ok(s) => s,
+        Err(e) => return e,
     };
-    if !(cutoff > 0.0 && cutoff.is_finite()) {
-        return ERR_PARAM;
-    }
     let mut forces = vec![0.0; 3 * n];
     let (e, pairs) = crate::ff::energy_forces(&s, Some(&mut forces));
     let out = result();
     out.clear();
     out.push(e);
     out.push(pairs as f64);
+    debug_assert_eq!(out.len(), size("ff_head"));
     out.extend_from_slice(&forces);
     n as i32
 }
@@ -525,14 +523,14 @@ pub extern "C" fn hl_ff_energy_forces(cell: *const f64, pos: *const f64, group: 
 #[no_mangle]
 pub extern "C" fn hl_ff_energies_for_shifts(cell: *const f64, pos: *const f64, group: *const u8, species: *const u8, n: usize, pp: *const f64, nspec: usize, cutoff: f64, moved: u32, shifts: *const f64, nshift: usize) -> i32 {
     let s = match unsafe { ff_system(cell, pos, group, species, n, pp, nspec, cutoff) } {
-        Some(s) => s,
-        None => return ERR_NULL,
+        Ok(s) => s,
+        Err(e) => return e,
     };
     let sh = match unsafe { slice(shifts, 3 * nshift) } {
         Some(v) => v,
         None => return ERR_NULL,
     };
-    if !(cutoff > 0.0 && cutoff.is_finite()) || moved > 255 {
+    if moved > 255 {
         return ERR_PARAM;
     }
     let e = crate::ff::energies_for_shifts(&s, moved as u8, sh);
@@ -542,19 +540,20 @@ pub extern "C" fn hl_ff_energies_for_shifts(cell: *const f64, pos: *const f64, g
     nshift as i32
 }
 
+/// The force-field system from raw inputs: null arrays are Null, a species index ≥ nspec or a bad cutoff
+/// BadParameter.
 #[allow(clippy::too_many_arguments)]
-unsafe fn ff_system<'a>(cell: *const f64, pos: *const f64, group: *const u8, species: *const u8, n: usize, pp: *const f64, nspec: usize, cutoff: f64) -> Option<crate::ff::System<'a>> {
-    let cell = slice(cell, 9)?;
-    let pos = slice(pos, 3 * n)?;
-    let group = slice(group, n)?;
-    let species = slice(species, n)?;
-    let pp = slice(pp, 4 * nspec * nspec)?;
-    if species.iter().any(|&k| k as usize >= nspec) {
-        return None;
+unsafe fn ff_system<'a>(cell: *const f64, pos: *const f64, group: *const u8, species: *const u8, n: usize, pp: *const f64, nspec: usize, cutoff: f64) -> Result<crate::ff::System<'a>, i32> {
+    let arrays = (slice(cell, 9), slice(pos, 3 * n), slice(group, n), slice(species, n), slice(pp, size("ff_pair") * nspec * nspec));
+    let (cell, pos, group, species, pp) = match arrays {
+        (Some(c), Some(p), Some(g), Some(s), Some(t)) => (c, p, g, s, t),
+        _ => return Err(ERR_NULL),
+    };
+    if species.iter().any(|&k| k as usize >= nspec) || !(cutoff > 0.0 && cutoff.is_finite()) {
+        return Err(ERR_PARAM);
     }
-    Some(crate::ff::System { cell, pos, group, species, nspec, pp, cutoff })
+    Ok(crate::ff::System { cell, pos, group, species, nspec, pp, cutoff })
 }
-
 
 #[cfg(test)]
 mod tests {

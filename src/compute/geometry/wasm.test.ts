@@ -170,6 +170,8 @@ describe('kernels (compiled crate, run in Node)', () => {
     const e = g.ffEnergiesForShifts(k, 1, Float64Array.from([0, 0, 0, 0, 0, 0.5]));
     expect(e[0]).toBeCloseTo(r.energy, 9);
     expect(e[1]).not.toBeCloseTo(r.energy, 6);
+    // A species index outside the pair table is a bad parameter (it was reported as a null pointer).
+    expect(() => g.ffEnergyForces({ ...k, species: new Uint8Array([0, 1, 0]) })).toThrow(/force field: a parameter is out of range/);
   });
 
   it('hl_alloc / hl_free: allocation failure is an error, not a trap', () => {

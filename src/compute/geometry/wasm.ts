@@ -174,6 +174,7 @@ export class Layout {
 export function formatDetail(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   if (Math.abs(x) >= 1e12) return x.toExponential(1);
+  if (Math.abs(x) >= 1e8) return `${Math.round(x / 1e6).toLocaleString('en-US')} million`;
   if (Math.abs(x) >= 1e6) return `${(x / 1e6).toPrecision(3)} million`;
   return Number.isInteger(x) ? String(x) : x.toPrecision(4);
 }
