@@ -147,6 +147,13 @@ describe('kernels (compiled crate, run in Node)', () => {
     const theta = (21.786789 * Math.PI) / 180;
     const ms = findMatchesAtTwist(g, g0, g0, theta, { maxArea: 60, maxStrain: 1e-6, maxAngle: 1e-4 });
     expect(ms[0].area / (2.46 * 2.46 * Math.sqrt(3) / 2)).toBeCloseTo(7, 6);
+    // Regression: dedupe ran after the cut, so `limit: 2` gave 1 match at 10° and 30° (checked before the fix).
+    for (const deg of [10, 30]) {
+      const p = { maxArea: 500, maxStrain: 0.05, maxAngle: Math.PI / 180 };
+      const all = searchMatches(g, mos2, au111, p, { kind: 'twist', twist: (deg * Math.PI) / 180 });
+      expect(all.total).toBeGreaterThan(2);
+      expect(findMatchesAtTwist(g, mos2, au111, (deg * Math.PI) / 180, { ...p, limit: 2 })).toEqual(all.matches.slice(0, 2));
+    }
     const scan = twistScan(g, g0, hex(2.885), 0, Math.PI / 3, 13, { maxArea: 100, maxStrain: 0.02, maxAngle: 0.002 });
     expect(scan).toHaveLength(13);
     expect(scan[6].twist).toBeCloseTo(Math.PI / 6, 12);
