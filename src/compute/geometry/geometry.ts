@@ -353,7 +353,7 @@ export function extractLayer(g: GeometryWasm, s: Structure, o: { flip?: boolean;
   const r = g.result();
   const L = g.layout;
   const h = L.offsets('layer_head');
-  const componentRanks = Array.from(r.subarray(h.ranks, h.ranks + Math.min(r[h.n_components], h.cell - h.ranks)));
+  const componentRanks = Array.from(r.subarray(h.ranks, h.ranks + Math.min(r[h.n_components], L.len('layer_head', 'ranks'))));
   const cell = r.slice(h.cell, h.cell + 9);
   const positions = new Float64Array(3 * na);
   const numbers = new Uint8Array(na);

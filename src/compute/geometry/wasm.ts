@@ -132,6 +132,13 @@ export class Layout {
     return f[0];
   }
 
+  /** Number of f64s of `field` in `rec`. */
+  len(rec: string, field: string): number {
+    const f = this.record(rec).fields[field];
+    if (!f) throw new Error(`ABI table: ${rec} has no field ${field}`);
+    return f[1];
+  }
+
   /** Offsets of every field of `rec` (for tight loops over many records). */
   offsets(rec: string): Record<string, number> {
     return Object.fromEntries(Object.entries(this.record(rec).fields).map(([k, v]) => [k, v[0]]));
@@ -194,8 +201,10 @@ export class GeometryWasm {
   /** Instantiates from the module's bytes (Node reads the file; the browser fetches its URL). */
   static async fromBytes(bytes: BufferSource): Promise<GeometryWasm> {
     const module = await WebAssembly.compile(bytes);
+    const first = (await WebAssembly.instantiate(module, {})).exports as unknown as GeometryExports;
+    // Only after a trap is an instance made synchronously (allowed in workers and Node, where this runs).
     const make = () => new WebAssembly.Instance(module, {}).exports as unknown as GeometryExports;
-    return GeometryWasm.fromExports(make(), make);
+    return GeometryWasm.fromExports(first, make);
   }
 
   /**
