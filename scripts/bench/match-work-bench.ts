@@ -10,7 +10,7 @@ const rect = (a: number, b: number): Basis2 => [[a, 0], [0, b]];
 const au111 = hex(4.078 / Math.SQRT2);
 const cases: [string, Basis2, Basis2, number[], SearchMode][] = [
   ['MoS2/Au(111) all twists', hex(3.19), au111, [200, 700, 1000], { kind: 'all' }],
-  ['graphene/Au(111) all twists', hex(2.46), au111, [200, 400, 700, 1000], { kind: 'all' }],
+  ['graphene/Au(111) all twists', hex(2.46), au111, [200, 400, 700], { kind: 'all' }],
   ['phosphorene/Au(111) all twists', rect(3.3, 4.62), au111, [200, 400, 700, 1000], { kind: 'all' }],
   ['MoS2/Au(111) twist 10°', hex(3.19), au111, [500, 1000, 2000, 3000, 4000], { kind: 'twist', twist: (10 * Math.PI) / 180 }],
   ['MoS2/Au(111) scan 0–60° (121)', hex(3.19), au111, [100, 1000, 2000, 4000, 6000], { kind: 'scan', from: 0, to: Math.PI / 3, steps: 121 }],

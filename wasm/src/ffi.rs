@@ -682,6 +682,21 @@ mod tests {
     }
 
     #[test]
+    fn a_twist_search_that_finds_more_than_estimated_stops_at_the_limit() {
+        // The estimate cannot know how many matches a fixed-twist search finds; the budget charges them as they come.
+        let l = lattices(3.19, 2.88);
+        let mut q = search(1000.0, 1e9, 10.0);
+        q[offset("match_params", "mode")] = 1.0;
+        q[offset("match_params", "twist")] = 10f64.to_radians();
+        assert_eq!(hl_match_estimate(l.as_ptr(), l.len(), q.as_ptr(), q.len()), 0);
+        let est = result()[offset("estimate", "work")];
+        assert!(hl_match(l.as_ptr(), l.len(), q.as_ptr(), q.len()) > 0);
+        q[offset("match_params", "max_work")] = est * 1.01;
+        assert_eq!(hl_match(l.as_ptr(), l.len(), q.as_ptr(), q.len()), Status::TooMuchWork.code());
+        assert!(result()[0] > est * 1.01 && result()[1] == est * 1.01, "{:?}", result());
+    }
+
+    #[test]
     fn twist_scan_chunks_join_to_the_whole_scan() {
         let l = lattices(2.46, 2.885);
         let scan = |first: f64, count: f64| {

@@ -31,7 +31,7 @@ export interface MatchParams {
    * and angle tests (pymatgen, Hetero2d/MPInterfaces criteria).
    */
   criterion?: 'principal' | 'vectors';
-  /** Candidate supercells the search may examine (default DEFAULT_MAX_WORK); over it the search is refused before it starts. */
+  /** Work units the search may spend (default DEFAULT_MAX_WORK); a search estimated over it is refused before it starts, and one that runs over stops. */
   maxWork?: number;
   /** Leave out matches that would need a mirrored film (they cannot be built); counted out of `total` too. */
   excludeMirror?: boolean;
@@ -70,7 +70,11 @@ export type SearchMode = { kind: 'all' } | { kind: 'twist'; twist: number } | { 
 
 /** What a search will cost, known before it starts. */
 export interface SearchEstimate {
-  /** Candidate supercells (ZSL) or lattice vectors and vector pairs (twist modes) it examines (an upper bound, or for a scan the part known in advance). */
+  /**
+   * Work units: exact for a free search (candidate supercell pairs); for one twist an upper bound on vectors and
+   * vector pairs tried, without the matches found; for a scan the lattice-vector part. The kernel also counts
+   * as it goes and stops a search that runs over maxWork.
+   */
   work: number;
   maxWork: number;
   /** The largest max area (Å²) whose work is within maxWork. */

@@ -246,7 +246,8 @@ export class GeometryWasm {
     const detail = this.result();
     if (!s) return new GeometryError('error', `${what}: status ${code}`);
     const message = s.message.replace(/\{(\d)\}/g, (_, i: string) => formatDetail(detail[Number(i)]));
-    return new GeometryError(s.name, `${what}: ${message}`, detail[0]);
+    // Statuses without details leave the result buffer as it was: only a message with {0} has a detail.
+    return new GeometryError(s.name, `${what}: ${message}`, s.message.includes('{0}') ? detail[0] : undefined);
   }
 
   /** `code` if ≥ 0, else throws kernelError. */
