@@ -7,7 +7,18 @@ import { build } from 'esbuild';
 execFileSync('bash', ['scripts/setup-python.sh'], { stdio: 'inherit' });
 mkdirSync('bench-results', { recursive: true });
 const only = process.argv[2];
-const entries = ['scripts/bench/io-bench.ts', 'scripts/bench/geometry-bench.ts', 'scripts/bench/ff-bench.ts', 'scripts/bench/ml-bench.ts', 'scripts/bench/browser-bench.mjs', 'scripts/bench/ff-browser.mjs', 'scripts/bench/screen-bench.ts', 'scripts/bench/screen-browser.mjs'].filter((e) => !only || e.includes(only));
+// One benchmark per line (names filter with `npm run bench -- NAME`).
+const entries = [
+  'scripts/bench/io-bench.ts',
+  'scripts/bench/geometry-bench.ts',
+  'scripts/bench/match-work-bench.ts',
+  'scripts/bench/ff-bench.ts',
+  'scripts/bench/ml-bench.ts',
+  'scripts/bench/browser-bench.mjs',
+  'scripts/bench/ff-browser.mjs',
+  'scripts/bench/screen-bench.ts',
+  'scripts/bench/screen-browser.mjs',
+].filter((e) => !only || e.includes(only));
 for (const entry of entries) {
   if (entry.endsWith('.mjs')) {
     // Browser benchmarks drive the production build in headless Chromium.

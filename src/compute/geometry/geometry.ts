@@ -5,7 +5,7 @@
  */
 import { element } from '../../core/elements';
 import { makeStructure, type Structure } from '../../core/structure';
-import { GeometryError, KERNEL_ERRORS, type GeometryWasm } from './wasm';
+import { GeometryError, formatDetail, type GeometryWasm } from './wasm';
 
 export type V2 = [number, number];
 export type Basis2 = [V2, V2];
@@ -31,6 +31,10 @@ export interface MatchParams {
    * and angle tests (pymatgen, Hetero2d/MPInterfaces criteria).
    */
   criterion?: 'principal' | 'vectors';
+  /** Work units the search may spend (default DEFAULT_MAX_WORK); a search estimated over it is refused before it starts, and one that runs over stops. */
+  maxWork?: number;
+  /** Leave out matches that would need a mirrored film (they cannot be built); counted out of `total` too. */
+  excludeMirror?: boolean;
 }
 
 export interface LatticeMatch {
@@ -54,46 +58,133 @@ export interface LatticeMatch {
   mirror: boolean;
 }
 
-function check(code: number, what: string, g: GeometryWasm): number {
-  if (code >= 0) return code;
-  const kind = KERNEL_ERRORS[code] ?? `status ${code}`;
-  const detail = g.result()[0];
-  const messages: Record<string, string> = {
-    'bad-miller': `${what}: the Miller indices must not all be zero`,
-    singular: `${what}: the lattice is singular (linearly dependent vectors)`,
-    'too-many-atoms': `${what}: would make ${detail} atoms, over the limit`,
-    'bad-parameter': `${what}: a parameter is out of range`,
-    'not-layered': `${what}: no 2D layer found (the most periodic bonded network is ${detail}D)`,
-    'no-atoms': `${what}: no atoms`,
-    'bad-termination': `${what}: termination out of range (this surface has ${detail})`,
-  };
-  throw new GeometryError(kind, messages[kind] ?? `${what}: ${kind}`, detail);
+/**
+ * Work units (ZSL candidate supercell pairs; the twist modes weighted to cost as much time, see wasm/src/zsl.rs)
+ * a search may spend unless `MatchParams.maxWork` says otherwise. About 1.5 million units run per second on
+ * this 2-core VM (`npm run bench -- match-work`), so the default allows ~10 s.
+ */
+export const DEFAULT_MAX_WORK = 1.5e7;
+
+/** Free search over all twists, at one twist (radians), or the best match per angle over a twist scan. */
+export type SearchMode = { kind: 'all' } | { kind: 'twist'; twist: number } | { kind: 'scan'; from: number; to: number; steps: number };
+
+/** What a search will cost, known before it starts. */
+export interface SearchEstimate {
+  /**
+   * Work units: exact for a free search (candidate supercell pairs); for one twist an upper bound on vectors and
+   * vector pairs tried, without the matches found; for a scan the lattice-vector part. The kernel also counts
+   * as it goes and stops a search that runs over maxWork.
+   */
+  work: number;
+  maxWork: number;
+  /** The largest max area (Å²) whose work is within maxWork. */
+  areaWithinLimit: number;
+  /** Area (Å²) of the substrate cell: match areas are multiples of it. */
+  substrateCellArea: number;
+  /** Largest substrate area multiple the search can return. */
+  bandTop: number;
 }
 
-function readMatch(r: Float64Array, o: number): LatticeMatch {
-  const v = (k: number): V2 => [r[o + k], r[o + k + 1]];
+export interface SearchOutcome {
+  /** The best `limit` matches (sorted by area, then strain; or per scan angle the found ones). */
+  matches: LatticeMatch[];
+  /** Matches found in all (after dedupe and the strain/mirror filters): `total − matches.length` were not shown. */
+  total: number;
+  /** For a twist scan: the best match per angle (radians), null where none fits. */
+  scan?: { twist: number; match: LatticeMatch | null }[];
+}
+
+function readMatch(g: GeometryWasm, r: Float64Array, base: number): LatticeMatch {
+  const L = g.layout;
+  const at = (f: string, k = 0) => r[base + L.off('match', f) + k];
+  const four = (f: string): [number, number, number, number] => [at(f), at(f, 1), at(f, 2), at(f, 3)];
+  const basis = (f: string): Basis2 => [[at(f), at(f, 1)], [at(f, 2), at(f, 3)]];
+  const st = four('stretch');
   return {
-    filmMatrix: [[r[o], r[o + 1]], [r[o + 2], r[o + 3]]],
-    substrateMatrix: [[r[o + 4], r[o + 5]], [r[o + 6], r[o + 7]]],
-    filmVectors: [v(8), v(10)],
-    substrateVectors: [v(12), v(14)],
-    area: r[o + 16],
-    map: [r[o + 17], r[o + 18], r[o + 19], r[o + 20]],
-    twist: r[o + 21],
-    strainTensor: [r[o + 22] - 1, r[o + 23], r[o + 24], r[o + 25] - 1],
-    principalStrains: [r[o + 26], r[o + 27]],
-    vectorStrains: [r[o + 28], r[o + 29]],
-    angleMismatch: r[o + 30],
-    mirror: r[o + 31] !== 0,
+    filmMatrix: basis('film_m') as IntMatrix2,
+    substrateMatrix: basis('sub_m') as IntMatrix2,
+    filmVectors: basis('film_sl'),
+    substrateVectors: basis('sub_sl'),
+    area: at('area'),
+    map: four('d'),
+    twist: at('twist'),
+    strainTensor: [st[0] - 1, st[1], st[2], st[3] - 1],
+    principalStrains: [at('principal'), at('principal', 1)],
+    vectorStrains: [at('vec_strain'), at('vec_strain', 1)],
+    angleMismatch: at('angle_mismatch'),
+    mirror: at('mirror') !== 0,
   };
 }
-const RECORD = 32;
 
-function latticeArgs(film: Basis2, sub: Basis2): number[] {
-  return [...film[0], ...film[1], ...sub[0], ...sub[1]];
+function latticeArgs(g: GeometryWasm, film: Basis2, sub: Basis2): Float64Array {
+  return g.layout.pack('lattices', { film_a: film[0], film_b: film[1], sub_a: sub[0], sub_b: sub[1] });
 }
-function paramArgs(p: MatchParams, mode: 0 | 1, twist: number): number[] {
-  return [p.maxArea, p.areaRatioTol ?? 0.09, p.maxStrain, p.maxAngle, p.angleRelative ? 1 : 0, p.dedupe === false ? 0 : 1, mode, twist, p.limit ?? 1000, p.robust === false ? 0 : 1];
+
+/** The kernel's parameter vector for a search; `band` (substrate area multiples) and `chunk` (scan angles) select a part. */
+function searchArgs(g: GeometryWasm, p: MatchParams, mode: SearchMode, band: [number, number] = [1, 0], chunk?: [number, number]): Float64Array {
+  const scan = mode.kind === 'scan' ? mode : { from: 0, to: 0, steps: 1 };
+  return g.layout.pack('match_params', {
+    max_area: p.maxArea,
+    area_ratio_tol: p.areaRatioTol ?? 0.09,
+    length_tol: p.maxStrain,
+    angle_tol: p.maxAngle,
+    angle_relative: p.angleRelative ? 1 : 0,
+    dedupe: p.dedupe === false ? 0 : 1,
+    mode: mode.kind === 'all' ? 0 : mode.kind === 'twist' ? 1 : 2,
+    twist: mode.kind === 'twist' ? mode.twist : 0,
+    limit: p.limit ?? 1000,
+    robust: p.robust === false ? 0 : 1,
+    // The principal-strain test runs in the kernel, before the list is cut, so `total` counts what is shown.
+    principal_filter: mode.kind === 'all' && p.robust !== false && p.criterion !== 'vectors' ? 1 : 0,
+    exclude_mirror: p.excludeMirror ? 1 : 0,
+    band_min: band[0],
+    band_max: band[1],
+    max_work: p.maxWork ?? DEFAULT_MAX_WORK,
+    scan_from: scan.from,
+    scan_to: scan.to,
+    scan_steps: scan.steps,
+    scan_first: chunk?.[0] ?? 0,
+    scan_count: chunk?.[1] ?? scan.steps,
+  });
+}
+
+/** The cost of a search (see SearchEstimate), computed without running it. */
+export function estimateSearch(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: SearchMode): SearchEstimate {
+  const [l, q] = [latticeArgs(g, film, sub), searchArgs(g, p, mode)];
+  g.check('match estimate', g.withArrays([l, q], ([lp, qp]) => g.call('hl_match_estimate', (x) => x.hl_match_estimate(lp, l.length, qp, q.length))));
+  const r = g.result();
+  const at = (f: string) => r[g.layout.off('estimate', f)];
+  return { work: at('work'), maxWork: at('max_work'), areaWithinLimit: at('area_within_limit'), substrateCellArea: at('sub_cell_area'), bandTop: at('band_top') };
+}
+
+/** One hl_match call (mode all or twist) over a band of substrate area multiples. */
+function matchCall(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: SearchMode, band?: [number, number]): { matches: LatticeMatch[]; total: number } {
+  const [l, q] = [latticeArgs(g, film, sub), searchArgs(g, p, mode, band)];
+  const n = g.check('match', g.withArrays([l, q], ([lp, qp]) => g.call('hl_match', (x) => x.hl_match(lp, l.length, qp, q.length))));
+  const r = g.result();
+  const [head, size] = [g.layout.size('match_head'), g.layout.size('match')];
+  return { total: r[g.layout.off('match_head', 'total')], matches: Array.from({ length: n }, (_, k) => readMatch(g, r, head + k * size)) };
+}
+
+/** Angles `first..first + count` of a twist scan. */
+function scanCall(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: Extract<SearchMode, { kind: 'scan' }>, first: number, count: number): { twist: number; match: LatticeMatch | null }[] {
+  const [l, q] = [latticeArgs(g, film, sub), searchArgs(g, p, mode, [1, 0], [first, count])];
+  g.check('twist scan', g.withArrays([l, q], ([lp, qp]) => g.call('hl_twist_scan', (x) => x.hl_twist_scan(lp, l.length, qp, q.length))));
+  const r = g.result();
+  const [size, found] = [g.layout.size('scan_entry'), g.layout.off('scan_entry', 'found')];
+  const { from, to, steps } = mode;
+  return Array.from({ length: count }, (_, i) => {
+    const k = first + i;
+    return { twist: steps > 1 ? from + ((to - from) * k) / (steps - 1) : from, match: r[i * size + found] ? readMatch(g, r, i * size + g.layout.off('scan_entry', 'match')) : null };
+  });
+}
+
+/** A search in one call (the kernel refuses it up front when it is over maxWork). */
+export function searchMatches(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: SearchMode): SearchOutcome {
+  if (mode.kind !== 'scan') return matchCall(g, film, sub, p, mode);
+  const scan = scanCall(g, film, sub, p, mode, 0, mode.steps);
+  const found = scan.filter((e) => e.match).map((e) => e.match!);
+  return { matches: found, total: found.length, scan };
 }
 
 /**
@@ -102,28 +193,87 @@ function paramArgs(p: MatchParams, mode: 0 | 1, twist: number): number[] {
  * a shear through); with robust: false it returns exactly what pymatgen's ZSLGenerator returns.
  */
 export function findMatches(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams): LatticeMatch[] {
-  const n = g.withArrays([latticeArgs(film, sub), paramArgs(p, 0, 0)], ([l, q]) => check(g.exports.hl_match(l, q), 'match', g));
-  const r = g.result();
-  const all = Array.from({ length: n }, (_, k) => readMatch(r, k * RECORD));
-  if (p.robust === false || p.criterion === 'vectors') return all;
-  return all.filter((m) => Math.max(Math.abs(m.principalStrains[0]), Math.abs(m.principalStrains[1])) <= p.maxStrain + 1e-12);
+  return matchCall(g, film, sub, p, { kind: 'all' }).matches;
 }
 
 /** Supercells at a prescribed twist (radians), sorted by area then strain. */
 export function findMatchesAtTwist(g: GeometryWasm, film: Basis2, sub: Basis2, twist: number, p: MatchParams): LatticeMatch[] {
-  const n = g.withArrays([latticeArgs(film, sub), paramArgs(p, 1, twist)], ([l, q]) => check(g.exports.hl_match(l, q), 'match', g));
-  const r = g.result();
-  return Array.from({ length: n }, (_, k) => readMatch(r, k * RECORD));
+  return matchCall(g, film, sub, p, { kind: 'twist', twist }).matches;
 }
 
 /** Best match per angle over [from, to] (radians, `steps` angles inclusive); null where none fits. */
 export function twistScan(g: GeometryWasm, film: Basis2, sub: Basis2, from: number, to: number, steps: number, p: MatchParams): { twist: number; match: LatticeMatch | null }[] {
-  g.withArrays([latticeArgs(film, sub), paramArgs(p, 1, 0)], ([l, q]) => check(g.exports.hl_twist_scan(l, q, from, to, steps), 'twist scan', g));
-  const r = g.result();
-  return Array.from({ length: steps }, (_, k) => ({
-    twist: steps > 1 ? from + ((to - from) * k) / (steps - 1) : from,
-    match: r[k * (RECORD + 1)] ? readMatch(r, k * (RECORD + 1) + 1) : null,
-  }));
+  return scanCall(g, film, sub, p, { kind: 'scan', from, to, steps }, 0, steps);
+}
+
+export interface SearchControl {
+  /** Called after each chunk with chunks done and the chunk count. */
+  onProgress?: (done: number, total: number) => void;
+  /** Checked between chunks; an abort rejects with the signal's reason (an AbortError). */
+  signal?: AbortSignal;
+}
+
+/** Work per chunk: ~0.2 s here (see DEFAULT_MAX_WORK), so progress moves and cancel is felt quickly. */
+const CHUNK_WORK = 3e5;
+const MAX_CHUNKS = 64;
+
+/** Lets queued events (the worker's abort message, a UI repaint) run: a microtask would not. */
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Substrate area-multiple bands for a free search: ZSL work grows about as area⁴, so bands get narrower. */
+function bands(top: number, chunks: number): [number, number][] {
+  const out: [number, number][] = [];
+  let lo = 1;
+  for (let k = 1; k <= chunks && lo <= top; k++) {
+    const hi = k === chunks ? top : Math.max(lo, Math.round(top * (k / chunks) ** 0.25));
+    out.push([lo, hi]);
+    lo = hi + 1;
+  }
+  return out;
+}
+
+/**
+ * The same search as searchMatches, in bounded chunks (area bands of a free search, angle ranges of a scan),
+ * refusing up front (GeometryError 'too-much-work', naming the limit and the area that fits) when the
+ * estimate is over maxWork. Between chunks it reports progress, yields to the event loop and honours `signal`.
+ */
+export async function searchMatchesChunked(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: SearchMode, c: SearchControl = {}): Promise<SearchOutcome> {
+  const est = estimateSearch(g, film, sub, p, mode);
+  if (est.work > est.maxWork) throw tooMuchWork(g, est);
+  const chunks = Math.max(1, Math.min(MAX_CHUNKS, Math.ceil(est.work / CHUNK_WORK)));
+  const step = async <T>(k: number, n: number, run: () => T): Promise<T> => {
+    c.signal?.throwIfAborted();
+    const v = run();
+    c.onProgress?.(k + 1, n);
+    if (k + 1 < n) await yieldToEvents();
+    return v;
+  };
+  if (mode.kind === 'scan') {
+    const per = Math.ceil(mode.steps / Math.min(chunks, mode.steps));
+    const n = Math.ceil(mode.steps / per);
+    const scan: SearchOutcome['scan'] = [];
+    for (let k = 0; k < n; k++) scan.push(...(await step(k, n, () => scanCall(g, film, sub, p, mode, k * per, Math.min(per, mode.steps - k * per)))));
+    const found = scan.filter((e) => e.match).map((e) => e.match!);
+    return { matches: found, total: found.length, scan };
+  }
+  const bs = mode.kind === 'all' ? bands(est.bandTop, chunks) : [[1, 0] as [number, number]];
+  const limit = p.limit ?? 1000;
+  const out: SearchOutcome = { matches: [], total: 0 };
+  for (const [k, band] of bs.entries()) {
+    // Bands come in ascending area, so once `limit` are shown later bands only add to the total.
+    const r = await step(k, bs.length, () => matchCall(g, film, sub, { ...p, limit: Math.max(1, limit - out.matches.length) }, mode, band));
+    out.total += r.total;
+    out.matches.push(...r.matches.slice(0, limit - out.matches.length));
+  }
+  return out;
+}
+
+function tooMuchWork(g: GeometryWasm, e: SearchEstimate): GeometryError {
+  const code = g.layout.statusCode('too-much-work');
+  const msg = g.layout.status(code)!.message;
+  const fill = [e.work, e.maxWork, Math.floor(e.areaWithinLimit)];
+  const text = msg.replace(/\{(\d)\}/g, (_, i: string) => formatDetail(Math.ceil(fill[Number(i)])));
+  return new GeometryError('too-much-work', `match: ${text}`, e.work);
 }
 
 export interface SlabOptions {
@@ -155,31 +305,37 @@ export function makeSlab(g: GeometryWasm, bulk: Structure, o: SlabOptions): Slab
   const layers = o.layers ?? 0;
   const fixed = o.fixedLayers ?? Math.floor(layers / 2);
   const n = bulk.numbers.length;
-  const params = [o.hkl[0], o.hkl[1], o.hkl[2], layers, o.minThickness ?? 0, o.vacuum, o.termination ?? 0, fixed, o.maxAtoms];
-  const na = g.withArrays([bulk.cell, bulk.positions, bulk.numbers, params], ([c, p, z, q]) => check(g.exports.hl_slab(c, p, z, n, q), 'slab', g));
+  const L = g.layout;
+  const params = L.pack('slab_params', {
+    h: o.hkl[0], k: o.hkl[1], l: o.hkl[2], layers, min_thickness: o.minThickness ?? 0, vacuum: o.vacuum, termination: o.termination ?? 0, fixed_layers: fixed, max_atoms: o.maxAtoms,
+  });
+  const code = g.withArrays([bulk.cell, bulk.positions, bulk.numbers, params], ([c, p, z, q]) => g.call('hl_slab', (x) => x.hl_slab(c, p, z, n, q, params.length)));
+  const na = g.check('slab', code);
   const r = g.result();
-  const basis = [0, 1, 2].map((i) => Array.from(r.subarray(8 + 3 * i, 11 + 3 * i)));
-  const cell = r.slice(17, 26);
+  const h = L.offsets('slab_head');
+  const basis = [0, 1, 2].map((i) => Array.from(r.subarray(h.basis + 3 * i, h.basis + 3 * i + 3)));
+  const cell = r.slice(h.cell, h.cell + 9);
   const positions = new Float64Array(3 * na);
   const numbers = new Uint8Array(na);
   const layerIndex = new Uint16Array(na);
   const sd = new Uint8Array(3 * na);
-  for (let i = 0; i < na; i++) {
-    const o2 = 26 + 6 * i;
-    positions.set(r.subarray(o2, o2 + 3), 3 * i);
-    numbers[i] = r[o2 + 3];
-    layerIndex[i] = r[o2 + 4];
-    sd.fill(r[o2 + 5] ? 0 : 1, 3 * i, 3 * i + 3);
+  const [a, w] = [L.offsets('slab_atom'), L.size('slab_atom')];
+  for (let i = 0, q = L.size('slab_head'); i < na; i++, q += w) {
+    positions.set(r.subarray(q + a.pos, q + a.pos + 3), 3 * i);
+    numbers[i] = r[q + a.number];
+    layerIndex[i] = r[q + a.layer];
+    sd.fill(r[q + a.fixed] ? 0 : 1, 3 * i, 3 * i + 3);
   }
+  const nPlanes = r[h.n_planes];
   const structure = makeStructure({
     numbers,
     positions,
     cell,
     pbc: [true, true, true],
     arrays: { selectiveDynamics: sd, layerIndex, role: new Uint8Array(na) },
-    info: { title: `${bulk.info.title ?? 'slab'} (${o.hkl.join('')}) slab, ${r[4]} layers` },
+    info: { title: `${bulk.info.title ?? 'slab'} (${o.hkl.join('')}) slab, ${nPlanes} layers` },
   });
-  return { structure, planesPerRepeat: r[1], terminations: r[2], repeatHeight: r[3], nPlanes: r[4], basis };
+  return { structure, planesPerRepeat: r[h.planes_per_repeat], terminations: r[h.n_terminations], repeatHeight: r[h.repeat_height], nPlanes, basis };
 }
 
 export interface LayerResult {
@@ -196,20 +352,23 @@ export function extractLayer(g: GeometryWasm, s: Structure, o: { flip?: boolean;
   const n = s.numbers.length;
   const radii = Float64Array.from(s.numbers, (z) => element(z).covalentRadius);
   const mask = (s.pbc[0] ? 1 : 0) | (s.pbc[1] ? 2 : 0) | (s.pbc[2] ? 4 : 0);
-  const na = g.withArrays([s.cell, s.positions, s.numbers, radii], ([c, p, z, rr]) => check(g.exports.hl_layer(c, p, z, rr, n, mask, o.flip ? 1 : 0, o.vacuum), '2D layer', g));
+  const code = g.withArrays([s.cell, s.positions, s.numbers, radii], ([c, p, z, rr]) => g.call('hl_layer', (x) => x.hl_layer(c, p, z, rr, n, mask, o.flip ? 1 : 0, o.vacuum)));
+  const na = g.check('2D layer', code);
   const r = g.result();
-  const nc = r[2];
-  const componentRanks = Array.from(r.subarray(3, 3 + Math.min(nc, 8)));
-  const cell = r.slice(11, 20);
+  const L = g.layout;
+  const h = L.offsets('layer_head');
+  const componentRanks = Array.from(r.subarray(h.ranks, h.ranks + Math.min(r[h.n_components], L.len('layer_head', 'ranks'))));
+  const cell = r.slice(h.cell, h.cell + 9);
   const positions = new Float64Array(3 * na);
   const numbers = new Uint8Array(na);
-  for (let i = 0; i < na; i++) {
-    positions.set(r.subarray(20 + 5 * i, 23 + 5 * i), 3 * i);
-    numbers[i] = r[23 + 5 * i];
+  const [a, w] = [L.offsets('layer_atom'), L.size('layer_atom')];
+  for (let i = 0, q = L.size('layer_head'); i < na; i++, q += w) {
+    positions.set(r.subarray(q + a.pos, q + a.pos + 3), 3 * i);
+    numbers[i] = r[q + a.number];
   }
   const structure = makeStructure({ numbers, positions, cell, pbc: [true, true, true], info: { title: `${s.info.title ?? 'layer'} (2D layer)` } });
   const faces = layerFaces(structure);
-  return { structure, thickness: r[1], componentRanks, faces, janus: faces.bottom.join() !== faces.top.join() };
+  return { structure, thickness: r[h.thickness], componentRanks, faces, janus: faces.bottom.join() !== faces.top.join() };
 }
 
 /** Atoms within this height (Å) of the lowest (highest) atom make the bottom (top) face. */
@@ -251,39 +410,63 @@ export interface InterfaceResult {
   filmMaps: number[][];
 }
 
-export function buildInterface(g: GeometryWasm, substrate: Structure, films: FilmPlacement[], o: InterfaceOptions): InterfaceResult {
-  const sl = substrate.arrays.layerIndex;
+/** The hl_interface input vector: iface_params, the substrate and its atoms, then each film and its atoms. */
+function interfaceInput(g: GeometryWasm, substrate: Structure, films: FilmPlacement[], o: InterfaceOptions): Float64Array {
+  const L = g.layout;
+  const sl = substrate.arrays.layerIndex!;
   const sd = substrate.arrays.selectiveDynamics;
-  if (!sl) throw new GeometryError('bad-parameter', 'substrate has no plane indices (make it with makeSlab)');
   const ns = substrate.numbers.length;
-  const input: number[] = [o.vacuum, o.strain === 'shared' ? 1 : 0, o.maxAtoms, films.length];
-  input.push(substrate.cell[0], substrate.cell[1], substrate.cell[3], substrate.cell[4], ...o.substrateMatrix[0], ...o.substrateMatrix[1], ns);
-  for (let i = 0; i < ns; i++)
-    input.push(substrate.positions[3 * i], substrate.positions[3 * i + 1], substrate.positions[3 * i + 2], substrate.numbers[i], sl[i], sd && !sd[3 * i] ? 1 : 0);
-  for (const f of films) {
-    const L = f.layer;
-    input.push(L.cell[0], L.cell[1], L.cell[3], L.cell[4], ...f.filmMatrix[0], ...f.filmMatrix[1], f.zSeparation, f.shift[0], f.shift[1], L.numbers.length);
-    for (let i = 0; i < L.numbers.length; i++) input.push(L.positions[3 * i], L.positions[3 * i + 1], L.positions[3 * i + 2], L.numbers[i]);
+  const sizeOf = (f: FilmPlacement) => L.size('iface_film') + f.layer.numbers.length * L.size('iface_film_atom');
+  const total = L.size('iface_params') + L.size('iface_substrate') + ns * L.size('iface_substrate_atom') + films.reduce((t, f) => t + sizeOf(f), 0);
+  const out = new Float64Array(total);
+  let k = 0;
+  const put = (rec: string, v: Record<string, number | readonly number[]>) => (out.set(L.pack(rec, v), k), (k += L.size(rec)));
+  const c = substrate.cell;
+  put('iface_params', { vacuum: o.vacuum, mode: o.strain === 'shared' ? 1 : 0, max_atoms: o.maxAtoms, n_films: films.length });
+  put('iface_substrate', { a: [c[0], c[1]], b: [c[3], c[4]], sub_m: o.substrateMatrix.flat(), natoms: ns });
+  // Atom records are written field by field (offsets from the table): packing one object per atom is slow.
+  const [sa, sw] = [L.offsets('iface_substrate_atom'), L.size('iface_substrate_atom')];
+  for (let i = 0; i < ns; i++, k += sw) {
+    out.set(substrate.positions.subarray(3 * i, 3 * i + 3), k + sa.pos);
+    [out[k + sa.number], out[k + sa.layer], out[k + sa.fixed]] = [substrate.numbers[i], sl[i], sd && !sd[3 * i] ? 1 : 0];
   }
-  const na = g.withArrays([input], ([p]) => check(g.exports.hl_interface(p, input.length), 'interface', g));
+  const [fa, fw] = [L.offsets('iface_film_atom'), L.size('iface_film_atom')];
+  for (const f of films) {
+    const { cell: fc, positions: fp, numbers } = f.layer;
+    put('iface_film', { a: [fc[0], fc[1]], b: [fc[3], fc[4]], film_m: f.filmMatrix.flat(), z_sep: f.zSeparation, shift: f.shift, natoms: numbers.length });
+    for (let i = 0; i < numbers.length; i++, k += fw) {
+      out.set(fp.subarray(3 * i, 3 * i + 3), k + fa.pos);
+      out[k + fa.number] = numbers[i];
+    }
+  }
+  return out;
+}
+
+export function buildInterface(g: GeometryWasm, substrate: Structure, films: FilmPlacement[], o: InterfaceOptions): InterfaceResult {
+  if (!substrate.arrays.layerIndex) throw new GeometryError('bad-parameter', 'substrate has no plane indices (make it with makeSlab)');
+  const input = interfaceInput(g, substrate, films, o);
+  const na = g.check('interface', g.withArrays([input], ([p]) => g.call('hl_interface', (x) => x.hl_interface(p, input.length))));
   const r = g.result();
-  const nf = r[1];
-  const cell = r.slice(2, 11);
-  const substrateMap = Array.from(r.subarray(11, 15));
-  const filmMaps = Array.from({ length: nf }, (_, k) => Array.from(r.subarray(15 + 4 * k, 19 + 4 * k)));
-  const base = 15 + 4 * nf;
+  const L = g.layout;
+  const h = L.offsets('iface_head');
+  const nf = r[h.n_films];
+  const cell = r.slice(h.cell, h.cell + 9);
+  const substrateMap = Array.from(r.subarray(h.substrate_map, h.substrate_map + 4));
+  const mw = L.size('iface_film_map');
+  const maps = L.size('iface_head');
+  const filmMaps = Array.from({ length: nf }, (_, k) => Array.from(r.subarray(maps + k * mw + L.off('iface_film_map', 'map'), maps + k * mw + L.off('iface_film_map', 'map') + 4)));
   const positions = new Float64Array(3 * na);
   const numbers = new Uint8Array(na);
   const role = new Uint8Array(na);
   const layerIndex = new Uint16Array(na);
   const sdo = new Uint8Array(3 * na);
-  for (let i = 0; i < na; i++) {
-    const q = base + 7 * i;
-    positions.set(r.subarray(q, q + 3), 3 * i);
-    numbers[i] = r[q + 3];
-    role[i] = r[q + 4];
-    layerIndex[i] = r[q + 5];
-    sdo.fill(r[q + 6] ? 0 : 1, 3 * i, 3 * i + 3);
+  const [a, w] = [L.offsets('iface_atom'), L.size('iface_atom')];
+  for (let i = 0, q = maps + nf * mw; i < na; i++, q += w) {
+    positions.set(r.subarray(q + a.pos, q + a.pos + 3), 3 * i);
+    numbers[i] = r[q + a.number];
+    role[i] = r[q + a.role];
+    layerIndex[i] = r[q + a.layer];
+    sdo.fill(r[q + a.fixed] ? 0 : 1, 3 * i, 3 * i + 3);
   }
   const structure = makeStructure({ numbers, positions, cell, pbc: [true, true, true], arrays: { role, layerIndex, selectiveDynamics: sdo }, info: { title: 'heterolab interface' } });
   return { structure, substrateMap, filmMaps };
