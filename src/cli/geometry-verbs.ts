@@ -155,6 +155,7 @@ export async function requestFrom(a: Args, read: (f: string) => Promise<Structur
     maxAngle: (flagNumber(a, '--max-angle', { min: 0, max: 30 }) ?? DEFAULTS.maxAngleDeg) * DEG,
     angleRelative: false,
     limit: flagNumber(a, '--limit', { min: 1, max: 100000, integer: true }) ?? 50,
+    maxWork: flagNumber(a, '--max-work', { min: 1, max: 1e12 }),
   };
   const pair = await svc.pair(req);
   for (const w of pair.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -254,8 +254,9 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (e instanceof GeometryError) {
-      if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ error: { code: e.code, message: e.message, line: null } }) + '\n');
-      process.stderr.write(`error: ${e.message}\n`);
+      const message = e.message.replace('(maxWork)', '(--max-work)'); // the CLI's name for the work limit
+      if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ error: { code: e.code, message, line: null } }) + '\n');
+      process.stderr.write(`error: ${message}\n`);
       return 1;
     }
     if (e instanceof UsageError) {

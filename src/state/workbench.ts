@@ -200,7 +200,8 @@ export class Workbench {
 
   private fail(e: unknown): void {
     if ((e as Error).name === 'AbortError') return;
-    this.set({ error: (e as Error).message, job: null });
+    // The app has no work-limit control: the max area is the way to a search that fits.
+    this.set({ error: (e as Error).message.replace(' or raise the work limit (maxWork)', ''), job: null });
   }
 
   // ---------------------------------------------------------------- roles and options
@@ -230,9 +231,9 @@ export class Workbench {
   async findMatches(): Promise<void> {
     const req = this.request();
     if (!req) return this.set({ error: 'Choose a film and a substrate first (the buttons beside each structure).' });
-    await this.job('matches', async (signal) => {
+    await this.job('matches', async (signal, progress) => {
       const tw = this.state.twistDeg;
-      const r = await this.port(signal).matches(req, this.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG });
+      const r = await this.port(signal).matches(req, this.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG }, progress);
       this.set({ matches: r.matches, matchAtoms: r.atoms, matchesTotal: r.total, twistPeriodDeg: r.twistPeriod / DEG, hklNote: r.hklNote, warnings: r.warnings, error: r.matches.length ? null : 'No coincident supercell within the tolerances: allow a larger area or strain.' });
       if (r.matches.length) await this.selectMatch(0, false);
     });
@@ -242,8 +243,8 @@ export class Workbench {
   async twistScan(): Promise<void> {
     const req = this.request();
     if (!req) return this.set({ error: 'Choose a film and a substrate first.' });
-    await this.job('twist scan', async (signal) => {
-      const r = await this.port(signal).matches(req, this.params(), { kind: 'scan', from: 0, steps: 121 });
+    await this.job('twist scan', async (signal, progress) => {
+      const r = await this.port(signal).matches(req, this.params(), { kind: 'scan', from: 0, steps: 121 }, progress);
       this.set({ twistPeriodDeg: r.twistPeriod / DEG });
       this.set({ scan: (r.scan ?? []).map((e) => ({ twistDeg: e.twist / DEG, strainPct: e.match ? 100 * Math.max(...e.match.principalStrains.map(Math.abs)) : null })) });
     });

@@ -44,7 +44,7 @@ export function createComputeApi(
       return out;
     },
 
-    matches: (req, params, mode) => service.matches(req, params, mode),
+    matches: (req, params, mode, progress) => service.matches(req, params, mode, progress),
     upperMatches: (spec, film, face, params, mode) => service.upperMatches(spec, film, face, params, mode),
     build: (spec) => service.build(spec),
     place: (spec, est) => service.place(spec, est),

@@ -64,8 +64,11 @@ export type RelaxReply = Omit<RelaxResult, 'system'> & { structure: Structure; b
 export interface ComputeApi {
   status(): Promise<WorkerStatus>;
   readFiles(files: FileInput[]): Promise<ReadReport[]>;
-  /** Coincident supercells of the film on the substrate's slab (all twists, one twist, or a twist scan). */
-  matches(req: InterfaceRequest, params: MatchParams, mode: SearchMode): Promise<MatchesReply>;
+  /**
+   * Coincident supercells of the film on the substrate's slab (all twists, one twist, or a twist scan). Work is
+   * estimated first and refused over the limit (GeometryError 'too-much-work'); `progress` gets chunks done.
+   */
+  matches(req: InterfaceRequest, params: MatchParams, mode: SearchMode, progress?: Progress): Promise<MatchesReply>;
   /** Coincident cells of a further film on the cell of everything below it (a match's substrateMatrix = growth). */
   upperMatches(spec: Omit<InterfaceSpec, 'placement'>, film: Structure, face: 'bottom' | 'top', params: MatchParams, mode: SearchMode): Promise<UpperMatchesReply>;
   /** The interface for a spec, as it will be exported. */

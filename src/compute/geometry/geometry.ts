@@ -5,6 +5,7 @@
  */
 import { element } from '../../core/elements';
 import { makeStructure, type Structure } from '../../core/structure';
+import { twistPeriod } from '../../core/twist';
 import { GeometryError, formatDetail, type GeometryWasm } from './wasm';
 
 export type V2 = [number, number];
@@ -65,8 +66,17 @@ export interface LatticeMatch {
  */
 export const DEFAULT_MAX_WORK = 1.5e7;
 
-/** Free search over all twists, at one twist (radians), or the best match per angle over a twist scan. */
-export type SearchMode = { kind: 'all' } | { kind: 'twist'; twist: number } | { kind: 'scan'; from: number; to: number; steps: number };
+/**
+ * Free search over all twists, at one twist (radians), or the best match per angle over a twist scan from
+ * `from` to `to` (radians; without `to`, one twist period of the two lattices).
+ */
+export type SearchMode = { kind: 'all' } | { kind: 'twist'; twist: number } | { kind: 'scan'; from: number; to?: number; steps: number };
+type Resolved = { kind: 'all' } | { kind: 'twist'; twist: number } | { kind: 'scan'; from: number; to: number; steps: number };
+
+/** The mode with a scan's end filled in from the lattices' twist period. */
+function resolved(mode: SearchMode, film: Basis2, sub: Basis2): Resolved {
+  return mode.kind === 'scan' ? { ...mode, to: mode.to ?? mode.from + twistPeriod(film, sub) } : mode;
+}
 
 /** What a search will cost, known before it starts. */
 export interface SearchEstimate {
@@ -121,7 +131,7 @@ function latticeArgs(g: GeometryWasm, film: Basis2, sub: Basis2): Float64Array {
 }
 
 /** The kernel's parameter vector for a search; `band` (substrate area multiples) and `chunk` (scan angles) select a part. */
-function searchArgs(g: GeometryWasm, p: MatchParams, mode: SearchMode, band: [number, number] = [1, 0], chunk?: [number, number]): Float64Array {
+function searchArgs(g: GeometryWasm, p: MatchParams, mode: Resolved, band: [number, number] = [1, 0], chunk?: [number, number]): Float64Array {
   const scan = mode.kind === 'scan' ? mode : { from: 0, to: 0, steps: 1 };
   return g.layout.pack('match_params', {
     max_area: p.maxArea,
@@ -150,7 +160,7 @@ function searchArgs(g: GeometryWasm, p: MatchParams, mode: SearchMode, band: [nu
 
 /** The cost of a search (see SearchEstimate), computed without running it. */
 export function estimateSearch(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: SearchMode): SearchEstimate {
-  const [l, q] = [latticeArgs(g, film, sub), searchArgs(g, p, mode)];
+  const [l, q] = [latticeArgs(g, film, sub), searchArgs(g, p, resolved(mode, film, sub))];
   g.check('match estimate', g.withArrays([l, q], ([lp, qp]) => g.call('hl_match_estimate', (x) => x.hl_match_estimate(lp, l.length, qp, q.length))));
   const r = g.result();
   const at = (f: string) => r[g.layout.off('estimate', f)];
@@ -158,7 +168,7 @@ export function estimateSearch(g: GeometryWasm, film: Basis2, sub: Basis2, p: Ma
 }
 
 /** One hl_match call (mode all or twist) over a band of substrate area multiples. */
-function matchCall(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: SearchMode, band?: [number, number]): { matches: LatticeMatch[]; total: number } {
+function matchCall(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: Resolved, band?: [number, number]): { matches: LatticeMatch[]; total: number } {
   const [l, q] = [latticeArgs(g, film, sub), searchArgs(g, p, mode, band)];
   const n = g.check('match', g.withArrays([l, q], ([lp, qp]) => g.call('hl_match', (x) => x.hl_match(lp, l.length, qp, q.length))));
   const r = g.result();
@@ -167,7 +177,7 @@ function matchCall(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, m
 }
 
 /** Angles `first..first + count` of a twist scan. */
-function scanCall(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: Extract<SearchMode, { kind: 'scan' }>, first: number, count: number): { twist: number; match: LatticeMatch | null }[] {
+function scanCall(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: Extract<Resolved, { kind: 'scan' }>, first: number, count: number): { twist: number; match: LatticeMatch | null }[] {
   const [l, q] = [latticeArgs(g, film, sub), searchArgs(g, p, mode, [1, 0], [first, count])];
   g.check('twist scan', g.withArrays([l, q], ([lp, qp]) => g.call('hl_twist_scan', (x) => x.hl_twist_scan(lp, l.length, qp, q.length))));
   const r = g.result();
@@ -180,7 +190,8 @@ function scanCall(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mo
 }
 
 /** A search in one call (the kernel refuses it up front when it is over maxWork). */
-export function searchMatches(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: SearchMode): SearchOutcome {
+export function searchMatches(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, searchMode: SearchMode): SearchOutcome {
+  const mode = resolved(searchMode, film, sub);
   if (mode.kind !== 'scan') return matchCall(g, film, sub, p, mode);
   const scan = scanCall(g, film, sub, p, mode, 0, mode.steps);
   const found = scan.filter((e) => e.match).map((e) => e.match!);
@@ -237,7 +248,8 @@ function bands(top: number, chunks: number): [number, number][] {
  * refusing up front (GeometryError 'too-much-work', naming the limit and the area that fits) when the
  * estimate is over maxWork. Between chunks it reports progress, yields to the event loop and honours `signal`.
  */
-export async function searchMatchesChunked(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: SearchMode, c: SearchControl = {}): Promise<SearchOutcome> {
+export async function searchMatchesChunked(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, searchMode: SearchMode, c: SearchControl = {}): Promise<SearchOutcome> {
+  const mode = resolved(searchMode, film, sub);
   const est = estimateSearch(g, film, sub, p, mode);
   if (est.work > est.maxWork) throw tooMuchWork(g, est);
   const chunks = Math.max(1, Math.min(MAX_CHUNKS, Math.ceil(est.work / CHUNK_WORK)));

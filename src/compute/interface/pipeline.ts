@@ -7,13 +7,14 @@ import type { Structure } from '../../core/structure';
 import {
   buildInterface,
   extractLayer,
-  findMatches,
-  findMatchesAtTwist,
+  searchMatchesChunked,
   inPlaneBasis,
   interfaceAtomCount,
   makeSlab,
-  twistScan,
   type InterfaceResult,
+  type SearchControl,
+  type SearchMode,
+  type SearchOutcome,
   type LatticeMatch,
   type LayerResult,
   type MatchParams,
@@ -25,7 +26,6 @@ import {
 import type { GeometryWasm } from '../geometry/wasm';
 import { mul2 } from '../../core/linalg';
 import { DEFAULTS } from '../../core/defaults';
-import { twistPeriod } from '../../core/twist';
 
 /** How a film and a substrate bulk become a 2D layer, a slab and an interface (defaults: core/defaults.ts). */
 export interface PrepareOptions {
@@ -59,18 +59,11 @@ export function prepare(g: GeometryWasm, filmInput: Structure, substrateBulk: St
   return { film, slab, face };
 }
 
-/** All twists, one twist (radians), or a twist scan from `from` to `to` (radians; default: one twist period). */
-export type SearchMode = { kind: 'all' } | { kind: 'twist'; twist: number } | { kind: 'scan'; from: number; to?: number; steps: number };
+export type { SearchMode };
 
-export interface SearchResult {
-  matches: LatticeMatch[];
-  /** For a twist scan: the best match per angle (radians), null where none fits. */
-  scan?: { twist: number; match: LatticeMatch | null }[];
-}
-
-/** Coincidence search between the prepared film and slab; mirror-only matches are left out (they cannot be built). */
-export function search(g: GeometryWasm, p: Prepared, params: MatchParams, mode: SearchMode): SearchResult {
-  return searchOnCell(g, p.film.structure, inPlaneBasis(p.slab.structure), params, mode);
+/** Coincidence search between the prepared film and slab (bounded, chunked; see searchOnCell). */
+export function search(g: GeometryWasm, p: Prepared, params: MatchParams, mode: SearchMode, c?: SearchControl): Promise<SearchOutcome> {
+  return searchOnCell(g, p.film.structure, inPlaneBasis(p.slab.structure), params, mode, c);
 }
 
 export function atomsFor(p: Prepared, m: LatticeMatch): number {
@@ -119,15 +112,13 @@ export function cellBelow(p: Prepared, m: LatticeMatch, uppers: { match: Lattice
   return applyInt(mul2(below, m.substrateMatrix), inPlaneBasis(p.slab.structure));
 }
 
-/** Coincident cells of a further film on the cell of everything below it (free search or at one twist). */
-export function searchOnCell(g: GeometryWasm, layer: Structure, cell: Basis2, params: MatchParams, mode: SearchMode): SearchResult {
-  const film = inPlaneBasis(layer);
-  if (mode.kind === 'scan') {
-    const scan = twistScan(g, film, cell, mode.from, mode.to ?? mode.from + twistPeriod(film, cell), mode.steps, params);
-    return { matches: scan.filter((e) => e.match).map((e) => e.match!), scan };
-  }
-  const matches = mode.kind === 'twist' ? findMatchesAtTwist(g, film, cell, mode.twist, params) : findMatches(g, film, cell, { areaRatioTol: 0.09, ...params });
-  return { matches: matches.filter((m) => !m.mirror) };
+/**
+ * Coincident cells of a film on a cell (a slab's, or everything below it in a stack): the work is estimated
+ * and refused over the limit before the search starts, the search runs in chunks (progress, abort), mirror-only
+ * matches (which cannot be built) are left out before the list is cut, and `total` counts them all.
+ */
+export function searchOnCell(g: GeometryWasm, layer: Structure, cell: Basis2, params: MatchParams, mode: SearchMode, c?: SearchControl): Promise<SearchOutcome> {
+  return searchMatchesChunked(g, inPlaneBasis(layer), cell, { ...(mode.kind === 'all' ? { areaRatioTol: 0.09 } : {}), ...params, excludeMirror: true }, mode, c);
 }
 
 /** Atoms of the stack with these films: the base interface grown by every upper film's cell growth. */

@@ -111,13 +111,12 @@ export class InterfaceService {
   }
 
   /** Coincident supercells of the film on the slab (all twists, one twist, or a twist scan). */
-  async matches(req: InterfaceRequest, params: MatchParams, mode: SearchMode): Promise<MatchesReply> {
+  async matches(req: InterfaceRequest, params: MatchParams, mode: SearchMode, progress?: Progress): Promise<MatchesReply> {
     const { prepared, hklNote, warnings } = await this.pair(req);
-    const limit = params.limit ?? DEFAULTS.matchLimit;
-    const r = search(await this.deps.geometry, prepared, { ...params, limit: Number.MAX_SAFE_INTEGER }, mode);
-    const matches = r.matches.slice(0, limit);
+    const r = await search(await this.deps.geometry, prepared, { ...params, limit: params.limit ?? DEFAULTS.matchLimit }, mode, { onProgress: progress });
+    const matches = r.matches;
     const period = twistPeriod(inPlaneBasis(prepared.film.structure), inPlaneBasis(prepared.slab.structure));
-    return { film: prepared.film, slab: prepared.slab, hklNote, warnings, matches, atoms: matches.map((m) => atomsFor(prepared, m)), total: r.matches.length, twistPeriod: period, scan: r.scan };
+    return { film: prepared.film, slab: prepared.slab, hklNote, warnings, matches, atoms: matches.map((m) => atomsFor(prepared, m)), total: r.total, twistPeriod: period, scan: r.scan };
   }
 
   /** A further film's 2D layer, face down as asked, with the request's vacuum. */
@@ -140,12 +139,12 @@ export class InterfaceService {
     const us = await this.uppers(spec);
     const layer = await this.layer(film, face, spec.request.options.vacuum ?? DEFAULTS.vacuum);
     const cell = cellBelow(prepared, spec.match, us, us.length);
-    const r = searchOnCell(await this.deps.geometry, layer, cell, { ...params, limit: Number.MAX_SAFE_INTEGER }, mode);
-    const matches = r.matches.slice(0, params.limit ?? DEFAULTS.matchLimit);
+    const r = await searchOnCell(await this.deps.geometry, layer, cell, { ...params, limit: params.limit ?? DEFAULTS.matchLimit }, mode);
+    const matches = r.matches;
     return {
       matches,
       atoms: matches.map((m) => stackAtoms(prepared, spec.match, [...us, { layer, match: m }])),
-      total: r.matches.length,
+      total: r.total,
       cellArea: Math.abs(cell[0][0] * cell[1][1] - cell[0][1] * cell[1][0]),
       twistPeriod: twistPeriod(inPlaneBasis(layer), cell),
     };
