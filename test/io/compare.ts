@@ -24,7 +24,7 @@ function images(a: Atoms, i: number, j: number): { best: [number, number, number
   let best = base as [number, number, number];
   let bestLen = Infinity;
   let second = Infinity;
-  const range = (c: number) => (a.pbc[c] ? [-2, -1, 0, 1, 2] : [0]);
+  const range = (c: number) => (a.pbc[c] ? [-1, 0, 1] : [0]);
   for (const u of range(0))
     for (const v of range(1))
       for (const w of range(2)) {

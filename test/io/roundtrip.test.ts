@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cartesianToScaled, rightHanded } from '../../src/core/cell';
 import { det3 } from '../../src/core/linalg';
 import { supercell, type Structure } from '../../src/core/structure';
@@ -165,6 +165,7 @@ describe.runIf(haveVenv)('ASE reads every writer’s output as the same structur
   const jobs: { name: string; format: StructureFormat; s: Structure; path: string }[] = [];
   cases.forEach(({ name, s }, k) => WRITABLE.forEach((format) => jobs.push({ name, format, s, path: join(dir, fileName(format, `case${k}`)) })));
   const results = new Map<string, AseAtoms | { error: string }>();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   beforeAll(() => {
     const written = jobs.filter((j) => {
       try {
@@ -182,6 +183,35 @@ describe.runIf(haveVenv)('ASE reads every writer’s output as the same structur
       const a = results.get(j.path)!;
       if ('error' in a && a.error) throw new Error(`${j.path}: ${a.error}`);
       expectSame(j.s, { ...(a as AseAtoms), fixed: j.format.keepsFixedAtoms ? (a as AseAtoms).fixed : undefined }, `${j.format.id} via ASE`);
+    });
+});
+
+describe.runIf(haveVenv)('ASE reads every writer’s output of every fixture as the structure heterolab read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hl-ase-fix-'));
+  const jobs: { name: string; format: StructureFormat; s: Structure; path: string }[] = [];
+  for (const name of goodFixtureNames()) {
+    const s = (await mustRead(name)).structures[0];
+    if (s.numbers.length > 200) continue; // distance tables grow as N²; the left-handed cases above cover the rest
+    for (const format of WRITABLE) {
+      if (format.needsCell && !s.pbc.some(Boolean)) continue;
+      jobs.push({ name, format, s, path: join(dir, fileName(format, `${name.replace(/\W/g, '_')}`)) });
+    }
+  }
+  const results = new Map<string, AseAtoms | { error: string }>();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(() => {
+    for (const j of jobs) writeFileSync(j.path, writeStructure(j.s, j.format.id as WriteFormat));
+    aseRead(jobs.map((j) => ({ path: j.path, format: j.format.id }))).forEach((a, k) => results.set(jobs[k].path, a));
+  });
+  for (const j of jobs)
+    it(`${j.name} → ${j.format.id} → ASE`, () => {
+      const a = results.get(j.path)!;
+      if ('error' in a && a.error) throw new Error(`${j.path}: ${a.error}`);
+      const back = a as AseAtoms;
+      expect(Array.from(back.numbers).sort()).toEqual(Array.from(j.s.numbers).sort());
+      const diff = distanceTableDifference(j.s, back);
+      expect(typeof diff === 'number' ? diff : Infinity, `distance tables differ (${diff})`).toBeLessThan(1e-5);
+      if (j.format.keepsFixedAtoms && j.format.id !== 'vasp') expect(back.fixed).toEqual(fixedAtoms(j.s));
     });
 });
 

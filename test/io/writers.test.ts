@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { cartesianToScaled } from '../../src/core/cell';
+import { element } from '../../src/core/elements';
+import { det3 } from '../../src/core/linalg';
+import { makeStructure, type Structure } from '../../src/core/structure';
+import { chooseWriteFormat, FORMATS, formatForPath, writableFormats } from '../../src/io/formats';
+import { readStructureFile } from '../../src/io/registry';
+import { writeStructure } from '../../src/io/write';
+import { lammpsBox } from '../../src/io/write-lammps';
+import { cartesianMoveMask, kMesh } from '../../src/io/write-util';
+import { mustRead } from '../helpers/fixtures';
+import { distanceTableDifference } from './compare';
+
+describe('the format table', () => {
+  it('lists the export targets with label and extension, in table order', () => {
+    expect(writableFormats().map((f) => `${f.id} .${f.extension}`)).toEqual(['vasp .vasp', 'cif .cif', 'extxyz .extxyz', 'espresso-in .pwi', 'lammps-data .lmp', 'aims .in']);
+    for (const f of writableFormats()) expect(f.label.length).toBeGreaterThan(2);
+  });
+  it('has one entry per id', () => {
+    expect(new Set(FORMATS.map((f) => f.id)).size).toBe(FORMATS.length);
+  });
+  const PATHS: [string, string | null][] = [
+    ['POSCAR', 'vasp'],
+    ['run/CONTCAR_1', 'vasp'],
+    ['Au111.POSCAR.cif', 'vasp'], // name patterns outrank the extension, as when reading
+    ['iface.vasp', 'vasp'],
+    ['iface.CIF', 'cif'],
+    ['iface.xyz', 'extxyz'], // plain XYZ has no writer: .xyz exports extended XYZ
+    ['iface.extxyz', 'extxyz'],
+    ['pw.pwi', 'espresso-in'],
+    ['iface.lmp', 'lammps-data'],
+    ['iface.data', 'lammps-data'],
+    ['geometry.in', 'aims'],
+    ['geometry.in.next_step', 'aims'],
+    ['iface.txt', null],
+    ['iface', null],
+  ];
+  for (const [path, id] of PATHS) it(`formatForPath(${path}) → ${id}`, () => expect(formatForPath(path)?.id ?? null).toBe(id));
+  it('chooses the output format from --to first, then the path, and says which ids exist', () => {
+    expect(chooseWriteFormat('cif', 'x.vasp')).toEqual({ id: 'cif' });
+    expect(chooseWriteFormat(undefined, 'geometry.in')).toEqual({ id: 'aims' });
+    expect(chooseWriteFormat('pdb', 'x.vasp')).toEqual({ error: '--to must be one of vasp, cif, extxyz, espresso-in, lammps-data, aims (got "pdb")' });
+    expect(chooseWriteFormat(undefined, 'x.txt')).toMatchObject({ error: expect.stringMatching(/cannot tell the output format from the name "x.txt"; give --to vasp\|cif/) });
+  });
+  it('a file that only a write-only format claims gets a message saying so', async () => {
+    const r = await readStructureFile('geometry.in', 'lattice_vector 3 0 0\natom 0 0 0 Cu\n');
+    expect(r.ok).toBe(false);
+    if (r.ok) throw new Error('read');
+    expect(r.issue).toMatchObject({ code: 'unsupported', file: 'geometry.in' });
+    expect(r.issue.message).toMatch(/FHI-aims geometry.in .*writes but does not read/);
+  });
+  it('the supported-formats hint lists every readable format from the table', async () => {
+    const r = await readStructureFile('notes', 'hello\nworld\n');
+    if (r.ok) throw new Error('read');
+    for (const f of FORMATS.filter((x) => x.read)) expect(r.issue.hint).toContain(f.label);
+    expect(r.issue.hint).not.toContain('LAMMPS');
+  });
+});
+
+/** A 2×1 Au(111)-like slab cell: 4 atoms, the lower two fixed. */
+function slab(): Structure {
+  const cell = Float64Array.from([2.88, 0, 0, 1.44, 2.494, 0, 0, 0, 20]);
+  const positions = Float64Array.from([0, 0, 5, 1.44, 0.831, 7.35, 0, 1.663, 9.7, 1.44, 0.831, 12.05]);
+  return makeStructure({
+    numbers: Uint8Array.of(79, 79, 79, 8),
+    positions,
+    cell,
+    pbc: [true, true, true],
+    arrays: { selectiveDynamics: Uint8Array.of(0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1) },
+    info: { title: 'test slab' },
+  });
+}
+
+describe('Quantum ESPRESSO pw.x input', () => {
+  it('has ibrav 0, the counts, species masses from the element table and if_pos flags for fixed atoms', () => {
+    const text = writeStructure(slab(), 'espresso-in');
+    expect(text).toMatch(/^\s*ibrav = 0$/m);
+    expect(text).toMatch(/^\s*nat = 4$/m);
+    expect(text).toMatch(/^\s*ntyp = 2$/m);
+    expect(text).toMatch(/calculation = 'relax'/);
+    expect(text).toMatch(/^&IONS$/m);
+    expect(text).toContain(`  Au ${element(79).mass} Au.UPF`);
+    expect(text).toContain(`  O  ${element(8).mass} O.UPF`);
+    const atoms = text.split('ATOMIC_POSITIONS angstrom\n')[1].split('\n').slice(0, 4);
+    expect(atoms.map((l) => l.trim().split(/\s+/).slice(4).join(' '))).toEqual(['0 0 0', '0 0 0', '1 1 1', '0 0 1']);
+    expect(text).toMatch(/K_POINTS automatic\n {2}\d+ \d+ 1 0 0 0\n$/);
+  });
+  it('without selective dynamics: scf, no flags', () => {
+    const s = slab();
+    const text = writeStructure({ ...s, arrays: {} }, 'espresso-in');
+    expect(text).toMatch(/calculation = 'scf'/);
+    expect(text).not.toMatch(/&IONS/);
+    expect(text.split('ATOMIC_POSITIONS angstrom\n')[1].split('\n')[0].trim().split(/\s+/)).toHaveLength(4);
+  });
+  it('k mesh: at most 0.5 Å⁻¹ between points, one point across vacuum', () => {
+    expect(kMesh(slab().cell, 0.5)).toEqual([Math.ceil((2 * Math.PI) / (2.494 * 0.5)), Math.ceil((2 * Math.PI) / (2.494 * 0.5)), 1]);
+  });
+});
+
+describe('FHI-aims geometry.in', () => {
+  it('writes lattice vectors, atoms, and constraints per fixed atom or axis', () => {
+    const lines = writeStructure(slab(), 'aims').split('\n');
+    expect(lines.filter((l) => l.startsWith('lattice_vector'))).toHaveLength(3);
+    expect(lines.filter((l) => l.startsWith('atom '))).toHaveLength(4);
+    const after = (k: number) => {
+      const at = lines.findIndex((l, i) => l.startsWith('atom ') && lines.slice(0, i).filter((x) => x.startsWith('atom ')).length === k);
+      const out: string[] = [];
+      for (let i = at + 1; i < lines.length && lines[i].startsWith('    '); i++) out.push(lines[i].trim());
+      return out;
+    };
+    expect(after(0)).toEqual(['constrain_relaxation .true.']);
+    expect(after(2)).toEqual([]);
+    expect(after(3)).toEqual(['constrain_relaxation x', 'constrain_relaxation y']);
+  });
+  it('writes a molecule without lattice vectors', () => {
+    const m = makeStructure({ numbers: Uint8Array.of(8, 1, 1), positions: Float64Array.from([0, 0, 0, 0.76, 0.59, 0, -0.76, 0.59, 0]) });
+    const text = writeStructure(m, 'aims');
+    expect(text).not.toMatch(/lattice_vector/);
+    expect(text.match(/^atom /gm)).toHaveLength(3);
+  });
+});
+
+describe('LAMMPS data file', () => {
+  it('puts a skewed cell into a lower-triangular box within the tilt limits, by a rotation and lattice vectors', () => {
+    // b = b0 + 3a, c tilted far: the same lattice as a hexagonal cell, far outside LAMMPS's tilt limits.
+    const a = [3, 1, 0.5], b0 = [-1.5, 2.6, 0.2], c0 = [0.3, -0.4, 20];
+    const cell = Float64Array.from([...a, ...b0.map((x, j) => x + 3 * a[j]), ...c0.map((x, j) => x + 2 * b0[j] - a[j])]);
+    const { box, rotation } = lammpsBox(cell);
+    expect([box[1], box[2], box[5]]).toEqual([0, 0, 0]);
+    expect(Math.min(box[0], box[4], box[8])).toBeGreaterThan(0);
+    expect(Math.abs(box[3])).toBeLessThanOrEqual(box[0] / 2 + 1e-12);
+    expect(Math.abs(box[6])).toBeLessThanOrEqual(box[0] / 2 + 1e-12);
+    expect(Math.abs(box[7])).toBeLessThanOrEqual(box[4] / 2 + 1e-12);
+    expect(det3(rotation)).toBeCloseTo(1, 12);
+    expect(det3(box)).toBeCloseTo(det3(cell), 9);
+    // Same lattice: the box vectors, rotated back, have integer coordinates in the original basis.
+    const back = new Float64Array(9);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) back[3 * i + j] = box[3 * i] * rotation[j] + box[3 * i + 1] * rotation[3 + j] + box[3 * i + 2] * rotation[6 + j];
+    for (const x of cartesianToScaled(cell, back)!) expect(Math.abs(x - Math.round(x))).toBeLessThan(1e-9);
+  });
+  it('says it rotated, gives masses from the element table, lists fixed atoms and keeps atoms in the box', () => {
+    const text = writeStructure(slab(), 'lammps-data');
+    expect(text).toMatch(/^# rotated rigidly so that a lies along x and b in the xy plane/m);
+    expect(text).toMatch(/^# fixed atoms \(selective dynamics F F F\), as for "group fixed id \.\.\.": 1:2$/m);
+    expect(text).toMatch(/^# atoms fixed along some lattice vectors only .*: 4:FFT$/m);
+    expect(text).toMatch(/^4 atoms$/m);
+    expect(text).toMatch(/^2 atom types$/m);
+    expect(text).toContain(`\n1 ${element(79).mass} # Au\n2 ${element(8).mass} # O\n`);
+    expect(text).toMatch(/^Atoms # atomic$/m);
+    const box = text.match(/^0\.0 (\S+) xlo xhi$/m)!;
+    const lx = Number(box[1]);
+    for (const l of text.split('Atoms # atomic\n\n')[1].trim().split('\n')) {
+      const [id, type, x, y, z] = l.split(/\s+/).map(Number);
+      expect(id).toBeGreaterThan(0);
+      expect([1, 2]).toContain(type);
+      expect(Number.isFinite(x + y + z)).toBe(true);
+      expect(x).toBeLessThan(lx + 2.5);
+    }
+  });
+  it('refuses a molecule with the reason', () => {
+    const m = makeStructure({ numbers: Uint8Array.of(1), positions: new Float64Array(3) });
+    expect(() => writeStructure(m, 'lammps-data')).toThrow(/LAMMPS data file: the structure has no cell/);
+  });
+});
+
+describe('fixed atoms as per-axis constraints', () => {
+  const orth = [3, 0, 0, 0, 4, 0, 0, 0, 20];
+  const tilted = [3, 0, 0, 0, 4, 0, 1, 0, 20];
+  it('maps free, fixed and axis-aligned partial masks exactly', () => {
+    expect(cartesianMoveMask(tilted, [0, 0, 0])).toEqual([0, 0, 0]);
+    expect(cartesianMoveMask(tilted, [1, 1, 1])).toEqual([1, 1, 1]);
+    expect(cartesianMoveMask(orth, [0, 0, 1])).toEqual([0, 0, 1]);
+    expect(cartesianMoveMask(orth, [1, 1, 0])).toEqual([1, 1, 0]);
+    expect(cartesianMoveMask(tilted, [1, 1, 0])).toEqual([1, 1, 0]);
+  });
+  it('refuses a mask no per-axis constraint means (moving along a tilted c only), naming the atom', () => {
+    expect(cartesianMoveMask(tilted, [0, 0, 1])).toBeNull();
+    const s = makeStructure({ numbers: Uint8Array.of(29, 29), positions: new Float64Array(6), cell: Float64Array.from(tilted), pbc: [true, true, true], arrays: { selectiveDynamics: Uint8Array.of(1, 1, 1, 0, 0, 1) } });
+    expect(() => writeStructure(s, 'espresso-in')).toThrow(/atom 2 has selective dynamics "F F T"/);
+    expect(() => writeStructure(s, 'aims')).toThrow(/atom 2 has selective dynamics "F F T"/);
+  });
+});
+
+describe('a built-like interface in every writable format', () => {
+  it('reads back (where heterolab reads) with the same distances', async () => {
+    const s = (await mustRead('W110_slab.extxyz')).structures[0];
+    for (const f of writableFormats()) {
+      const text = writeStructure(s, f.id);
+      expect(text.length).toBeGreaterThan(100);
+      if (!FORMATS.find((x) => x.id === f.id)!.read) continue;
+      const r = await readStructureFile(`x.${f.extension}`, text);
+      if (!r.ok) throw new Error(JSON.stringify(r.issue));
+      const d = distanceTableDifference(s, r.structures[0]);
+      expect(typeof d === 'number' ? d : Infinity).toBeLessThan(1e-5);
+    }
+  });
+});
