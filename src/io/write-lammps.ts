@@ -19,12 +19,14 @@ export function lammpsBox(cell: Float64Array): { box: Float64Array; rotation: Fl
   const rotation = Float64Array.from([...ex, ...ey, ...ez]);
   const box = new Float64Array(9);
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) box[3 * i + j] = j > i ? 0 : dot(cell, rotation, 3 * i, 3 * j);
-  const addTo = (row: number, from: number, times: number) => {
-    for (let j = 0; j < 3; j++) box[3 * row + j] -= times * box[3 * from + j];
+  // Subtract whole lattice vectors only from a tilt past the limit (a tilt of exactly half stays as it is).
+  const reduce = (row: number, from: number, tilt: number, length: number) => {
+    const k = Math.abs(tilt / length) > 0.5 + 1e-9 ? Math.round(tilt / length) : 0;
+    for (let j = 0; j < 3; j++) box[3 * row + j] -= k * box[3 * from + j];
   };
-  addTo(1, 0, Math.round(box[3] / box[0]));
-  addTo(2, 1, Math.round(box[7] / box[4]));
-  addTo(2, 0, Math.round(box[6] / box[0]));
+  reduce(1, 0, box[3], box[0]);
+  reduce(2, 1, box[7], box[4]);
+  reduce(2, 0, box[6], box[0]);
   return { box, rotation };
 }
 

@@ -3,7 +3,8 @@
 Usage: python ase_read.py FILE FORMAT [FILE FORMAT ...]
 Prints one JSON list, per file: numbers, positions (Cartesian Å), cell (rows a, b, c in Å), pbc, and `fixed`,
 the indices of atoms ASE's constraints fix along every direction (FixAtoms, or FixCartesian/FixScaled with a
-full mask); or {"error": ...} when ASE cannot read the file.
+full mask), and `cartesianFixed`, per atom the x, y, z axes FixAtoms/FixCartesian fix; or {"error": ...} when
+ASE cannot read the file.
 """
 import json
 import sys
@@ -26,6 +27,21 @@ def fully_fixed(atoms):
     return sorted(fixed)
 
 
+def cartesian_fixed(atoms):
+    """Per atom, the Cartesian axes (x, y, z) FixAtoms or FixCartesian fix: 1 = fixed."""
+    out = np.zeros((len(atoms), 3), int)
+    for c in atoms.constraints:
+        if isinstance(c, FixAtoms):
+            out[c.index] = 1
+        elif isinstance(c, FixCartesian):
+            masks = np.asarray(c.mask, bool).reshape(-1, 3)
+            if len(masks) == 1:
+                masks = np.repeat(masks, len(c.index), axis=0)
+            for i, m in zip(c.index, masks):
+                out[i] |= m
+    return out.tolist()
+
+
 def main(args):
     out = []
     for path, fmt in zip(args[::2], args[1::2]):
@@ -41,6 +57,7 @@ def main(args):
             "cell": atoms.cell.array.ravel().tolist(),
             "pbc": atoms.pbc.tolist(),
             "fixed": fully_fixed(atoms),
+            "cartesianFixed": cartesian_fixed(atoms),
         })
     json.dump(out, sys.stdout)
 

@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { readStructureFile } from '../../src/io/registry';
 import { writeStructure, type WriteFormat } from '../../src/io/write';
 import { poscarOrder } from '../../src/io/write-vasp';
 import { goodFixtureNames, mustRead } from '../helpers/fixtures';
+import { aseRead, haveAse, type AseAtoms } from './ase';
 import { chiralQuadruple, distanceTableDifference, signedVolume, type Atoms } from './compare';
 
 const WRITABLE = FORMATS.filter((f) => f.write);
@@ -144,20 +144,7 @@ describe('every writer writes the same structure on a right-handed cell (issue 1
 
 // ---- ASE, an independent reader, on every writable format ----
 
-const PYTHON = new URL('../../.venv/bin/python', import.meta.url).pathname;
-const ASE_SCRIPT = new URL('./ase_read.py', import.meta.url).pathname;
-const haveVenv = existsSync(PYTHON);
-if (!haveVenv) {
-  if (process.env.CI) throw new Error(`${PYTHON} is missing: CI must run the ASE round trips (run scripts/setup-python.sh)`);
-  console.warn(`roundtrip.test.ts: skipping the ASE round trips: ${PYTHON} is missing (run scripts/setup-python.sh)`);
-}
-
-type AseAtoms = Atoms & { fixed: number[]; error?: string };
-function aseRead(files: { path: string; format: string }[]): AseAtoms[] {
-  const r = spawnSync(PYTHON, [ASE_SCRIPT, ...files.flatMap((f) => [f.path, f.format])], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`ase_read.py failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as AseAtoms[];
-}
+const haveVenv = haveAse('roundtrip.test.ts');
 
 describe.runIf(haveVenv)('ASE reads every writer’s output as the same structure', async () => {
   const cases = await leftHandedCases();

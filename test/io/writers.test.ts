@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cartesianToScaled } from '../../src/core/cell';
 import { element } from '../../src/core/elements';
@@ -9,6 +12,7 @@ import { writeStructure } from '../../src/io/write';
 import { lammpsBox } from '../../src/io/write-lammps';
 import { cartesianMoveMask, kMesh } from '../../src/io/write-util';
 import { mustRead } from '../helpers/fixtures';
+import { aseRead, haveAse } from './ase';
 import { distanceTableDifference } from './compare';
 
 describe('the format table', () => {
@@ -192,6 +196,33 @@ describe('a built-like interface in every writable format', () => {
       if (!r.ok) throw new Error(JSON.stringify(r.issue));
       const d = distanceTableDifference(s, r.structures[0]);
       expect(typeof d === 'number' ? d : Infinity).toBeLessThan(1e-5);
+    }
+  });
+});
+
+describe('LAMMPS box of a cell already within the limits', () => {
+  it('is the cell itself, rotated (a hexagonal tilt of exactly half stays)', () => {
+    const cell = Float64Array.from([5.77, 0, 0, 2.885, 4.997, 0, 0, 0, 27]);
+    expect(Array.from(lammpsBox(cell).box)).toEqual(Array.from(cell));
+  });
+});
+
+describe.runIf(haveAse('writers.test.ts'))('ASE reads the per-axis constraints of pw.x and FHI-aims files', () => {
+  it('fixed, free and z-only atoms come back as FixAtoms / FixCartesian on the same axes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-axes-'));
+    try {
+      const files = (['espresso-in', 'aims'] as const).map((id) => {
+        const path = join(dir, `slab.${id}`);
+        writeFileSync(path, writeStructure(slab(), id));
+        return { path, format: id };
+      });
+      for (const [k, a] of aseRead(files).entries()) {
+        expect(a.error, files[k].format).toBeUndefined();
+        // Atoms 1-2 fixed, 3 free, 4 free along z only (selective dynamics F F T with c along z).
+        expect(a.cartesianFixed, files[k].format).toEqual([[1, 1, 1], [1, 1, 1], [0, 0, 0], [1, 1, 0]]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
