@@ -6,7 +6,8 @@ import { axesText, cartesianMoveMasks, fixed, kMesh, speciesOrder } from './writ
 
 /**
  * k-point spacing (Å⁻¹, 2π included) of the K_POINTS mesh: VASP's default KSPACING, 0.5 Å⁻¹
- * (VASP manual, "KSPACING", https://www.vasp.at/wiki/index.php/KSPACING). A starting point, to converge.
+ * (VASP wiki, "KSPACING", https://vasp.at/wiki/KSPACING: N_i = max(1, ceil(2π |b_i| / KSPACING)) with
+ * b_i·a_j = δ_ij, so |b_i| is 1 / the cell height along i). A starting point, to converge.
  */
 const K_SPACING = 0.5;
 

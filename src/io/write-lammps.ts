@@ -7,8 +7,9 @@ import { axesText, fixed, speciesOrder } from './write-util';
 /**
  * The cell in LAMMPS's restricted triclinic form: rows a = (lx, 0, 0), b = (xy, ly, 0), c = (xz, yz, lz), and
  * the proper rotation (rows: the new x, y, z axes in old coordinates) that takes a right-handed cell there.
- * The tilts are then brought within LAMMPS's limits (|xy|, |xz| ≤ lx/2, |yz| ≤ ly/2) by adding lattice vectors
- * to b and c, which keeps the lattice.
+ * The tilts are then brought within LAMMPS's limits (|xy|, |xz| ≤ lx/2, |yz| ≤ ly/2; an error under the default
+ * `box tilt small` of LAMMPS before 2023) by adding lattice vectors to b and c, which keeps the lattice.
+ * (LAMMPS manual, "Triclinic (non-orthogonal) simulation boxes", https://docs.lammps.org/Howto_triclinic.html.)
  */
 export function lammpsBox(cell: Float64Array): { box: Float64Array; rotation: Float64Array } {
   const ex = [cell[0], cell[1], cell[2]].map((x) => x / norm(cell, 0));
@@ -28,6 +29,24 @@ export function lammpsBox(cell: Float64Array): { box: Float64Array; rotation: Fl
   reduce(2, 1, box[7], box[4]);
   reduce(2, 0, box[6], box[0]);
   return { box, rotation };
+}
+
+/**
+ * The box header lines. LAMMPS compares the tilts with half the box lengths as printed, without tolerance, so a
+ * tilt of exactly half (hexagonal cells) could round past it: lengths are rounded up and tilts toward zero in
+ * the last printed digit (1e-10 Å), and a tilt is then held to half its length as printed.
+ */
+function boxLines(box: Float64Array): string[] {
+  const unit = 1e10; // printed digits: 10 decimals
+  const [lx, ly, lz] = [box[0], box[4], box[8]].map((x) => Math.ceil(x * unit - 1e-3));
+  const tilt = (x: number, length: number) => Math.max(-Math.floor(length / 2), Math.min(Math.floor(length / 2), Math.trunc(x * unit)));
+  const text = (n: number) => fixed(n / unit, 10);
+  return [
+    `0.0 ${text(lx)} xlo xhi`,
+    `0.0 ${text(ly)} ylo yhi`,
+    `0.0 ${text(lz)} zlo zhi`,
+    `${text(tilt(box[3], lx))} ${text(tilt(box[6], lx))} ${text(tilt(box[7], ly))} xy xz yz`,
+  ];
 }
 
 /** "1:3 7 9:12": atom ids (1-based) of the given indices as LAMMPS group ranges. */
@@ -94,10 +113,7 @@ export function writeLammpsData(structure: Structure): string {
     `${n} atoms`,
     `${species.length} atom types`,
     '',
-    `0.0 ${fixed(box[0], 10)} xlo xhi`,
-    `0.0 ${fixed(box[4], 10)} ylo yhi`,
-    `0.0 ${fixed(box[8], 10)} zlo zhi`,
-    `${fixed(box[3], 10)} ${fixed(box[6], 10)} ${fixed(box[7], 10)} xy xz yz`,
+    ...boxLines(box),
     '',
     'Masses',
     '',

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -220,6 +221,53 @@ describe.runIf(haveAse('writers.test.ts'))('ASE reads the per-axis constraints o
         expect(a.error, files[k].format).toBeUndefined();
         // Atoms 1-2 fixed, 3 free, 4 free along z only (selective dynamics F F T with c along z).
         expect(a.cartesianFixed, files[k].format).toEqual([[1, 1, 1], [1, 1, 1], [0, 0, 0], [1, 1, 0]]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Box lengths and tilts as LAMMPS reads them from a data file's header. */
+function headerBox(text: string) {
+  const num = (re: RegExp) => text.match(re)!.slice(1).map(Number);
+  const [lx] = num(/^0\.0 (\S+) xlo xhi$/m), [ly] = num(/^0\.0 (\S+) ylo yhi$/m);
+  const [xy, xz, yz] = num(/^(\S+) (\S+) (\S+) xy xz yz$/m);
+  return { lx, ly, xy, xz, yz };
+}
+
+describe('LAMMPS tilt limits as printed', () => {
+  it('a tilt of exactly half stays within half the length after printing (read_data refuses 0.5000000001)', () => {
+    // lx prints rounded down and lx/2 rounded up at 10 decimals: printed naively, xy/lx > 0.5.
+    const L = 5.47328055194;
+    const s = makeStructure({ numbers: Uint8Array.of(74), positions: new Float64Array(3), cell: Float64Array.from([L, 0, 0, L / 2, 4.74, 0, 0, 0, 20]), pbc: [true, true, true] });
+    const b = headerBox(writeStructure(s, 'lammps-data'));
+    expect(Math.abs(b.xy / b.lx)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(b.xz / b.lx)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(b.yz / b.ly)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(b.xy - L / 2)).toBeLessThan(2e-10);
+  });
+});
+
+const LMP = ['/usr/bin/lmp', '/usr/local/bin/lmp'].find((p) => existsSync(p));
+if (!LMP) console.warn('writers.test.ts: skipping the LAMMPS read_data check: no lmp binary (Debian package lammps)');
+describe.runIf(LMP)('LAMMPS itself reads the data files', () => {
+  it('read_data accepts hexagonal, skewed and left-handed cells with every atom', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-lmp-'));
+    try {
+      const L = 5.47328055194;
+      const cases: Structure[] = [
+        (await mustRead('Au111_slab_selective.vasp')).structures[0],
+        (await mustRead('Bi2Se3_trigonal.cif')).structures[0],
+        makeStructure({ numbers: Uint8Array.of(74, 42), positions: Float64Array.from([0, 0, 0, 1, 1, 1]), cell: Float64Array.from([L, 0, 0, L / 2, 4.74, 0, 0, 0, -20]), pbc: [true, true, true] }),
+        makeStructure({ numbers: Uint8Array.of(29), positions: Float64Array.from([0.5, 0.5, 0.5]), cell: Float64Array.from([3, 1, 0.5, 7.5, 5.6, 1.7, 1.5, 4.8, 20.6]), pbc: [true, true, true] }),
+      ];
+      for (const [k, s] of cases.entries()) {
+        writeFileSync(join(dir, `c${k}.lmp`), writeStructure(s, 'lammps-data'));
+        writeFileSync(join(dir, `in.c${k}`), `units metal\natom_style atomic\nboundary p p p\nread_data c${k}.lmp\nprint "ATOMS $(atoms)"\n`);
+        const r = spawnSync(LMP!, ['-in', `in.c${k}`, '-log', 'none'], { cwd: dir, encoding: 'utf8' });
+        expect(r.stdout, `case ${k}: ${r.stdout.slice(-400)}`).toContain(`ATOMS ${s.numbers.length}\n`);
+        expect(r.status).toBe(0);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
