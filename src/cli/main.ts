@@ -22,7 +22,7 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
       Several files with --json print a JSON array, one object (or {"file", "error"}) per file, in order.
   convert FILE [--to ${writableFormats().map((f) => f.id).join('|')}] [-o OUT] [--index N] [--species ...] [--format ...]
       write the structure (structure N of a multi-structure file; default 0; extxyz writes every one).
-      Without --to, OUT's name tells the format: ${writableFormats().map((f) => `${f.id} .${f.extension}`).join(', ')}, POSCAR*.
+      Without --to, OUT's name tells the format: ${writableFormats().map((f) => `${f.id} ${f.fileName ?? `.${f.extension}`}`).join(', ')}, POSCAR*.
   slab BULK --hkl 1,1,1 [--layers 4 | --thickness Å] [--vacuum 15] [--termination I] [--fixed N]
        [--hkl-cell conventional|given] [-o OUT] [--json]
       surface slab; hkl refer to the conventional standard cell unless --hkl-cell given.

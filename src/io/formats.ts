@@ -57,6 +57,8 @@ export interface StructureFormat {
   write?: (s: Structure) => string;
   /** The writer needs a cell. */
   needsCell?: boolean;
+  /** The file name the program reads, when it reads only one (FHI-aims: geometry.in). */
+  exportName?: string;
   /** One file holds several structures (the CLI writes all of them). */
   many?: boolean;
   /** The writer keeps fixed atoms (selective dynamics) where the format's readers find them. */
@@ -126,9 +128,10 @@ export const FORMATS: readonly StructureFormat[] = [
     id: 'hetero2d-json', label: 'Hetero2d record JSON', extensions: ['json'], namePatterns: [], sniff: jsonHead, group: 'json',
     read: { bytes: false, parse: (input, o) => parseHetero2dJson(asText(input), { initial: o.initial }) },
   },
-  { id: 'espresso-in', label: 'Quantum ESPRESSO pw.x input', extensions: ['pwi'], namePatterns: [], write: writeEspressoIn, needsCell: true, keepsFixedAtoms: true },
+  // `.in` is both pw.x's habit (scf.in) and FHI-aims' (geometry.in): only geometry.in* names FHI-aims.
+  { id: 'espresso-in', label: 'Quantum ESPRESSO pw.x input', extensions: ['pwi', 'in'], namePatterns: [], write: writeEspressoIn, needsCell: true, keepsFixedAtoms: true },
   { id: 'lammps-data', label: 'LAMMPS data file', extensions: ['lmp', 'data', 'lammps'], namePatterns: [], write: writeLammpsData, needsCell: true },
-  { id: 'aims', label: 'FHI-aims geometry.in', extensions: ['in'], namePatterns: ['geometry.in*'], write: writeAims, keepsFixedAtoms: true },
+  { id: 'aims', label: 'FHI-aims geometry.in', extensions: ['in'], namePatterns: ['geometry.in*'], exportName: 'geometry.in', write: writeAims, keepsFixedAtoms: true },
 ];
 
 const BY_ID = new Map<string, StructureFormat>(FORMATS.map((f) => [f.id, f]));
@@ -140,9 +143,9 @@ export function formatById(id: string): StructureFormat | undefined {
 
 export const readableFormats = (): StructureFormat[] => FORMATS.filter((f) => f.read);
 
-/** Export targets, for the export menu and the CLI: id, label and the extension an exported file gets. */
-export function writableFormats(): { id: WriteFormat; label: string; extension: string }[] {
-  return FORMATS.filter((f) => f.write).map((f) => ({ id: f.id as WriteFormat, label: f.label, extension: f.extensions[0] }));
+/** Export targets, for the export menu and the CLI: id, label, the extension an exported file gets, and the one file name a program insists on (if any). */
+export function writableFormats(): { id: WriteFormat; label: string; extension: string; fileName?: string }[] {
+  return FORMATS.filter((f) => f.write).map((f) => ({ id: f.id as WriteFormat, label: f.label, extension: f.extensions[0], ...(f.exportName ? { fileName: f.exportName } : {}) }));
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -162,11 +165,19 @@ export function matchesName(f: StructureFormat, path: string): boolean {
   return PATTERNS.get(f.id)!.some((re) => re.test(b));
 }
 
-/** The format a file is written in, from its name (patterns, then extension); null when the name does not tell. */
-export function formatForPath(path: string): StructureFormat | null {
+/** The writable formats a file name fits: the first whose name pattern matches, else every one claiming the extension. */
+function writableFormatsForPath(path: string): StructureFormat[] {
   const writable = FORMATS.filter((f) => f.write);
+  const byName = writable.find((f) => matchesName(f, path));
+  if (byName) return [byName];
   const ext = extensionOf(path);
-  return writable.find((f) => matchesName(f, path)) ?? writable.find((f) => f.extensions.includes(ext)) ?? null;
+  return ext ? writable.filter((f) => f.extensions.includes(ext)) : [];
+}
+
+/** The format a file is written in, from its name (patterns, then extension); null when the name does not tell or fits two (`x.in`). */
+export function formatForPath(path: string): StructureFormat | null {
+  const fits = writableFormatsForPath(path);
+  return fits.length === 1 ? fits[0] : null;
 }
 
 /** "VASP POSCAR/CONTCAR (POSCAR*, CONTCAR*, .vasp, ...), CIF (.cif, .mcif), ...": for messages. */
@@ -181,7 +192,8 @@ export function formatsText(list: readonly StructureFormat[]): string {
 export function chooseWriteFormat(to: string | undefined, path: string | undefined): { id: WriteFormat } | { error: string } {
   const ids = writableFormats().map((f) => f.id);
   if (to !== undefined) return (ids as string[]).includes(to) ? { id: to as WriteFormat } : { error: `--to must be one of ${ids.join(', ')} (got "${to}")` };
-  const f = path === undefined ? null : formatForPath(path);
-  if (f) return { id: f.id as WriteFormat };
-  return { error: `cannot tell the output format from ${path === undefined ? 'nothing' : `the name "${baseName(path)}"`}; give --to ${ids.join('|')}` };
+  const fits = path === undefined ? [] : writableFormatsForPath(path);
+  if (fits.length === 1) return { id: fits[0].id as WriteFormat };
+  const why = path === undefined ? 'nothing' : `the name "${baseName(path)}"${fits.length > 1 ? ` (it fits ${fits.map((f) => f.id).join(' and ')})` : ''}`;
+  return { error: `cannot tell the output format from ${why}; give --to ${ids.join('|')}` };
 }

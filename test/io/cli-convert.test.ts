@@ -26,8 +26,9 @@ const SIGNATURE: Record<string, RegExp> = {
 
 describe('CLI: convert over the format table', () => {
   for (const f of writableFormats()) {
-    it(`-o out.${f.extension} writes ${f.id} without --to, and --to ${f.id} writes the same`, () => {
-      const out = join(dir, `out.${f.extension}`);
+    const name = f.fileName ?? `out.${f.extension}`;
+    it(`-o ${name} writes ${f.id} without --to, and --to ${f.id} writes the same`, () => {
+      const out = join(dir, name);
       const r = cli('convert', GOOD + 'Au111_slab_selective.vasp', '-o', out);
       expect(r.code, r.err).toBe(0);
       const text = readFileSync(out, 'utf8');
@@ -43,6 +44,7 @@ describe('CLI: convert over the format table', () => {
     expect(vague.code).toBe(2);
     expect(vague.err).toMatch(/cannot tell the output format from the name "x.txt"/);
     expect(cli('convert', GOOD + 'graphene.vasp').err).toMatch(/convert needs --to/);
+    expect(cli('convert', GOOD + 'graphene.vasp', '-o', join(dir, 'scf.in')).err).toMatch(/it fits espresso-in and aims/);
   });
   it('refuses a molecule for a format that needs a cell, and writes it where none is needed', () => {
     const r = cli('convert', GOOD + 'water.xyz', '--to', 'lammps-data');

@@ -37,6 +37,7 @@ describe('the format table', () => {
     ['iface.data', 'lammps-data'],
     ['geometry.in', 'aims'],
     ['geometry.in.next_step', 'aims'],
+    ['scf.in', null], // pw.x and FHI-aims both use .in: the name does not tell
     ['iface.txt', null],
     ['iface', null],
   ];
@@ -45,6 +46,8 @@ describe('the format table', () => {
     expect(chooseWriteFormat('cif', 'x.vasp')).toEqual({ id: 'cif' });
     expect(chooseWriteFormat(undefined, 'geometry.in')).toEqual({ id: 'aims' });
     expect(chooseWriteFormat('pdb', 'x.vasp')).toEqual({ error: '--to must be one of vasp, cif, extxyz, espresso-in, lammps-data, aims (got "pdb")' });
+    expect(chooseWriteFormat(undefined, 'run/scf.in')).toEqual({ error: 'cannot tell the output format from the name "scf.in" (it fits espresso-in and aims); give --to vasp|cif|extxyz|espresso-in|lammps-data|aims' });
+    expect(writableFormats().find((f) => f.id === 'aims')!.fileName).toBe('geometry.in');
     expect(chooseWriteFormat(undefined, 'x.txt')).toMatchObject({ error: expect.stringMatching(/cannot tell the output format from the name "x.txt"; give --to vasp\|cif/) });
   });
   it('a file that only a write-only format claims gets a message saying so', async () => {
