@@ -80,9 +80,11 @@ function looksLikePoscar(text: string): boolean {
   return true;
 }
 
+const asText = (input: string | Uint8Array) => (typeof input === 'string' ? input : new TextDecoder().decode(input));
+
 /** CIF readers need the space-group tables only for symmetry given by name or number; a failure to load them is a warning. */
-async function readCif(text: string | Uint8Array): Promise<ParseResult> {
-  const t = typeof text === 'string' ? text : new TextDecoder().decode(text);
+async function readCif(input: string | Uint8Array): Promise<ParseResult> {
+  const t = asText(input);
   let loadFailure: ParseIssue | null = null;
   if (cifNeedsSpaceGroupTables(t)) {
     try {
@@ -96,7 +98,6 @@ async function readCif(text: string | Uint8Array): Promise<ParseResult> {
   return r;
 }
 
-const asText = (input: string | Uint8Array) => (typeof input === 'string' ? input : new TextDecoder().decode(input));
 const xyzHead = (h: FileHead) => /^\d+$/.test(h.meaningful[0] ?? '');
 const extendedXyzComment = (h: FileHead) => /(^|\s)(Lattice|Properties)\s*=/.test(h.raw[1] ?? '');
 const jsonHead = (h: FileHead) => /^[[{]/.test(h.meaningful[0] ?? '');

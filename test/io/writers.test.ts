@@ -277,3 +277,15 @@ describe.runIf(LMP)('LAMMPS itself reads the data files', () => {
     }
   });
 });
+
+describe('writeStructure refuses what no file should hold', () => {
+  it('names the atom with a non-finite coordinate, in every format', () => {
+    const s = slab();
+    const positions = Float64Array.from(s.positions);
+    positions[7] = Number.NaN;
+    for (const f of writableFormats()) expect(() => writeStructure({ ...s, positions }, f.id)).toThrow(new RegExp(`cannot write ${f.label.replace(/[.()/]/g, '\\$&')}: atom 3 has a non-finite coordinate`));
+    const cell = Float64Array.from(s.cell);
+    cell[8] = Infinity;
+    expect(() => writeStructure({ ...s, cell }, 'vasp')).toThrow(/the cell has a non-finite component/);
+  });
+});
