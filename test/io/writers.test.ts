@@ -289,3 +289,23 @@ describe('writeStructure refuses what no file should hold', () => {
     expect(() => writeStructure({ ...s, cell }, 'vasp')).toThrow(/the cell has a non-finite component/);
   });
 });
+
+const PW = ['/usr/bin/pw.x', '/usr/local/bin/pw.x'].find((p) => existsSync(p));
+if (!PW) console.warn('writers.test.ts: skipping the pw.x check: no pw.x binary (Debian package quantum-espresso)');
+describe.runIf(PW)('pw.x itself reads the inputs', () => {
+  it('parses every namelist and card and stops only at the pseudopotential files it was not given', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-pw-'));
+    try {
+      const cases = [slab(), (await mustRead('MoS2_2H.cif')).structures[0]];
+      for (const [k, s] of cases.entries()) {
+        writeFileSync(join(dir, `c${k}.pwi`), writeStructure(s, 'espresso-in'));
+        const r = spawnSync(PW!, ['-in', `c${k}.pwi`], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ESPRESSO_PSEUDO: dir, OMP_NUM_THREADS: '1' } });
+        const out = r.stdout + r.stderr;
+        expect(out, `case ${k}: ${out.slice(-800)}`).toMatch(/Error in routine readpp[\s\S]*\.UPF not found/);
+        expect(out).not.toMatch(/Error in routine (read_namelists|read_cards|card_|iosys)/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
