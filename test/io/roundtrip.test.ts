@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cartesianToScaled, rightHanded } from '../../src/core/cell';
+import fc from 'fast-check';
+import { cartesianToScaled, cellFromParameters, rightHanded, scaledToCartesian } from '../../src/core/cell';
 import { det3 } from '../../src/core/linalg';
-import { supercell, type Structure } from '../../src/core/structure';
+import { makeStructure, supercell, type Structure } from '../../src/core/structure';
 import { detectFormat } from '../../src/io/detect';
 import { FORMATS, type StructureFormat } from '../../src/io/formats';
 import { readStructureFile } from '../../src/io/registry';
@@ -224,4 +225,51 @@ describe('format detection', () => {
     it(`${name}: ${JSON.stringify(text.slice(0, 20))} → ${format} by ${by}`, () => {
       expect(detectFormat(name, text)).toEqual({ format, by });
     });
+});
+
+function hasChiralQuadruple(s: Structure): boolean {
+  try {
+    chiralQuadruple(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('property: any cell, either hand, written and read back by heterolab, is the same structure', () => {
+  const deg = Math.PI / 180;
+  const arb = fc.record({
+    p: fc.record({ a: fc.double({ min: 5, max: 9, noNaN: true }), b: fc.double({ min: 5, max: 9, noNaN: true }), c: fc.double({ min: 5, max: 9, noNaN: true }), alpha: fc.double({ min: 70, max: 110, noNaN: true }), beta: fc.double({ min: 70, max: 110, noNaN: true }), gamma: fc.double({ min: 60, max: 120, noNaN: true }) }),
+    flip: fc.integer({ min: 0, max: 3 }),
+    // Atom k near site k of a 2×2×2 grid (fractional displacements up to ±0.1), so no two atoms overlap.
+    atoms: fc.array(fc.record({ z: fc.constantFrom(1, 8, 42, 79), d: fc.tuple(...[0, 1, 2].map(() => fc.integer({ min: -100, max: 100 }))), fixed: fc.boolean() }), { minLength: 4, maxLength: 8 }),
+  });
+  it('distances within 1e-5 Å, the same hand, right-handed cells, the same fixed atoms', async () => {
+    await fc.assert(
+      fc.asyncProperty(arb, async ({ p, flip, atoms }) => {
+        const cell = cellFromParameters({ ...p, alpha: p.alpha * deg, beta: p.beta * deg, gamma: p.gamma * deg });
+        fc.pre(cell !== null && det3(cell) > 5);
+        if (flip < 3) for (let j = 0; j < 3; j++) cell![3 * flip + j] *= -1;
+        const placed = atoms.map((x, k) => ({ ...x, f: [0, 1, 2].map((c) => 0.25 + 0.5 * ((k >> c) & 1) + x.d[c] / 1000) }));
+        const sorted = placed.sort((x, y) => x.z - y.z);
+        const numbers = Uint8Array.from(sorted, (x) => x.z);
+        const s = makeStructure({
+          numbers,
+          positions: scaledToCartesian(cell!, sorted.flatMap((x) => x.f)),
+          cell: cell!,
+          pbc: [true, true, true],
+          arrays: { selectiveDynamics: Uint8Array.from(sorted.flatMap((x) => (x.fixed ? [0, 0, 0] : [1, 1, 1]))) },
+        });
+        // No atom quadruple with unambiguous nearest images: not a structure to test the hand on.
+        fc.pre(hasChiralQuadruple(s));
+        for (const format of READ_WRITE) {
+          const r = await readStructureFile(fileName(format), writeStructure(s, format.id as WriteFormat));
+          if (!r.ok) throw new Error(JSON.stringify(r.issue));
+          const back = r.structures[0];
+          expectSame(s, { ...back, fixed: format.keepsFixedAtoms ? fixedAtoms(back) : undefined }, format.id);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
