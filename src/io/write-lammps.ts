@@ -7,8 +7,9 @@ import { axesText, fixed, speciesOrder } from './write-util';
 /**
  * The cell in LAMMPS's restricted triclinic form: rows a = (lx, 0, 0), b = (xy, ly, 0), c = (xz, yz, lz), and
  * the proper rotation (rows: the new x, y, z axes in old coordinates) that takes a right-handed cell there.
- * The tilts are then brought within LAMMPS's limits (|xy|, |xz| ≤ lx/2, |yz| ≤ ly/2; an error under the default
- * `box tilt small` of LAMMPS before 2023) by adding lattice vectors to b and c, which keeps the lattice.
+ * The tilts are then brought within LAMMPS's limits (|xy|, |xz| ≤ lx/2, |yz| ≤ ly/2; read_data of LAMMPS 2022, as
+ * Debian 12 ships it, refuses more: "Triclinic box skew is too large") by adding lattice vectors to b and c,
+ * which keeps the lattice.
  * (LAMMPS manual, "Triclinic (non-orthogonal) simulation boxes", https://docs.lammps.org/Howto_triclinic.html.)
  */
 export function lammpsBox(cell: Float64Array): { box: Float64Array; rotation: Float64Array } {
@@ -20,9 +21,9 @@ export function lammpsBox(cell: Float64Array): { box: Float64Array; rotation: Fl
   const rotation = Float64Array.from([...ex, ...ey, ...ez]);
   const box = new Float64Array(9);
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) box[3 * i + j] = j > i ? 0 : dot(cell, rotation, 3 * i, 3 * j);
-  // Subtract whole lattice vectors only from a tilt past the limit (a tilt of exactly half stays as it is).
+  // Subtract whole lattice vectors only from a tilt past the limit (a tilt of exactly half, up to rounding noise, stays).
   const reduce = (row: number, from: number, tilt: number, length: number) => {
-    const k = Math.abs(tilt / length) > 0.5 + 1e-9 ? Math.round(tilt / length) : 0;
+    const k = Math.abs(tilt / length) > 0.5 + 1e-12 ? Math.round(tilt / length) : 0;
     for (let j = 0; j < 3; j++) box[3 * row + j] -= k * box[3 * from + j];
   };
   reduce(1, 0, box[3], box[0]);
