@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,12 +149,14 @@ const haveVenv = haveAse('roundtrip.test.ts');
 
 describe.runIf(haveVenv)('ASE reads every writer’s output as the same structure', async () => {
   const cases = await leftHandedCases();
-  const dir = mkdtempSync(join(tmpdir(), 'hl-ase-'));
+  // Created in beforeAll: a suite filtered out (vitest -t) leaves nothing behind.
+  const dir = join(tmpdir(), `hl-ase-${process.pid}-${Date.now()}`);
   const jobs: { name: string; format: StructureFormat; s: Structure; path: string }[] = [];
   cases.forEach(({ name, s }, k) => WRITABLE.forEach((format) => jobs.push({ name, format, s, path: join(dir, fileName(format, `case${k}`)) })));
   const results = new Map<string, AseAtoms | { error: string }>();
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   beforeAll(() => {
+    mkdirSync(dir, { recursive: true });
     const written = jobs.filter((j) => {
       try {
         writeFileSync(j.path, writeStructure(j.s, j.format.id as WriteFormat));
@@ -175,7 +177,7 @@ describe.runIf(haveVenv)('ASE reads every writer’s output as the same structur
 });
 
 describe.runIf(haveVenv)('ASE reads every writer’s output of every fixture as the structure heterolab read', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hl-ase-fix-'));
+  const dir = join(tmpdir(), `hl-ase-fix-${process.pid}-${Date.now()}`);
   const jobs: { name: string; format: StructureFormat; s: Structure; path: string }[] = [];
   for (const name of goodFixtureNames()) {
     const s = (await mustRead(name)).structures[0];
@@ -188,6 +190,7 @@ describe.runIf(haveVenv)('ASE reads every writer’s output of every fixture as 
   const results = new Map<string, AseAtoms | { error: string }>();
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   beforeAll(() => {
+    mkdirSync(dir, { recursive: true });
     for (const j of jobs) writeFileSync(j.path, writeStructure(j.s, j.format.id as WriteFormat));
     aseRead(jobs.map((j) => ({ path: j.path, format: j.format.id }))).forEach((a, k) => results.set(jobs[k].path, a));
   });
