@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { makeStructure, supercell } from '../../src/core/structure';
 import { readStructureFile } from '../../src/io/registry';
 import { findOverlaps, OVERLAP_DISTANCE } from '../../src/core/validate';
-import { writeExtxyz, writePoscar } from '../../src/io/write';
+import { writePoscar } from '../../src/io/write-vasp';
+import { writeExtxyz } from '../../src/io/write-xyz';
 
 const DIR = 'bench-results';
 mkdirSync(DIR, { recursive: true });

@@ -9,6 +9,7 @@ import type { Predictor } from '../compute/ml/predictor';
 import { DEFAULTS } from '../core/defaults';
 import { GeometryWasm } from '../compute/geometry/wasm';
 import { conventionalStandardCell } from '../io/space-groups';
+import { chooseWriteFormat } from '../io/formats';
 import { writeStructure, type WriteFormat } from '../io/write';
 import { flagNumber, flagString, UsageError, type Args } from './args';
 
@@ -54,13 +55,9 @@ export async function bulkForHkl(s: Structure, a: Args): Promise<{ bulk: Structu
 }
 
 function outFormat(path: string, a: Args): WriteFormat {
-  const to = flagString(a, '--to');
-  if (to === 'vasp' || to === 'cif' || to === 'extxyz') return to;
-  if (to) throw new UsageError('--to must be vasp, cif or extxyz');
-  const low = path.toLowerCase();
-  if (low.endsWith('.cif')) return 'cif';
-  if (low.endsWith('.xyz') || low.endsWith('.extxyz')) return 'extxyz';
-  return 'vasp';
+  const c = chooseWriteFormat(flagString(a, '--to'), path);
+  if ('error' in c) throw new UsageError(c.error);
+  return c.id;
 }
 
 export function emit(s: Structure, a: Args): void {

@@ -4,6 +4,7 @@ import { findVacuumLayer } from '../core/layer';
 import { formula, type Structure } from '../core/structure';
 import { MAX_FILE_BYTES, type FormatId, type ParseIssue } from '../io/issues';
 import { readStructureFile, type ReadOptions } from '../io/registry';
+import { chooseWriteFormat, formatById, readableFormats, writableFormats } from '../io/formats';
 import { writeStructure, type WriteFormat } from '../io/write';
 import { parseArgs, UsageError, type Args } from './args';
 import { buildVerb, matchVerb, slabVerb } from './geometry-verbs';
@@ -16,11 +17,12 @@ import { installNodePlatform } from './node-platform';
 
 const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
 
-  info FILE... [--json] [--species Mo,S] [--format vasp|cif|xyz|extxyz|pymatgen-json|hetero2d-json]
+  info FILE... [--json] [--species Mo,S] [--format ${readableFormats().map((f) => f.id).join('|')}]
       formula, sites, lattice (Å, degrees), volume (Å^3), periodicity and whether it looks like a 2D layer.
       Several files with --json print a JSON array, one object (or {"file", "error"}) per file, in order.
-  convert FILE --to vasp|cif|extxyz [-o OUT] [--index N] [--species ...] [--format ...]
+  convert FILE [--to ${writableFormats().map((f) => f.id).join('|')}] [-o OUT] [--index N] [--species ...] [--format ...]
       write the structure (structure N of a multi-structure file; default 0; extxyz writes every one).
+      Without --to, OUT's name tells the format: ${writableFormats().map((f) => `${f.id} ${f.fileName ?? `.${f.extension}`}`).join(', ')}, POSCAR*.
   slab BULK --hkl 1,1,1 [--layers 4 | --thickness Å] [--vacuum 15] [--termination I] [--fixed N]
        [--hkl-cell conventional|given] [-o OUT] [--json]
       surface slab; hkl refer to the conventional standard cell unless --hkl-cell given.
@@ -53,7 +55,7 @@ ${LIBRARY_USAGE}
 
 Results go to stdout, diagnostics to stderr. Exit code 0 on success, 1 on bad input, 2 on bad usage.`;
 
-const FORMATS: FormatId[] = ['vasp', 'cif', 'xyz', 'extxyz', 'pymatgen-json', 'hetero2d-json'];
+const FORMATS = readableFormats().map((f) => f.id as FormatId);
 
 function readOptions(a: Args): ReadOptions {
   const o: ReadOptions = {};
@@ -176,8 +178,12 @@ async function info(a: Args): Promise<number> {
 async function convert(a: Args): Promise<number> {
   const [file] = a.positional;
   if (!file || a.positional.length > 1) throw new UsageError('convert needs exactly one FILE');
+  const out = a.flags.get('-o') ?? a.flags.get('--output');
   const to = a.flags.get('--to');
-  if (to !== 'vasp' && to !== 'cif' && to !== 'extxyz') throw new UsageError('--to must be vasp, cif or extxyz');
+  if (to === undefined && typeof out !== 'string') throw new UsageError(`convert needs --to ${writableFormats().map((f) => f.id).join('|')} or -o OUT with a telling name`);
+  const chosenFormat = chooseWriteFormat(to === undefined ? undefined : String(to), typeof out === 'string' ? out : undefined);
+  if ('error' in chosenFormat) throw new UsageError(chosenFormat.error);
+  const format = formatById(chosenFormat.id)!;
   const r = await read(file, readOptions(a));
   if (!r.ok) {
     process.stderr.write(`error: ${issueText(r.issue)}\n`);
@@ -188,15 +194,19 @@ async function convert(a: Args): Promise<number> {
   const index = typeof idxFlag === 'string' ? Number(idxFlag) : 0;
   if (!Number.isInteger(index) || index < 0 || index >= r.structures.length)
     throw new UsageError(`--index must be 0..${r.structures.length - 1}`);
-  let text: string;
-  const chosen = to === 'extxyz' && idxFlag === undefined ? r.structures : [r.structures[index]];
-  if (chosen.some((s) => !s.pbc.some(Boolean)) && to !== 'extxyz') {
-    process.stderr.write(`error: ${file}: has no cell; ${to} needs a periodic structure (use --to extxyz)\n`);
+  const chosen = format.many && idxFlag === undefined ? r.structures : [r.structures[index]];
+  if (format.needsCell && chosen.some((s) => !s.pbc.some(Boolean))) {
+    process.stderr.write(`error: ${file}: has no cell; ${format.label} needs a periodic structure (use --to extxyz)\n`);
     return 1;
   }
   if (r.structures.length > 1 && chosen.length === 1) process.stderr.write(`note: ${file} holds ${r.structures.length} structures; writing structure ${index}\n`);
-  text = chosen.map((s) => writeStructure(s, to as WriteFormat)).join('');
-  const out = a.flags.get('-o') ?? a.flags.get('--output');
+  let text: string;
+  try {
+    text = chosen.map((s) => writeStructure(s, format.id as WriteFormat)).join('');
+  } catch (e) {
+    process.stderr.write(`error: ${file}: ${(e as Error).message}\n`);
+    return 1;
+  }
   if (typeof out === 'string') writeFileSync(out, text);
   else process.stdout.write(text);
   return 0;

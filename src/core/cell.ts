@@ -1,4 +1,5 @@
 import { cross, det3, dot, inv3, norm, type Mat3 } from './linalg';
+import type { AtomArrays, Pbc, Structure } from './structure';
 
 /** Cell parameters: lengths in Å, angles in radians (degrees only at the UI/CLI edge). */
 export interface CellParameters {
@@ -89,4 +90,27 @@ export function wrapScaled(scaled: Float64Array, pbc: readonly boolean[] = [true
     scaled[i] = f;
   }
   return scaled;
+}
+
+/**
+ * The same structure on a right-handed cell (signed volume > 0). A left-handed cell gets a and b swapped:
+ * the lattice and every Cartesian position stay as they are, so no atom moves (writing fractional coordinates
+ * of a left-handed cell into a format that stores only cell parameters, such as CIF, would mirror the structure)
+ * and the stacking axis c stays c. What is given per lattice axis moves with its axis: pbc, and the
+ * selective-dynamics flags (VASP applies them along lattice vectors). Per-atom arrays keep their order.
+ * Returns `s` itself when the cell is right-handed or singular (no cell: nothing to orient).
+ */
+export function rightHanded(s: Structure): Structure {
+  if (!(det3(s.cell) < 0)) return s;
+  const c = s.cell;
+  const cell = Float64Array.from([c[3], c[4], c[5], c[0], c[1], c[2], c[6], c[7], c[8]]);
+  const pbc: Pbc = [s.pbc[1], s.pbc[0], s.pbc[2]];
+  const arrays: AtomArrays = { ...s.arrays };
+  const sd = s.arrays.selectiveDynamics;
+  if (sd) {
+    const out = new Uint8Array(sd.length);
+    for (let i = 0; i < sd.length; i += 3) (out[i] = sd[i + 1]), (out[i + 1] = sd[i]), (out[i + 2] = sd[i + 2]);
+    arrays.selectiveDynamics = out;
+  }
+  return { ...s, cell, pbc, arrays, revision: s.revision + 1 };
 }

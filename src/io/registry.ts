@@ -1,19 +1,9 @@
-import { parseCif, cifNeedsSpaceGroupTables } from './cif';
 import { detectFormat, SUPPORTED_FORMATS } from './detect';
+import { formatById, formatForPath, type ReadOptions } from './formats';
 import { MAX_FILE_BYTES, type FormatId, type ParseIssue, type ParseResult } from './issues';
-import { isHetero2dRecord, parseHetero2dJson, parsePymatgenJson } from './json';
-import { parsePoscar } from './poscar';
-import { loadSpaceGroupTables } from './space-groups';
-import { parseXyz } from './xyz';
+import { isHetero2dRecord } from './json';
 
-export interface ReadOptions {
-  /** Force a format instead of detecting it. */
-  format?: FormatId;
-  /** VASP 4 species, in the order of the counts line. */
-  species?: string[];
-  /** Hetero2d records: read initial instead of final structures. */
-  initial?: boolean;
-}
+export type { ReadOptions } from './formats';
 
 function withFile(r: ParseResult, file: string): ParseResult {
   if (!r.ok) return { ok: false, issue: { ...r.issue, file } };
@@ -51,9 +41,27 @@ export function decodeText(bytes: Uint8Array): { text: string; warning?: string 
   }
 }
 
-/** Formats whose readers work on the bytes themselves (large atom blocks are never decoded as a whole). */
-const BYTE_READERS = new Set(['vasp', 'xyz', 'extxyz']);
 const DETECT_PREFIX = 65536;
+
+/** Pymatgen or Hetero2d, by content: a record with final_structure is Hetero2d; anything else goes to the pymatgen reader. */
+function jsonFormat(text: string): FormatId {
+  let probe: unknown;
+  try {
+    probe = JSON.parse(text);
+  } catch {
+    probe = undefined;
+  }
+  const first = Array.isArray(probe) ? probe[0] : probe && typeof probe === 'object' && !('lattice' in probe) && !isHetero2dRecord(probe) ? Object.values(probe)[0] : probe;
+  return isHetero2dRecord(first) ? 'hetero2d-json' : 'pymatgen-json';
+}
+
+/** No reader recognised the file; a name that only a write-only format claims gets said so. */
+function unknownFormat(name: string): Omit<ParseIssue, 'file'> {
+  const w = formatForPath(name);
+  if (w && !w.read)
+    return { code: 'unsupported', message: `looks like ${w.label} by its name, which heterolab writes but does not read`, hint: `supported: ${SUPPORTED_FORMATS}` };
+  return { code: 'unknown-format', message: 'could not tell the format from the name or the content', hint: `supported: ${SUPPORTED_FORMATS}` };
+}
 
 /**
  * Reads a structure file of any supported format. Never throws on bad input: every failure is a ParseIssue
@@ -75,7 +83,7 @@ export async function readStructureFile(name: string, data: Uint8Array | string,
   }
   let format: FormatId | 'json' | null = options.format ?? null;
   if (!format) format = detectFormat(name, text).format;
-  if (bytes && !(format && BYTE_READERS.has(format))) {
+  if (bytes && !(format && format !== 'json' && formatById(format)?.read?.bytes)) {
     // Everything else reads decoded text (with the Latin-1 fallback and its warning).
     const d = decodeText(bytes);
     if ('issue' in d) return failWith(name, d.issue);
@@ -85,47 +93,11 @@ export async function readStructureFile(name: string, data: Uint8Array | string,
   }
   const blank = bytes ? bytes.every((b) => b === 32 || b === 9 || b === 10 || b === 13) : text.trim() === '';
   if (blank) return failWith(name, { code: 'empty', message: 'file has no content (only white space)' });
-  if (!format)
-    return failWith(name, { code: 'unknown-format', message: 'could not tell the format from the name or the content', hint: `supported: ${SUPPORTED_FORMATS}` });
-  if (format === 'json' || format === 'pymatgen-json' || format === 'hetero2d-json') {
-    if (format === 'json') {
-      // Decide by content: a record with final_structure is Hetero2d; anything else goes to the pymatgen reader.
-      let probe: unknown;
-      try {
-        probe = JSON.parse(text);
-      } catch {
-        probe = undefined;
-      }
-      const first = Array.isArray(probe) ? probe[0] : probe && typeof probe === 'object' && !('lattice' in probe) && !isHetero2dRecord(probe) ? Object.values(probe)[0] : probe;
-      format = isHetero2dRecord(first) ? 'hetero2d-json' : 'pymatgen-json';
-    }
-  }
-  let r: ParseResult;
-  switch (format) {
-    case 'vasp':
-      r = parsePoscar(bytes ?? text, { species: options.species });
-      break;
-    case 'cif':
-      if (cifNeedsSpaceGroupTables(text)) {
-        try {
-          await loadSpaceGroupTables();
-        } catch (e) {
-          pre.push({ code: 'unsupported', message: `space-group tables unavailable: ${(e as Error).message}`, file: name });
-        }
-      }
-      r = parseCif(text);
-      break;
-    case 'xyz':
-    case 'extxyz':
-      r = parseXyz(bytes ?? text);
-      break;
-    case 'pymatgen-json':
-      r = parsePymatgenJson(text);
-      break;
-    case 'hetero2d-json':
-      r = parseHetero2dJson(text, { initial: options.initial });
-      break;
-  }
+  if (!format) return failWith(name, unknownFormat(name));
+  if (format === 'json') format = jsonFormat(text);
+  const reader = formatById(format)?.read;
+  if (!reader) return failWith(name, { code: 'unsupported', message: `heterolab does not read ${format}`, hint: `supported: ${SUPPORTED_FORMATS}` });
+  const r = await reader.parse(bytes ?? text, options);
   if (r.ok) for (const s of r.structures) s.info.source = { file: name, format: format as string, index: 0 };
   const out = withFile(r, name);
   if (out.ok) out.warnings.unshift(...pre);
