@@ -10,6 +10,8 @@ import type { FFParams } from './model';
 /** A force-field backend. Async because a GPU answers later; CPU backends resolve at once. */
 export interface FFBackend {
   kind: 'cpu' | 'wasm' | 'webgpu';
+  /** True when energies come from tabulated rigid-layer potentials (tabulated.ts), not the pair sum. */
+  tabulated?: boolean;
   energyForces(sys: FFSystem, p: FFParams): Promise<EnergyForces>;
   /** Energies of many rigid displacements (dx, dy, dz per configuration, Å) of one group; GPUs batch these. */
   energiesForShifts(sys: FFSystem, group: number, shifts: Float64Array, p: FFParams): Promise<Float64Array>;
