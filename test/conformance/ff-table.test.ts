@@ -5,6 +5,7 @@ import { registryScan, relaxRigid, shifted, withFilmsAbove, zScan, type FFBacken
 import { layerLattice } from '../../src/compute/ff/lattice';
 import { buildLayerTable, exactPoint, lookup, TableTooLarge } from '../../src/compute/ff/table';
 import { buildRigidTables, tabulatedBackend } from '../../src/compute/ff/tabulated';
+import { buildWasmTable, wasmLookup, wasmTableData, wasmTabulatedBackend } from '../../src/compute/ff/table-wasm';
 import { wasmBackend } from '../../src/compute/ff/wasm-backend';
 import { cases } from '../helpers/ff-cases';
 import { geometry } from '../helpers/geometry';
@@ -16,7 +17,10 @@ import { geometry } from '../helpers/geometry';
  * atoms, both models, and a stack.
  */
 const all = await cases();
-const exact = wasmBackend(await geometry());
+const g = await geometry();
+const exact = wasmBackend(g);
+/** The tabulated path under test: wasm (fast to build); the TypeScript twin is compared with it below. */
+const tabulated = (sys: FFSystem, P: FFParams) => wasmTabulatedBackend(g, sys, P);
 
 /**
  * The top film's atoms turned by `deg` degrees about the cell's centre: another twist over the same layers
@@ -64,22 +68,39 @@ describe('tabulated rigid layers match the exact pair sum', () => {
     for (const [name, sys] of picks)
       it(`${model}: ${name}, heights −0.6…+1.5 Å, registries and twists`, async () => {
         const P: FFParams = { model, cutoff: 12 };
-        const tab = tabulatedBackend(buildRigidTables(sys, P));
+        const tab = tabulated(sys, P);
         for (const dz of [-0.6, -0.3, 0, 0.5, 1.5]) await expectClose(tab, shifted(withFilmsAbove(sys, 1), 1, 0, 0, dz), P);
         for (const [dx, dy] of [[0.41, -0.17], [1.3, 0.9]]) await expectClose(tab, shifted(sys, 1, dx, dy, 0), P);
         // Twists change the film atoms only, so the same tables answer.
-        for (const deg of [7, 30]) await expectClose(tabulatedBackend(buildRigidTables(turned(sys, deg), P)), turned(sys, deg), P);
+        for (const deg of [7, 30]) await expectClose(tabulated(turned(sys, deg), P), turned(sys, deg), P);
         if (Math.max(...sys.group) > 1) for (const dz of [-0.3, 0.5]) await expectClose(tab, shifted(sys, 2, 0.2, 0.1, dz), P);
       });
   it('thousands of atoms (7×7, d2): energy and forces', async () => {
     const [, sys] = all[2];
     const P: FFParams = { model: 'd2', cutoff: 12 };
-    await expectClose(tabulatedBackend(buildRigidTables(sys, P)), sys, P);
+    await expectClose(tabulated(sys, P), sys, P);
+  });
+  it('the TypeScript tables and lookups are the wasm ones (stack, both models)', async () => {
+    const [, sys] = all[3];
+    for (const model of FF_MODELS) {
+      const P: FFParams = { model, cutoff: 12 };
+      const [ts, wa] = [tabulatedBackend(buildRigidTables(sys, P)), tabulated(sys, P)];
+      for (const s of [shifted(sys, 1, 0.3, -0.2, 0.4), shifted(sys, 2, -1.1, 0.5, -0.3)]) {
+        const [a, b] = [await ts.energyForces(s, P), await wa.energyForces(s, P)];
+        expect(Math.abs(a.energy - b.energy)).toBeLessThanOrEqual(1e-11 * Math.abs(b.energy));
+        for (let i = 0; i < a.forces.length; i++) expect(Math.abs(a.forces[i] - b.forces[i])).toBeLessThanOrEqual(1e-11);
+      }
+      const sh = Float64Array.from([0, 0, 0, 0.5, 0.25, -0.4, 2.2, -1.3, 1.1]);
+      const [ea, eb] = [await ts.energiesForShifts(sys, 1, sh, P), await wa.energiesForShifts(sys, 1, sh, P)];
+      for (let k = 0; k < 3; k++) expect(Math.abs(ea[k] - eb[k])).toBeLessThanOrEqual(1e-11 * Math.abs(eb[k]));
+      wa.dispose();
+      await expect(wa.energyForces(sys, P)).rejects.toThrow(/disposed/);
+    }
   });
   it('energiesForShifts, z-scan, registry scan and rigid relaxation agree with the exact path', async () => {
     const [, sys] = all[1];
     const P: FFParams = { model: 'd2', cutoff: 12 };
-    const tab = tabulatedBackend(buildRigidTables(sys, P));
+    const tab = tabulated(sys, P);
     const sh = Float64Array.from([0, 0, 0, 0.3, -0.2, 0.1, 1.1, 0.4, -0.5, 0, 0, 1.5]);
     const [a, b] = [await tab.energiesForShifts(sys, 1, sh, P), await exact.energiesForShifts(sys, 1, sh, P)];
     for (let k = 0; k < 4; k++) expect(Math.abs(a[k] - b[k])).toBeLessThanOrEqual(1e-4 * Math.abs(b[k]));
@@ -158,6 +179,20 @@ describe('the table itself', () => {
     lookup(t, 1, 0.1, 0.2, t.top + 1.2, v);
     exactPoint(t.exact, 1, 0.1, 0.2, t.top + 1.2, w);
     expect([...v]).toEqual([...w]);
+  });
+  it('wasm builds the same coefficients and answers the same lookups, below h0 and above the cutoff included', () => {
+    const h = buildWasmTable(g, t);
+    const data = wasmTableData(g, h);
+    expect(data.length).toBe(t.data.length);
+    let worst = 0;
+    for (let k = 0; k < data.length; k++) worst = Math.max(worst, Math.abs(data[k] - t.data[k]) / (Math.abs(t.data[k]) + 1e-6));
+    expect(worst).toBeLessThan(1e-10);
+    for (const [x, y, z] of [[0.3, 0.7, t.top + 2.6], [-4.1, 2.2, t.top + 1.1], [10.5, -7.7, t.top + 12.5], [2.2, 1.9, t.top + 4.44]]) {
+      lookup(t, 1, x, y, z, v);
+      const w2 = wasmLookup(g, h, 1, x, y, z);
+      for (let c = 0; c < 4; c++) expect(Math.abs(w2[c] - v[c])).toBeLessThanOrEqual(1e-11 * (Math.abs(v[c]) + 1e-3));
+    }
+    expect(() => wasmLookup(g, h, 7, 0, 0, 0)).toThrow(/bad parameter/);
   });
   it('refuses a table too large to build, naming the layer and the limit', () => {
     expect(() => buildLayerTable(sys, 0, P, { maxWork: 1e5 })).toThrow(TableTooLarge);

@@ -168,18 +168,38 @@ export function tableSize(lat: LayerLattice, nspecies: number, p: FFParams, o: T
   return { nu, nv, nz, work: nu * nv * nz * nspecies * neighbours };
 }
 
-/** The table of layer `group` of `sys` for the species above it. Throws TableTooLarge past `o.maxWork`. */
-export function buildLayerTable(sys: FFSystem, group: number, p: FFParams, o: TableOptions = {}): LayerTable {
-  const lat = layerLattice(sys, group);
+/** A layer ready to tabulate: its lattice, the species above it, the grid, and its exact point sum. */
+export interface LayerPlan {
+  group: number;
+  lattice: LayerLattice;
+  species: number[];
+  top: number;
+  h0: number;
+  dz: number;
+  nu: number;
+  nv: number;
+  nz: number;
+  exact: ExactLayer;
+}
+
+/** Plans the table of layer `group` of `sys` for the species above it. Throws TableTooLarge past `o.maxWork`. */
+export function planLayerTable(sys: FFSystem, group: number, p: FFParams, o: TableOptions = {}): LayerPlan {
+  const lattice = layerLattice(sys, group);
   const species = speciesAbove(sys, group);
-  const { nu, nv, nz, work } = tableSize(lat, species.length, p, o);
+  const { nu, nv, nz, work } = tableSize(lattice, species.length, p, o);
   const maxWork = o.maxWork ?? TABLE_DEFAULTS.maxWork;
   if (work > maxWork)
-    throw new TableTooLarge(`layer ${group}: a ${nu}×${nv}×${nz} table needs ~${work.toExponential(1)} pair terms (limit ${maxWork.toExponential(1)}); its primitive cell is ${lat.cells === 1 ? 'the whole supercell' : 'large'}`);
-  const h0 = o.h0 ?? TABLE_DEFAULTS.h0, dz = o.dz ?? TABLE_DEFAULTS.dz;
+    throw new TableTooLarge(`layer ${group}: a ${nu}×${nv}×${nz} table needs ~${work.toExponential(1)} pair terms (limit ${maxWork.toExponential(1)}); its primitive cell is ${lattice.cells === 1 ? 'the whole supercell' : 'large'}`);
   let top = -Infinity;
   for (let i = 0; i < sys.numbers.length; i++) if (sys.group[i] === group) top = Math.max(top, sys.positions[3 * i + 2]);
-  const L = exactLayer(sys, lat, species, p);
+  const h0 = o.h0 ?? TABLE_DEFAULTS.h0, dz = o.dz ?? TABLE_DEFAULTS.dz;
+  return { group, lattice, species, top, h0, dz, nu, nv, nz, exact: exactLayer(sys, lattice, species, p) };
+}
+
+/** The table of layer `group` of `sys` for the species above it (TypeScript build). */
+export function buildLayerTable(sys: FFSystem, group: number, p: FFParams, o: TableOptions = {}): LayerTable {
+  const plan = planLayerTable(sys, group, p, o);
+  const { lattice: lat, species, top, h0, dz, nu, nv, nz, exact: L } = plan;
   const data = new Float64Array(2 * species.length * nz * nv * nu);
   const g = new Float64Array(4);
   for (let j = 0; j < nv; j++)
@@ -195,7 +215,7 @@ export function buildLayerTable(sys: FFSystem, group: number, p: FFParams, o: Ta
         }
     }
   for (let q = 0; q < 2 * species.length * nz; q++) prefilter(data, q >> 1, q & 1, nu, nv);
-  return { group, lattice: lat, top, h0, dz, nu, nv, nz, species, data, exact: L };
+  return { ...plan, data };
 }
 
 /** z₁ = √3 − 2, the pole of the cubic B-spline interpolation filter (Unser, IEEE Signal Proc. Mag. 1999). */

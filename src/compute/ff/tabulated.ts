@@ -13,7 +13,8 @@ import type { FFParams } from './model';
 import type { FFBackend } from './ops';
 import { buildLayerTable, lookup, type LayerTable, type TableOptions } from './table';
 
-export interface RigidTables {
+/** The frame the tables were built in: the atoms, their layers and reference positions. */
+export interface RigidFrame {
   p: FFParams;
   /** The layer of each atom (the group of the system the tables were built from). */
   layer: Uint8Array;
@@ -22,6 +23,9 @@ export interface RigidTables {
   ref: Float64Array;
   /** First atom of each layer (−1 when absent), by layer number. */
   first: number[];
+}
+
+export interface RigidTables extends RigidFrame {
   /** The table of each layer with atoms above it, by layer number. */
   tables: (LayerTable | undefined)[];
   /** Per table: atomic number → species index in that table. */
@@ -30,26 +34,35 @@ export interface RigidTables {
   buildMs: number;
 }
 
+export function rigidFrame(sys: FFSystem, p: FFParams): RigidFrame {
+  const top = Math.max(...sys.group);
+  const first = Array.from({ length: top + 1 }, (_, g) => sys.group.indexOf(g));
+  return { p, layer: sys.group.slice(), numbers: sys.numbers.slice(), ref: sys.positions.slice(), first };
+}
+
+/** Atomic number → species index of a table's species list (−1: not tabulated). */
+export function speciesMap(species: number[]): Int16Array {
+  const idx = new Int16Array(256).fill(-1);
+  species.forEach((z, s) => (idx[z] = s));
+  return idx;
+}
+
 /** Tables for every layer of `sys` that has layers above it. Throws TableTooLarge when one would be too big. */
 export function buildRigidTables(sys: FFSystem, p: FFParams, o: TableOptions = {}): RigidTables {
   const t0 = Date.now();
-  const top = Math.max(...sys.group);
-  const first = Array.from({ length: top + 1 }, (_, g) => sys.group.indexOf(g));
+  const frame = rigidFrame(sys, p);
   const tables: (LayerTable | undefined)[] = [];
   const speciesIndex: (Int16Array | undefined)[] = [];
-  for (let g = 0; g < top; g++) {
-    if (first[g] < 0) continue;
-    const t = buildLayerTable(sys, g, p, o);
-    tables[g] = t;
-    const idx = new Int16Array(256).fill(-1);
-    t.species.forEach((z, s) => (idx[z] = s));
-    speciesIndex[g] = idx;
+  for (let g = 0; g < frame.first.length - 1; g++) {
+    if (frame.first[g] < 0) continue;
+    tables[g] = buildLayerTable(sys, g, p, o);
+    speciesIndex[g] = speciesMap(tables[g]!.species);
   }
-  return { p, layer: sys.group.slice(), numbers: sys.numbers.slice(), ref: sys.positions.slice(), first, tables, speciesIndex, buildMs: Date.now() - t0 };
+  return { ...frame, tables, speciesIndex, buildMs: Date.now() - t0 };
 }
 
-/** Each layer's rigid displacement in `sys` from the tables' reference; throws if a layer was deformed. */
-function displacements(T: RigidTables, sys: FFSystem): Float64Array {
+/** Each layer's rigid displacement in `sys` from the frame's reference; throws if a layer was deformed. */
+export function displacements(T: RigidFrame, sys: FFSystem): Float64Array {
   const n = T.numbers.length;
   if (sys.numbers.length !== n || sys.numbers.some((z, i) => z !== T.numbers[i])) throw new Error('tabulated force field: the system has other atoms than the one the tables were built for');
   const d = new Float64Array(3 * T.first.length);
@@ -61,6 +74,15 @@ function displacements(T: RigidTables, sys: FFSystem): Float64Array {
       if (Math.abs(sys.positions[3 * i + c] - T.ref[3 * i + c] - d[3 * T.layer[i] + c]) > 1e-6)
         throw new Error(`tabulated force field: layer ${T.layer[i]} moved other than rigidly since its table was built; rebuild the tables`);
   return d;
+}
+
+export function checkParams(T: RigidFrame, p: FFParams): void {
+  if (p.model !== T.p.model || p.cutoff !== T.p.cutoff) throw new Error(`tabulated force field: tables are for ${T.p.model}/${T.p.cutoff} Å, asked for ${p.model}/${p.cutoff} Å`);
+}
+
+/** Which layers a shift of `group` moves (the layers whose atoms are in that group of `sys`). */
+export function movedLayers(T: RigidFrame, sys: FFSystem, group: number): boolean[] {
+  return T.first.map((i) => i >= 0 && sys.group[i] === group);
 }
 
 /**
@@ -113,22 +135,19 @@ function spreadReaction(T: RigidTables, g: number, rx: number, ry: number, rz: n
  * tables. `pairs` is 0: no pair terms are evaluated. Calls with other parameters than the tables' are refused.
  */
 export function tabulatedBackend(T: RigidTables): FFBackend {
-  const check = (p: FFParams) => {
-    if (p.model !== T.p.model || p.cutoff !== T.p.cutoff) throw new Error(`tabulated force field: tables are for ${T.p.model}/${T.p.cutoff} Å, asked for ${p.model}/${p.cutoff} Å`);
-  };
   return {
     kind: 'cpu',
     tabulated: true,
     async energyForces(sys: FFSystem, p: FFParams): Promise<EnergyForces> {
-      check(p);
+      checkParams(T, p);
       const forces = new Float64Array(sys.positions.length);
       const energy = tabulatedEnergy(T, sys.group, displacements(T, sys), forces);
       return { energy, forces, pairs: 0 };
     },
     async energiesForShifts(sys, group, shifts, p) {
-      check(p);
+      checkParams(T, p);
       const d0 = displacements(T, sys);
-      const moved = T.first.map((i) => i >= 0 && sys.group[i] === group);
+      const moved = movedLayers(T, sys, group);
       const out = new Float64Array(shifts.length / 3);
       const d = new Float64Array(d0.length);
       for (let k = 0; k < out.length; k++) {

@@ -1,0 +1,327 @@
+//! Tabulated rigid-layer potentials: the wasm twin of src/compute/ff/table.ts and tabulated.ts (which define
+//! the right answer and document the scheme). A layer's potential for each species above it is tabulated over
+//! its primitive surface cell (found in TypeScript) × height: V and ∂V/∂z at the nodes, turned into periodic
+//! cubic B-spline coefficients in the plane, cubic Hermite in height. Below the lowest height the exact sum
+//! over the layer's atoms answers; above the cutoff V = 0. Energies eV, lengths Å.
+
+/// The layer's atoms in one primitive cell and the pair parameters against each tabulated species.
+pub struct ExactLayer {
+    pub p1: [f64; 2],
+    pub p2: [f64; 2],
+    /// x, y (wrapped into the primitive cell), z per basis atom.
+    pub xyz: Vec<f64>,
+    /// A, C, R0, d, E(rc), E'(rc) per (species, basis atom): 6 · (s · nb + b).
+    pub pp: Vec<f64>,
+    pub nb: usize,
+    pub m1: i64,
+    pub m2: i64,
+    pub cutoff: f64,
+}
+
+pub struct Table {
+    pub exact: ExactLayer,
+    pub top: f64,
+    pub h0: f64,
+    pub dz: f64,
+    pub nu: usize,
+    pub nv: usize,
+    pub nz: usize,
+    pub ns: usize,
+    /// B-spline coefficients of (V, ∂V/∂z), index 2 · (((s · nz + k) · nv + j) · nu + i).
+    pub data: Vec<f64>,
+}
+
+/// In-plane neighbours of (x, y): (dx, dy, z, basis index) of every image closer than the cutoff in the plane.
+fn column(l: &ExactLayer, x: f64, y: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    let rc2 = l.cutoff * l.cutoff;
+    for b in 0..l.nb {
+        for i in -l.m1..=l.m1 {
+            for j in -l.m2..=l.m2 {
+                let dx = l.xyz[3 * b] + i as f64 * l.p1[0] + j as f64 * l.p2[0] - x;
+                let dy = l.xyz[3 * b + 1] + i as f64 * l.p1[1] + j as f64 * l.p2[1] - y;
+                if dx * dx + dy * dy < rc2 {
+                    out.extend_from_slice(&[dx, dy, l.xyz[3 * b + 2], b as f64]);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Exact (V, ∂V/∂x, ∂V/∂y, ∂V/∂z) at height z over a column, for tabulated species s.
+fn column_sum(l: &ExactLayer, col: &[f64], s: usize, z: f64) -> [f64; 4] {
+    let (mut e, mut gx, mut gy, mut gz) = (0.0, 0.0, 0.0, 0.0);
+    let rc = l.cutoff;
+    for c in col.chunks_exact(4) {
+        let (dx, dy, dz) = (c[0], c[1], c[2] - z);
+        let r2 = dx * dx + dy * dy + dz * dz;
+        if r2 >= rc * rc {
+            continue;
+        }
+        let r = r2.sqrt();
+        let q = 6 * (s * l.nb + c[3] as usize);
+        let p = &l.pp[q..q + 6];
+        let ir6 = 1.0 / (r2 * r2 * r2);
+        let rep = p[0] * ir6 * ir6;
+        let (pe, de) = if p[3] == 0.0 {
+            (rep - p[1] * ir6, (-12.0 * rep + 6.0 * p[1] * ir6) / r)
+        } else {
+            let f = 1.0 / (1.0 + (-p[3] * (r / p[2] - 1.0)).exp());
+            (rep - p[1] * ir6 * f, (-12.0 * rep + 6.0 * p[1] * ir6 * f) / r - p[1] * ir6 * (p[3] / p[2]) * f * (1.0 - f))
+        };
+        e += pe - p[4] - (r - rc) * p[5];
+        let g = -(de - p[5]) / r;
+        gx += g * dx;
+        gy += g * dy;
+        gz += g * dz;
+    }
+    [e, gx, gy, gz]
+}
+
+/// Exact value and gradient at any point, the layer as built.
+pub fn exact_point(l: &ExactLayer, s: usize, x: f64, y: f64, z: f64) -> [f64; 4] {
+    let det = l.p1[0] * l.p2[1] - l.p1[1] * l.p2[0];
+    let fu = ((x * l.p2[1] - y * l.p2[0]) / det).floor();
+    let fv = ((l.p1[0] * y - l.p1[1] * x) / det).floor();
+    let col = column(l, x - fu * l.p1[0] - fv * l.p2[0], y - fu * l.p1[1] - fv * l.p2[1]);
+    column_sum(l, &col, s, z)
+}
+
+/// Periodic cubic B-spline prefilter taps √3·z₁^|k|, z₁ = √3 − 2 (Unser 1999), |k| ≤ 24.
+fn taps() -> [f64; 25] {
+    let z1 = 3f64.sqrt() - 2.0;
+    let mut t = [0.0; 25];
+    for (k, x) in t.iter_mut().enumerate() {
+        *x = 3f64.sqrt() * z1.powi(k as i32);
+    }
+    t
+}
+
+/// Samples → B-spline coefficients along one periodic line of `n` values at data[at(i)].
+fn prefilter_line(data: &mut [f64], n: usize, at: &dyn Fn(usize) -> usize, t: &[f64; 25], x: &mut Vec<f64>) {
+    x.clear();
+    x.extend((0..n).map(|i| data[at(i)]));
+    let ni = n as i64;
+    for i in 0..n {
+        let mut c = t[0] * x[i];
+        for (k, tk) in t.iter().enumerate().skip(1) {
+            let (a, b) = ((((i as i64 - k as i64) % ni) + ni) % ni, (i + k) % n);
+            c += tk * (x[a as usize] + x[b]);
+        }
+        data[at(i)] = c;
+    }
+}
+
+impl Table {
+    /// Builds the table (the work is checked in TypeScript before this is called).
+    #[allow(clippy::too_many_arguments)]
+    pub fn build(exact: ExactLayer, ns: usize, top: f64, h0: f64, dz: f64, nu: usize, nv: usize, nz: usize) -> Table {
+        let mut data = vec![0.0; 2 * ns * nz * nv * nu];
+        for j in 0..nv {
+            for i in 0..nu {
+                let (fu, fv) = (i as f64 / nu as f64, j as f64 / nv as f64);
+                let col = column(&exact, fu * exact.p1[0] + fv * exact.p2[0], fu * exact.p1[1] + fv * exact.p2[1]);
+                for s in 0..ns {
+                    for k in 0..nz {
+                        let g = column_sum(&exact, &col, s, top + h0 + k as f64 * dz);
+                        let q = 2 * (((s * nz + k) * nv + j) * nu + i);
+                        data[q] = g[0];
+                        data[q + 1] = g[3];
+                    }
+                }
+            }
+        }
+        let t = taps();
+        let mut tmp = Vec::new();
+        for plane in 0..ns * nz {
+            let base = plane * nu * nv;
+            for f in 0..2 {
+                for j in 0..nv {
+                    prefilter_line(&mut data, nu, &|i| 2 * (base + j * nu + i) + f, &t, &mut tmp);
+                }
+                for i in 0..nu {
+                    prefilter_line(&mut data, nv, &|j| 2 * (base + j * nu + i) + f, &t, &mut tmp);
+                }
+            }
+        }
+        Table { exact, top, h0, dz, nu, nv, nz, ns, data }
+    }
+
+    /// (V, ∂V/∂x, ∂V/∂y, ∂V/∂z) for tabulated species s at (x, y, z) in the layer's frame as built.
+    pub fn lookup(&self, s: usize, x: f64, y: f64, z: f64) -> [f64; 4] {
+        let h = z - self.top;
+        if h >= self.exact.cutoff {
+            return [0.0; 4];
+        }
+        if h < self.h0 {
+            return exact_point(&self.exact, s, x, y, z);
+        }
+        let (p1, p2) = (self.exact.p1, self.exact.p2);
+        let det = p1[0] * p2[1] - p1[1] * p2[0];
+        let fu = (x * p2[1] - y * p2[0]) / det;
+        let fv = (p1[0] * y - p1[1] * x) / det;
+        let gu = (fu - fu.floor()) * self.nu as f64;
+        let gv = (fv - fv.floor()) * self.nv as f64;
+        let (iu, iv) = (gu.floor() as usize, gv.floor() as usize);
+        let hz = (h - self.h0) / self.dz;
+        let kz = (hz.floor() as usize).min(self.nz - 2);
+        let tz = hz - kz as f64;
+        let (wu, du) = bspline(gu - iu as f64);
+        let (wv, dv) = bspline(gv - iv as f64);
+        // Stencil columns, wrapped once here rather than per tap.
+        let mut cu = [0usize; 4];
+        let mut cv = [0usize; 4];
+        for a in 0..4 {
+            cu[a] = (iu + self.nu + a - 1) % self.nu;
+            cv[a] = (iv + self.nv + a - 1) % self.nv;
+        }
+        let mut acc = [0.0f64; 12];
+        for l in 0..2 {
+            let plane = (s * self.nz + kz + l) * self.nv;
+            for b in 0..4 {
+                let row = (plane + cv[b]) * self.nu;
+                let (mut v0, mut v1, mut z0, mut z1) = (0.0, 0.0, 0.0, 0.0);
+                for a in 0..4 {
+                    let q = 2 * (row + cu[a]);
+                    let (v, vz) = (self.data[q], self.data[q + 1]);
+                    v0 += wu[a] * v;
+                    v1 += du[a] * v;
+                    z0 += wu[a] * vz;
+                    z1 += du[a] * vz;
+                }
+                let o = 6 * l;
+                acc[o] += v0 * wv[b];
+                acc[o + 1] += v1 * wv[b];
+                acc[o + 2] += v0 * dv[b];
+                acc[o + 3] += z0 * wv[b];
+                acc[o + 4] += z1 * wv[b];
+                acc[o + 5] += z0 * dv[b];
+            }
+        }
+        let out = hermite(tz, self.dz, &acc);
+        let (eu, ev) = (out[1] * self.nu as f64, out[2] * self.nv as f64);
+        [out[0], (eu * p2[1] - ev * p1[1]) / det, (-eu * p2[0] + ev * p1[0]) / det, out[3]]
+    }
+}
+
+/// Uniform cubic B-spline weights and derivatives at t for nodes −1, 0, 1, 2.
+#[inline(always)]
+fn bspline(t: f64) -> ([f64; 4], [f64; 4]) {
+    let (t2, s) = (t * t, 1.0 - t);
+    let t3 = t2 * t;
+    (
+        [s * s * s / 6.0, (3.0 * t3 - 6.0 * t2 + 4.0) / 6.0, (-3.0 * t3 + 3.0 * t2 + 3.0 * t + 1.0) / 6.0, t3 / 6.0],
+        [-0.5 * s * s, 1.5 * t2 - 2.0 * t, -1.5 * t2 + t + 0.5, 0.5 * t2],
+    )
+}
+
+/// Cubic Hermite in height over two levels of (V, ∂/∂gu, ∂/∂gv) and their ∂/∂z twins.
+#[inline(always)]
+fn hermite(t: f64, dz: f64, acc: &[f64; 12]) -> [f64; 4] {
+    let (t2, t3) = (t * t, t * t * t);
+    let (h00, h10, h01, h11) = (2.0 * t3 - 3.0 * t2 + 1.0, t3 - 2.0 * t2 + t, -2.0 * t3 + 3.0 * t2, t3 - t2);
+    let mut out = [0.0; 4];
+    for c in 0..3 {
+        out[c] = h00 * acc[c] + h10 * dz * acc[3 + c] + h01 * acc[6 + c] + h11 * dz * acc[9 + c];
+    }
+    out[3] = (6.0 * t2 - 6.0 * t) / dz * acc[0] + (3.0 * t2 - 4.0 * t + 1.0) * acc[3] + (-6.0 * t2 + 6.0 * t) / dz * acc[6] + (3.0 * t2 - 2.0 * t) * acc[9];
+    out
+}
+
+/// The rigid layers of one system and their tables: atoms' reference positions, layer, species per table.
+pub struct RigidSet {
+    pub reference: Vec<f64>,
+    pub layer: Vec<u8>,
+    /// Per layer: the table (index into the table registry) or none.
+    pub tables: Vec<Option<usize>>,
+    /// Per layer: the tabulated species index of each atom (−1: not tabulated).
+    pub spec: Vec<Vec<i32>>,
+    pub first: Vec<usize>,
+    pub count: Vec<usize>,
+}
+
+impl RigidSet {
+    /// Interlayer energy with layers displaced by d (3 per layer); pairs in the same `group` do not count.
+    /// Adds forces (upper atoms exact, each layer's reaction spread evenly) when `forces` is given.
+    pub fn energy(&self, tables: &[Option<Table>], group: &[u8], d: &[f64], mut forces: Option<&mut [f64]>) -> f64 {
+        let n = self.layer.len();
+        let mut energy = 0.0;
+        for (g, tab) in self.tables.iter().enumerate() {
+            let t = match tab.and_then(|k| tables.get(k).and_then(|x| x.as_ref())) {
+                Some(t) => t,
+                None => continue,
+            };
+            let gg = group[self.first[g]];
+            let (gx, gy, gz) = (d[3 * g], d[3 * g + 1], d[3 * g + 2]);
+            let mut r = [0.0; 3];
+            for i in 0..n {
+                let li = self.layer[i] as usize;
+                let s = self.spec[g][i];
+                if li <= g || group[i] == gg || s < 0 {
+                    continue;
+                }
+                let x = self.reference[3 * i] + d[3 * li] - gx;
+                let y = self.reference[3 * i + 1] + d[3 * li + 1] - gy;
+                let z = self.reference[3 * i + 2] + d[3 * li + 2] - gz;
+                let v = t.lookup(s as usize, x, y, z);
+                energy += v[0];
+                if let Some(f) = forces.as_deref_mut() {
+                    for c in 0..3 {
+                        f[3 * i + c] -= v[c + 1];
+                        r[c] += v[c + 1];
+                    }
+                }
+            }
+            if let Some(f) = forces.as_deref_mut() {
+                let k = self.count[g] as f64;
+                for i in 0..n {
+                    if self.layer[i] as usize == g {
+                        for c in 0..3 {
+                            f[3 * i + c] += r[c] / k;
+                        }
+                    }
+                }
+            }
+        }
+        energy
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One atom per primitive cell of a square 2.5 Å lattice, Lennard-Jones against species 0.
+    fn square() -> Table {
+        let (a, c, rc) = (1000.0f64, 10.0f64, 8.0f64);
+        let ir6 = 1.0 / rc.powi(6);
+        let (ec, fc) = (a * ir6 * ir6 - c * ir6, (-12.0 * a * ir6 * ir6 + 6.0 * c * ir6) / rc);
+        let l = ExactLayer { p1: [2.5, 0.0], p2: [0.0, 2.5], xyz: vec![0.3, 0.4, 0.0], pp: vec![a, c, 0.0, 0.0, ec, fc], nb: 1, m1: 5, m2: 5, cutoff: rc };
+        Table::build(l, 1, 0.0, 1.5, 0.05, 24, 24, 135)
+    }
+
+    #[test]
+    fn tabulated_matches_the_exact_sum_between_nodes() {
+        let t = square();
+        for &(x, y, z) in &[(0.11, 0.93, 2.7), (1.7, -3.2, 3.4), (4.9, 2.2, 5.5)] {
+            let (v, e) = (t.lookup(0, x, y, z), exact_point(&t.exact, 0, x, y, z));
+            assert!((v[0] - e[0]).abs() < 1e-5 * e[0].abs() + 1e-9, "{:?} vs {:?}", v, e);
+            let fm = e[1].abs().max(e[2].abs()).max(e[3].abs());
+            for c in 1..4 {
+                assert!((v[c] - e[c]).abs() < 1e-3 * fm, "{:?} vs {:?}", v, e);
+            }
+        }
+    }
+
+    #[test]
+    fn periodic_zero_above_cutoff_exact_below_h0() {
+        let t = square();
+        let (a, b) = (t.lookup(0, 0.7, 0.2, 3.0), t.lookup(0, 0.7 + 5.0, 0.2 - 2.5, 3.0));
+        for c in 0..4 {
+            assert!((a[c] - b[c]).abs() < 1e-12);
+        }
+        assert_eq!(t.lookup(0, 0.7, 0.2, 8.0), [0.0; 4]);
+        assert_eq!(t.lookup(0, 0.7, 0.2, 1.2), exact_point(&t.exact, 0, 0.7, 0.2, 1.2));
+    }
+}
