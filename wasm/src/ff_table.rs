@@ -27,7 +27,8 @@ pub struct Table {
     pub nv: usize,
     pub nz: usize,
     pub ns: usize,
-    /// B-spline coefficients of (V, ∂V/∂z), index 2 · (((s · nz + k) · nv + j) · nu + i).
+    /// B-spline coefficients of (V, ∂V/∂z), index 2 · (((s · nv + j) · nu + i) · nz + k): heights innermost, so
+    /// a lookup's two levels share cache lines.
     pub data: Vec<f64>,
 }
 
@@ -125,7 +126,7 @@ impl Table {
                 for s in 0..ns {
                     for k in 0..nz {
                         let g = column_sum(&exact, &col, s, top + h0 + k as f64 * dz);
-                        let q = 2 * (((s * nz + k) * nv + j) * nu + i);
+                        let q = 2 * (((s * nv + j) * nu + i) * nz + k);
                         data[q] = g[0];
                         data[q + 1] = g[3];
                     }
@@ -134,14 +135,16 @@ impl Table {
         }
         let t = taps();
         let mut tmp = Vec::new();
-        for plane in 0..ns * nz {
-            let base = plane * nu * nv;
-            for f in 0..2 {
-                for j in 0..nv {
-                    prefilter_line(&mut data, nu, &|i| 2 * (base + j * nu + i) + f, &t, &mut tmp);
-                }
-                for i in 0..nu {
-                    prefilter_line(&mut data, nv, &|j| 2 * (base + j * nu + i) + f, &t, &mut tmp);
+        for s in 0..ns {
+            for k in 0..nz {
+                for f in 0..2 {
+                    let at = |j: usize, i: usize| 2 * (((s * nv + j) * nu + i) * nz + k) + f;
+                    for j in 0..nv {
+                        prefilter_line(&mut data, nu, &|i| at(j, i), &t, &mut tmp);
+                    }
+                    for i in 0..nu {
+                        prefilter_line(&mut data, nv, &|j| at(j, i), &t, &mut tmp);
+                    }
                 }
             }
         }
@@ -176,32 +179,69 @@ impl Table {
             cu[a] = (iu + self.nu + a - 1) % self.nu;
             cv[a] = (iv + self.nv + a - 1) % self.nv;
         }
+        // acc[6·l + 3·f + c]: level l ∈ {kz, kz+1}, field f ∈ {V, ∂V/∂z}, c ∈ {value, ∂/∂gu, ∂/∂gv}.
         let mut acc = [0.0f64; 12];
-        for l in 0..2 {
-            let plane = (s * self.nz + kz + l) * self.nv;
-            for b in 0..4 {
-                let row = (plane + cv[b]) * self.nu;
-                let (mut v0, mut v1, mut z0, mut z1) = (0.0, 0.0, 0.0, 0.0);
-                for a in 0..4 {
-                    let q = 2 * (row + cu[a]);
-                    let (v, vz) = (self.data[q], self.data[q + 1]);
-                    v0 += wu[a] * v;
-                    v1 += du[a] * v;
-                    z0 += wu[a] * vz;
-                    z1 += du[a] * vz;
+        for b in 0..4 {
+            let row = (s * self.nv + cv[b]) * self.nu;
+            // Per row: the four fields (V, Vz at both levels), weighted by wu and by du.
+            let mut rw = [0.0f64; 4];
+            let mut rd = [0.0f64; 4];
+            for a in 0..4 {
+                let q = 2 * ((row + cu[a]) * self.nz + kz);
+                let f = &self.data[q..q + 4];
+                for m in 0..4 {
+                    rw[m] += wu[a] * f[m];
+                    rd[m] += du[a] * f[m];
                 }
-                let o = 6 * l;
-                acc[o] += v0 * wv[b];
-                acc[o + 1] += v1 * wv[b];
-                acc[o + 2] += v0 * dv[b];
-                acc[o + 3] += z0 * wv[b];
-                acc[o + 4] += z1 * wv[b];
-                acc[o + 5] += z0 * dv[b];
+            }
+            for (m, o) in [0usize, 3, 6, 9].iter().enumerate() {
+                acc[*o] += rw[m] * wv[b];
+                acc[o + 1] += rd[m] * wv[b];
+                acc[o + 2] += rw[m] * dv[b];
             }
         }
         let out = hermite(tz, self.dz, &acc);
         let (eu, ev) = (out[1] * self.nu as f64, out[2] * self.nv as f64);
         [out[0], (eu * p2[1] - ev * p1[1]) / det, (-eu * p2[0] + ev * p1[0]) / det, out[3]]
+    }
+}
+
+impl Table {
+    /// V alone (eV) at (x, y, z): `lookup`'s value without the gradient, for energy-only scans.
+    pub fn value(&self, s: usize, x: f64, y: f64, z: f64) -> f64 {
+        let h = z - self.top;
+        if h >= self.exact.cutoff {
+            return 0.0;
+        }
+        if h < self.h0 {
+            return exact_point(&self.exact, s, x, y, z)[0];
+        }
+        let (p1, p2) = (self.exact.p1, self.exact.p2);
+        let det = p1[0] * p2[1] - p1[1] * p2[0];
+        let fu = (x * p2[1] - y * p2[0]) / det;
+        let fv = (p1[0] * y - p1[1] * x) / det;
+        let gu = (fu - fu.floor()) * self.nu as f64;
+        let gv = (fv - fv.floor()) * self.nv as f64;
+        let (iu, iv) = (gu.floor() as usize, gv.floor() as usize);
+        let hz = (h - self.h0) / self.dz;
+        let kz = (hz.floor() as usize).min(self.nz - 2);
+        let t = hz - kz as f64;
+        let (t2, t3) = (t * t, t * t * t);
+        let hw = [2.0 * t3 - 3.0 * t2 + 1.0, (t3 - 2.0 * t2 + t) * self.dz, -2.0 * t3 + 3.0 * t2, (t3 - t2) * self.dz];
+        let wu = bspline(gu - iu as f64).0;
+        let wv = bspline(gv - iv as f64).0;
+        let mut e = 0.0;
+        for (b, wvb) in wv.iter().enumerate() {
+            let row = (s * self.nv + (iv + self.nv + b - 1) % self.nv) * self.nu;
+            let mut r = 0.0;
+            for (a, wua) in wu.iter().enumerate() {
+                let q = 2 * ((row + (iu + self.nu + a - 1) % self.nu) * self.nz + kz);
+                let f = &self.data[q..q + 4];
+                r += wua * (hw[0] * f[0] + hw[1] * f[1] + hw[2] * f[2] + hw[3] * f[3]);
+            }
+            e += wvb * r;
+        }
+        e
     }
 }
 
@@ -239,9 +279,18 @@ pub struct RigidSet {
     pub spec: Vec<Vec<i32>>,
     pub first: Vec<usize>,
     pub count: Vec<usize>,
+    /// Per layer: (atom, tabulated species) of every atom of a higher layer, built by `index`.
+    pub upper: Vec<Vec<(usize, usize)>>,
 }
 
 impl RigidSet {
+    /// Fills `upper` from `layer` and `spec`.
+    pub fn index(&mut self) {
+        self.upper = (0..self.tables.len())
+            .map(|g| (0..self.layer.len()).filter(|&i| self.layer[i] as usize > g && self.spec[g][i] >= 0).map(|i| (i, self.spec[g][i] as usize)).collect())
+            .collect();
+    }
+
     /// Interlayer energy with layers displaced by d (3 per layer); pairs in the same `group` do not count.
     /// Adds forces (upper atoms exact, each layer's reaction spread evenly) when `forces` is given.
     pub fn energy(&self, tables: &[Option<Table>], group: &[u8], d: &[f64], mut forces: Option<&mut [f64]>) -> f64 {
@@ -255,22 +304,24 @@ impl RigidSet {
             let gg = group[self.first[g]];
             let (gx, gy, gz) = (d[3 * g], d[3 * g + 1], d[3 * g + 2]);
             let mut r = [0.0; 3];
-            for i in 0..n {
-                let li = self.layer[i] as usize;
-                let s = self.spec[g][i];
-                if li <= g || group[i] == gg || s < 0 {
+            for &(i, s) in &self.upper[g] {
+                if group[i] == gg {
                     continue;
                 }
+                let li = self.layer[i] as usize;
                 let x = self.reference[3 * i] + d[3 * li] - gx;
                 let y = self.reference[3 * i + 1] + d[3 * li + 1] - gy;
                 let z = self.reference[3 * i + 2] + d[3 * li + 2] - gz;
-                let v = t.lookup(s as usize, x, y, z);
-                energy += v[0];
-                if let Some(f) = forces.as_deref_mut() {
-                    for c in 0..3 {
-                        f[3 * i + c] -= v[c + 1];
-                        r[c] += v[c + 1];
+                match forces.as_deref_mut() {
+                    Some(f) => {
+                        let v = t.lookup(s, x, y, z);
+                        energy += v[0];
+                        for c in 0..3 {
+                            f[3 * i + c] -= v[c + 1];
+                            r[c] += v[c + 1];
+                        }
                     }
+                    None => energy += t.value(s, x, y, z),
                 }
             }
             if let Some(f) = forces.as_deref_mut() {
@@ -306,6 +357,7 @@ mod tests {
         let t = square();
         for &(x, y, z) in &[(0.11, 0.93, 2.7), (1.7, -3.2, 3.4), (4.9, 2.2, 5.5)] {
             let (v, e) = (t.lookup(0, x, y, z), exact_point(&t.exact, 0, x, y, z));
+            assert!((t.value(0, x, y, z) - v[0]).abs() < 1e-13 * v[0].abs().max(1.0));
             assert!((v[0] - e[0]).abs() < 1e-5 * e[0].abs() + 1e-9, "{:?} vs {:?}", v, e);
             let fm = e[1].abs().max(e[2].abs()).max(e[3].abs());
             for c in 1..4 {

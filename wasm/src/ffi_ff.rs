@@ -146,7 +146,8 @@ pub extern "C" fn hl_fft_set_create(n: usize, reference: *const f64, layer: *con
     let first = (0..nlayers).map(|g| l.iter().position(|&x| x as usize == g).unwrap_or(0)).collect();
     let count = (0..nlayers).map(|g| l.iter().filter(|&&x| x as usize == g).count()).collect();
     let spec = (0..nlayers).map(|g| s[g * n..(g + 1) * n].iter().map(|&k| k as i32).collect()).collect();
-    let set = RigidSet { reference: p.to_vec(), layer: l.to_vec(), tables: tabs, spec, first, count };
+    let mut set = RigidSet { reference: p.to_vec(), layer: l.to_vec(), tables: tabs, spec, first, count, upper: Vec::new() };
+    set.index();
     put(&mut r.sets, set)
 }
 

@@ -39,7 +39,8 @@ export interface LayerTable {
   nz: number;
   /** Atomic numbers of the species tabulated (the species above the layer). */
   species: number[];
-  /** In-plane B-spline coefficients of (V, ∂V/∂z) per node, index ((s·nz + k)·nv + j)·nu + i. */
+  /** In-plane B-spline coefficients of (V, ∂V/∂z) per node, index 2·(((s·nv + j)·nu + i)·nz + k): heights
+   *  innermost, so a lookup's two levels are adjacent. */
   data: Float64Array;
   /** The exact point sum, for atoms below h0: one image-resolved list of the layer's atoms. */
   exact: ExactLayer;
@@ -209,12 +210,12 @@ export function buildLayerTable(sys: FFSystem, group: number, p: FFParams, o: Ta
       for (let s = 0; s < species.length; s++)
         for (let k = 0; k < nz; k++) {
           columnSum(L, col, s, top + h0 + k * dz, g);
-          const q = 2 * (((s * nz + k) * nv + j) * nu + i);
+          const q = 2 * (((s * nv + j) * nu + i) * nz + k);
           data[q] = g[0];
           data[q + 1] = g[3];
         }
     }
-  for (let q = 0; q < 2 * species.length * nz; q++) prefilter(data, q >> 1, q & 1, nu, nv);
+  for (let s = 0; s < species.length; s++) for (let k = 0; k < nz; k++) for (let f = 0; f < 2; f++) prefilter(data, (j, i) => 2 * (((s * nv + j) * nu + i) * nz + k) + f, nu, nv);
   return { ...plan, data };
 }
 
@@ -224,21 +225,20 @@ const Z1 = Math.sqrt(3) - 2;
 const TAPS = Array.from({ length: 25 }, (_, k) => Math.sqrt(3) * Z1 ** k);
 
 /**
- * Samples → periodic cubic B-spline coefficients, in place, for one (species·level) plane `plane` and field
- * `f` of the (V, ∂V/∂z) grid: the spline through the samples, separably along u then v.
+ * Samples → periodic cubic B-spline coefficients, in place, for one nv × nu plane of the grid whose node (j, i)
+ * is data[at(j, i)]: the spline through the samples, separably along u then v.
  */
-function prefilter(data: Float64Array, plane: number, f: number, nu: number, nv: number): void {
-  const base = plane * nu * nv;
-  const line = (n: number, at: (i: number) => number) => {
-    const x = Float64Array.from({ length: n }, (_, i) => data[at(i)]);
+function prefilter(data: Float64Array, at: (j: number, i: number) => number, nu: number, nv: number): void {
+  const line = (n: number, pos: (i: number) => number) => {
+    const x = Float64Array.from({ length: n }, (_, i) => data[pos(i)]);
     for (let i = 0; i < n; i++) {
       let c = TAPS[0] * x[i];
       for (let k = 1; k < TAPS.length; k++) c += TAPS[k] * (x[(((i - k) % n) + n) % n] + x[(i + k) % n]);
-      data[at(i)] = c;
+      data[pos(i)] = c;
     }
   };
-  for (let j = 0; j < nv; j++) line(nu, (i) => 2 * (base + j * nu + i) + f);
-  for (let i = 0; i < nu; i++) line(nv, (j) => 2 * (base + j * nu + i) + f);
+  for (let j = 0; j < nv; j++) line(nu, (i) => at(j, i));
+  for (let i = 0; i < nu; i++) line(nv, (j) => at(j, i));
 }
 
 /** Uniform cubic B-spline weights and their derivatives at t ∈ [0, 1) for nodes −1, 0, 1, 2. */
@@ -279,23 +279,19 @@ export function lookup(T: LayerTable, s: number, x: number, y: number, z: number
   bspline(gv - iv, wv, dv);
   acc.fill(0);
   // acc[6·l + 3·f + c]: level l ∈ {kz, kz+1}, field f ∈ {V, ∂V/∂z}, c ∈ {value, ∂/∂gu, ∂/∂gv}.
-  for (let l = 0; l < 2; l++)
-    for (let b = 0; b < 4; b++) {
-      const j = (iv - 1 + b + T.nv) % T.nv;
-      const row = ((s * T.nz + kz + l) * T.nv + j) * T.nu;
-      for (let a = 0; a < 4; a++) {
-        const q = 2 * (row + ((iu - 1 + a + T.nu) % T.nu));
-        const w = wu[a] * wv[b], wdu = du[a] * wv[b], wdv = wu[a] * dv[b];
-        const V = T.data[q], Vz = T.data[q + 1];
-        const o = 6 * l;
-        acc[o] += w * V;
-        acc[o + 1] += wdu * V;
-        acc[o + 2] += wdv * V;
-        acc[o + 3] += w * Vz;
-        acc[o + 4] += wdu * Vz;
-        acc[o + 5] += wdv * Vz;
+  for (let b = 0; b < 4; b++) {
+    const row = (s * T.nv + ((iv - 1 + b + T.nv) % T.nv)) * T.nu;
+    for (let a = 0; a < 4; a++) {
+      const q = 2 * ((row + ((iu - 1 + a + T.nu) % T.nu)) * T.nz + kz);
+      const w = wu[a] * wv[b], wdu = du[a] * wv[b], wdv = wu[a] * dv[b];
+      for (let m = 0; m < 4; m++) {
+        const f = T.data[q + m];
+        acc[3 * m] += w * f;
+        acc[3 * m + 1] += wdu * f;
+        acc[3 * m + 2] += wdv * f;
       }
     }
+  }
   hermite(tz, T.dz, acc, out);
   // Fractional-grid derivatives to Cartesian: ∂/∂x = nu·∂/∂gu·∂fu/∂x + nv·∂/∂gv·∂fv/∂x.
   const eu = out[1] * T.nu, ev = out[2] * T.nv;
