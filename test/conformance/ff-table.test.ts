@@ -5,7 +5,7 @@ import { registryScan, relaxRigid, shifted, withFilmsAbove, zScan, type FFBacken
 import { layerLattice } from '../../src/compute/ff/lattice';
 import { buildLayerTable, exactPoint, lookup, TableTooLarge } from '../../src/compute/ff/table';
 import { buildRigidTables, tabulatedBackend } from '../../src/compute/ff/tabulated';
-import { buildWasmTable, wasmLookup, wasmTableData, wasmTabulatedBackend } from '../../src/compute/ff/table-wasm';
+import { buildWasmTable, rigidLayersBackend, wasmLookup, wasmTableData, wasmTabulatedBackend } from '../../src/compute/ff/table-wasm';
 import { wasmBackend } from '../../src/compute/ff/wasm-backend';
 import { cases } from '../helpers/ff-cases';
 import { geometry } from '../helpers/geometry';
@@ -27,12 +27,16 @@ const tabulated = (sys: FFSystem, P: FFParams) => wasmTabulatedBackend(g, sys, P
  * below (a turned lower film would no longer repeat within the cell, so it would have no small table).
  */
 function turned(sys: FFSystem, deg: number): FFSystem {
+  return turnedLayer(sys, Math.max(...sys.group), deg);
+}
+
+/** Layer `layer`'s atoms turned by `deg` degrees about the cell's centre. */
+function turnedLayer(sys: FFSystem, layer: number, deg: number): FFSystem {
   const c = sys.cell, t = (deg * Math.PI) / 180;
-  const top = Math.max(...sys.group);
   const cx = (c[0] + c[3]) / 2, cy = (c[1] + c[4]) / 2;
   const positions = sys.positions.slice();
   for (let i = 0; i < sys.numbers.length; i++) {
-    if (sys.group[i] !== top) continue;
+    if (sys.group[i] !== layer) continue;
     const x = positions[3 * i] - cx, y = positions[3 * i + 1] - cy;
     positions[3 * i] = cx + Math.cos(t) * x - Math.sin(t) * y;
     positions[3 * i + 1] = cy + Math.sin(t) * x + Math.cos(t) * y;
@@ -128,6 +132,15 @@ describe('the table itself', () => {
     expect((lat.p1[0] * lat.p2[1] - lat.p1[1] * lat.p2[0]) * 81).toBeCloseTo(Math.abs(c[0] * c[4] - c[1] * c[3]), 6);
     expect(Math.hypot(...lat.p1)).toBeCloseTo(Math.hypot(...lat.p2), 6); // fcc(111): hexagonal
   });
+  it('finds the primitive cell of a strained film in a stack (3 atoms per MoS2 cell), and none in a turned film', () => {
+    const [, stack] = all[3];
+    const n1 = stack.group.filter((x) => x === 1).length;
+    const lat = layerLattice(stack, 1);
+    expect(lat.basis.map((i) => stack.numbers[i]).sort()).toEqual([16, 16, 42]);
+    expect(lat.cells).toBe(n1 / 3);
+    const odd = layerLattice(turned(stack, 7), 2);
+    expect(odd.cells).toBe(1);
+  });
   it('is periodic: a lattice translation gives the same value and gradient', () => {
     const { p1, p2 } = t.lattice;
     for (const [x, y, z] of [[0.3, 0.7, t.top + 2.6], [-4.1, 2.2, t.top + 3.3], [10.5, -7.7, t.top + 5.9]]) {
@@ -197,6 +210,17 @@ describe('the table itself', () => {
   it('refuses a table too large to build, naming the layer and the limit', () => {
     expect(() => buildLayerTable(sys, 0, P, { maxWork: 1e5 })).toThrow(TableTooLarge);
     expect(() => buildLayerTable(sys, 0, P, { maxWork: 1e5 })).toThrow(/layer 0: a \d+×\d+×\d+ table needs ~.* pair terms \(limit 1\.0e\+5\)/);
+  });
+  it('rigidLayersBackend uses the tables, or the exact sum with the reason when a lower layer has no small cell', async () => {
+    const [, stack] = all[3];
+    const ok = rigidLayersBackend(g, stack, P, exact);
+    expect(ok.backend.tabulated).toBe(true);
+    expect(ok.notice).toBeUndefined();
+    ok.dispose();
+    const twisted = { ...stack, group: stack.group.map((x) => (x === 2 ? 1 : x === 1 ? 2 : x)) }; // film 2 (turned below) under film 1
+    const r = rigidLayersBackend(g, turnedLayer(twisted, 1, 7), P, exact);
+    expect(r.backend).toBe(exact);
+    expect(r.notice).toMatch(/tabulated layers unavailable \(layer 1: a \d+×\d+×\d+ table needs .* its primitive cell is the whole supercell\); using the exact pair sum on wasm/);
   });
   it('refuses a system whose layers moved other than rigidly since the tables were built', async () => {
     const T = buildRigidTables(all[0][1], P);

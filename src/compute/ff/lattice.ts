@@ -55,37 +55,38 @@ class SiteIndex {
   }
 }
 
-/** The translations (Å, in-plane, modulo the supercell) that map the layer onto itself, 0 included. */
-function symmetryTranslations(sys: FFSystem, atoms: number[], idx: SiteIndex): [number, number][] {
+/** The shortest image (Å) of an in-plane vector modulo the supercell (a, b). */
+function shortest(a: readonly number[], b: readonly number[], x: number, y: number): [number, number] {
+  const [u, v] = frac(a, b, x, y);
+  let best: [number, number] = [u * a[0] + v * b[0], u * a[1] + v * b[1]];
+  for (let i = -1; i <= 0; i++)
+    for (let j = -1; j <= 0; j++) {
+      const c: [number, number] = [(u + i) * a[0] + (v + j) * b[0], (u + i) * a[1] + (v + j) * b[1]];
+      if (Math.hypot(...c) < Math.hypot(...best)) best = c;
+    }
+  return best;
+}
+
+/**
+ * A basis of the lattice of translations that map the layer onto itself: candidates (vectors between atoms of
+ * its rarest species at one height, shortest images, and the supercell's own vectors) tested shortest first;
+ * the first valid one and the first valid one not collinear with it form a basis (in 2D the two successive
+ * minima of a lattice do), so only a few candidates need the full O(N) check.
+ */
+function primitiveBasis(sys: FFSystem, atoms: number[], idx: SiteIndex, a: number[], b: number[]): [[number, number], [number, number]] {
   const count = new Map<number, number>();
   for (const i of atoms) count.set(sys.numbers[i], (count.get(sys.numbers[i]) ?? 0) + 1);
   const rare = [...count.entries()].sort((x, y) => x[1] - y[1])[0][0];
   const r = atoms.find((i) => sys.numbers[i] === rare)!;
   const P = sys.positions;
-  const out: [number, number][] = [];
-  for (const j of atoms) {
-    if (sys.numbers[j] !== rare || Math.abs(P[3 * j + 2] - P[3 * r + 2]) > SITE_TOL) continue;
-    const tx = P[3 * j] - P[3 * r], ty = P[3 * j + 1] - P[3 * r + 1];
-    if (atoms.every((k) => idx.has(sys.numbers[k], P[3 * k] + tx, P[3 * k + 1] + ty, P[3 * k + 2]))) out.push([tx, ty]);
-  }
-  return out;
-}
-
-/** The shortest two independent lattice vectors (a basis of a 2D lattice), right-handed. */
-function reducedBasis(ts: [number, number][], a: number[], b: number[]): [[number, number], [number, number]] {
-  const cand: [number, number][] = [];
-  for (const [tx, ty] of ts) {
-    const [u, v] = frac(a, b, tx, ty);
-    for (let i = -1; i <= 1; i++)
-      for (let j = -1; j <= 1; j++) {
-        const x = (u + i) * a[0] + (v + j) * b[0], y = (u + i) * a[1] + (v + j) * b[1];
-        if (Math.hypot(x, y) > SITE_TOL) cand.push([x, y]);
-      }
-  }
-  cand.sort((p, q) => Math.hypot(p[0], p[1]) - Math.hypot(q[0], q[1]));
-  const p1 = cand[0];
-  const l1 = Math.hypot(p1[0], p1[1]);
-  const p2 = cand.find((q) => Math.abs(p1[0] * q[1] - p1[1] * q[0]) > 1e-6 * l1 * Math.hypot(q[0], q[1]))!;
+  const cand: [number, number][] = [[a[0], a[1]], [b[0], b[1]], [a[0] + b[0], a[1] + b[1]], [a[0] - b[0], a[1] - b[1]]];
+  for (const j of atoms)
+    if (j !== r && sys.numbers[j] === rare && Math.abs(P[3 * j + 2] - P[3 * r + 2]) <= SITE_TOL) cand.push(shortest(a, b, P[3 * j] - P[3 * r], P[3 * j + 1] - P[3 * r + 1]));
+  cand.sort((p, q) => Math.hypot(...p) - Math.hypot(...q));
+  const valid = ([tx, ty]: [number, number]) => Math.hypot(tx, ty) > SITE_TOL && atoms.every((k) => idx.has(sys.numbers[k], P[3 * k] + tx, P[3 * k + 1] + ty, P[3 * k + 2]));
+  const p1 = cand.find(valid)!;
+  const l1 = Math.hypot(...p1);
+  const p2 = cand.find((q) => Math.abs(p1[0] * q[1] - p1[1] * q[0]) > 1e-6 * l1 * Math.hypot(...q) && valid(q))!;
   return p1[0] * p2[1] - p1[1] * p2[0] > 0 ? [p1, p2] : [p2, p1];
 }
 
@@ -97,13 +98,12 @@ export function layerLattice(sys: FFSystem, group: number): LayerLattice {
   const c = sys.cell;
   const a = [c[0], c[1]], b = [c[3], c[4]];
   const idx = new SiteIndex(sys, atoms, a, b);
-  const ts = symmetryTranslations(sys, atoms, idx);
-  const [p1, p2] = reducedBasis(ts, a, b);
-  const cells = ts.length;
+  const [p1, p2] = primitiveBasis(sys, atoms, idx, a, b);
   const superArea = Math.abs(a[0] * b[1] - a[1] * b[0]);
   const primArea = p1[0] * p2[1] - p1[1] * p2[0];
+  const cells = Math.round(superArea / primArea);
   if (Math.abs(primArea * cells - superArea) > 1e-6 * superArea || atoms.length % cells !== 0)
-    throw new Error(`layer ${group}: its ${cells} self-translations do not form a lattice (numerical noise above ${SITE_TOL} Å?)`);
+    throw new Error(`layer ${group}: its self-translations do not form a lattice of the supercell (numerical noise above ${SITE_TOL} Å?)`);
   // One atom per orbit: keep an atom unless an already kept one is a lattice translate of it.
   const basis: number[] = [];
   const P = sys.positions;

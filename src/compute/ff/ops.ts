@@ -229,16 +229,16 @@ export async function relaxRigid(
   const v = new Float64Array(3 * groups.length);
   let dt = 0.05, alpha = 0.1, npos = 0;
   const dtMax = 0.3;
+  const film = Int32Array.from(sys.group, (g) => groups.indexOf(g)); // index into groups; −1: substrate
+  const placed = (disp: Float64Array): FFSystem => {
+    const positions = sys.positions.slice();
+    for (let i = 0; i < film.length; i++) if (film[i] >= 0) for (let c = 0; c < 3; c++) positions[3 * i + c] += disp[3 * film[i] + c];
+    return { ...sys, positions };
+  };
   const at = async (disp: Float64Array): Promise<{ e: number; f: Float64Array }> => {
-    let s = sys;
-    groups.forEach((g, k) => (s = shifted(s, g, disp[3 * k], disp[3 * k + 1], disp[3 * k + 2])));
-    const r = await b.energyForces(s, p);
+    const r = await b.energyForces(placed(disp), p);
     const f = new Float64Array(3 * groups.length);
-    for (let i = 0; i < s.numbers.length; i++) {
-      const k = groups.indexOf(s.group[i]);
-      if (k < 0) continue;
-      for (let c = 0; c < 3; c++) f[3 * k + c] += r.forces[3 * i + c];
-    }
+    for (let i = 0; i < film.length; i++) if (film[i] >= 0) for (let c = 0; c < 3; c++) f[3 * film[i] + c] += r.forces[3 * i + c];
     return { e: r.energy, f };
   };
   let cur = await at(q);
@@ -272,8 +272,7 @@ export async function relaxRigid(
     // Steps are an upper bound on the work; report at most ~50 times.
     if (progress && it % 10 === 9) progress(it + 1, maxSteps);
   }
-  let s = sys;
-  groups.forEach((g, k) => (s = shifted(s, g, q[3 * k], q[3 * k + 1], q[3 * k + 2])));
+  const s = placed(q);
   return {
     system: s,
     energy: cur.e,

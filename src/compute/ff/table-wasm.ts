@@ -129,3 +129,18 @@ export function wasmTabulatedBackend(g: GeometryWasm, sys: FFSystem, p: FFParams
   finalizer?.register(backend, free);
   return backend;
 }
+
+/**
+ * The backend for rigid-layer operations (z-scan, registry scan, pre-relaxation) of `sys`: the wasm tables
+ * when every layer below another has a small primitive cell, else `exact` with a notice saying why. The caller
+ * disposes the tables (`dispose`, a no-op for the exact fallback) when the interface changes other than by
+ * rigid moves of its layers (new twist, strain, match, atoms).
+ */
+export function rigidLayersBackend(g: GeometryWasm, sys: FFSystem, p: FFParams, exact: FFBackend, o: TableOptions = {}): { backend: FFBackend; dispose(): void; notice?: string } {
+  try {
+    const b = wasmTabulatedBackend(g, sys, p, o);
+    return { backend: b, dispose: () => b.dispose() };
+  } catch (e) {
+    return { backend: exact, dispose: () => undefined, notice: `tabulated layers unavailable (${(e as Error).message}); using the exact pair sum on ${exact.kind}` };
+  }
+}
