@@ -97,6 +97,12 @@ describe('tabulated rigid layers match the exact pair sum', () => {
       const sh = Float64Array.from([0, 0, 0, 0.5, 0.25, -0.4, 2.2, -1.3, 1.1]);
       const [ea, eb] = [await ts.energiesForShifts(sys, 1, sh, P), await wa.energiesForShifts(sys, 1, sh, P)];
       for (let k = 0; k < 3; k++) expect(Math.abs(ea[k] - eb[k])).toBeLessThanOrEqual(1e-11 * Math.abs(eb[k]));
+      // One z for every shift: wasm folds heights into planes (its registry-scan path); same numbers.
+      const flat = Float64Array.from([0, 0, 0.1, 0.5, 0.25, 0.1, 2.2, -1.3, 0.1, -7.7, 3.1, 0.1]);
+      for (const moved of [1, 2]) {
+        const [fa, fb] = [await ts.energiesForShifts(sys, moved, flat, P), await wa.energiesForShifts(sys, moved, flat, P)];
+        for (let k = 0; k < 4; k++) expect(Math.abs(fa[k] - fb[k])).toBeLessThanOrEqual(1e-11 * Math.abs(fb[k]));
+      }
       wa.dispose();
       await expect(wa.energyForces(sys, P)).rejects.toThrow(/disposed/);
     }

@@ -4,6 +4,11 @@
 //! cubic B-spline coefficients in the plane, cubic Hermite in height. Below the lowest height the exact sum
 //! over the layer's atoms answers; above the cutoff V = 0. Energies eV, lengths Å.
 
+use std::collections::HashMap;
+
+/// Most folded planes (distinct species × heights above one layer) an in-plane scan builds.
+const MAX_PLANES: usize = 256;
+
 /// The layer's atoms in one primitive cell and the pair parameters against each tabulated species.
 pub struct ExactLayer {
     pub p1: [f64; 2],
@@ -245,6 +250,102 @@ impl Table {
     }
 }
 
+impl Table {
+    /// The in-plane B-spline coefficients of V at one height (Hermite in height folded in): nv × nu values,
+    /// or None below h0 / at or above the cutoff (where `value` answers without the table).
+    pub fn plane_at(&self, s: usize, z: f64) -> Option<Vec<f64>> {
+        let h = z - self.top;
+        if h < self.h0 || h >= self.exact.cutoff {
+            return None;
+        }
+        let hz = (h - self.h0) / self.dz;
+        let kz = (hz.floor() as usize).min(self.nz - 2);
+        let t = hz - kz as f64;
+        let (t2, t3) = (t * t, t * t * t);
+        let hw = [2.0 * t3 - 3.0 * t2 + 1.0, (t3 - 2.0 * t2 + t) * self.dz, -2.0 * t3 + 3.0 * t2, (t3 - t2) * self.dz];
+        let n = self.nu * self.nv;
+        Some((0..n).map(|ji| {
+            let q = 2 * ((s * n + ji) * self.nz + kz);
+            let f = &self.data[q..q + 4];
+            hw[0] * f[0] + hw[1] * f[1] + hw[2] * f[2] + hw[3] * f[3]
+        }).collect())
+    }
+
+    /// V at (x, y) from a plane of `plane_at` (same value as `value` at that height).
+    #[inline]
+    pub fn plane_value(&self, plane: &[f64], x: f64, y: f64) -> f64 {
+        let (p1, p2) = (self.exact.p1, self.exact.p2);
+        let det = p1[0] * p2[1] - p1[1] * p2[0];
+        let fu = (x * p2[1] - y * p2[0]) / det;
+        let fv = (p1[0] * y - p1[1] * x) / det;
+        let gu = (fu - fu.floor()) * self.nu as f64;
+        let gv = (fv - fv.floor()) * self.nv as f64;
+        let (iu, iv) = (gu.floor() as usize, gv.floor() as usize);
+        let wu = bspline(gu - iu as f64).0;
+        let wv = bspline(gv - iv as f64).0;
+        let mut cu = [0usize; 4];
+        for (a, c) in cu.iter_mut().enumerate() {
+            *c = (iu + self.nu + a - 1) % self.nu;
+        }
+        let mut e = 0.0;
+        for (b, wvb) in wv.iter().enumerate() {
+            let row = &plane[((iv + self.nv + b - 1) % self.nv) * self.nu..];
+            e += wvb * (wu[0] * row[cu[0]] + wu[1] * row[cu[1]] + wu[2] * row[cu[2]] + wu[3] * row[cu[3]]);
+        }
+        e
+    }
+}
+
+impl RigidSet {
+    /// Energies of in-plane scans: when every shift has the same z, each atom keeps its height in every
+    /// configuration, so atoms at one (species, height) share one folded plane (`plane_at`) and a lookup costs
+    /// 16 coefficients. Returns None when the shifts' z differ (the general path answers).
+    pub fn energies_in_plane(&self, tables: &[Option<Table>], group: &[u8], d: &[f64], moved: &[u8], shifts: &[f64]) -> Option<Vec<f64>> {
+        let m = shifts.len() / 3;
+        let sz = if m > 0 { shifts[2] } else { 0.0 };
+        if (0..m).any(|k| shifts[3 * k + 2] != sz) {
+            return None;
+        }
+        let mut out = vec![0.0; m];
+        for (g, tab) in self.tables.iter().enumerate() {
+            let t = match tab.and_then(|k| tables.get(k).and_then(|x| x.as_ref())) {
+                Some(t) => t,
+                None => continue,
+            };
+            let gg = group[self.first[g]];
+            let mg = moved[g] as f64;
+            let mut planes: Vec<Option<Vec<f64>>> = Vec::new();
+            let mut key_of: HashMap<(usize, u64), usize> = HashMap::new();
+            for &(i, s) in &self.upper[g] {
+                if group[i] == gg {
+                    continue;
+                }
+                let li = self.layer[i] as usize;
+                let rel = moved[li] as f64 - mg; // how much of each shift moves atom i relative to layer g
+                let x0 = self.reference[3 * i] + d[3 * li] - d[3 * g];
+                let y0 = self.reference[3 * i + 1] + d[3 * li + 1] - d[3 * g + 1];
+                let z = self.reference[3 * i + 2] + d[3 * li + 2] - d[3 * g + 2] + rel * sz;
+                let p = *key_of.entry((s, z.to_bits())).or_insert_with(|| {
+                    planes.push(t.plane_at(s, z));
+                    planes.len() - 1
+                });
+                // Atoms at many different heights (a corrugated film): folding planes no longer pays.
+                if planes.len() > MAX_PLANES {
+                    return None;
+                }
+                for (k, e) in out.iter_mut().enumerate() {
+                    let (x, y) = (x0 + rel * shifts[3 * k], y0 + rel * shifts[3 * k + 1]);
+                    *e += match &planes[p] {
+                        Some(plane) => t.plane_value(plane, x, y),
+                        None => t.value(s, x, y, z),
+                    };
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
 /// Uniform cubic B-spline weights and derivatives at t for nodes −1, 0, 1, 2.
 #[inline(always)]
 fn bspline(t: f64) -> ([f64; 4], [f64; 4]) {
@@ -364,6 +465,32 @@ mod tests {
                 assert!((v[c] - e[c]).abs() < 1e-3 * fm, "{:?} vs {:?}", v, e);
             }
         }
+    }
+
+    #[test]
+    fn in_plane_scans_fold_heights_and_agree_with_the_general_path() {
+        let t = square();
+        // Three atoms of layer 1 above layer 0, two at one height, one below h0 (exact sum).
+        let mut set = RigidSet {
+            reference: vec![0.0, 0.0, 0.0, 0.3, 0.2, 3.1, 1.4, 0.9, 3.1, 2.0, 2.2, 1.3],
+            layer: vec![0, 1, 1, 1],
+            tables: vec![Some(0), None],
+            spec: vec![vec![-1, 0, 0, 0], vec![-1; 4]],
+            first: vec![0, 1],
+            count: vec![1, 3],
+            upper: Vec::new(),
+        };
+        set.index();
+        let tabs = vec![Some(t)];
+        let (group, d, moved) = ([0u8, 1, 1, 1], [0.0; 6], [0u8, 1]);
+        let shifts = [0.0, 0.0, 0.2, 0.7, -1.1, 0.2, 3.3, 0.4, 0.2];
+        let fast = set.energies_in_plane(&tabs, &group, &d, &moved, &shifts).unwrap();
+        for k in 0..3 {
+            let dk = [0.0, 0.0, 0.0, shifts[3 * k], shifts[3 * k + 1], shifts[3 * k + 2]];
+            let e = set.energy(&tabs, &group, &dk, None);
+            assert!((fast[k] - e).abs() < 1e-12 * e.abs().max(1.0), "{} vs {}", fast[k], e);
+        }
+        assert!(set.energies_in_plane(&tabs, &group, &d, &moved, &[0.0, 0.0, 0.0, 0.0, 0.0, 0.1]).is_none());
     }
 
     #[test]
