@@ -272,6 +272,8 @@ export async function relaxRigid(
     // Steps are an upper bound on the work; report at most ~50 times.
     if (progress && it % 10 === 9) progress(it + 1, maxSteps);
   }
+  // Done: the bar fills, also when the bracket left FIRE fewer than 10 steps.
+  progress?.(maxSteps, maxSteps);
   const s = placed(q);
   return {
     system: s,
