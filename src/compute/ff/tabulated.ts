@@ -64,15 +64,21 @@ export function buildRigidTables(sys: FFSystem, p: FFParams, o: TableOptions = {
 /** Each layer's rigid displacement in `sys` from the frame's reference; throws if a layer was deformed. */
 export function displacements(T: RigidFrame, sys: FFSystem): Float64Array {
   const n = T.numbers.length;
-  if (sys.numbers.length !== n || sys.numbers.some((z, i) => z !== T.numbers[i])) throw new Error('tabulated force field: the system has other atoms than the one the tables were built for');
+  const other = () => new Error('tabulated force field: the system has other atoms than the one the tables were built for');
+  if (sys.numbers.length !== n) throw other();
+  // Plain loops: this runs once per relaxation step, next to a wasm call of similar cost.
+  if (sys.numbers !== T.numbers) for (let i = 0; i < n; i++) if (sys.numbers[i] !== T.numbers[i]) throw other();
   const d = new Float64Array(3 * T.first.length);
-  T.first.forEach((i, g) => {
+  for (let g = 0; g < T.first.length; g++) {
+    const i = T.first[g];
     if (i >= 0) for (let c = 0; c < 3; c++) d[3 * g + c] = sys.positions[3 * i + c] - T.ref[3 * i + c];
-  });
-  for (let i = 0; i < n; i++)
-    for (let c = 0; c < 3; c++)
-      if (Math.abs(sys.positions[3 * i + c] - T.ref[3 * i + c] - d[3 * T.layer[i] + c]) > 1e-6)
-        throw new Error(`tabulated force field: layer ${T.layer[i]} moved other than rigidly since its table was built; rebuild the tables`);
+  }
+  const P = sys.positions, R = T.ref, L = T.layer;
+  for (let i = 0; i < n; i++) {
+    const l = 3 * L[i], k = 3 * i;
+    if (Math.abs(P[k] - R[k] - d[l]) > 1e-6 || Math.abs(P[k + 1] - R[k + 1] - d[l + 1]) > 1e-6 || Math.abs(P[k + 2] - R[k + 2] - d[l + 2]) > 1e-6)
+      throw new Error(`tabulated force field: layer ${L[i]} moved other than rigidly since its table was built; rebuild the tables`);
+  }
   return d;
 }
 
