@@ -2,7 +2,9 @@
 //  1. energy+forces, our wasm backend vs LAMMPS (one core, same force-shifted UFF Lennard-Jones and cutoff);
 //  2. registry-scan throughput (configurations/s) on wasm and on WebGPU in Node (Dawn via the `webgpu` package:
 //     on this machine a software adapter, SwiftShader, which proves correctness, not speed);
-//  3. pair terms per second.
+//  3. pair terms per second;
+//  0. (first) tabulated rigid layers (issue 15 §1): registry scan and rigid pre-relaxation at ~2,000 atoms on
+//     the table vs the exact wasm pair sum, and the table build time. FF_BENCH=table runs only this section.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,9 @@ import { performance } from 'node:perf_hooks';
 import type { FFSystem } from '../../src/compute/ff/cpu';
 import type { FFParams } from '../../src/compute/ff/model';
 import { wasmBackend } from '../../src/compute/ff/wasm-backend';
+import { relaxRigid, type FFBackend } from '../../src/compute/ff/ops';
+import { buildRigidTables, tabulatedBackend } from '../../src/compute/ff/tabulated';
+import { wasmTabulatedBackend } from '../../src/compute/ff/table-wasm';
 import { requestDevice, webgpuBackend } from '../../src/compute/ff/webgpu';
 import { buildInterface, extractLayer, findMatches, inPlaneBasis, makeSlab, type IntMatrix2 } from '../../src/compute/geometry/geometry';
 import { GeometryWasm } from '../../src/compute/geometry/wasm';
@@ -60,6 +65,50 @@ const systems = [200, 2000, 20000].map((target) => {
 });
 const P: FFParams = { model: 'uff', cutoff: 12 };
 const wasm = wasmBackend(g);
+
+/** Registry-scan shifts of film 1 over an n × n grid of the cell. */
+function gridShifts(sys: FFSystem, n: number): Float64Array {
+  const shifts = new Float64Array(3 * n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const k = i * n + j;
+      shifts[3 * k] = (i / n) * sys.cell[0] + (j / n) * sys.cell[3];
+      shifts[3 * k + 1] = (i / n) * sys.cell[1] + (j / n) * sys.cell[4];
+    }
+  return shifts;
+}
+
+// 0. Tabulated rigid layers vs the exact pair sum, same process.
+{
+  const s = systems[1];
+  const rows: string[][] = [];
+  const shifts = gridShifts(s.sys, 24);
+  const film = s.sys.group.reduce((a, x) => a + (x > 0 ? 1 : 0), 0);
+  for (const model of ['uff', 'd2'] as const) {
+    const q: FFParams = { model, cutoff: 12 };
+    const t0 = performance.now();
+    const tw = wasmTabulatedBackend(g, s.sys, q);
+    const buildW = performance.now() - t0;
+    const t1 = performance.now();
+    const tt = tabulatedBackend(buildRigidTables(s.sys, q));
+    const buildT = performance.now() - t1;
+    const scan = (b: FFBackend) => time(() => b.energiesForShifts(s.sys, 1, shifts, q), 2, 0.5);
+    const [ex, tb, ts] = [await scan(wasm), await scan(tw), await scan(tt)];
+    const [ee, et] = [await wasm.energiesForShifts(s.sys, 1, shifts, q), await tw.energiesForShifts(s.sys, 1, shifts, q)];
+    const dev = Math.max(...Array.from(ee, (e, k) => Math.abs(et[k] - e) / Math.abs(e)));
+    const relaxT = await time(() => relaxRigid(tw, s.sys, q), 3, 0.5);
+    const a = performance.now();
+    const re = await relaxRigid(wasm, s.sys, q);
+    const relaxE = performance.now() - a;
+    const rt = await relaxRigid(tw, s.sys, q);
+    const cps = (ms: number) => ((24 * 24) / ms) * 1000;
+    rows.push([model, String(s.atoms), String(film), buildW.toFixed(0), buildT.toFixed(0), cps(ex).toFixed(0), cps(tb).toFixed(0), cps(ts).toFixed(0), (ex / tb).toFixed(0), dev.toExponential(1), relaxE.toFixed(0), relaxT.toFixed(1), `${rt.iterations}`, Math.abs(rt.films[0].zSeparation - re.films[0].zSeparation).toExponential(1)]);
+    tw.dispose();
+  }
+  console.log('\nTabulated rigid layers (issue 15 §1), MoS2 on Au(111), registry scan 24×24 and rigid pre-relaxation (z bracket + FIRE), cutoff 12 Å');
+  console.log(table(['model', 'atoms', 'film atoms', 'table build ms (wasm)', 'table build ms (TS)', 'exact wasm configs/s', 'table wasm configs/s', 'table TS configs/s', 'table/exact speed-up', 'max |ΔE|/E', 'relax ms exact wasm', 'relax ms table wasm', 'FIRE steps', '|Δz| Å'], rows));
+  if (process.env.FF_BENCH === 'table') process.exit(0);
+}
 
 // 1. energy+forces vs LAMMPS
 const lmp = JSON.parse(execFileSync('.venv/bin/python', ['scripts/bench/lammps_time.py', '20', ...systems.map((s) => s.file)], { encoding: 'utf8' }));

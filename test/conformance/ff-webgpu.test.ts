@@ -40,21 +40,40 @@ describe.skipIf(!gpu.ok)(`force-field conformance on WebGPU in Node (${gpu.ok ? 
   });
 });
 
-it('reports why WebGPU in Node is unavailable, when it is', () => {
-  if (!gpu.ok) console.warn(`WebGPU (Node) skipped: ${gpu.reason}`);
-  expect(gpu.ok || gpu.reason.length > 0).toBe(true);
+// In CI the WebGPU suites are required: a missing adapter fails here with its reason instead of skipping.
+// Elsewhere a skip prints the reason, and the skipped suites carry it in their titles.
+if (!gpu.ok) console.warn(`WebGPU (Node) suites skipped: ${gpu.reason}`);
+it.runIf(process.env.CI === 'true')('WebGPU in Node is available in CI', () => {
+  expect(gpu.ok ? 'available' : gpu.reason).toBe('available');
 });
 
-describe.skipIf(!gpu.ok)('backend selection and device loss', () => {
-  it('auto picks WebGPU; when the device is lost the same call finishes on wasm, with a notice', async () => {
-    const { selectBackend, withFallback } = await import('../../src/compute/ff/select');
+describe.skipIf(!gpu.ok)(`backend selection and device loss (${gpu.ok ? gpu.adapter : gpu.reason})`, () => {
+  it('auto prefers wasm over the software (SwiftShader) adapter and names it; an explicit webgpu still runs on it', async () => {
+    const { selectBackend } = await import('../../src/compute/ff/select');
+    const { geometry } = await import('../helpers/geometry');
+    const env = { gpu: gpu.ok ? gpu.gpu : undefined, geometry: await geometry() };
+    const raw = gpu.ok ? gpu.info : undefined;
+    // The Node package runs on Chromium's SwiftShader ICD here: a software adapter by its own account.
+    expect(`${raw?.architecture} ${raw?.description}`).toMatch(/swiftshader/i);
+    const auto = await selectBackend('auto', env);
+    expect(auto.kind).toBe('wasm');
+    expect(auto.adapter).toBeUndefined();
+    expect(auto.notices.join()).toMatch(/WebGPU adapter \(.*swiftshader.*\) renders in software.*using wasm/i);
+    const [, sys] = (await cases())[0];
+    const P: FFParams = { model: 'uff', cutoff: 12 };
+    const explicit = await selectBackend('webgpu', env);
+    expect(explicit.kind).toBe('webgpu');
+    expect(explicit.adapter).toContain(raw?.description);
+    expect(explicit.notices).toEqual([]);
+    const [e1, e2] = [await explicit.energyForces(sys, P), await auto.energyForces(sys, P)];
+    expect(Math.abs(e1.energy - e2.energy)).toBeLessThanOrEqual(1e-4 * Math.abs(e2.energy));
+  });
+  it('when the device is lost the same call finishes on wasm, with a notice', async () => {
+    const { withFallback } = await import('../../src/compute/ff/select');
     const { wasmBackend } = await import('../../src/compute/ff/wasm-backend');
     const { geometry } = await import('../helpers/geometry');
     const [, sys] = (await cases())[0];
     const P: FFParams = { model: 'uff', cutoff: 12 };
-    const auto = await selectBackend('auto', { gpu: gpu.ok ? gpu.gpu : undefined, geometry: await geometry() });
-    expect(auto.kind).toBe('webgpu');
-    expect(auto.adapter).toMatch(/swiftshader|\w/i);
     const gb = await webgpuBackend((await requestDevice(gpu.ok ? gpu.gpu : undefined)).device);
     const notices: string[] = [];
     const b = withFallback(gb, wasmBackend(await geometry()), notices);
@@ -66,12 +85,5 @@ describe.skipIf(!gpu.ok)('backend selection and device loss', () => {
     expect(b.kind).toBe('wasm');
     expect(notices.join()).toMatch(/device lost.*continuing on wasm/);
     expect(Math.abs(after.energy - before.energy)).toBeLessThanOrEqual(1e-4 * Math.abs(after.energy));
-  });
-  it('an unavailable GPU falls back to wasm and says why', async () => {
-    const { selectBackend } = await import('../../src/compute/ff/select');
-    const { geometry } = await import('../helpers/geometry');
-    const b = await selectBackend('auto', { gpu: undefined, geometry: await geometry() });
-    expect(b.kind).toBe('wasm');
-    expect(b.notices.join()).toMatch(/WebGPU unavailable.*navigator\.gpu is missing/);
   });
 });

@@ -3,7 +3,7 @@
  * Chromium's SwiftShader ICD, which scripts/test.sh points VK_ICD_FILENAMES at. Returns why it is missing
  * instead of throwing, so suites skip with a printed reason.
  */
-export type NodeGPU = { ok: true; gpu: GPU; adapter: string } | { ok: false; reason: string };
+export type NodeGPU = { ok: true; gpu: GPU; adapter: string; info: GPUAdapterInfo } | { ok: false; reason: string };
 
 let cached: Promise<NodeGPU> | undefined;
 
@@ -16,8 +16,8 @@ export function nodeGPU(): Promise<NodeGPU> {
       // Dawn objects must stay reachable for the process's lifetime; the module-level cache keeps them.
       const adapter = await gpu.requestAdapter();
       if (!adapter) return { ok: false, reason: `no WebGPU adapter (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? 'unset'})` };
-      const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
-      return { ok: true, gpu, adapter: [info?.vendor, info?.description].filter(Boolean).join(' ') };
+      const info = (adapter as GPUAdapter & { info: GPUAdapterInfo }).info;
+      return { ok: true, gpu, adapter: [info.vendor, info.description].filter(Boolean).join(' '), info };
     } catch (e) {
       return { ok: false, reason: `the webgpu package did not load: ${(e as Error).message}` };
     }

@@ -14,6 +14,8 @@ pub mod layer;
 pub mod interface;
 pub mod ffi;
 pub mod ff;
+pub mod ff_table;
+pub mod ffi_ff;
 
 use std::alloc::{alloc, dealloc, Layout};
 

@@ -10,6 +10,8 @@ import type { FFParams } from './model';
 /** A force-field backend. Async because a GPU answers later; CPU backends resolve at once. */
 export interface FFBackend {
   kind: 'cpu' | 'wasm' | 'webgpu';
+  /** True when energies come from tabulated rigid-layer potentials (tabulated.ts), not the pair sum. */
+  tabulated?: boolean;
   energyForces(sys: FFSystem, p: FFParams): Promise<EnergyForces>;
   /** Energies of many rigid displacements (dx, dy, dz per configuration, Å) of one group; GPUs batch these. */
   energiesForShifts(sys: FFSystem, group: number, shifts: Float64Array, p: FFParams): Promise<Float64Array>;
@@ -179,29 +181,64 @@ export interface RelaxResult {
   converged: boolean;
 }
 
+/** z-separations (Å) that relaxRigid scans to bracket each film's minimum before FIRE: 2.0 to 6.0 Å. */
+export const RELAX_BRACKET: readonly number[] = Array.from({ length: 41 }, (_, k) => 2 + 0.1 * k);
+
 /**
- * Rigid-body relaxation of every film in x, y, z (twist fixed) with FIRE (Bitzek et al., PRL 97, 170201
- * (2006)), on the net force per film, until every film's net force is below `fmax` (eV/Å).
+ * Each film (bottom up, the films above riding along) moved to the minimum of a z-scan over `zs`, keeping its
+ * registry. Far from the surface the net force is already below any useful tolerance, so FIRE alone stops
+ * wherever it starts; from the bracketed minimum every start ends in the same well.
  */
-export async function relaxRigid(b: FFBackend, sys: FFSystem, p: FFParams, o: { fmax?: number; maxSteps?: number } = {}, progress?: Progress): Promise<RelaxResult> {
+export async function bracketZ(b: FFBackend, sys: FFSystem, p: FFParams, zs: readonly number[] = RELAX_BRACKET): Promise<FFSystem> {
+  const groups = [...new Set(sys.group)].filter((g) => g > 0).sort((a, b2) => a - b2);
+  let s = sys;
+  for (const g of groups) {
+    const block = withFilmsAbove(s, g);
+    const r = await zScan(b, block, g, [...zs], p);
+    const moved = shifted(block, g, 0, 0, r.min.z - zSeparation(block, g));
+    s = { ...s, positions: moved.positions };
+  }
+  return s;
+}
+
+/**
+ * Rigid-body relaxation of every film in x, y, z (twist fixed): first a coarse z-scan per film (bracketZ,
+ * over `o.bracket`, default RELAX_BRACKET; `false` skips it), then FIRE (Bitzek et al., PRL 97, 170201
+ * (2006)) on the net force per film, until every film's net force is below `fmax` (eV/Å). Displacements and
+ * registries in the result are relative to the structure passed in.
+ */
+export async function relaxRigid(
+  b: FFBackend,
+  sys: FFSystem,
+  p: FFParams,
+  o: { fmax?: number; maxSteps?: number; bracket?: readonly number[] | false } = {},
+  progress?: Progress,
+): Promise<RelaxResult> {
   const fmax = o.fmax ?? 0.01;
   const maxSteps = o.maxSteps ?? 500;
   const groups = [...new Set(sys.group)].filter((g) => g > 0).sort((a, b2) => a - b2);
   const nfilm = groups.map((g) => sys.group.reduce((a, x) => a + (x === g ? 1 : 0), 0));
-  const q = new Float64Array(3 * groups.length); // displacements
+  const q = new Float64Array(3 * groups.length); // displacements from `sys`
+  if (o.bracket !== false) {
+    const start = await bracketZ(b, sys, p, o.bracket);
+    groups.forEach((g, k) => {
+      const i = sys.group.indexOf(g); // rigid: any atom of the film gives its displacement
+      q[3 * k + 2] = start.positions[3 * i + 2] - sys.positions[3 * i + 2];
+    });
+  }
   const v = new Float64Array(3 * groups.length);
   let dt = 0.05, alpha = 0.1, npos = 0;
   const dtMax = 0.3;
+  const film = Int32Array.from(sys.group, (g) => groups.indexOf(g)); // index into groups; −1: substrate
+  const placed = (disp: Float64Array): FFSystem => {
+    const positions = sys.positions.slice();
+    for (let i = 0; i < film.length; i++) if (film[i] >= 0) for (let c = 0; c < 3; c++) positions[3 * i + c] += disp[3 * film[i] + c];
+    return { ...sys, positions };
+  };
   const at = async (disp: Float64Array): Promise<{ e: number; f: Float64Array }> => {
-    let s = sys;
-    groups.forEach((g, k) => (s = shifted(s, g, disp[3 * k], disp[3 * k + 1], disp[3 * k + 2])));
-    const r = await b.energyForces(s, p);
+    const r = await b.energyForces(placed(disp), p);
     const f = new Float64Array(3 * groups.length);
-    for (let i = 0; i < s.numbers.length; i++) {
-      const k = groups.indexOf(s.group[i]);
-      if (k < 0) continue;
-      for (let c = 0; c < 3; c++) f[3 * k + c] += r.forces[3 * i + c];
-    }
+    for (let i = 0; i < film.length; i++) if (film[i] >= 0) for (let c = 0; c < 3; c++) f[3 * film[i] + c] += r.forces[3 * i + c];
     return { e: r.energy, f };
   };
   let cur = await at(q);
@@ -235,8 +272,9 @@ export async function relaxRigid(b: FFBackend, sys: FFSystem, p: FFParams, o: { 
     // Steps are an upper bound on the work; report at most ~50 times.
     if (progress && it % 10 === 9) progress(it + 1, maxSteps);
   }
-  let s = sys;
-  groups.forEach((g, k) => (s = shifted(s, g, q[3 * k], q[3 * k + 1], q[3 * k + 2])));
+  // Done: the bar fills, also when the bracket left FIRE fewer than 10 steps.
+  progress?.(maxSteps, maxSteps);
+  const s = placed(q);
   return {
     system: s,
     energy: cur.e,

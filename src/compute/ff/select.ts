@@ -1,12 +1,15 @@
 /**
- * Choosing a force-field backend, and falling back when WebGPU goes away. 'auto' prefers WebGPU, then wasm,
- * then the TypeScript reference; every fallback leaves a notice, and `kind` always says which backend ran last.
+ * Choosing a force-field backend, and falling back when WebGPU goes away. 'auto' prefers a hardware WebGPU
+ * adapter, then wasm, then a software (fallback) WebGPU adapter, then the TypeScript reference: a software
+ * adapter such as SwiftShader runs the kernel ~20× slower than wasm (34 s vs 1.5 s per z step at 5,304 atoms).
+ * An explicit 'webgpu' runs on whatever adapter there is. Every fallback leaves a notice, and `kind` always
+ * says which backend ran last.
  */
 import type { GeometryWasm } from '../geometry/wasm';
 import { energyForces } from './cpu';
 import { cpuBackend, type FFBackend } from './ops';
 import { wasmBackend } from './wasm-backend';
-import { requestDevice, webgpuBackend, type WebGPUBackend } from './webgpu';
+import { requestAdapter, webgpuBackend, type WebGPUBackend } from './webgpu';
 
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'wasm', 'cpu'];
@@ -65,8 +68,13 @@ export async function selectBackend(choice: BackendChoice, env: { gpu?: GPU; geo
   if (choice === 'cpu') return wrap(cpu);
   if (choice === 'wasm') return wrap(cpuSide);
   try {
-    const { device, adapter } = await requestDevice(env.gpu);
-    return wrap(withFallback(await webgpuBackend(device), cpuSide, notices), adapter);
+    const a = await requestAdapter(env.gpu);
+    if (choice === 'auto' && a.software && env.geometry) {
+      notices.push(`the WebGPU adapter (${a.label}) renders in software, slower than wasm; using wasm (choose webgpu to run it anyway)`);
+      return wrap(cpuSide);
+    }
+    const device = await a.adapter.requestDevice();
+    return wrap(withFallback(await webgpuBackend(device), cpuSide, notices), a.label);
   } catch (e) {
     notices.push(`WebGPU unavailable (${(e as Error).message}); using ${cpuSide.kind}`);
     return wrap(cpuSide);

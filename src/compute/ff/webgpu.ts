@@ -118,14 +118,38 @@ export interface WebGPUBackend extends FFBackend {
   destroy(): void;
 }
 
-/** Request an adapter and device from a GPU object (navigator.gpu in browsers, the `webgpu` package in Node). */
-export async function requestDevice(gpu: GPU | undefined): Promise<{ device: GPUDevice; adapter: string }> {
+/** What an adapter says about itself: a label for notices, and whether it renders in software. */
+export interface AdapterDescription {
+  label: string;
+  /** A fallback adapter (the adapter says so) or a CPU rasteriser (SwiftShader, llvmpipe, WARP). */
+  software: boolean;
+}
+
+/** Renderer names of software adapters, as they appear in vendor/architecture/description/device text. */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render|\bwarp\b/i;
+
+export function describeAdapter(adapter: GPUAdapter): AdapterDescription {
+  const a = adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean };
+  const info = a.info;
+  const text = [info?.vendor, info?.architecture, info?.description, info?.device].filter(Boolean) as string[];
+  const label = text.slice(0, 3).join(' ') || 'unknown adapter';
+  // isFallbackAdapter moved from GPUAdapter to GPUAdapterInfo; either place counts.
+  const fallback = info?.isFallbackAdapter === true || a.isFallbackAdapter === true;
+  return { label, software: fallback || text.some((t) => SOFTWARE_ADAPTER.test(t)) };
+}
+
+/** Request an adapter from a GPU object (navigator.gpu in browsers, the `webgpu` package in Node). */
+export async function requestAdapter(gpu: GPU | undefined): Promise<{ adapter: GPUAdapter } & AdapterDescription> {
   if (!gpu) throw new WebGPUUnavailable('this environment has no WebGPU (navigator.gpu is missing)');
   const adapter = await gpu.requestAdapter();
   if (!adapter) throw new WebGPUUnavailable('WebGPU is present but no adapter is available');
-  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
-  const device = await adapter.requestDevice();
-  return { device, adapter: [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter' };
+  return { adapter, ...describeAdapter(adapter) };
+}
+
+/** Request an adapter and device; `adapter` is the adapter's label, `software` whether it renders on the CPU. */
+export async function requestDevice(gpu: GPU | undefined): Promise<{ device: GPUDevice; adapter: string; software: boolean }> {
+  const a = await requestAdapter(gpu);
+  return { device: await a.adapter.requestDevice(), adapter: a.label, software: a.software };
 }
 
 /** The WebGPU backend on a device; resolves once the pipelines are compiled. */
