@@ -17,6 +17,9 @@ import {
   type MatchParams,
 } from './geometry';
 import { GeometryError, GeometryWasm, Layout, type GeometryExports } from './wasm';
+import { buildWasmTable, wasmLookup, wasmTableData, wasmTabulatedBackend } from '../ff/table-wasm';
+import { buildLayerTable } from '../ff/table';
+import { wasmBackend } from '../ff/wasm-backend';
 
 const bytes = readFileSync(new URL('./build/heterolab.wasm', import.meta.url));
 const module = new WebAssembly.Module(bytes);
@@ -179,6 +182,29 @@ describe('kernels (compiled crate, run in Node)', () => {
     expect(e[1]).not.toBeCloseTo(r.energy, 6);
     // A species index outside the pair table is a bad parameter (it was reported as a null pointer).
     expect(() => g.ffEnergyForces({ ...k, species: new Uint8Array([0, 1, 0]) })).toThrow(/force field: a parameter is out of range/);
+  });
+
+  it('hl_fft_*: the rigid-layer tables give the exact sum\'s energy and forces and free what they made', async () => {
+    // Graphene 1×1 on a 3-plane Cu(111) slab, built with this instance.
+    const cu = makeStructure({ numbers: new Uint8Array(4).fill(29), positions: Float64Array.from([0, 0, 0, 0, 1.8075, 1.8075, 1.8075, 0, 1.8075, 1.8075, 1.8075, 0]), cell: Float64Array.from([3.615, 0, 0, 0, 3.615, 0, 0, 0, 3.615]), pbc: [true, true, true] });
+    const slab = makeSlab(g, cu, { hkl: [1, 1, 1], layers: 3, vacuum: 15, maxAtoms: 1000 });
+    const gr = makeStructure({ numbers: new Uint8Array([6, 6]), positions: Float64Array.from([0, 0, 10, 1.2555, 0.7249, 10]), cell: Float64Array.from([2.511, 0, 0, -1.2555, 2.1746, 0, 0, 0, 20]), pbc: [true, true, true] });
+    const layer = extractLayer(g, gr, { vacuum: 15 });
+    const s = buildInterface(g, slab.structure, [{ layer: layer.structure, filmMatrix: [[1, 0], [0, 1]], zSeparation: 3.2, shift: [0, 0] }], { substrateMatrix: [[1, 0], [0, 1]], vacuum: 15, maxAtoms: 1000 }).structure;
+    const sys = { cell: s.cell, positions: s.positions, numbers: s.numbers, group: s.arrays.role! };
+    const P = { model: 'uff' as const, cutoff: 12 };
+    const exact = await wasmBackend(g).energyForces(sys, P);
+    const tab = wasmTabulatedBackend(g, sys, P);
+    const r = await tab.energyForces(sys, P);
+    expect(Math.abs(r.energy - exact.energy)).toBeLessThan(1e-4 * Math.abs(exact.energy));
+    const e = await tab.energiesForShifts(sys, 1, Float64Array.from([0, 0, 0, 0.5, 0, 0]), P);
+    expect(e[0]).toBeCloseTo(r.energy, 9);
+    tab.dispose();
+    const t = buildLayerTable(sys, 0, P);
+    const h = buildWasmTable(g, t);
+    expect(wasmTableData(g, h)).toHaveLength(t.data.length);
+    expect(wasmLookup(g, h, 0, 0.3, 0.2, t.top + 3)[0]).toBeLessThan(0);
+    (g.exports as unknown as { hl_fft_table_free(h: number): void }).hl_fft_table_free(h);
   });
 
   it('hl_alloc / hl_free: allocation failure is an error, not a trap', () => {
