@@ -18,8 +18,8 @@ Targets: z-separation of the rigid film's z-scan minimum at the reference regist
 """
 from __future__ import annotations
 
-import json
 import math
+import pickle
 import sys
 from pathlib import Path
 
@@ -27,7 +27,7 @@ import numpy as np
 from scipy.optimize import least_squares
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ffsum import D2, D2_DAMP, ROOT, UFF, basis, base_element, energies, minimum  # noqa: E402
+from ffsum import D2, UFF, basis, base_element, energies, minimum  # noqa: E402
 from systems import all_targets  # noqa: E402
 
 ZGRID = np.arange(0.3, 7.0001, 0.02)  # Å
@@ -152,6 +152,8 @@ def main():
            "uff": uff, "d2": d2, "fit": full, "lofo": lofo, "lofo_strict": lofo_strict, "loso": loso}
     from report import write_card, write_checks, write_ts
 
+    # Kept so the card can be re-rendered without refitting: python models/ff-fit/report.py
+    (HERE / "build" / "result.pkl").write_bytes(pickle.dumps({k: v for k, v in res.items()}))
     write_ts(res)
     write_checks(res, damped)
     write_card(res)
