@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { makeStructure, type Structure } from '../core/structure';
 import { energyForces, type FFSystem } from '../compute/ff/cpu';
-import { DEFAULT_CUTOFF, FFParameterError, type FFParams } from '../compute/ff/model';
+import { DEFAULT_CUTOFF, FF_MODELS, type FFModel, type FFParams } from '../compute/ff/model';
 import { cpuBackend, registryScan, relaxRigid, zScan, zSeparation, type FFBackend } from '../compute/ff/ops';
 import { selectBackend } from '../compute/ff/select';
 import { wasmBackend } from '../compute/ff/wasm-backend';
@@ -47,8 +47,8 @@ export function filmGroups(s: Structure, a: Args): { group: Uint8Array; how: str
 
 function params(a: Args): FFParams {
   const model = flagString(a, '--model') ?? 'uff';
-  if (model !== 'uff' && model !== 'd2') throw new UsageError(`--model must be uff or d2 (got "${model}")`);
-  return { model, cutoff: flagNumber(a, '--cutoff', { min: 4, max: 40 }) ?? DEFAULT_CUTOFF };
+  if (!FF_MODELS.includes(model as FFModel)) throw new UsageError(`--model must be ${FF_MODELS.join(', ')} (got "${model}")`);
+  return { model: model as FFModel, cutoff: flagNumber(a, '--cutoff', { min: 4, max: 40 }) ?? DEFAULT_CUTOFF };
 }
 
 function system(s: Structure, group: Uint8Array): FFSystem {
@@ -94,20 +94,10 @@ async function backendFrom(a: Args): Promise<FFBackend> {
   throw new UsageError(`--backend must be wasm, cpu or webgpu (got "${b}")`);
 }
 
-function ffError(e: unknown): never {
-  if (e instanceof FFParameterError) throw new UsageError(e.message);
-  throw e;
-}
-
 export async function relaxVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
   const { file, s, sys, how, p } = await load(a, read);
   const backend = await backendFrom(a);
-  let r;
-  try {
-    r = await relaxRigid(backend, sys, p, { fmax: flagNumber(a, '--fmax', { min: 1e-6, max: 10 }) ?? 0.01, maxSteps: flagNumber(a, '--steps', { min: 1, max: 1e6, integer: true }) ?? 500 });
-  } catch (e) {
-    ffError(e);
-  }
+  const r = await relaxRigid(backend, sys, p, { fmax: flagNumber(a, '--fmax', { min: 1e-6, max: 10 }) ?? 0.01, maxSteps: flagNumber(a, '--steps', { min: 1, max: 1e6, integer: true }) ?? 500 });
   const out = flagString(a, '-o') ?? flagString(a, '--output');
   if (out) {
     const relaxed = makeStructure({ numbers: s.numbers, positions: r.system.positions, cell: s.cell, pbc: s.pbc, arrays: { ...s.arrays, role: sys.group }, info: { ...s.info } });
@@ -144,12 +134,7 @@ export async function zscanVerb(a: Args, read: (f: string) => Promise<Structure>
   const zs = Array.from({ length: Math.floor((to - from) / step + 1e-9) + 1 }, (_, k) => from + k * step);
   if (zs.length > 100_000) throw new UsageError('too many z points; use a larger --step');
   const backend = await backendFrom(a);
-  let r;
-  try {
-    r = await zScan(backend, sys, 1, zs, p);
-  } catch (e) {
-    ffError(e);
-  }
+  const r = await zScan(backend, sys, 1, zs, p);
   const res = { file, film: how, model: p.model, backend: backend.kind, cutoff: p.cutoff, start: r6(zSeparation(sys, 1)), z: r.z.map(r6), energy: r.energy.map(r6), bindingEnergy: r.bindingEnergy.map(r6), min: { z: r6(r.min.z), energy: r6(r.min.energy), bindingEnergy: r6(r.min.bindingEnergy) } };
   if (a.flags.has('--json')) process.stdout.write(JSON.stringify(res, null, 1) + '\n');
   else {
@@ -164,12 +149,7 @@ export async function registryScanVerb(a: Args, read: (f: string) => Promise<Str
   const { file, sys, how, p } = await load(a, read);
   const grid = flagNumber(a, '--grid', { min: 1, max: 200, integer: true }) ?? 24;
   const backend = await backendFrom(a);
-  let r;
-  try {
-    r = await registryScan(backend, sys, 1, grid, grid, p, a.flags.has('--relax-z'));
-  } catch (e) {
-    ffError(e);
-  }
+  const r = await registryScan(backend, sys, 1, grid, grid, p, a.flags.has('--relax-z'));
   const rows = Array.from({ length: grid }, (_, i) => Array.from(r.energy.subarray(i * grid, (i + 1) * grid), r6));
   const res = { file, film: how, model: p.model, backend: backend.kind, cutoff: p.cutoff, grid, relaxZ: a.flags.has('--relax-z'), energy: rows, z: Array.from({ length: grid }, (_, i) => Array.from(r.z.subarray(i * grid, (i + 1) * grid), r6)), min: { shift: r.min.shift.map(r6), energy: r6(r.min.energy), z: r6(r.min.z), bindingEnergy: r6(r.min.bindingEnergy) } };
   if (a.flags.has('--json')) process.stdout.write(JSON.stringify(res, null, 1) + '\n');

@@ -13,6 +13,7 @@ import { featuresVerb, predictVerb } from './ml-verbs';
 import { screenVerb } from './screen-verb';
 import { LIBRARY_USAGE, libraryVerb } from './library-verb';
 import { GeometryError } from '../compute/geometry/wasm';
+import { FFParameterError } from '../compute/ff/model';
 import { installNodePlatform } from './node-platform';
 
 const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
@@ -32,7 +33,7 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
   build FILM SUBSTRATE_BULK --hkl 1,1,1 [--match I] [--z 3.0] [--twist DEG] [--shift 0,0] [--layers 4]
         [--vacuum 15] [--face bottom|top] [--strain film|shared] -o OUT.vasp
       the interface of match I (z in Å: film bottom plane − substrate top plane).
-  relax INTERFACE_FILE [--model uff|d2] [--cutoff 12] [--fmax 0.01] [--backend wasm|cpu|webgpu]
+  relax INTERFACE_FILE [--model uff|d2|fit] [--cutoff 12] [--fmax 0.01] [--backend wasm|cpu|webgpu]
         [--film-from-z Z | --film-atoms A-B] [-o OUT] [--json]
       rigid-body pre-relaxation of the film (x, y, z; twist fixed) with the force field.
   predict FILM SUBSTRATE_BULK --hkl 1,1,1 [--face bottom|top] [--max-area 100] [--max-strain 5] [--json]
@@ -267,6 +268,14 @@ export async function main(argv: string[]): Promise<number> {
       const message = e.message.replace('(maxWork)', '(--max-work)'); // the CLI's name for the work limit
       if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ error: { code: e.code, message, line: null } }) + '\n');
       process.stderr.write(`error: ${message}\n`);
+      return 1;
+    }
+    if (e instanceof FFParameterError) {
+      // predict's force-field prior is fixed (the predictors were trained on d2 features): no --model to change.
+      const hint = verb === 'predict' ? 'predict needs its d2 force-field prior for every element; relax, zscan and registry-scan take --model uff' : undefined;
+      const error = { code: 'ff-parameters', message: e.message, line: null, ...(e.z !== undefined ? { z: e.z, model: e.model } : {}), ...(hint ? { hint } : {}) };
+      if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ error }) + '\n');
+      process.stderr.write(`error: ${e.message}${hint ? ` (${hint})` : ''}\n`);
       return 1;
     }
     if (e instanceof UsageError) {
