@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { PLANE_TOL } from '../core/planes';
 import { makeStructure, type Structure } from '../core/structure';
 import { energyForces, type FFSystem } from '../compute/ff/cpu';
 import { DEFAULT_CUTOFF, FF_MODELS, type FFModel, type FFParams } from '../compute/ff/model';
@@ -9,8 +10,6 @@ import { loadGeometry } from './geometry-verbs';
 import { writeStructure } from '../io/write';
 import { flagNumber, flagString, UsageError, type Args } from './args';
 
-/** Atoms closer in z than this (Å) belong to one atomic plane when looking for the interlayer gap. */
-const PLANE_GAP = 0.3;
 
 /**
  * Which atoms are the film: the file's role column (extended XYZ written by heterolab), --film-atoms,
@@ -38,7 +37,7 @@ export function filmGroups(s: Structure, a: Args): { group: Uint8Array; how: str
   if (s.arrays.role && s.arrays.role.some((r) => r > 0)) return { group: s.arrays.role.slice(), how: 'role column of the file' };
   const zs = Array.from({ length: n }, (_, i) => s.positions[3 * i + 2]).sort((x, y) => x - y);
   let best = -1, gap = 0;
-  for (let k = 1; k < n; k++) if (zs[k] - zs[k - 1] > gap && zs[k] - zs[k - 1] > PLANE_GAP) (gap = zs[k] - zs[k - 1]), (best = k);
+  for (let k = 1; k < n; k++) if (zs[k] - zs[k - 1] > gap && zs[k] - zs[k - 1] > PLANE_TOL) (gap = zs[k] - zs[k - 1]), (best = k);
   if (best < 0) throw new UsageError('cannot tell film from substrate: give --film-from-z Z or --film-atoms A-B');
   const cut = (zs[best] + zs[best - 1]) / 2;
   for (let i = 0; i < n; i++) group[i] = s.positions[3 * i + 2] >= cut ? 1 : 0;

@@ -6,6 +6,7 @@
  */
 import type { EnergyForces, FFSystem } from './cpu';
 import type { FFParams } from './model';
+import { zSeparationOf } from '../../core/planes';
 
 /** A force-field backend. Async because a GPU answers later; CPU backends resolve at once. */
 export interface FFBackend {
@@ -17,8 +18,6 @@ export interface FFBackend {
   energiesForShifts(sys: FFSystem, group: number, shifts: Float64Array, p: FFParams): Promise<Float64Array>;
 }
 
-/** Atoms within this height (Å) of a group's lowest (highest) atom form its bottom (top) plane. */
-export const PLANE_TOL = 0.3;
 
 export function filmAtomCount(sys: FFSystem): number {
   return sys.group.reduce((a, g) => a + (g > 0 ? 1 : 0), 0);
@@ -40,18 +39,9 @@ export function shifted(sys: FFSystem, group: number, dx: number, dy: number, dz
   return { ...sys, positions };
 }
 
-function planeMean(sys: FFSystem, group: number, top: boolean): number {
-  const zs: number[] = [];
-  for (let i = 0; i < sys.numbers.length; i++) if (sys.group[i] === group) zs.push(sys.positions[3 * i + 2]);
-  if (zs.length === 0) return NaN;
-  const ext = top ? Math.max(...zs) : Math.min(...zs);
-  const sel = zs.filter((z) => Math.abs(z - ext) <= PLANE_TOL);
-  return sel.reduce((a, b) => a + b, 0) / sel.length;
-}
-
 /** z-separation (Å) of film `group`: mean z of its bottom plane − mean z of the top plane of the group below. */
 export function zSeparation(sys: FFSystem, group: number): number {
-  return planeMean(sys, group, false) - planeMean(sys, group - 1, true);
+  return zSeparationOf(sys.positions, sys.group, group);
 }
 
 /** Registry (fractions of a, b) of a film relative to where it started, from its in-plane displacement. */

@@ -6,6 +6,7 @@
 import { element } from '../../core/elements';
 import { makeStructure, type Structure } from '../../core/structure';
 import { twistPeriod } from '../../core/twist';
+import { PLANE_TOL } from '../../core/planes';
 import { GeometryError, formatDetail, type GeometryWasm } from './wasm';
 
 export type V2 = [number, number];
@@ -384,7 +385,7 @@ export function extractLayer(g: GeometryWasm, s: Structure, o: { flip?: boolean;
 }
 
 /** Atoms within this height (Å) of the lowest (highest) atom make the bottom (top) face. */
-export const FACE_TOL = 0.3;
+export const FACE_TOL = PLANE_TOL;
 
 export function layerFaces(s: Structure): { bottom: number[]; top: number[] } {
   const n = s.numbers.length;
