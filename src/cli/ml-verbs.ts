@@ -5,8 +5,6 @@ import { computeFeatures, FEATURE_NAMES, FEATURES_VERSION, interfaceZSeparation 
 import { forceFieldPrior } from '../compute/ml/prior';
 import { flagString, UsageError, type Args } from './args';
 import { cliService, loadGeometry, parseHkl, specFrom } from './geometry-verbs';
-import { DEFAULTS } from '../core/defaults';
-import { FFParameterError } from '../compute/ff/model';
 import { formula } from '../core/structure';
 import { Predictor, type Estimate, type ModelManifest } from '../compute/ml/predictor';
 import { nodeOrt } from '../compute/ml/ort-node';
@@ -93,11 +91,10 @@ export async function predictVerb(a: Args, read: (f: string) => Promise<Structur
   }
   const { c, spec } = sp;
   const m = spec.match;
-  const placed = await svc.place(spec, { ffModel: DEFAULTS.ffModel, ml: true });
-  await (predictor as Predictor | null)?.release();
-  if (placed.superseded) throw new Error('unreachable: a CLI call is never superseded');
-  if (!placed.ml) throw placed.mlError ? new FFParameterError(placed.mlError) : new Error('no estimate');
-  const r = placed.ml, s = placed.structure, p = c.prepared;
+  // Build and predict directly (not through place): an element the prior's model lacks throws its own error.
+  const placed = await svc.build(spec);
+  const r = await svc.predict(spec, placed.structure).finally(() => (predictor as Predictor | null)?.release());
+  const s = placed.structure, p = c.prepared;
   const r4 = (x: number) => Number(x.toFixed(4));
   const est = (e: Estimate) => ({ value: r4(e.value), sigma: r4(e.sigma), sigmaCalibratedOn: e.sigmaCalibration, unit: e.unit, heldOutRmse: { leaveOneFilmOut: r4(e.accuracy.leaveOneFilmOutRmse), leaveOneSubstrateOut: r4(e.accuracy.leaveOneSubstrateOutRmse), random5Fold: r4(e.accuracy.random5FoldRmse) } });
   const out = {
