@@ -1,4 +1,17 @@
 import { defineConfig } from 'vite';
+
+/**
+ * HTTP headers the production build is served with (`npm start`), and what a static host should send too: the
+ * pages' Content-Security-Policy (no other origin, no inline script) plus what a meta tag cannot say
+ * (frame-ancestors), no MIME sniffing, no referrer.
+ */
+export const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+};
 import { VitePWA } from 'vite-plugin-pwa';
 
 // The app is static and local-first: no request leaves the origin. Workers are ES modules (DESIGN.md §7).
@@ -43,5 +56,5 @@ export default defineConfig({
     }),
   ],
   server: { host: '127.0.0.1', port: 5173 },
-  preview: { host: '127.0.0.1', port: 4173 },
+  preview: { host: '127.0.0.1', port: 4173, headers: SECURITY_HEADERS },
 });

@@ -36,6 +36,14 @@ async function paintedPixels(page) {
 const waitIdle = (page) => page.waitForFunction(() => !window.heterolab.store.get().busy && document.getElementById('busy').hidden);
 
 const failures = await run([
+  ['the production server sends the security headers (CSP with frame-ancestors, nosniff, no referrer) on every page', async ({ url }) => {
+    for (const path of ['', 'screen.html', 'bench.html']) {
+      const r = await fetch(url + path);
+      const csp = r.headers.get('content-security-policy') ?? '';
+      assert(r.ok && /default-src 'self'/.test(csp) && /frame-ancestors 'none'/.test(csp) && !/unsafe-eval'/.test(csp.replace("'wasm-unsafe-eval'", '')), `${path || 'index'}: CSP ${csp}`);
+      assert(r.headers.get('x-content-type-options') === 'nosniff' && r.headers.get('referrer-policy') === 'no-referrer', `${path || 'index'}: ${[...r.headers].join('; ')}`);
+    }
+  }],
   ['empty page shows the drop zone, examples and the wasm geometry backend', async ({ page, url, shot }) => {
     await page.goto(url);
     await page.waitForSelector('#empty:not([hidden])');
