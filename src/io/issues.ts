@@ -14,6 +14,7 @@ export type IssueCode =
   | 'bad-number'
   | 'non-finite'
   | 'singular-cell'
+  | 'degenerate-cell'
   | 'bad-element'
   | 'missing-species'
   | 'missing-field'
