@@ -14,8 +14,8 @@ export const MIN_CELL_VOLUME = 1e-6;
 /** The overlap search stops after this many overlapping pairs (the warning then says "at least"). */
 export const MAX_OVERLAP_PAIRS = 10_000;
 /**
- * Pair tests allowed per atom before the overlap search gives up. Bins are about one cutoff wide, so atoms that
- * do not overlap are at most ~50 to a bin and ~27 bins are visited: a structure without overlaps needs far fewer.
+ * Pair tests allowed per atom before the overlap search gives up. Bins are about two cutoffs wide, so atoms that
+ * do not overlap are at most ~130 to a bin and ~8 bins are visited: a structure without overlaps needs fewer.
  */
 const PAIR_TEST_BUDGET_PER_ATOM = 2000;
 /** A bin range larger than this per atom means a cell no reduction could make regular: the search is skipped. */
@@ -125,32 +125,29 @@ export function findOverlaps(s: Structure, cutoff: number, maxPairs = MAX_OVERLA
   let tests = 0;
   let count = 0;
   let first: [number, number, number] | undefined;
-  const { frame: F, w, u, reach, nper, pbc, start, order } = g;
+  const { frame: F, w, start, order } = g;
   const c2 = cutoff * cutoff;
-  const lo = [0, 0, 0], hi = [0, 0, 0], q = [0, 0, 0], t = [0, 0, 0];
+  // Per axis, the neighbour bins of the current atom: wrapped index and image shift (a few entries each).
+  const bins = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+  const shifts = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+  const len = [0, 0, 0];
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < 3; k++) {
-      lo[k] = Math.floor(u[3 * i + k] - reach[k]);
-      hi[k] = Math.floor(u[3 * i + k] + reach[k]);
-    }
+    for (let k = 0; k < 3; k++) len[k] = g.neighbours(i, k, bins[k], shifts[k]);
     const xi = w[3 * i], yi = w[3 * i + 1], zi = w[3 * i + 2];
-    for (let b0 = lo[0]; b0 <= hi[0]; b0++)
-      for (let b1 = lo[1]; b1 <= hi[1]; b1++)
-        for (let b2 = lo[2]; b2 <= hi[2]; b2++) {
-          q[0] = b0, q[1] = b1, q[2] = b2;
-          for (let k = 0; k < 3; k++) {
-            t[k] = pbc[k] ? Math.floor(q[k] / nper[k]) : 0;
-            q[k] -= t[k] * nper[k];
-          }
-          const bin = g.lookup(q[0], q[1], q[2]);
+    for (let a = 0; a < len[0]; a++)
+      for (let b = 0; b < len[1]; b++)
+        for (let c = 0; c < len[2]; c++) {
+          const bin = g.lookup(bins[0][a], bins[1][b], bins[2][c]);
           if (bin < 0) continue;
-          const zero = t[0] === 0 && t[1] === 0 && t[2] === 0;
-          const positive = t[0] > 0 || (t[0] === 0 && (t[1] > 0 || (t[1] === 0 && t[2] > 0)));
-          for (let p = start[bin], e = start[bin + 1]; p < e; p++) {
+          const t0 = shifts[0][a], t1 = shifts[1][b], t2 = shifts[2][c];
+          const zero = t0 === 0 && t1 === 0 && t2 === 0;
+          const positive = t0 > 0 || (t0 === 0 && (t1 > 0 || (t1 === 0 && t2 > 0)));
+          const e = start[bin + 1];
+          for (let p = start[bin]; p < e; p++) {
             const j = order[p];
             // Every (pair, image) is found from both ends: keep i < j, and for an atom's own image the positive shift.
             if (j < i || (j === i && (zero || !positive))) continue;
-            const du = w[3 * j] + t[0] - xi, dv = w[3 * j + 1] + t[1] - yi, dw = w[3 * j + 2] + t[2] - zi;
+            const du = w[3 * j] + t0 - xi, dv = w[3 * j + 1] + t1 - yi, dw = w[3 * j + 2] + t2 - zi;
             const x = du * F[0] + dv * F[3] + dw * F[6], y = du * F[1] + dv * F[4] + dw * F[7], z = du * F[2] + dv * F[5] + dw * F[8];
             const d2 = x * x + y * y + z * z;
             if (d2 < c2) {
@@ -158,7 +155,7 @@ export function findOverlaps(s: Structure, cutoff: number, maxPairs = MAX_OVERLA
               if (++count >= maxPairs) return { count, first, complete: false };
             }
           }
-          tests += start[bin + 1] - start[bin];
+          tests += e - start[bin];
           if (tests > budget) return { count, first, complete: false };
         }
   }
@@ -182,6 +179,8 @@ interface BinGrid {
   order: Int32Array;
   /** Bin id for bin indices (wrapped), or -1 when empty. */
   lookup(b0: number, b1: number, b2: number): number;
+  /** Bins along axis k within the cutoff of atom i: wrapped indices and image shifts into the arrays; returns how many. */
+  neighbours(i: number, k: number, bins: Int32Array, shifts: Int32Array): number;
 }
 
 const BIN_INDEX_LIMIT = 2 ** 30; // open axes: bins far out are merged (harmless: distances are exact)
@@ -194,9 +193,11 @@ function binGrid(s: Structure, cutoff: number): BinGrid {
   const frame = periodic ? reducedCell(s.cell, pbc).cell : Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]);
   const inv = inv3(frame, 0)!;
   const h = cellHeights(frame);
-  const nper = [0, 1, 2].map((k) => (pbc[k] ? Math.max(1, Math.floor(h[k] / cutoff)) : 0)) as [number, number, number];
-  // Bin width along k, measured along the height: h/nper on periodic axes, the cutoff on open ones.
-  const scale = [0, 1, 2].map((k) => (pbc[k] ? nper[k] : h[k] / cutoff));
+  // Bins about two cutoffs wide: ~8 bins visited per atom, few atoms per bin when nothing overlaps.
+  const width = 2 * cutoff;
+  const nper = [0, 1, 2].map((k) => (pbc[k] ? Math.max(1, Math.floor(h[k] / width)) : 0)) as [number, number, number];
+  // Bins per unit of fractional coordinate: nper on periodic axes, height / width on open ones.
+  const scale = [0, 1, 2].map((k) => (pbc[k] ? nper[k] : h[k] / width));
   const reach = [0, 1, 2].map((k) => (cutoff / h[k]) * scale[k]) as [number, number, number];
   const w = new Float64Array(3 * n);
   const u = new Float64Array(3 * n);
@@ -215,7 +216,23 @@ function binGrid(s: Structure, cutoff: number): BinGrid {
       const b = Math.floor(x);
       idx[3 * i + k] = pbc[k] ? Math.min(b, nper[k] - 1) : Math.max(-BIN_INDEX_LIMIT, Math.min(BIN_INDEX_LIMIT, b));
     }
-  return { frame, pbc, w, u, reach, nper, ...hashBins(idx, n) };
+  const neighbours = (i: number, k: number, bins: Int32Array, shifts: Int32Array): number => {
+    const x = u[3 * i + k];
+    const lo = Math.floor(x - reach[k]), hi = Math.min(Math.floor(x + reach[k]), lo + bins.length - 1);
+    let m = 0;
+    for (let q = lo; q <= hi; q++, m++) {
+      if (pbc[k]) {
+        const t = Math.floor(q / nper[k]);
+        bins[m] = q - t * nper[k];
+        shifts[m] = t;
+      } else {
+        bins[m] = Math.max(-BIN_INDEX_LIMIT, Math.min(BIN_INDEX_LIMIT, q));
+        shifts[m] = 0;
+      }
+    }
+    return m;
+  };
+  return { frame, pbc, w, u, reach, nper, neighbours, ...hashBins(idx, n) };
 }
 
 /** Open-addressing hash table from bin indices to bin ids, and atoms sorted by bin (counting sort). */

@@ -1,5 +1,6 @@
 import type { Structure } from '../core/structure';
 import { validateStructure } from '../core/validate';
+import { decimalNumber } from './fast-text';
 
 /** Format ids, as ASE names them. `json` covers pymatgen Structure dicts and Hetero2d records. */
 export type FormatId = 'vasp' | 'cif' | 'xyz' | 'extxyz' | 'pymatgen-json' | 'hetero2d-json';
@@ -53,6 +54,8 @@ export function fail(code: IssueCode, message: string, line?: number, hint?: str
 
 /** Thrown inside a parser to unwind to its entry point, which turns it into a ParseResult. Never escapes a parser. */
 export class ParseAbort extends Error {
+  /** JSON readers: where in the document the problem is (keys and indices), turned into a line by the reader. */
+  path?: (string | number)[];
   constructor(public issue: ParseIssue) {
     super(issue.message);
   }
@@ -85,12 +88,12 @@ export function guard(format: FormatId, body: () => { structures: Structure[]; w
   return { ok: true, structures: res.structures, warnings };
 }
 
-/** Strict number parse: the whole token must be a number (Fortran 'D' exponents accepted). NaN otherwise. */
+/** Strict number parse: the whole token must be a decimal number (Fortran 'D' exponents accepted; no hex). NaN otherwise. */
 export function num(tok: string | undefined): number {
   if (tok === undefined || tok === '') return NaN;
-  const x = Number(tok);
-  if (!Number.isNaN(x) || tok.indexOf('d') < 0 && tok.indexOf('D') < 0) return x;
-  return Number(tok.replace(/[dD]/, 'e'));
+  const x = decimalNumber(tok);
+  if (!Number.isNaN(x) || (tok.indexOf('d') < 0 && tok.indexOf('D') < 0)) return x;
+  return decimalNumber(tok.replace(/[dD]/, 'e'));
 }
 
 /** Parses a number or aborts with a message naming what it is and where. Rejects NaN and ±Infinity. */

@@ -65,7 +65,7 @@ function parseProperties(spec: string, lineNo: number): Column[] {
   let offset = 0;
   for (let i = 0; i < parts.length; i += 3) {
     const type = parts[i + 1].toUpperCase();
-    const count = Number(parts[i + 2]);
+    const count = num(parts[i + 2]);
     if (!['S', 'R', 'I', 'L'].includes(type) || !Number.isInteger(count) || count < 1 || count > 1000)
       abort('syntax', `Properties entry "${parts.slice(i, i + 3).join(':')}" has a bad type or count`, lineNo);
     cols.push({ name: parts[i], type: type as Column['type'], count, offset });
