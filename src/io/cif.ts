@@ -519,6 +519,7 @@ function expandSites(c: SiteColumns, cell: Float64Array, ops: SymOp[]) {
   const labels: string[] = [];
   const amounts = new Map<number, number>(); // composition by occupancy, per formula unit of the listed sites × images
   const zCache = new Map<string, number>();
+  const sharedBy = new Int32Array(set.row.length).fill(-1);
   for (let r = 0; r < loop.nrows; r++) {
     const { z, label, occ, f: fr } = readSiteRow(c, r, cell, zCache);
     labels.push(label);
@@ -530,8 +531,9 @@ function expandSites(c: SiteColumns, cell: Float64Array, ops: SymOp[]) {
       const g2 = wrap01(R[6] * fr[0] + R[7] * fr[1] + R[8] * fr[2] + t[2]);
       const u = set.find(g0, g1, g2);
       if (u >= 0) {
-        if (set.row[u] !== r && labels[set.row[u]] !== label && set.z[u] !== z) {
+        if (set.row[u] !== r && labels[set.row[u]] !== label && set.z[u] !== z && sharedBy[u] !== r) {
           // Two species on one site (substitutional disorder): keep the one with the larger occupancy.
+          sharedBy[u] = r; // count this row's share of the site once, not once per image landing on it
           disorder.add(`${labels[set.row[u]]}/${label}`);
           amounts.set(z, (amounts.get(z) ?? 0) + occ);
           if (occ > set.occ[u]) (set.z[u] = z), (set.occ[u] = occ), (set.row[u] = r);
