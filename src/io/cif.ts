@@ -1,7 +1,8 @@
 import { cellFromParameters, cellHeights, scaledToCartesian, cartesianToScaled } from '../core/cell';
 import { atomicNumber } from '../core/elements';
 import { compositionText, makeStructure, type Structure } from '../core/structure';
-import { MAX_ATOMS, MAX_COORDINATE } from '../core/validate';
+import { det3 } from '../core/linalg';
+import { MAX_ATOMS, MAX_COORDINATE, MIN_CELL_VOLUME } from '../core/validate';
 import { abort, clip, guard, type ParseIssue, type ParseResult } from './issues';
 import { parseSymOp, settingForHall, settingForNumber, settingForSymbol, spaceGroupTables, type SymOp } from './space-groups';
 
@@ -361,6 +362,8 @@ function blockCell(b: CifBlock, warnings: ParseIssue[]): Float64Array {
   const deg = Math.PI / 180;
   const cell = cellFromParameters({ a: par[0], b: par[1], c: par[2], alpha: par[3] * deg, beta: par[4] * deg, gamma: par[5] * deg });
   if (!cell) abort('singular-cell', `data_${b.name}: cell angles ${par.slice(3).join(', ')} do not form a cell`, b.items.get('_cell_angle_alpha')?.line ?? b.line);
+  const volume = Math.abs(det3(cell));
+  if (!(volume > MIN_CELL_VOLUME)) abort('singular-cell', `data_${b.name}: the cell volume (${volume.toPrecision(3)} Å³) is below ${MIN_CELL_VOLUME.toExponential()} Å³`, b.items.get('_cell_length_a')?.line ?? b.line);
   return cell;
 }
 

@@ -97,3 +97,24 @@ describe('fuzz: mutated fixtures never throw, never hang, and every failure has 
     expect(n).toBe(names.length * inserts.length * 25);
   });
 });
+
+describe('fuzz harness, fixed-seed slice of `npm run fuzz` (every reader, generated and mutated inputs)', () => {
+  it('2,000 inputs (seed 20261201): no exception, no slow input, every rejection coded, harmless edits change nothing', async () => {
+    const { runFuzz } = await import('./fuzz-harness');
+    const report = await runFuzz(2000, 20261201);
+    console.log(`fuzz slice: ${report.inputs} inputs in ${report.seconds.toFixed(1)} s; ${report.parsed} read, ${report.rejected} rejected, ${report.harmlessChecked} harmless edits; slowest ${report.slowest.seconds.toFixed(3)} s`);
+    expect(report.bugs.map((b) => `${b.kind} ${b.format} ${b.name}: ${b.detail}`)).toEqual([]);
+    expect(report.inputs).toBe(2000);
+    // The slice must exercise both sides: inputs that read, inputs that are refused, and edits compared.
+    expect(report.parsed).toBeGreaterThan(400);
+    expect(report.rejected).toBeGreaterThan(400);
+    expect(report.harmlessChecked).toBeGreaterThan(150);
+    expect(Object.keys(report.codes).length).toBeGreaterThan(8);
+  });
+  it('the harness is deterministic for a seed, and really reports a bug', async () => {
+    const { runFuzz, genPoscar, rng } = await import('./fuzz-harness');
+    expect(genPoscar(rng(9))).toBe(genPoscar(rng(9)));
+    const a = await runFuzz(50, 3), b = await runFuzz(50, 3);
+    expect([a.parsed, a.rejected, a.codes]).toEqual([b.parsed, b.rejected, b.codes]);
+  });
+});
