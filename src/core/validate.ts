@@ -14,8 +14,8 @@ export const MIN_CELL_VOLUME = 1e-6;
 /** The overlap search stops after this many overlapping pairs (the warning then says "at least"). */
 export const MAX_OVERLAP_PAIRS = 10_000;
 /**
- * Pair tests allowed per atom before the overlap search gives up. Bins are about two cutoffs wide, so atoms that
- * do not overlap are at most ~130 to a bin and ~8 bins are visited: a structure without overlaps needs fewer.
+ * Pair tests allowed per atom before the overlap search gives up. Bins are about four cutoffs wide, so atoms that
+ * do not overlap are at most ~180 to a bin and ~3.4 bins are visited: a structure without overlaps needs fewer.
  */
 const PAIR_TEST_BUDGET_PER_ATOM = 2000;
 /** A bin range larger than this per atom means a cell no reduction could make regular: the search is skipped. */
@@ -111,7 +111,7 @@ export function reducedCell(cell: ArrayLike<number>, pbc: readonly boolean[]): {
 
 /**
  * Pairs of atoms closer than `cutoff` (Å), including periodic images, in O(N + maxPairs) time whatever the
- * input: atoms are binned in a hash grid over fractional coordinates of a reduced cell (bins at least `cutoff`
+ * input: atoms are binned in a hash grid over fractional coordinates of a reduced cell (bins about four cutoffs
  * wide along every cell height, only occupied bins stored, so a huge box costs nothing), and the search stops
  * after `maxPairs` overlapping pairs or a budget of pair tests. `complete` is false when it stopped early:
  * `count` is then a lower bound. Non-periodic structures (or a singular cell) are binned in Cartesian space.
@@ -125,19 +125,42 @@ export function findOverlaps(s: Structure, cutoff: number, maxPairs = MAX_OVERLA
   let tests = 0;
   let count = 0;
   let first: [number, number, number] | undefined;
-  const { frame: F, w, start, order } = g;
+  const { frame: F, w, u, reach, nper, pbc, start, order, dense } = g;
   const c2 = cutoff * cutoff;
-  // Per axis, the neighbour bins of the current atom: wrapped index and image shift (a few entries each).
+  // Per axis, the neighbour bins of the current atom: index (offset into the dense box, or raw for the hash
+  // table; -1 = outside the box) and image shift. A few entries each.
   const bins = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
   const shifts = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
   const len = [0, 0, 0];
+  const r1 = dense ? dense.r[1] : 0, r2 = dense ? dense.r[2] : 0;
+  const dlo = Int32Array.from(dense ? dense.lo : [0, 0, 0]), dr = Int32Array.from(dense ? dense.r : [0, 0, 0]);
+  const per = Uint8Array.from(pbc, Number), np = Int32Array.from(nper), rc = Float64Array.from(reach);
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < 3; k++) len[k] = g.neighbours(i, k, bins[k], shifts[k]);
+    for (let k = 0; k < 3; k++) {
+      const x = u[3 * i + k];
+      const lo = Math.floor(x - rc[k]), hi = Math.min(Math.floor(x + rc[k]), lo + 63);
+      const B = bins[k], T = shifts[k];
+      const pk = per[k], nk = np[k], ok = dlo[k], rk = dr[k];
+      let m = 0;
+      for (let q = lo; q <= hi; q++, m++) {
+        const t = pk ? Math.floor(q / nk) : 0;
+        let b = pk ? q - t * nk : Math.max(-BIN_INDEX_LIMIT, Math.min(BIN_INDEX_LIMIT, q));
+        if (dense) b = b - ok >= 0 && b - ok < rk ? b - ok : -1;
+        B[m] = b;
+        T[m] = t;
+      }
+      len[k] = m;
+    }
     const xi = w[3 * i], yi = w[3 * i + 1], zi = w[3 * i + 2];
+    const A0 = bins[0], A1 = bins[1], A2 = bins[2];
     for (let a = 0; a < len[0]; a++)
       for (let b = 0; b < len[1]; b++)
         for (let c = 0; c < len[2]; c++) {
-          const bin = g.lookup(bins[0][a], bins[1][b], bins[2][c]);
+          let bin: number;
+          if (dense) {
+            if (A0[a] < 0 || A1[b] < 0 || A2[c] < 0) continue;
+            bin = (A0[a] * r1 + A1[b]) * r2 + A2[c];
+          } else bin = g.lookup(A0[a], A1[b], A2[c]);
           if (bin < 0) continue;
           const t0 = shifts[0][a], t1 = shifts[1][b], t2 = shifts[2][c];
           const zero = t0 === 0 && t1 === 0 && t2 === 0;
@@ -179,8 +202,8 @@ interface BinGrid {
   order: Int32Array;
   /** Bin id for bin indices (wrapped), or -1 when empty. */
   lookup(b0: number, b1: number, b2: number): number;
-  /** Bins along axis k within the cutoff of atom i: wrapped indices and image shifts into the arrays; returns how many. */
-  neighbours(i: number, k: number, bins: Int32Array, shifts: Int32Array): number;
+  /** Set when every bin of the atoms' box is stored (index arithmetic, no hashing): the box's lowest bin and size. */
+  dense: { lo: number[]; r: number[] } | null;
 }
 
 const BIN_INDEX_LIMIT = 2 ** 30; // open axes: bins far out are merged (harmless: distances are exact)
@@ -193,8 +216,9 @@ function binGrid(s: Structure, cutoff: number): BinGrid {
   const frame = periodic ? reducedCell(s.cell, pbc).cell : Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]);
   const inv = inv3(frame, 0)!;
   const h = cellHeights(frame);
-  // Bins about two cutoffs wide: ~8 bins visited per atom, few atoms per bin when nothing overlaps.
-  const width = 2 * cutoff;
+  // Bins about four cutoffs wide: ~3.4 bins visited per atom (only those within the cutoff), and at most ~180
+  // atoms to a bin when nothing overlaps.
+  const width = 4 * cutoff;
   const nper = [0, 1, 2].map((k) => (pbc[k] ? Math.max(1, Math.floor(h[k] / width)) : 0)) as [number, number, number];
   // Bins per unit of fractional coordinate: nper on periodic axes, height / width on open ones.
   const scale = [0, 1, 2].map((k) => (pbc[k] ? nper[k] : h[k] / width));
@@ -216,27 +240,19 @@ function binGrid(s: Structure, cutoff: number): BinGrid {
       const b = Math.floor(x);
       idx[3 * i + k] = pbc[k] ? Math.min(b, nper[k] - 1) : Math.max(-BIN_INDEX_LIMIT, Math.min(BIN_INDEX_LIMIT, b));
     }
-  const neighbours = (i: number, k: number, bins: Int32Array, shifts: Int32Array): number => {
-    const x = u[3 * i + k];
-    const lo = Math.floor(x - reach[k]), hi = Math.min(Math.floor(x + reach[k]), lo + bins.length - 1);
-    let m = 0;
-    for (let q = lo; q <= hi; q++, m++) {
-      if (pbc[k]) {
-        const t = Math.floor(q / nper[k]);
-        bins[m] = q - t * nper[k];
-        shifts[m] = t;
-      } else {
-        bins[m] = Math.max(-BIN_INDEX_LIMIT, Math.min(BIN_INDEX_LIMIT, q));
-        shifts[m] = 0;
-      }
-    }
-    return m;
-  };
-  return { frame, pbc, w, u, reach, nper, neighbours, ...hashBins(idx, n) };
+  return { frame, pbc, w, u, reach, nper, ...hashBins(idx, n) };
 }
 
 /** Open-addressing hash table from bin indices to bin ids, and atoms sorted by bin (counting sort). */
-function hashBins(idx: Int32Array, n: number): Pick<BinGrid, 'start' | 'order' | 'lookup'> {
+function hashBins(idx: Int32Array, n: number): Pick<BinGrid, 'start' | 'order' | 'lookup' | 'dense'> {
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < 3 * n; i++) {
+    const k = i % 3;
+    if (idx[i] < lo[k]) lo[k] = idx[i];
+    if (idx[i] > hi[k]) hi[k] = idx[i];
+  }
+  const r = [0, 1, 2].map((k) => hi[k] - lo[k] + 1);
+  if (n > 0 && r[0] * r[1] * r[2] <= 4 * n + 64) return denseBins(idx, n, lo, r);
   let size = 16;
   while (size < 2 * n) size *= 2;
   const mask = size - 1;
@@ -260,7 +276,7 @@ function hashBins(idx: Int32Array, n: number): Pick<BinGrid, 'start' | 'order' |
     }
     if (table[p] < 0) {
       table[p] = nbins;
-      keys.set([a, b, c], 3 * nbins);
+      keys[3 * nbins] = a, keys[3 * nbins + 1] = b, keys[3 * nbins + 2] = c;
       nbins++;
     }
     binOf[i] = table[p];
@@ -271,5 +287,24 @@ function hashBins(idx: Int32Array, n: number): Pick<BinGrid, 'start' | 'order' |
   const order = new Int32Array(n);
   const fill = start.slice(0, nbins);
   for (let i = 0; i < n; i++) order[fill[binOf[i]]++] = i;
-  return { start, order, lookup };
+  return { start, order, lookup, dense: null };
+}
+
+/** The common case (atoms fill their box): every bin of the box stored, found by index arithmetic. */
+function denseBins(idx: Int32Array, n: number, lo: number[], r: number[]): Pick<BinGrid, 'start' | 'order' | 'lookup' | 'dense'> {
+  const [l0, l1, l2] = lo, [r0, r1, r2] = r;
+  const nbins = r0 * r1 * r2;
+  const binOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) binOf[i] = ((idx[3 * i] - l0) * r1 + (idx[3 * i + 1] - l1)) * r2 + (idx[3 * i + 2] - l2);
+  const start = new Int32Array(nbins + 1);
+  for (let i = 0; i < n; i++) start[binOf[i] + 1]++;
+  for (let b = 0; b < nbins; b++) start[b + 1] += start[b];
+  const order = new Int32Array(n);
+  const fill = start.slice(0, nbins);
+  for (let i = 0; i < n; i++) order[fill[binOf[i]]++] = i;
+  const lookup = (a: number, b: number, c: number): number => {
+    a -= l0, b -= l1, c -= l2;
+    return a < 0 || a >= r0 || b < 0 || b >= r1 || c < 0 || c >= r2 ? -1 : (a * r1 + b) * r2 + c;
+  };
+  return { start, order, lookup, dense: { lo, r } };
 }
