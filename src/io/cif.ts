@@ -13,20 +13,48 @@ interface Value {
   quoted: boolean;
 }
 
-/** A loop's values row-major in flat columns (no object per value: a 1-million-site loop stays cheap). */
+/**
+ * A loop's values, row-major: bare values as offsets into the file's text (no string or object per value, so a
+ * 1-million-site loop costs a few arrays of small integers), quoted ones as their text (start = -1).
+ */
 interface Loop {
   tags: string[];
   nrows: number;
-  text: string[];
+  src: string;
+  start: number[];
+  end: number[];
   lines: number[];
-  quoted: boolean[];
+  quotedText: Map<number, string>;
   line: number;
+}
+
+function vQuoted(loop: Loop, k: number): boolean {
+  return loop.start[k] < 0;
+}
+
+function vText(loop: Loop, k: number): string {
+  return loop.start[k] < 0 ? loop.quotedText.get(k)! : loop.src.slice(loop.start[k], loop.end[k]);
+}
+
+/** True for a bare ? or . (the CIF null markers), without making a string. */
+function vPlaceholder(loop: Loop, k: number): boolean {
+  const s = loop.start[k];
+  if (s < 0 || loop.end[k] - s !== 1) return false;
+  const c = loop.src.charCodeAt(s);
+  return c === 63 || c === 46;
+}
+
+function pushValue(loop: Loop, v: Value): void {
+  loop.quotedText.set(loop.start.length, v.text);
+  loop.start.push(-1);
+  loop.end.push(-1);
+  loop.lines.push(v.line);
 }
 
 /** Value at row r, column c of a loop. */
 function cellOf(loop: Loop, r: number, c: number): Value {
   const k = r * loop.tags.length + c;
-  return { text: loop.text[k], line: loop.lines[k], quoted: loop.quoted[k] };
+  return { text: vText(loop, k), line: loop.lines[k], quoted: vQuoted(loop, k) };
 }
 
 export interface CifBlock {
@@ -58,20 +86,40 @@ export function readCifBlocks(text: string): CifBlock[] {
   type Tok = { kind: 'tag' | 'value' | 'loop' | 'data' | 'save' | 'global' | 'stop'; text: string; line: number; quoted: boolean };
   const isWs = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
   const isWsCode = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
-  const nextTok = (): Tok | null => {
+  /** Skips white space and comments, counting lines. */
+  const skipSpace = (): void => {
     for (;;) {
       let c = text.charCodeAt(i);
       while (i < n && isWsCode(c)) {
         if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
         c = text.charCodeAt(++i);
       }
-      if (i >= n) return null;
-      if (c === 35) {
-        while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
-        continue;
-      }
-      break;
+      if (i >= n || c !== 35) return;
+      while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
     }
+  };
+  /**
+   * Loop rows, the bulk of a large file: a plain bare word (a number or a symbol) is read straight into the
+   * loop's columns with no token object. Returns false at anything else (quotes, text fields, tags, keywords),
+   * leaving it to nextTok.
+   */
+  const bareValueInto = (loop: Loop): boolean => {
+    skipSpace();
+    if (i >= n) return false;
+    const c = text.charCodeAt(i);
+    // ' " _ [ { ; and the first letters of data_, loop_, save_, global_, stop_ go the slow way.
+    if (c === 39 || c === 34 || c === 95 || c === 91 || c === 123 || c === 59 || c === 100 || c === 68 || c === 108 || c === 76 || c === 115 || c === 83 || c === 103 || c === 71) return false;
+    let j = i;
+    while (j < n && !isWsCode(text.charCodeAt(j))) j++;
+    loop.start.push(i);
+    loop.end.push(j);
+    loop.lines.push(line);
+    i = j;
+    return true;
+  };
+  const nextTok = (): Tok | null => {
+    skipSpace();
+    if (i >= n) return null;
     const startLine = line;
     const c = text[i];
     const atLineStart = i === 0 || text[i - 1] === '\n' || text[i - 1] === '\r';
@@ -182,14 +230,13 @@ export function readCifBlocks(text: string): CifBlock[] {
         x = nextTok();
       }
       if (tags.length === 0) abort('syntax', 'loop_ has no tags', t.line);
-      const loop: Loop = { tags, nrows: 0, text: [], lines: [], quoted: [], line: t.line };
+      const loop: Loop = { tags, nrows: 0, src: text, start: [], end: [], lines: [], quotedText: new Map(), line: t.line };
       while (x && x.kind === 'value') {
-        loop.text.push(x.text);
-        loop.lines.push(x.line);
-        loop.quoted.push(x.quoted);
+        pushValue(loop, x);
+        while (bareValueInto(loop));
         x = nextTok();
       }
-      const nv = loop.text.length;
+      const nv = loop.start.length;
       if (nv % tags.length !== 0)
         abort('count-mismatch', `loop with ${tags.length} tags has ${nv} values, not a multiple of ${tags.length}`, t.line,
           'a row is missing a value, or a value with spaces is not quoted');
@@ -396,7 +443,7 @@ function onlyPlaceholders(c: SiteColumns): boolean {
   for (let r = 0; r < loop.nrows; r++)
     for (const k of c.xyz) {
       const j = r * loop.tags.length + k;
-      if (loop.quoted[j] || (loop.text[j] !== '?' && loop.text[j] !== '.')) return false;
+      if (!vPlaceholder(loop, j)) return false;
     }
   return loop.nrows > 0;
 }
@@ -487,26 +534,28 @@ interface SiteRow {
 function readSiteRow(c: SiteColumns, r: number, cell: Float64Array, zCache: Map<string, number>): SiteRow {
   const { loop } = c;
   const base = r * loop.tags.length;
-  const label = loop.text[base + (c.label >= 0 ? c.label : c.type)];
-  const typeText = c.type >= 0 && !(loop.text[base + c.type] === '?' || loop.text[base + c.type] === '.') ? loop.text[base + c.type] : label;
+  const label = vText(loop, base + (c.label >= 0 ? c.label : c.type));
+  const typeText = c.type >= 0 && !vPlaceholder(loop, base + c.type) ? vText(loop, base + c.type) : label;
   let z = zCache.get(typeText);
   if (z === undefined) zCache.set(typeText, (z = atomicNumber(typeText, true)));
   if (!z) abort('bad-element', `site "${clip(label)}": "${clip(typeText)}" is not an element symbol`, loop.lines[base + (c.type >= 0 ? c.type : c.label)]);
   const f = [0, 0, 0] as [number, number, number];
   for (let a = 0; a < 3; a++) {
-    const k = c.xyz[a];
-    const v = cifNumberText(loop.text[base + k], loop.quoted[base + k]);
-    if (v === null || Number.isNaN(v)) abort('bad-number', `site "${clip(label)}": ${'xyz'[a]} is "${clip(loop.text[base + k])}", not a number`, loop.lines[base + k]);
+    const k = base + c.xyz[a];
+    const t = vText(loop, k);
+    const v = cifNumberText(t, vQuoted(loop, k));
+    if (v === null || Number.isNaN(v)) abort('bad-number', `site "${clip(label)}": ${'xyz'[a]} is "${clip(t)}", not a number`, loop.lines[k]);
     const limit = c.xTag === 'fract' ? MAX_FRACTIONAL : MAX_COORDINATE;
-    if (!(Math.abs(v) <= limit)) abort('bad-number', `site "${clip(label)}": ${'xyz'[a]} = ${loop.text[base + k]} is outside ±${limit}${c.xTag === 'fract' ? ' (a fractional coordinate)' : ' Å'}`, loop.lines[base + k]);
-    f[a] = c.xTag === 'fract' ? snap(v, loop.text[base + k]) : v;
+    if (!(Math.abs(v) <= limit)) abort('bad-number', `site "${clip(label)}": ${'xyz'[a]} = ${t} is outside ±${limit}${c.xTag === 'fract' ? ' (a fractional coordinate)' : ' Å'}`, loop.lines[k]);
+    f[a] = c.xTag === 'fract' ? snap(v, t) : v;
   }
   if (c.xTag === 'cartn') f.splice(0, 3, ...(Array.from(cartesianToScaled(cell, f)!) as [number, number, number]));
   let occ = 1;
   if (c.occ >= 0) {
-    const v = cifNumberText(loop.text[base + c.occ], loop.quoted[base + c.occ]);
+    const k = base + c.occ;
+    const v = cifNumberText(vText(loop, k), vQuoted(loop, k));
     if (v !== null) {
-      if (Number.isNaN(v) || v <= 0 || v > 1.05) abort('bad-number', `site "${clip(label)}": occupancy "${clip(loop.text[base + c.occ])}" is not in (0, 1]`, loop.lines[base + c.occ]);
+      if (Number.isNaN(v) || v <= 0 || v > 1.05) abort('bad-number', `site "${clip(label)}": occupancy "${clip(vText(loop, k))}" is not in (0, 1]`, loop.lines[k]);
       occ = Math.min(1, v);
     }
   }
