@@ -3,7 +3,7 @@ import { atomicNumber } from '../core/elements';
 import { compositionText, makeStructure, type Structure } from '../core/structure';
 import { det3 } from '../core/linalg';
 import { MAX_ATOMS, MAX_COORDINATE, MIN_CELL_VOLUME } from '../core/validate';
-import { abort, clip, guard, type ParseIssue, type ParseResult } from './issues';
+import { ATOM_LIMIT_HINT, abort, clip, guard, type ParseIssue, type ParseResult } from './issues';
 import { parseSymOp, settingForHall, settingForNumber, settingForSymbol, spaceGroupTables, type SymOp } from './space-groups';
 
 interface Value {
@@ -592,7 +592,7 @@ function expandSites(c: SiteColumns, cell: Float64Array, ops: SymOp[]) {
         }
         continue;
       }
-      if (set.n >= MAX_ATOMS) abort('too-many-atoms', `expanding the symmetry gives more than ${MAX_ATOMS} atoms`, loop.line);
+      if (set.n >= MAX_ATOMS) abort('too-many-atoms', `expanding the symmetry gives more than ${MAX_ATOMS} atoms`, loop.line, ATOM_LIMIT_HINT);
       set.add(g0, g1, g2, z, occ, r);
       amounts.set(z, (amounts.get(z) ?? 0) + occ);
     }
@@ -610,7 +610,7 @@ function structureFromBlock(b: CifBlock, warnings: ParseIssue[]): Structure | nu
   const { ops, warnings: w2, spaceGroup } = symmetryOps(b);
   warnings.push(...w2);
   if (loop.nrows * ops.length > MAX_ATOMS)
-    abort('too-many-atoms', `${loop.nrows} sites × ${ops.length} operations could exceed ${MAX_ATOMS} atoms (the atom limit)`, loop.line, 'split the structure, or list fewer sites (the limit is MAX_ATOMS in src/core/validate.ts)');
+    abort('too-many-atoms', `${loop.nrows} sites × ${ops.length} operations could exceed ${MAX_ATOMS} atoms (the atom limit)`, loop.line, ATOM_LIMIT_HINT);
   if (loop.nrows === 0) abort('empty', `data_${b.name}: the atom-site loop has no rows`, loop.line);
   const { set, labels, partial, disorder, amounts } = expandSites(c, cell, ops);
   const info: Structure['info'] = { title: b.name, spaceGroup };

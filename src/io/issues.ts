@@ -1,5 +1,5 @@
 import type { Structure } from '../core/structure';
-import { validateStructure } from '../core/validate';
+import { MAX_ATOMS, validateStructure } from '../core/validate';
 import { decimalNumber } from './fast-text';
 
 /** Format ids, as ASE names them. `json` covers pymatgen Structure dicts and Hetero2d records. */
@@ -44,6 +44,8 @@ export type ParseResult =
 
 /** Limits checked before any large allocation. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/** How to get under the atom limit (MAX_ATOMS in core/validate.ts, a build-time setting), for every too-many-atoms issue. */
+export const ATOM_LIMIT_HINT = `heterolab reads at most ${MAX_ATOMS.toLocaleString('en-US')} atoms (MAX_ATOMS in src/core/validate.ts, a build setting): split the file or use a smaller supercell`;
 
 export function fail(code: IssueCode, message: string, line?: number, hint?: string): { ok: false; issue: ParseIssue } {
   const issue: ParseIssue = { code, message };

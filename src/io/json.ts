@@ -2,7 +2,7 @@ import { atomicNumber } from '../core/elements';
 import { compositionText } from '../core/structure';
 import { makeStructure, type Structure } from '../core/structure';
 import { MAX_ATOMS } from '../core/validate';
-import { abort, clip, guard, ParseAbort, type IssueCode, type ParseIssue, type ParseResult } from './issues';
+import { ATOM_LIMIT_HINT, abort, clip, guard, ParseAbort, type IssueCode, type ParseIssue, type ParseResult } from './issues';
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -146,9 +146,9 @@ export function jsonLineOf(text: string, path: (string | number)[]): number | un
 }
 
 /** Aborts with the document path kept, so the reader can add the line. */
-function abortAt(path: (string | number)[], code: IssueCode, message: string): never {
+function abortAt(path: (string | number)[], code: IssueCode, message: string, hint?: string): never {
   try {
-    abort(code, message);
+    abort(code, message, undefined, hint);
   } catch (e) {
     (e as ParseAbort).path = path;
     throw e;
@@ -239,7 +239,7 @@ export function structureFromPymatgen(d: Obj, path: string, warnings: ParseIssue
     abortAt([...at, 'lattice'], 'missing-field', `${path}.lattice.matrix must be a 3×3 array`);
   const cell = Float64Array.from((m as unknown[][]).flatMap((r, i) => r.map((x, k) => needJsonNumber(x, [...at, 'lattice', 'matrix', i, k], `${path}.lattice.matrix[${i}][${k}]`))));
   const sites = d.sites as unknown[];
-  if (sites.length > MAX_ATOMS) abortAt([...at, 'sites'], 'too-many-atoms', `${path} has ${sites.length} sites, over the limit of ${MAX_ATOMS}`);
+  if (sites.length > MAX_ATOMS) abortAt([...at, 'sites'], 'too-many-atoms', `${path} has ${sites.length} sites, over the limit of ${MAX_ATOMS}`, ATOM_LIMIT_HINT);
   const n = sites.length;
   const numbers = new Uint8Array(n);
   const positions = new Float64Array(3 * n);

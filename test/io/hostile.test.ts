@@ -101,3 +101,19 @@ describe('CIF: several blocks, placeholders, old symbols, partial occupancy (ite
     expect(r.structures[0].info.compositionByOccupancy).toBe('Fe1.7 Ni0.3');
   });
 });
+
+describe('limits are checked before the work, and say how to get under them (What to build, item 2)', () => {
+  it('a counts line of 10,000,000 atoms is refused from the header, naming the limit', async () => {
+    const r = await readStructureFile('POSCAR', enc('big\n1\n3 0 0\n0 3 0\n0 0 3\nCu\n10000000\nDirect\n0 0 0\n'));
+    expect(r.ok || r.issue).toMatchObject({ code: 'too-many-atoms', line: 7 });
+    expect(r.ok || r.issue.hint).toMatch(/at most 2,000,000 atoms \(MAX_ATOMS in src\/core\/validate\.ts/);
+  });
+  it('a CIF whose symmetry expansion could pass the limit is refused before expanding', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `Cu${i} Cu ${(i / 20_000).toFixed(6)} 0.1 0.2`).join('\n');
+    const text = `data_x\n_cell_length_a 50\n_cell_length_b 50\n_cell_length_c 50\n_symmetry_space_group_name_H-M 'F m -3 m'\nloop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n${rows}\n`;
+    const r = await readStructureFile('x.cif', enc(text));
+    expect(r.ok || r.issue).toMatchObject({ code: 'too-many-atoms', line: 6 });
+    expect(r.ok || r.issue.message).toMatch(/20000 sites × 192 operations could exceed 2000000 atoms/);
+    expect(r.ok || r.issue.hint).toMatch(/MAX_ATOMS/);
+  });
+});
