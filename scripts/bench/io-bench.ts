@@ -113,7 +113,9 @@ for (const r of rows) console.log(line(r));
   await readStructureFile('POSCAR', enc.encode(poscar(10, 1000, () => [1, 1, 1]))); // warm-up
   console.log('\nHostile inputs (one run each; time includes generating nothing, only readStructureFile):');
   console.log('| input | MB | read s | result |\n| --- | --- | --- | --- |');
-  for (const [label, name, make] of cases) {
+  // IO_BENCH_CASES=regex picks cases by label (e.g. to compare two builds back to back on a busy machine).
+  const only = process.env.IO_BENCH_CASES ? new RegExp(process.env.IO_BENCH_CASES) : null;
+  for (const [label, name, make] of cases.filter(([l]) => !only || only.test(l))) {
     const made = make();
     const bytes = typeof made === 'string' ? enc.encode(made) : made;
     const t0 = performance.now();

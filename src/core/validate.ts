@@ -120,13 +120,15 @@ export function findOverlaps(s: Structure, cutoff: number, maxPairs = MAX_OVERLA
   const n = s.numbers.length;
   if (n < 2 && !s.pbc.some(Boolean)) return { count: 0, complete: true };
   const g = binGrid(s, cutoff);
-  if (g.reach.reduce((a, r) => a * (2 * r + 2), 1) > MAX_BINS_PER_ATOM) return { count: 0, complete: false };
+  // A cell no reduction could make regular (or a cutoff far above the cell heights): say the search did not run.
+  if (g.reach.some((r) => 2 * r + 2 > 64) || g.reach.reduce((a, r) => a * (2 * r + 2), 1) > MAX_BINS_PER_ATOM) return { count: 0, complete: false };
   const budget = PAIR_TEST_BUDGET_PER_ATOM * n + 1_000_000;
   let tests = 0;
   let count = 0;
   let first: [number, number, number] | undefined;
   const { frame: F, w, u, reach, nper, pbc, start, order, dense } = g;
   const c2 = cutoff * cutoff;
+  const [f0, f1, f2, f3, f4, f5, f6, f7, f8] = F;
   // Per axis, the neighbour bins of the current atom: index (offset into the dense box, or raw for the hash
   // table; -1 = outside the box) and image shift. A few entries each.
   const bins = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
@@ -171,7 +173,7 @@ export function findOverlaps(s: Structure, cutoff: number, maxPairs = MAX_OVERLA
             // Every (pair, image) is found from both ends: keep i < j, and for an atom's own image the positive shift.
             if (j < i || (j === i && (zero || !positive))) continue;
             const du = w[3 * j] + t0 - xi, dv = w[3 * j + 1] + t1 - yi, dw = w[3 * j + 2] + t2 - zi;
-            const x = du * F[0] + dv * F[3] + dw * F[6], y = du * F[1] + dv * F[4] + dw * F[7], z = du * F[2] + dv * F[5] + dw * F[8];
+            const x = du * f0 + dv * f3 + dw * f6, y = du * f1 + dv * f4 + dw * f7, z = du * f2 + dv * f5 + dw * f8;
             const d2 = x * x + y * y + z * z;
             if (d2 < c2) {
               if (count === 0) first = [i, j, Math.sqrt(d2)];
