@@ -111,10 +111,11 @@ export function reducedCell(cell: ArrayLike<number>, pbc: readonly boolean[]): {
 
 /**
  * Pairs of atoms closer than `cutoff` (Å), including periodic images, in O(N + maxPairs) time whatever the
- * input: atoms are binned in a hash grid over fractional coordinates of a reduced cell (bins about four cutoffs
- * wide along every cell height, only occupied bins stored, so a huge box costs nothing), and the search stops
- * after `maxPairs` overlapping pairs or a budget of pair tests. `complete` is false when it stopped early:
- * `count` is then a lower bound. Non-periodic structures (or a singular cell) are binned in Cartesian space.
+ * input: atoms are binned over fractional coordinates of a reduced cell (bins about four cutoffs wide along every
+ * cell height; every bin of the atoms' box when they fill it, else only occupied bins in a hash table, so a huge
+ * box costs nothing), each atom visits only the bins within the cutoff, and the search stops after `maxPairs`
+ * overlapping pairs or a budget of pair tests. `complete` is false when it stopped early: `count` is then a lower
+ * bound. Non-periodic structures (or a singular cell) are binned in Cartesian space.
  */
 export function findOverlaps(s: Structure, cutoff: number, maxPairs = MAX_OVERLAP_PAIRS): Overlaps {
   const n = s.numbers.length;
