@@ -28,6 +28,8 @@ export interface StructureInfo {
   spaceGroup?: { symbol?: string; number?: number };
   /** Named groups of atom indices, e.g. Hetero2d's `2d_layer_1`, `sub_layer_1`. */
   layers?: Record<string, number[]>;
+  /** Disordered files: the composition by occupancy (compositionText), where numbers hold the ordered structure built from. */
+  compositionByOccupancy?: string;
   [key: string]: unknown;
 }
 
