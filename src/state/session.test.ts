@@ -103,14 +103,18 @@ describe('restored sessions are validated like parsed files (issue 17, item 5)',
     refuse(sessionText({ cell: '2.9,0,0,2.9,0.000001,0,0,0,20' }), /degenerate.*periodic images/);
   });
   it('a negative, absurd or non-numeric z-separation is refused, naming the field and the range', () => {
-    refuse(sessionText({ placement: '{"zSeparation":-50,"shift":[0,0]}' }), /placement\.zSeparation \(Å\) is -50; it must be a number from 0\.5 to 50/);
+    refuse(sessionText({ placement: '{"zSeparation":-50,"shift":[0,0]}' }), /placement\.zSeparation \(Å\) is -50; it must be a number from 0\.5 to 100/);
     refuse(sessionText({ placement: '{"zSeparation":1e300,"shift":[0,0]}' }), /zSeparation \(Å\) is 1e\+300/);
     refuse(sessionText({ placement: '{"zSeparation":"x","shift":[0,0]}' }), /zSeparation \(Å\) is "x"/);
     refuse(sessionText({ placement: '{"zSeparation":3,"shift":[1e400,0]}' }), /placement\.shift\[0\] is Infinity/);
   });
+  it('values the app can write restore (z above the slider, a large search area)', () => {
+    const s = restoreSession(sessionText({ placement: '{"zSeparation":60,"shift":[0.5,0]}', options: '{"maxArea":6000,"vacuum":200}' }));
+    expect([s.placement.zSeparation, s.options.maxArea, s.options.vacuum]).toEqual([60, 6000, 200]);
+  });
   it('absurd interface options are refused', () => {
     refuse(sessionText({ options: '{"hkl":[0,0,0]}' }), /options\.hkl is 0 0 0/);
-    refuse(sessionText({ options: '{"maxArea":1e9}' }), /options\.maxArea \(Å²\) is 1000000000; it must be a number from 1 to 5000/);
+    refuse(sessionText({ options: '{"maxArea":1e9}' }), /options\.maxArea \(Å²\) is 1000000000; it must be a number from 1 to 100000/);
     refuse(sessionText({ options: '{"layers":2.5}' }), /options\.layers is 2\.5; it must be a whole number/);
   });
   it('10^5 levels of nesting give a clear refusal, not "Maximum call stack size exceeded"', () => {

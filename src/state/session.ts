@@ -107,8 +107,13 @@ export class SessionError extends Error {}
 export const MAX_SESSION_DEPTH = 64;
 /** Largest session text accepted (characters), as for structure files (MAX_FILE_BYTES in io/issues.ts). */
 export const MAX_SESSION_CHARS = 256 * 1024 * 1024;
-/** z-separation range accepted from a session (Å): the CLI's `--z` range. */
-export const Z_SEPARATION_RANGE: [number, number] = [0.5, 50];
+/**
+ * z-separation range accepted from a session (Å). The low end is the CLI's `--z` minimum; the high end is wider
+ * than the CLI's 50 Å because the app's PageUp key has no ceiling, and a session the app wrote must restore.
+ */
+export const Z_SEPARATION_RANGE: [number, number] = [0.5, 100];
+/** Largest search area a session may ask for (Å²): far above any search that finishes, so only corrupt values fail. */
+const MAX_SESSION_AREA = 100_000;
 /** Registry shifts beyond this many cells (fractions) are refused as corrupt. */
 const MAX_SHIFT = 1000;
 
@@ -221,7 +226,7 @@ function placementFrom(x: unknown, where: string): Placement {
   return { zSeparation, shift: [numberIn(sh[0], `${where}.shift[0]`, -MAX_SHIFT, MAX_SHIFT, 0), numberIn(sh[1], `${where}.shift[1]`, -MAX_SHIFT, MAX_SHIFT, 0)] };
 }
 
-/** Interface options with defaults filled, each checked against the range the CLI flags allow. */
+/** Interface options with defaults filled, each checked against a range that admits everything the app or CLI can set. */
 function optionsFrom(x: unknown): InterfaceOptions {
   const o = { ...DEFAULT_OPTIONS, ...((x && typeof x === 'object' ? x : {}) as object) } as InterfaceOptions;
   if (!Array.isArray(o.hkl) || o.hkl.length !== 3) throw new SessionError('options.hkl must be three integers');
@@ -233,7 +238,7 @@ function optionsFrom(x: unknown): InterfaceOptions {
     layers: numberIn(o.layers, 'options.layers', 1, 1000, DEFAULT_OPTIONS.layers, true),
     vacuum: numberIn(o.vacuum, 'options.vacuum (Å)', 0, 1000, DEFAULT_OPTIONS.vacuum),
     face: o.face === 'top' ? 'top' : 'bottom',
-    maxArea: numberIn(o.maxArea, 'options.maxArea (Å²)', 1, 5000, DEFAULT_OPTIONS.maxArea),
+    maxArea: numberIn(o.maxArea, 'options.maxArea (Å²)', 1, MAX_SESSION_AREA, DEFAULT_OPTIONS.maxArea),
     maxStrainPct: numberIn(o.maxStrainPct, 'options.maxStrainPct (%)', 0, 100, DEFAULT_OPTIONS.maxStrainPct),
     maxAngleDeg: numberIn(o.maxAngleDeg, 'options.maxAngleDeg (°)', 0, 180, DEFAULT_OPTIONS.maxAngleDeg),
   };
