@@ -245,7 +245,7 @@ const FIXTURE_DIR = 'test/fixtures/structures/';
 const FIXTURES = readdirSync(FIXTURE_DIR).filter((n) => !n.endsWith('.md') && !n.endsWith('.py') && !n.startsWith('Cu_600')).map((n) => ({ name: n, text: readFileSync(FIXTURE_DIR + n, 'latin1') }));
 const FORMAT_OF = (name: string) => (name.endsWith('.cif') ? 'cif' : name.endsWith('.json') ? 'json' : /xyz$/.test(name) ? 'xyz' : 'vasp');
 
-interface Case {
+export interface Case {
   format: string;
   name: string;
   text: string;
@@ -284,7 +284,8 @@ function signature(res: ParseResult): string {
   return res.structures.map((s) => `${Array.from(s.numbers).join(',')}|${Array.from(s.positions, (x) => x.toFixed(9)).join(',')}|${Array.from(s.cell, (x) => x.toFixed(9)).join(',')}`).join(';');
 }
 
-function checkResult(c: Case, res: ParseResult, bugs: FuzzBug[], report: FuzzReport): void {
+/** Checks one reader result; a bad one is recorded in `bugs` (exported so that a test can show it catches them). */
+export function checkResult(c: Case, res: ParseResult, bugs: FuzzBug[], report: FuzzReport): void {
   const bug = (kind: FuzzBug['kind'], detail: string) => bugs.push({ kind, format: c.format, name: c.name, detail, input: c.text });
   if (res.ok) {
     report.parsed++;
