@@ -146,8 +146,9 @@ export function findOverlaps(s: Structure, cutoff: number, maxPairs = MAX_OVERLA
       const pk = per[k], nk = np[k], ok = dlo[k], rk = dr[k];
       let m = 0;
       for (let q = lo; q <= hi; q++, m++) {
-        const t = pk ? Math.floor(q / nk) : 0;
-        let b = pk ? q - t * nk : Math.max(-BIN_INDEX_LIMIT, Math.min(BIN_INDEX_LIMIT, q));
+        let b = q, t = 0;
+        if (!pk) b = Math.max(-BIN_INDEX_LIMIT, Math.min(BIN_INDEX_LIMIT, q));
+        else if (q < 0 || q >= nk) (t = Math.floor(q / nk)), (b = q - t * nk); // only across the cell's faces
         if (dense) b = b - ok >= 0 && b - ok < rk ? b - ok : -1;
         B[m] = b;
         T[m] = t;
@@ -157,12 +158,13 @@ export function findOverlaps(s: Structure, cutoff: number, maxPairs = MAX_OVERLA
     const xi = w[3 * i], yi = w[3 * i + 1], zi = w[3 * i + 2];
     const A0 = bins[0], A1 = bins[1], A2 = bins[2];
     for (let a = 0; a < len[0]; a++)
-      for (let b = 0; b < len[1]; b++)
+      for (let b = 0; b < len[1]; b++) {
+        const row = (A0[a] * r1 + A1[b]) * r2;
         for (let c = 0; c < len[2]; c++) {
           let bin: number;
           if (dense) {
             if (A0[a] < 0 || A1[b] < 0 || A2[c] < 0) continue;
-            bin = (A0[a] * r1 + A1[b]) * r2 + A2[c];
+            bin = row + A2[c];
           } else bin = g.lookup(A0[a], A1[b], A2[c]);
           if (bin < 0) continue;
           const t0 = shifts[0][a], t1 = shifts[1][b], t2 = shifts[2][c];
@@ -184,6 +186,7 @@ export function findOverlaps(s: Structure, cutoff: number, maxPairs = MAX_OVERLA
           tests += e - start[bin];
           if (tests > budget) return { count, first, complete: false };
         }
+      }
   }
   return { count, first, complete: true };
 }
