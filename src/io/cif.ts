@@ -268,6 +268,36 @@ function cifNumberText(text: string, quoted: boolean): number | null {
   return m ? Number(m[1]) : NaN;
 }
 
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles up to 1e22
+/** decimalsOf() of the number read by the last loopNumber call. */
+let lastDecimals = 0;
+
+/**
+ * cifNumber of loop value k, read from the text without a string for the common case (a plain decimal of at most
+ * 15 significant digits: mantissa and power of ten are exact doubles, so one division rounds as Number() does).
+ */
+function loopNumber(loop: Loop, k: number): number | null {
+  const s0 = loop.start[k], e = loop.end[k], src = loop.src;
+  if (s0 >= 0) {
+    let i = s0, c = src.charCodeAt(i), neg = false;
+    if (c === 45 || c === 43) (neg = c === 45), (c = src.charCodeAt(++i));
+    let m = 0, digits = 0, frac = 0, any = false, dot = -1;
+    for (; i < e && c >= 48 && c <= 57; c = src.charCodeAt(++i)) (m = m * 10 + (c - 48)), (any = true), m && digits++;
+    if (i < e && c === 46) {
+      dot = i;
+      for (c = src.charCodeAt(++i); i < e && c >= 48 && c <= 57; c = src.charCodeAt(++i)) (m = m * 10 + (c - 48)), (any = true), frac++, m && digits++;
+    }
+    if (i === e && any && digits <= 15 && frac <= 22) {
+      lastDecimals = dot < 0 ? 0 : e - dot - 1;
+      const r = frac ? m / POW10[frac] : m;
+      return neg ? -r : r;
+    }
+  }
+  const t = vText(loop, k);
+  lastDecimals = decimalsOf(t);
+  return cifNumberText(t, s0 < 0);
+}
+
 function column(b: CifBlock, tag: string): { loop: Loop; idx: number } | null {
   const loop = b.loopOf.get(tag);
   return loop ? { loop, idx: loop.tags.indexOf(tag) } : null;
@@ -305,10 +335,14 @@ const SNAP_MAX_DECIMALS = 5;
 /** Symmetry images closer than this (Å) are the same site. */
 const MERGE_DISTANCE = 0.01;
 
-function snap(x: number, text: string): number {
+/** Digits after the decimal point of a number as written (up to an uncertainty in parentheses). */
+function decimalsOf(text: string): number {
   const dot = text.indexOf('.');
   const paren = text.indexOf('(');
-  const decimals = dot < 0 ? 0 : (paren < 0 ? text.length : paren) - dot - 1;
+  return dot < 0 ? 0 : (paren < 0 ? text.length : paren) - dot - 1;
+}
+
+function snap(x: number, decimals: number): number {
   if (decimals > SNAP_MAX_DECIMALS) return x;
   const k = Math.round(x * 12);
   return Math.abs(x * 12 - k) < FRAC_SNAP * 12 ? k / 12 : x;
@@ -542,18 +576,17 @@ function readSiteRow(c: SiteColumns, r: number, cell: Float64Array, zCache: Map<
   const f = [0, 0, 0] as [number, number, number];
   for (let a = 0; a < 3; a++) {
     const k = base + c.xyz[a];
-    const t = vText(loop, k);
-    const v = cifNumberText(t, vQuoted(loop, k));
-    if (v === null || Number.isNaN(v)) abort('bad-number', `site "${clip(label)}": ${'xyz'[a]} is "${clip(t)}", not a number`, loop.lines[k]);
+    const v = loopNumber(loop, k);
+    if (v === null || Number.isNaN(v)) abort('bad-number', `site "${clip(label)}": ${'xyz'[a]} is "${clip(vText(loop, k))}", not a number`, loop.lines[k]);
     const limit = c.xTag === 'fract' ? MAX_FRACTIONAL : MAX_COORDINATE;
-    if (!(Math.abs(v) <= limit)) abort('bad-number', `site "${clip(label)}": ${'xyz'[a]} = ${t} is outside ±${limit}${c.xTag === 'fract' ? ' (a fractional coordinate)' : ' Å'}`, loop.lines[k]);
-    f[a] = c.xTag === 'fract' ? snap(v, t) : v;
+    if (!(Math.abs(v) <= limit)) abort('bad-number', `site "${clip(label)}": ${'xyz'[a]} = ${vText(loop, k)} is outside ±${limit}${c.xTag === 'fract' ? ' (a fractional coordinate)' : ' Å'}`, loop.lines[k]);
+    f[a] = c.xTag === 'fract' ? snap(v, lastDecimals) : v;
   }
   if (c.xTag === 'cartn') f.splice(0, 3, ...(Array.from(cartesianToScaled(cell, f)!) as [number, number, number]));
   let occ = 1;
   if (c.occ >= 0) {
     const k = base + c.occ;
-    const v = cifNumberText(vText(loop, k), vQuoted(loop, k));
+    const v = loopNumber(loop, k);
     if (v !== null) {
       if (Number.isNaN(v) || v <= 0 || v > 1.05) abort('bad-number', `site "${clip(label)}": occupancy "${clip(vText(loop, k))}" is not in (0, 1]`, loop.lines[k]);
       occ = Math.min(1, v);
