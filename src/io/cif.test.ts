@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cartesianToScaled } from '../core/cell';
 import { mustRead } from '../../test/helpers/fixtures';
-import { cifNumber, parseCif, readCifBlocks } from './cif';
+import { cifNeedsSpaceGroupTables, cifNumber, parseCif, readCifBlocks } from './cif';
 
 describe('CIF tokenizer', () => {
   it('handles quotes, text fields, comments, CIF 2 lists and triple quotes', () => {
@@ -109,5 +109,20 @@ describe('CIF loop numbers read from the text', () => {
     // Sites with more than 5 decimals are taken as written (no snapping).
     expect(got.length).toBe(3 * tokens.length);
     tokens.forEach((t, i) => expect(got[3 * i] / 1024, t).toBe(Number(t.replace(/\(\d+\)$/, ''))));
+  });
+});
+
+describe('cifNeedsSpaceGroupTables (one pass over the text)', () => {
+  it('is true exactly when some block lists no operations, in any case or tag spelling', () => {
+    const cases: [string, boolean][] = [
+      ['data_a\nloop_\n_symmetry_equiv_pos_as_xyz\nx,y,z\n', false],
+      ['data_a\n_space_group_symop.operation_xyz x,y,z\n', false],
+      ['data_a\n_SPACE_GROUP_SYMOP_OPERATION_XYZ x,y,z\n', false],
+      ['data_a\n_symmetry_space_group_name_H-M "F m -3 m"\n', true],
+      ['data_a\nloop_\n_symmetry_equiv_pos_as_xyz\nx,y,z\ndata_b\n_space_group_IT_number 225\n', true],
+      ['# no blocks\n', false],
+      ['  DATA_x\n_cell_length_a 1\n', true],
+    ];
+    for (const [text, want] of cases) expect(cifNeedsSpaceGroupTables(text), text).toBe(want);
   });
 });

@@ -318,11 +318,16 @@ const HM_TAGS = ['_symmetry_space_group_name_h-m', '_space_group_name_h-m_alt', 
 const NUMBER_TAGS = ['_symmetry_int_tables_number', '_space_group_it_number'];
 const HALL_TAGS = ['_symmetry_space_group_name_hall', '_space_group_name_hall'];
 
+/** Tags of listed operations, any case, DDL1 or DDLm spelling. */
+const SYMOP_TAG_RE = /_symmetry[._]equiv[._]pos[._]as[._]xyz|_space[._]group[._]symop[._]operation[._]xyz/i;
+
 /** True when a CIF text lists no symmetry operations, so the space-group tables may be needed to read it. */
 export function cifNeedsSpaceGroupTables(text: string): boolean {
-  // Per data block: one without listed operations may need the tables.
-  const chunks = text.toLowerCase().replace(/\./g, '_').split(/^\s*data_/m).slice(1);
-  return chunks.some((t) => !SYMOP_TAGS.some((s) => t.includes(s)));
+  // Per data block: one without listed operations may need the tables. One pass, no copy of a large file.
+  const starts: number[] = [];
+  const re = /^[ \t]*data_/gim;
+  for (let m = re.exec(text); m; m = re.exec(text)) starts.push(m.index);
+  return starts.some((s, k) => !SYMOP_TAG_RE.test(text.slice(s, starts[k + 1] ?? text.length)));
 }
 
 /**
