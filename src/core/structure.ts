@@ -28,6 +28,8 @@ export interface StructureInfo {
   spaceGroup?: { symbol?: string; number?: number };
   /** Named groups of atom indices, e.g. Hetero2d's `2d_layer_1`, `sub_layer_1`. */
   layers?: Record<string, number[]>;
+  /** Disordered files: the composition by occupancy (compositionText), where numbers hold the ordered structure built from. */
+  compositionByOccupancy?: string;
   [key: string]: unknown;
 }
 
@@ -99,6 +101,15 @@ export function formula(numbers: Uint8Array, reduced = true): string {
   counts.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   const g = reduced ? counts.reduce((acc, [, n]) => gcd(acc, n), 0) : 1;
   return counts.map(([s, n]) => (n / g === 1 ? s : `${s}${n / g}`)).join('');
+}
+
+/**
+ * Composition by occupancy, as pymatgen's Composition.formula gives it for a disordered structure (amount per
+ * element summed over sites, all shown), but in alphabetical order like formula(): "Au0.5 Cu0.5".
+ */
+export function compositionText(amounts: Map<number, number>): string {
+  const parts = [...amounts].map(([z, x]) => [symbolOf(z), +x.toFixed(4)] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  return parts.map(([sym, x]) => `${sym}${x}`).join(' ');
 }
 
 export function scaledPositions(s: Structure): Float64Array | null {

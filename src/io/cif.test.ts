@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cartesianToScaled } from '../core/cell';
 import { mustRead } from '../../test/helpers/fixtures';
-import { cifNumber, parseCif, readCifBlocks } from './cif';
+import { cifNeedsSpaceGroupTables, cifNumber, parseCif, readCifBlocks } from './cif';
 
 describe('CIF tokenizer', () => {
   it('handles quotes, text fields, comments, CIF 2 lists and triple quotes', () => {
@@ -88,5 +88,41 @@ describe('CIF reader', () => {
     const r = parseCif('data_x\n_cell_length_a 3\n_cell_length_b 3\n_cell_length_c 3\n_symmetry_space_group_name_H-M "P 1"\nloop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nH1 0 0 0\n');
     expect(r.ok).toBe(true); // P 1 needs no tables; missing angles default to 90 with a warning
     if (r.ok) expect(r.warnings.map((w) => w.message).join()).toMatch(/_cell_angle_alpha missing/);
+  });
+});
+
+describe('CIF loop numbers read from the text', () => {
+  it('equal Number() of the token for every decimal (property), and the general rules otherwise', () => {
+    const tokens: string[] = [];
+    let seed = 17;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let k = 0; k < 3000; k++) {
+      const x = rnd() * 0.999;
+      tokens.push(['0.' + String(Math.floor(x * 1e9)).padStart(9, '0'), x.toFixed(6 + (k % 12)), x.toExponential(8), `${x.toFixed(7)}(12)`, `+${x.toFixed(8)}`, x.toPrecision(17)][k % 6]);
+    }
+    // y keeps the sites apart (no merging); a = 1024 Å, so x = f·a is exact and f comes back as x / 1024.
+    const rows = tokens.map((t, i) => `H${i} H ${t} ${((i + 0.5) / 4096).toFixed(10)} 0.654321`).join('\n');
+    const r = parseCif(`data_x\n_cell_length_a 1024\n_cell_length_b 1024\n_cell_length_c 1024\nloop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n${rows}\n`);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const got = r.structures[0].positions;
+    // Sites with more than 5 decimals are taken as written (no snapping).
+    expect(got.length).toBe(3 * tokens.length);
+    tokens.forEach((t, i) => expect(got[3 * i] / 1024, t).toBe(Number(t.replace(/\(\d+\)$/, ''))));
+  });
+});
+
+describe('cifNeedsSpaceGroupTables (one pass over the text)', () => {
+  it('is true exactly when some block lists no operations, in any case or tag spelling', () => {
+    const cases: [string, boolean][] = [
+      ['data_a\nloop_\n_symmetry_equiv_pos_as_xyz\nx,y,z\n', false],
+      ['data_a\n_space_group_symop.operation_xyz x,y,z\n', false],
+      ['data_a\n_SPACE_GROUP_SYMOP_OPERATION_XYZ x,y,z\n', false],
+      ['data_a\n_symmetry_space_group_name_H-M "F m -3 m"\n', true],
+      ['data_a\nloop_\n_symmetry_equiv_pos_as_xyz\nx,y,z\ndata_b\n_space_group_IT_number 225\n', true],
+      ['# no blocks\n', false],
+      ['  DATA_x\n_cell_length_a 1\n', true],
+    ];
+    for (const [text, want] of cases) expect(cifNeedsSpaceGroupTables(text), text).toBe(want);
   });
 });

@@ -1,11 +1,27 @@
 /**
  * The hot path of every atom line, on the file's bytes (no decoded copy of a large file), without
  * allocating: line offsets, white-space fields found by index, decimal numbers parsed in place. Anything
- * unusual falls back to Number() on the decoded token, which also gives the strict answer (NaN) the error
+ * unusual falls back to decimalNumber() on the decoded token, which also gives the strict answer (NaN) the error
  * messages are built on. Lines and tokens are decoded as UTF-8 only when a parser needs them as text.
  */
 
 const utf8 = new TextDecoder('utf-8');
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A decimal number token as structure files write them ("-1.5", ".5", "2e-3", "+1."), or ±Infinity spelled so;
+ * NaN for anything else. Unlike Number(), no hex ("0x1"), binary, octal, empty string or surrounding space.
+ */
+export function decimalNumber(tok: string): number {
+  if (DECIMAL.test(tok)) return Number(tok);
+  return tok === 'Infinity' || tok === '+Infinity' ? Infinity : tok === '-Infinity' ? -Infinity : NaN;
+}
+
+/** decimalNumber of bytes [s, e). */
+function decodeNumber(text: Uint8Array, s: number, e: number): number {
+  return decimalNumber(utf8.decode(text.subarray(s, e)));
+}
 
 /** Line boundaries of a file's bytes (\n or \r\n; old-Mac \r when there is no \n). */
 export class TextLines {
@@ -88,9 +104,9 @@ export function scanFieldsAt(text: Uint8Array, s: number, e: number, out: Int32A
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles up to 1e22
 
 /**
- * Decimal number in bytes [s, e), exactly as Number() would give it. Fast path (Clinger): at most 15 significant
+ * Decimal number in bytes [s, e), exactly as decimalNumber() (so Number() on valid tokens) would give it. Fast path (Clinger): at most 15 significant
  * digits and |decimal exponent| ≤ 22, where mantissa and power of ten are exact doubles and one IEEE
- * multiplication or division rounds correctly. Everything else (and every invalid token) goes to Number().
+ * multiplication or division rounds correctly. Everything else (and every invalid token) goes to decimalNumber().
  */
 export function parseNumberAt(text: Uint8Array, s: number, e: number): number {
   let i = s;
@@ -117,7 +133,7 @@ export function parseNumberAt(text: Uint8Array, s: number, e: number): number {
   }
   let exp = 0;
   if (i < e) {
-    if (c !== 101 && c !== 69) return Number(utf8.decode(text.subarray(s, e)));
+    if (c !== 101 && c !== 69) return decodeNumber(text, s, e);
     i++;
     let eneg = false;
     c = text[i];
@@ -125,21 +141,21 @@ export function parseNumberAt(text: Uint8Array, s: number, e: number): number {
       eneg = c === 45;
       i++;
     }
-    if (i >= e) return Number(utf8.decode(text.subarray(s, e)));
+    if (i >= e) return decodeNumber(text, s, e);
     for (; i < e; i++) {
       c = text[i];
-      if (c < 48 || c > 57 || exp > 1000) return Number(utf8.decode(text.subarray(s, e)));
+      if (c < 48 || c > 57 || exp > 1000) return decodeNumber(text, s, e);
       exp = exp * 10 + (c - 48);
     }
     if (eneg) exp = -exp;
   }
-  if (!any || digits > 15) return Number(utf8.decode(text.subarray(s, e)));
+  if (!any || digits > 15) return decodeNumber(text, s, e);
   const p = exp - frac;
   let r: number;
   if (p === 0) r = m;
   else if (p > 0 && p <= 22) r = m * POW10[p];
   else if (p < 0 && p >= -22) r = m / POW10[-p];
-  else return Number(utf8.decode(text.subarray(s, e)));
+  else return decodeNumber(text, s, e);
   return neg ? -r : r;
 }
 
@@ -193,7 +209,7 @@ export function readNumberAt(text: Uint8Array, s: number, e: number): number {
     return parseNumberAt(text, t0, j);
   }
   numberEnd = i;
-  if (!any || digits > 15 || frac > 22) return Number(utf8.decode(text.subarray(t0, i)));
+  if (!any || digits > 15 || frac > 22) return decodeNumber(text, t0, i);
   const r = frac === 0 ? m : m / POW10[frac];
   return neg ? -r : r;
 }

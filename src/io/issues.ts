@@ -1,5 +1,6 @@
 import type { Structure } from '../core/structure';
-import { validateStructure } from '../core/validate';
+import { MAX_ATOMS, validateStructure } from '../core/validate';
+import { decimalNumber } from './fast-text';
 
 /** Format ids, as ASE names them. `json` covers pymatgen Structure dicts and Hetero2d records. */
 export type FormatId = 'vasp' | 'cif' | 'xyz' | 'extxyz' | 'pymatgen-json' | 'hetero2d-json';
@@ -14,6 +15,7 @@ export type IssueCode =
   | 'bad-number'
   | 'non-finite'
   | 'singular-cell'
+  | 'degenerate-cell'
   | 'bad-element'
   | 'missing-species'
   | 'missing-field'
@@ -42,6 +44,8 @@ export type ParseResult =
 
 /** Limits checked before any large allocation. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/** How to get under the atom limit (MAX_ATOMS in core/validate.ts, a build-time setting), for every too-many-atoms issue. */
+export const ATOM_LIMIT_HINT = `heterolab reads at most ${MAX_ATOMS.toLocaleString('en-US')} atoms (MAX_ATOMS in src/core/validate.ts, a build setting): split the file or use a smaller supercell`;
 
 export function fail(code: IssueCode, message: string, line?: number, hint?: string): { ok: false; issue: ParseIssue } {
   const issue: ParseIssue = { code, message };
@@ -52,6 +56,8 @@ export function fail(code: IssueCode, message: string, line?: number, hint?: str
 
 /** Thrown inside a parser to unwind to its entry point, which turns it into a ParseResult. Never escapes a parser. */
 export class ParseAbort extends Error {
+  /** JSON readers: where in the document the problem is (keys and indices), turned into a line by the reader. */
+  path?: (string | number)[];
   constructor(public issue: ParseIssue) {
     super(issue.message);
   }
@@ -84,12 +90,12 @@ export function guard(format: FormatId, body: () => { structures: Structure[]; w
   return { ok: true, structures: res.structures, warnings };
 }
 
-/** Strict number parse: the whole token must be a number (Fortran 'D' exponents accepted). NaN otherwise. */
+/** Strict number parse: the whole token must be a decimal number (Fortran 'D' exponents accepted; no hex). NaN otherwise. */
 export function num(tok: string | undefined): number {
   if (tok === undefined || tok === '') return NaN;
-  const x = Number(tok);
-  if (!Number.isNaN(x) || tok.indexOf('d') < 0 && tok.indexOf('D') < 0) return x;
-  return Number(tok.replace(/[dD]/, 'e'));
+  const x = decimalNumber(tok);
+  if (!Number.isNaN(x) || (tok.indexOf('d') < 0 && tok.indexOf('D') < 0)) return x;
+  return decimalNumber(tok.replace(/[dD]/, 'e'));
 }
 
 /** Parses a number or aborts with a message naming what it is and where. Rejects NaN and ±Infinity. */

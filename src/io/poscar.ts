@@ -4,7 +4,7 @@ import { scaledToCartesian } from '../core/cell';
 import { makeStructure, type AtomArrays } from '../core/structure';
 import { MAX_ATOMS } from '../core/validate';
 import { numberEnd, readNumberAt, scanFieldsAt, TextLines } from './fast-text';
-import { abort, clip, guard, needNumber, num, tokens, type ParseIssue, type ParseResult } from './issues';
+import { ATOM_LIMIT_HINT, abort, clip, guard, needNumber, num, tokens, type ParseIssue, type ParseResult } from './issues';
 
 export interface PoscarOptions {
   /** Species for a VASP 4 file (no species line), in the order of the counts line, e.g. ["Mo", "S"]. */
@@ -112,7 +112,7 @@ export function parsePoscar(text: string | Uint8Array, options: PoscarOptions = 
     }
     const n = counts.reduce((a, b) => a + b, 0);
     if (n === 0) abort('empty', 'the counts line gives zero atoms', l6);
-    if (n > MAX_ATOMS) abort('too-many-atoms', `${n} atoms exceeds the limit of ${MAX_ATOMS}`, l6);
+    if (n > MAX_ATOMS) abort('too-many-atoms', `${n} atoms exceeds the limit of ${MAX_ATOMS}`, l6, ATOM_LIMIT_HINT);
     if (n > L.count) abort('truncated', `the counts line promises ${n} atoms but the file has only ${L.count} lines`, l6);
     // Selective dynamics and coordinate mode
     let modeLine = ln + 1;

@@ -85,10 +85,16 @@ function norm(s: string): string {
   return s.replace(/[\s_]/g, '').toLowerCase();
 }
 
+/** Origin-choice and axes suffixes written without a colon in older files ("Fd-3mS", "R-3mH"); S and Z are ITA's origin choices 1 and 2. */
+const BARE_SUFFIX: Record<string, string> = { H: 'H', R: 'R', S: '1', Z: '2' };
+
 /**
  * Finds the setting a Hermann–Mauguin symbol names ("P 63/m m c", "Fm-3m", "R -3 m :H", "P 4/n m m :1",
  * "Fd-3m:2"). Without a setting suffix: origin choice 2 and hexagonal axes (the ITA standard that pymatgen
- * and most databases write), otherwise the first (standard) setting. Returns null when no entry matches.
+ * and most databases write), otherwise the first (standard) setting. Historic spellings are accepted when they
+ * name one group only: without overbars ("P m 3 m" for Pm-3m, "F d 3 m", "I a 3 d", as older ICSD and
+ * CRYSTMET files write cubic groups) and with the suffix after a space instead of a colon ("R -3 m H", "F d -3 m S").
+ * Returns null when no entry matches, or when a spelling without overbars could mean two groups ("P 3": P3 or P-3).
  */
 export function settingForSymbol(t: SpaceGroupTables, symbol: string): SettingEntry | null {
   let s = symbol.trim().replace(/^['"]|['"]$/g, '');
@@ -98,14 +104,25 @@ export function settingForSymbol(t: SpaceGroupTables, symbol: string): SettingEn
     suffix = m[1].trim().toUpperCase();
     s = s.slice(0, m.index);
   }
+  const pick = (cands: SettingEntry[]): SettingEntry | null => {
+    if (cands.length === 0) return null;
+    if (suffix) return cands.find((e) => e.setting.toUpperCase() === suffix) ?? null;
+    return cands.find((e) => e.setting === '2') ?? cands.find((e) => e.setting === 'H') ?? cands[0];
+  };
   const key = norm(s);
-  const cands = t.entries.filter((e) => norm(e.hmShort) === key || norm(e.hmFull) === key);
-  if (cands.length === 0) return null;
-  if (suffix) {
-    const hit = cands.find((e) => e.setting.toUpperCase() === suffix);
-    return hit ?? null;
+  const exact = pick(t.entries.filter((e) => norm(e.hmShort) === key || norm(e.hmFull) === key));
+  if (exact) return exact;
+  const bare = /^(.*\S)\s+([HRSZ])$/.exec(s);
+  if (!suffix && bare) {
+    suffix = BARE_SUFFIX[bare[2]];
+    const hit = settingForSymbol(t, `${bare[1]}:${suffix}`);
+    if (hit) return hit;
+    suffix = '';
   }
-  return cands.find((e) => e.setting === '2') ?? cands.find((e) => e.setting === 'H') ?? cands[0];
+  // Without overbars: accepted only when exactly one space-group number matches.
+  const noBar = key.replace(/-/g, '');
+  const loose = t.entries.filter((e) => norm(e.hmShort).replace(/-/g, '') === noBar || norm(e.hmFull).replace(/-/g, '') === noBar);
+  return new Set(loose.map((e) => e.number)).size === 1 ? pick(loose) : null;
 }
 
 /** The standard setting for an ITA number 1..230 (origin choice 2, hexagonal axes), or null. */

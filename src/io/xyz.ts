@@ -2,7 +2,7 @@ import { atomicNumber } from '../core/elements';
 import { makeStructure, type AtomArrays, type Pbc, type Structure } from '../core/structure';
 import { MAX_ATOMS } from '../core/validate';
 import { numberEnd, parseNumberAt, readNumberAt, scanFieldsAt, TextLines } from './fast-text';
-import { abort, clip, guard, needNumber, num, tokens, type ParseIssue, type ParseResult } from './issues';
+import { ATOM_LIMIT_HINT, abort, clip, guard, needNumber, num, tokens, type ParseIssue, type ParseResult } from './issues';
 
 interface Column {
   name: string;
@@ -65,7 +65,7 @@ function parseProperties(spec: string, lineNo: number): Column[] {
   let offset = 0;
   for (let i = 0; i < parts.length; i += 3) {
     const type = parts[i + 1].toUpperCase();
-    const count = Number(parts[i + 2]);
+    const count = num(parts[i + 2]);
     if (!['S', 'R', 'I', 'L'].includes(type) || !Number.isInteger(count) || count < 1 || count > 1000)
       abort('syntax', `Properties entry "${parts.slice(i, i + 3).join(':')}" has a bad type or count`, lineNo);
     cols.push({ name: parts[i], type: type as Column['type'], count, offset });
@@ -100,7 +100,7 @@ export function parseXyz(text: string | Uint8Array): ParseResult {
       const n = num(nTok.split(/\s+/)[0]);
       if (!Number.isInteger(n) || n < 0)
         abort('syntax', `expected the number of atoms${frame > 1 ? ` of frame ${frame}` : ''}, found "${clip(nTok)}"`, headerLine);
-      if (n > MAX_ATOMS) abort('too-many-atoms', `${n} atoms exceeds the limit of ${MAX_ATOMS}`, headerLine);
+      if (n > MAX_ATOMS) abort('too-many-atoms', `${n} atoms exceeds the limit of ${MAX_ATOMS}`, headerLine, ATOM_LIMIT_HINT);
       if (ln + 1 >= L.count) abort('truncated', `frame ${frame} has a count but no comment line`, headerLine);
       // Checked before allocating: there must be at least n more lines.
       if (ln + 2 + n > L.count)

@@ -23,6 +23,16 @@ const TABLE: [file: string, code: string, line: number | undefined, message: Reg
   ['unknown_spacegroup.cif', 'bad-symmetry', 8, /unknown space group "Q 7\/z"/],
   ['bad_syntax.json', 'syntax', 6, /not valid JSON/],
   ['notes.txt', 'unknown-format', undefined, /could not tell the format/],
+  // Issue 17, item 7: leniencies that became refusals (each failed on main: accepted or only warned).
+  ['hex_scale_POSCAR', 'bad-number', 2, /expected scale factor, found "0x1"/],
+  ['occupancy_word.json', 'bad-number', 43, /sites\[1\]\.species\[0\]\.occu is "lots", not a number/],
+  ['occupancy_negative.json', 'bad-number', 43, /sites\[1\]\.species\[0\]\.occu is -5, not in \(0, 1\]/],
+  ['lattice_strings.json', 'bad-number', 14, /lattice\.matrix\[1\]\[1\] is "3\.61", not a number/],
+  ['huge_fraction.cif', 'bad-number', 16, /site "Cu2": x = 1e300 is outside ±1000/],
+  // Item 3: a one-atom cell with γ = 0.000019° (V = 9e-6 Å³): every atom sits 1e-6 Å from its own image.
+  // Found by `npm run fuzz` (a TypeError escaped the reader on main): Cartesian sites on a cell too small to invert.
+  ['fuzz_cartesian_singular.cif', 'singular-cell', 3, /data_tiny: the cell volume .* is below 1e-6 Å³/],
+  ['degenerate_cell_POSCAR', 'degenerate-cell', undefined, /periodic images of every atom are 9\.95e-7 Å apart/],
 ];
 
 describe('broken files give a specific issue with file, code and line', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readStructureFile } from '../../src/io/registry';
+import { makeStructure } from '../../src/core/structure';
 import { GOOD, goodFixtureNames } from '../helpers/fixtures';
 
 /** Mutations of a good file's text, as a hostile or damaged upload would look. */
@@ -95,5 +96,35 @@ describe('fuzz: mutated fixtures never throw, never hang, and every failure has 
         }
     }
     expect(n).toBe(names.length * inserts.length * 25);
+  });
+});
+
+describe('fuzz harness, fixed-seed slice of `npm run fuzz` (every reader, generated and mutated inputs)', () => {
+  it('2,000 inputs (seed 20261201): no exception, no slow input, every rejection coded, harmless edits change nothing', async () => {
+    const { runFuzz } = await import('./fuzz-harness');
+    const report = await runFuzz(2000, 20261201);
+    console.log(`fuzz slice: ${report.inputs} inputs in ${report.seconds.toFixed(1)} s; ${report.parsed} read, ${report.rejected} rejected, ${report.harmlessChecked} harmless edits; slowest ${report.slowest.seconds.toFixed(3)} s`);
+    expect(report.bugs.map((b) => `${b.kind} ${b.format} ${b.name}: ${b.detail}`)).toEqual([]);
+    expect(report.inputs).toBe(2000);
+    // The slice must exercise both sides: inputs that read, inputs that are refused, and edits compared.
+    expect(report.parsed).toBeGreaterThan(400);
+    expect(report.rejected).toBeGreaterThan(400);
+    expect(report.harmlessChecked).toBeGreaterThan(150);
+    expect(Object.keys(report.codes).length).toBeGreaterThan(8);
+  });
+  it('the harness is deterministic for a seed, and its checks catch bad results', async () => {
+    const { runFuzz, genPoscar, rng, checkResult } = await import('./fuzz-harness');
+    expect(genPoscar(rng(9))).toBe(genPoscar(rng(9)));
+    const a = await runFuzz(50, 3), b = await runFuzz(50, 3);
+    expect([a.parsed, a.rejected, a.codes]).toEqual([b.parsed, b.rejected, b.codes]);
+    const report: typeof a = { ...a, bugs: [] };
+    const c = { format: 'vasp', name: 'POSCAR', text: 'x', clean: false };
+    const bad = [
+      { ok: false as const, issue: { code: 'bad-number' as const, message: '', file: 'POSCAR' } }, // no message
+      { ok: false as const, issue: { code: 'bad-number' as const, message: 'a real message', file: 'other' } }, // wrong file
+      { ok: true as const, structures: [{ ...makeStructure({ numbers: Uint8Array.from([1]), positions: Float64Array.from([NaN, 0, 0]) }) }], warnings: [] },
+    ];
+    for (const res of bad) checkResult(c, res, report.bugs, report);
+    expect(report.bugs.map((x) => x.kind)).toEqual(['bad-issue', 'bad-issue', 'bad-structure']);
   });
 });

@@ -75,3 +75,33 @@ describe('symmetry-operation strings', () => {
     for (const bad of ['x,y', 'x,y,q', 'x,,z', 'x,y,z,w', '']) expect(parseSymOp(bad)).toBeNull();
   });
 });
+
+describe('historic space-group spellings (issue 17, item 8)', () => {
+  // Checked against the ITA numbers (pymatgen's and spglib's tables give the same): each old spelling names one group.
+  const OLD: [string, number, string][] = [
+    ['P m 3 m', 221, 'Pm-3m'],
+    ['Pm3m', 221, 'Pm-3m'],
+    ['F m 3 m', 225, 'Fm-3m'],
+    ['F d 3 m', 227, 'Fd-3m'],
+    ['I a 3 d', 230, 'Ia-3d'],
+    ['I m 3 m', 229, 'Im-3m'],
+    ['P n 3 m', 224, 'Pn-3m'],
+    ['R -3 m H', 166, 'H'],
+    ['F d -3 m S', 227, '1'],
+    ['F d -3 m Z', 227, '2'],
+  ];
+  for (const [symbol, number, what] of OLD)
+    it(`"${symbol}" → No. ${number} (${what})`, () => {
+      const e = settingForSymbol(t, symbol)!;
+      expect(e).not.toBeNull();
+      expect(e.number).toBe(number);
+      if (what.length === 1) expect(e.setting.toUpperCase()).toBe(what);
+    });
+  it('an exact symbol wins over the barless reading, and a symbol of no group stays unknown', () => {
+    expect(settingForSymbol(t, 'P 3')!.number).toBe(143); // P3 itself, not P-3 (147)
+    expect(settingForSymbol(t, 'R 3')!.number).toBe(146);
+    expect(settingForSymbol(t, 'P 6 m 2')!.number).toBe(187); // P-6m2
+    expect(settingForSymbol(t, 'P 3 m')).toBeNull(); // neither P3m1 nor P-3m1 written out: not guessed
+    expect(settingForSymbol(t, 'Q 7/z')).toBeNull();
+  });
+});
