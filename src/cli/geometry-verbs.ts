@@ -237,7 +237,7 @@ export async function specFrom(a: Args, read: (f: string) => Promise<Structure>,
   const shiftText = flagString(a, '--shift') ?? '0,0';
   const shift = shiftText.split(',').map(Number);
   if (shift.length !== 2 || shift.some((x) => !Number.isFinite(x) || Math.abs(x) > 1e6)) throw new UsageError('--shift must be two fractions like 0.25,0 (|x| ≤ 1e6)');
-  const z = flagNumber(a, '--z', { min: 0.5, max: 50 }) ?? DEFAULTS.startZ;
+  const z = flagNumber(a, '--z', { min: DEFAULTS.zSeparationRange[0], max: DEFAULTS.zSeparationRange[1] }) ?? DEFAULTS.startZ;
   const index = flagNumber(a, '--match', { min: 0, max: 1e6, integer: true }) ?? 0;
   const c = await requestFrom(a, read, svc);
   const { matches } = await svc.matches(c.req, { ...c.params, limit: Math.max(c.params.limit ?? 50, index + 1) }, twist !== undefined ? { kind: 'twist', twist: twist * DEG } : { kind: 'all' });

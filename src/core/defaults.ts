@@ -25,4 +25,6 @@ export const DEFAULTS = {
   matchLimit: 200,
   /** Largest allowed max area (Å²) at the edges (CLI flag, form). */
   maxAreaLimit: 5000,
+  /** z-separations (Å) a placement may have (CLI --z, session restore, app keys). */
+  zSeparationRange: [0.5, 100] as [number, number],
 } as const;

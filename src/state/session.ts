@@ -4,6 +4,7 @@
  * IndexedDB loads and imported session files both go through it. The record is JSON-safe (typed arrays become
  * tagged number arrays), so the same object is stored in IndexedDB and written to a session file.
  */
+import { DEFAULTS } from '../core/defaults';
 import { MAX_Z } from '../core/elements';
 import { makeStructure, type Structure } from '../core/structure';
 import { validateStructure } from '../core/validate';
@@ -13,6 +14,7 @@ import type { StructureKind } from './store';
 export const SESSION_TYPE = 'heterolab-session';
 export const SCHEMA_VERSION = 2;
 
+/** The interface form as the user left it (UI units: strain in %, angle in degrees); the service gets PrepareOptions. */
 export interface InterfaceOptions {
   hkl: [number, number, number];
   layers: number;
@@ -28,10 +30,9 @@ export interface InterfaceOptions {
 }
 
 /** Where the film sits on the substrate: z-separation (Å) and lateral shift (fractions of the supercell a, b). */
-export interface Placement {
-  zSeparation: number;
-  shift: [number, number];
-}
+/** Where one film sits (z-separation in Å, shift in fractions of the cell): the interface service's definition. */
+export type { Placement } from '../compute/interface/pipeline';
+import type { Placement } from '../compute/interface/pipeline';
 
 /**
  * A further film stacked on the interface (schema 2). Its match is against the cell of everything below it
@@ -76,8 +77,8 @@ export interface Session {
   [unknown: string]: unknown;
 }
 
-export const DEFAULT_OPTIONS: InterfaceOptions = { hkl: [1, 1, 1], layers: 4, vacuum: 15, face: 'bottom', maxArea: 100, maxStrainPct: 5, maxAngleDeg: 1 };
-export const DEFAULT_PLACEMENT: Placement = { zSeparation: 3.2, shift: [0, 0] };
+export const DEFAULT_OPTIONS: InterfaceOptions = { hkl: [...DEFAULTS.hkl], layers: DEFAULTS.slabLayers, vacuum: DEFAULTS.vacuum, face: DEFAULTS.face, maxArea: DEFAULTS.maxArea, maxStrainPct: DEFAULTS.maxStrainPct, maxAngleDeg: DEFAULTS.maxAngleDeg };
+export const DEFAULT_PLACEMENT: Placement = { zSeparation: DEFAULTS.startZ, shift: [0, 0] };
 
 export function newSession(name = 'Untitled session'): Session {
   const now = new Date().toISOString();
@@ -111,7 +112,7 @@ export const MAX_SESSION_CHARS = 256 * 1024 * 1024;
  * z-separation range accepted from a session (Å). The low end is the CLI's `--z` minimum; the high end is wider
  * than the CLI's 50 Å because the app's PageUp key has no ceiling, and a session the app wrote must restore.
  */
-export const Z_SEPARATION_RANGE: [number, number] = [0.5, 100];
+export const Z_SEPARATION_RANGE: [number, number] = DEFAULTS.zSeparationRange;
 /** Largest search area a session may ask for (Å²): far above any search that finishes, so only corrupt values fail. */
 const MAX_SESSION_AREA = 100_000;
 /** Registry shifts beyond this many cells (fractions) are refused as corrupt. */
