@@ -60,7 +60,7 @@ const systems = [200, 2000, 20000].map((target) => {
   const s = build(k);
   const file = join(tmp, `MoS2_Au111_${s.numbers.length}.extxyz`);
   writeFileSync(file, writeStructure(s, 'extxyz'));
-  const sys: FFSystem = { cell: s.cell, positions: s.positions, numbers: s.numbers, group: s.arrays.role! };
+  const sys: FFSystem = { cell: s.cell, positions: s.positions, numbers: s.numbers, role: s.arrays.role! };
   return { sys, file, atoms: s.numbers.length };
 });
 const P: FFParams = { model: 'uff', cutoff: 12 };
@@ -83,7 +83,7 @@ function gridShifts(sys: FFSystem, n: number): Float64Array {
   const s = systems[1];
   const rows: string[][] = [];
   const shifts = gridShifts(s.sys, 24);
-  const film = s.sys.group.reduce((a, x) => a + (x > 0 ? 1 : 0), 0);
+  const film = s.sys.role.reduce((a, x) => a + (x > 0 ? 1 : 0), 0);
   for (const model of ['uff', 'd2'] as const) {
     const q: FFParams = { model, cutoff: 12 };
     const t0 = performance.now();

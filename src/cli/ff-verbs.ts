@@ -52,7 +52,7 @@ function params(a: Args): FFParams {
 
 function system(s: Structure, group: Uint8Array): FFSystem {
   if (!s.pbc[0] || !s.pbc[1]) throw new UsageError('the force field needs a structure periodic along a and b');
-  return { cell: s.cell, positions: s.positions, numbers: s.numbers, group };
+  return { cell: s.cell, positions: s.positions, numbers: s.numbers, role: group };
 }
 
 const r6 = (x: number) => Number(x.toFixed(6));
@@ -99,7 +99,7 @@ export async function relaxVerb(a: Args, read: (f: string) => Promise<Structure>
   const r = await relaxRigid(backend, sys, p, { fmax: flagNumber(a, '--fmax', { min: 1e-6, max: 10 }) ?? 0.01, maxSteps: flagNumber(a, '--steps', { min: 1, max: 1e6, integer: true }) ?? 500 });
   const out = flagString(a, '-o') ?? flagString(a, '--output');
   if (out) {
-    const relaxed = makeStructure({ numbers: s.numbers, positions: r.system.positions, cell: s.cell, pbc: s.pbc, arrays: { ...s.arrays, role: sys.group }, info: { ...s.info } });
+    const relaxed = makeStructure({ numbers: s.numbers, positions: r.system.positions, cell: s.cell, pbc: s.pbc, arrays: { ...s.arrays, role: sys.role }, info: { ...s.info } });
     writeFileSync(out, writeStructure(relaxed, out.endsWith('.cif') ? 'cif' : out.endsWith('xyz') ? 'extxyz' : 'vasp'));
   }
   const f = r.films[0];

@@ -23,7 +23,7 @@ describe('force field against LAMMPS (pair_style lj/smooth/linear, same UFF para
         const r = await readStructureFile(name, readFileSync(`${FIXTURES}ff/${name}`));
         if (!r.ok) throw new Error(r.issue.message);
         const s = r.structures[0];
-        const ff: FFSystem = { cell: s.cell, positions: s.positions, numbers: s.numbers, group: s.arrays.role! };
+        const ff: FFSystem = { cell: s.cell, positions: s.positions, numbers: s.numbers, role: s.arrays.role! };
         const got = await b.energyForces(ff, { model: REF.model, cutoff: REF.cutoff });
         expect(Math.abs(got.energy - sys.energy)).toBeLessThanOrEqual(1e-6 * Math.abs(sys.energy));
         const scale = Math.max(...sys.forces.map(Math.abs));

@@ -27,7 +27,7 @@ const tabulated = (sys: FFSystem, P: FFParams) => wasmTabulatedBackend(g, sys, P
  * below (a turned lower film would no longer repeat within the cell, so it would have no small table).
  */
 function turned(sys: FFSystem, deg: number): FFSystem {
-  return turnedLayer(sys, Math.max(...sys.group), deg);
+  return turnedLayer(sys, Math.max(...sys.role), deg);
 }
 
 /** Layer `layer`'s atoms turned by `deg` degrees about the cell's centre. */
@@ -36,7 +36,7 @@ function turnedLayer(sys: FFSystem, layer: number, deg: number): FFSystem {
   const cx = (c[0] + c[3]) / 2, cy = (c[1] + c[4]) / 2;
   const positions = sys.positions.slice();
   for (let i = 0; i < sys.numbers.length; i++) {
-    if (sys.group[i] !== layer) continue;
+    if (sys.role[i] !== layer) continue;
     const x = positions[3 * i] - cx, y = positions[3 * i + 1] - cy;
     positions[3 * i] = cx + Math.cos(t) * x - Math.sin(t) * y;
     positions[3 * i + 1] = cy + Math.sin(t) * x + Math.cos(t) * y;
@@ -47,21 +47,21 @@ function turnedLayer(sys: FFSystem, layer: number, deg: number): FFSystem {
 async function expectClose(tab: FFBackend, sys: FFSystem, P: FFParams): Promise<void> {
   const want = await exact.energyForces(sys, P);
   const have = await tab.energyForces(sys, P);
-  const nfilm = sys.group.reduce((a, g) => a + (g > 0 ? 1 : 0), 0);
+  const nfilm = sys.role.reduce((a, g) => a + (g > 0 ? 1 : 0), 0);
   expect(Math.abs(have.energy - want.energy)).toBeLessThanOrEqual(Math.max(1e-4 * Math.abs(want.energy), 1e-5 * nfilm));
   // Per-atom forces on the top layer (nothing above it), and the net force on every layer.
-  const top = Math.max(...sys.group);
+  const top = Math.max(...sys.role);
   let fmax = 0;
   for (const f of want.forces) fmax = Math.max(fmax, Math.abs(f));
-  const net = (f: Float64Array, g: number) => [0, 1, 2].map((c) => sys.group.reduce((a, x, i) => a + (x === g ? f[3 * i + c] : 0), 0));
+  const net = (f: Float64Array, g: number) => [0, 1, 2].map((c) => sys.role.reduce((a, x, i) => a + (x === g ? f[3 * i + c] : 0), 0));
   for (let i = 0; i < sys.numbers.length; i++)
-    if (sys.group[i] === top) for (let c = 0; c < 3; c++) expect(Math.abs(have.forces[3 * i + c] - want.forces[3 * i + c])).toBeLessThanOrEqual(1e-3 * fmax);
+    if (sys.role[i] === top) for (let c = 0; c < 3; c++) expect(Math.abs(have.forces[3 * i + c] - want.forces[3 * i + c])).toBeLessThanOrEqual(1e-3 * fmax);
   // A net force is extensive (small per-atom errors add up over a layer), so its scale is the sum of the
   // reference's per-atom force magnitudes over the layer; that bounds the relaxed z error (checked below too).
   for (let g = 0; g <= top; g++) {
     const [a, b] = [net(have.forces, g), net(want.forces, g)];
     let scale = 0;
-    for (let i = 0; i < sys.numbers.length; i++) if (sys.group[i] === g) scale += Math.hypot(want.forces[3 * i], want.forces[3 * i + 1], want.forces[3 * i + 2]);
+    for (let i = 0; i < sys.numbers.length; i++) if (sys.role[i] === g) scale += Math.hypot(want.forces[3 * i], want.forces[3 * i + 1], want.forces[3 * i + 2]);
     for (let c = 0; c < 3; c++) expect(Math.abs(a[c] - b[c])).toBeLessThanOrEqual(1e-3 * scale);
   }
 }
@@ -77,7 +77,7 @@ describe('tabulated rigid layers match the exact pair sum', () => {
         for (const [dx, dy] of [[0.41, -0.17], [1.3, 0.9]]) await expectClose(tab, shifted(sys, 1, dx, dy, 0), P);
         // Twists change the film atoms only, so the same tables answer.
         for (const deg of [7, 30]) await expectClose(tabulated(turned(sys, deg), P), turned(sys, deg), P);
-        if (Math.max(...sys.group) > 1) for (const dz of [-0.3, 0.5]) await expectClose(tab, shifted(sys, 2, 0.2, 0.1, dz), P);
+        if (Math.max(...sys.role) > 1) for (const dz of [-0.3, 0.5]) await expectClose(tab, shifted(sys, 2, 0.2, 0.1, dz), P);
       });
   it('thousands of atoms (7×7, d2): energy and forces', async () => {
     const [, sys] = all[2];
@@ -134,13 +134,13 @@ describe('the table itself', () => {
     const lat = layerLattice(sys, 0);
     const c = sys.cell;
     expect(lat.cells).toBe(81);
-    expect(lat.basis).toHaveLength(sys.group.filter((g) => g === 0).length / 81);
+    expect(lat.basis).toHaveLength(sys.role.filter((g) => g === 0).length / 81);
     expect((lat.p1[0] * lat.p2[1] - lat.p1[1] * lat.p2[0]) * 81).toBeCloseTo(Math.abs(c[0] * c[4] - c[1] * c[3]), 6);
     expect(Math.hypot(...lat.p1)).toBeCloseTo(Math.hypot(...lat.p2), 6); // fcc(111): hexagonal
   });
   it('finds the primitive cell of a strained film in a stack (3 atoms per MoS2 cell), and none in a turned film', () => {
     const [, stack] = all[3];
-    const n1 = stack.group.filter((x) => x === 1).length;
+    const n1 = stack.role.filter((x) => x === 1).length;
     const lat = layerLattice(stack, 1);
     expect(lat.basis.map((i) => stack.numbers[i]).sort()).toEqual([16, 16, 42]);
     expect(lat.cells).toBe(n1 / 3);
@@ -223,7 +223,7 @@ describe('the table itself', () => {
     expect(ok.backend.tabulated).toBe(true);
     expect(ok.notice).toBeUndefined();
     ok.dispose();
-    const twisted = { ...stack, group: stack.group.map((x) => (x === 2 ? 1 : x === 1 ? 2 : x)) }; // film 2 (turned below) under film 1
+    const twisted = { ...stack, group: stack.role.map((x) => (x === 2 ? 1 : x === 1 ? 2 : x)) }; // film 2 (turned below) under film 1
     const r = rigidLayersBackend(g, turnedLayer(twisted, 1, 7), P, exact);
     expect(r.backend).toBe(exact);
     expect(r.notice).toMatch(/tabulated layers unavailable \(layer 1: a \d+×\d+×\d+ table needs .* its primitive cell is the whole supercell\); using the exact pair sum on wasm/);
@@ -231,7 +231,7 @@ describe('the table itself', () => {
   it('refuses a system whose layers moved other than rigidly since the tables were built', async () => {
     const T = buildRigidTables(all[0][1], P);
     const bent = { ...all[0][1], positions: all[0][1].positions.slice() };
-    bent.positions[3 * bent.group.indexOf(1) + 2] += 0.01;
+    bent.positions[3 * bent.role.indexOf(1) + 2] += 0.01;
     await expect(tabulatedBackend(T).energyForces(bent, P)).rejects.toThrow(/layer 1 moved other than rigidly/);
     await expect(tabulatedBackend(T).energyForces(all[0][1], { model: 'd2', cutoff: 12 })).rejects.toThrow(/tables are for uff/);
   });

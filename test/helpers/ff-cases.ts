@@ -21,7 +21,7 @@ export async function cases(): Promise<[string, FFSystem][]> {
       vacuum: 12,
       maxAtoms: 100000,
     }).structure;
-    return { cell: s.cell, positions: s.positions, numbers: s.numbers, group: s.arrays.role! };
+    return { cell: s.cell, positions: s.positions, numbers: s.numbers, role: s.arrays.role! };
   };
   const cell = Float64Array.from([2.5, 0, 0, -1.25, 2.165, 0, 0, 0, 20]);
   return [
@@ -29,8 +29,8 @@ export async function cases(): Promise<[string, FFSystem][]> {
     ['the same, 3×3 (hundreds of atoms)', iface(3, 3.3)],
     ['the same, 7×7 (thousands of atoms)', iface(7, 3.2)],
     ['two films stacked (film–film pairs count)', iface(2, 3.0, 2)],
-    ['one atom over one atom', { cell, positions: Float64Array.from([0, 0, 0, 0.3, 0.2, 3.4]), numbers: Uint8Array.from([79, 6]), group: Uint8Array.from([0, 1]) }],
-    ['atoms exactly on cell faces', { cell, positions: Float64Array.from([0, 0, 0, 2.5, 0, 0, -1.25, 2.165, 3.3, 1.25, 2.165, 3.3]), numbers: Uint8Array.from([29, 29, 16, 42]), group: Uint8Array.from([0, 0, 1, 1]) }],
+    ['one atom over one atom', { cell, positions: Float64Array.from([0, 0, 0, 0.3, 0.2, 3.4]), numbers: Uint8Array.from([79, 6]), role: Uint8Array.from([0, 1]) }],
+    ['atoms exactly on cell faces', { cell, positions: Float64Array.from([0, 0, 0, 2.5, 0, 0, -1.25, 2.165, 3.3, 1.25, 2.165, 3.3]), numbers: Uint8Array.from([29, 29, 16, 42]), role: Uint8Array.from([0, 0, 1, 1]) }],
   ];
 }
 

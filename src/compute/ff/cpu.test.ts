@@ -15,14 +15,14 @@ function toy(a = 2.6, z = 3.2, dx = 0.3, dy = 0.1): FFSystem {
     cell: hexCell(a),
     positions: Float64Array.from([0, 0, 5, a / 2, h / 3, 3.2, 0.2 + dx, 0.4 + dy, 5 + z, a / 2 + dx, h / 3 + 0.9 + dy, 5 + z + 0.4]),
     numbers: Uint8Array.from([79, 79, 6, 16]),
-    group: Uint8Array.from([0, 0, 1, 1]),
+    role: Uint8Array.from([0, 0, 1, 1]),
   };
 }
 
 describe('UFF pair term', () => {
   it('matches the closed form for one pair, with the force shift', () => {
     // C over Au, far apart in-plane so no image is within the cutoff (cell 40 Å).
-    const sys: FFSystem = { cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, 3.7]), numbers: Uint8Array.from([79, 6]), group: Uint8Array.from([0, 1]) };
+    const sys: FFSystem = { cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, 3.7]), numbers: Uint8Array.from([79, 6]), role: Uint8Array.from([0, 1]) };
     const x = Math.sqrt(3.851 * 3.293), d = Math.sqrt(0.105 * 0.039) * KCAL_PER_MOL_IN_EV;
     const lj = (r: number) => d * ((x / r) ** 12 - 2 * (x / r) ** 6);
     const dlj = (r: number) => (12 * d * ((x / r) ** 6 - (x / r) ** 12)) / r;
@@ -33,14 +33,14 @@ describe('UFF pair term', () => {
     expect(ljPair(x, d, x)[1]).toBeCloseTo(0, 12); // x is the minimum
   });
   it('energy and force go continuously to zero at the cutoff', () => {
-    const at = (r: number) => energyForces({ cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, r]), numbers: Uint8Array.from([79, 6]), group: Uint8Array.from([0, 1]) }, P);
+    const at = (r: number) => energyForces({ cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, r]), numbers: Uint8Array.from([79, 6]), role: Uint8Array.from([0, 1]) }, P);
     const near = at(12 - 1e-6);
     expect(Math.abs(near.energy)).toBeLessThan(1e-12);
     expect(Math.abs(near.forces[5])).toBeLessThan(1e-9);
     expect(at(12 + 1e-6).pairs).toBe(0);
   });
   it('refuses elements UFF does not cover', () => {
-    const sys: FFSystem = { cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, 3]), numbers: Uint8Array.from([79, 110]), group: Uint8Array.from([0, 1]) };
+    const sys: FFSystem = { cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, 3]), numbers: Uint8Array.from([79, 110]), role: Uint8Array.from([0, 1]) };
     expect(() => energyForces(sys, P)).toThrow(FFParameterError);
   });
 });
@@ -48,7 +48,7 @@ describe('UFF pair term', () => {
 describe('D2 pair term', () => {
   const D2: FFParams = { model: 'd2', cutoff: 12 };
   it('is UFF repulsion plus Grimme’s damped C6 term, by hand for S over Au', () => {
-    const sys: FFSystem = { cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, 3.3]), numbers: Uint8Array.from([79, 16]), group: Uint8Array.from([0, 1]) };
+    const sys: FFSystem = { cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, 3.3]), numbers: Uint8Array.from([79, 16]), role: Uint8Array.from([0, 1]) };
     // UFF: Au x 3.293 Å, D 0.039 kcal/mol; S x 4.035, D 0.274. D2: Au C6 81.24, R0 1.772; S 5.57, 1.683.
     const x = Math.sqrt(3.293 * 4.035), d = Math.sqrt(0.039 * 0.274) * KCAL_PER_MOL_IN_EV;
     const c6 = 0.75 * Math.sqrt(81.24 * 5.57) * (1e6 / 96485.33212), r0 = 1.772 + 1.683;
@@ -58,11 +58,11 @@ describe('D2 pair term', () => {
     expect(energyForces(sys, D2).energy).toBeCloseTo(want, 8);
   });
   it('binds S over Au more strongly than UFF does (metal C6 is large)', () => {
-    const at = (m: FFParams) => energyForces({ cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, 3.8]), numbers: Uint8Array.from([79, 16]), group: Uint8Array.from([0, 1]) }, m).energy;
+    const at = (m: FFParams) => energyForces({ cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, 3.8]), numbers: Uint8Array.from([79, 16]), role: Uint8Array.from([0, 1]) }, m).energy;
     expect(at(D2)).toBeLessThan(at(P));
   });
   it('refuses elements beyond Rn with a hint', () => {
-    const sys: FFSystem = { cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, 3]), numbers: Uint8Array.from([79, 92]), group: Uint8Array.from([0, 1]) };
+    const sys: FFSystem = { cell: hexCell(40), positions: Float64Array.from([0, 0, 0, 0, 0, 3]), numbers: Uint8Array.from([79, 92]), role: Uint8Array.from([0, 1]) };
     expect(() => energyForces(sys, D2)).toThrow(/Z = 92.*--model uff/);
   });
 });
@@ -93,7 +93,7 @@ describe.each([{ model: 'uff' }, { model: 'd2' }] as const)('interlayer energy a
     for (let c = 0; c < 3; c++) expect([0, 1, 2, 3].reduce((s, i) => s + r.forces[3 * i + c], 0)).toBeCloseTo(0, 12);
     const moved = shifted(sys, 1, sys.cell[0], 0, 0);
     expect(energyForces(moved, P).energy).toBeCloseTo(r.energy, 12);
-    const oneLayer = { ...sys, group: Uint8Array.from([0, 0, 0, 0]) };
+    const oneLayer = { ...sys, role: Uint8Array.from([0, 0, 0, 0]) };
     expect(energyForces(oneLayer, P).energy).toBe(0);
   });
   it('periodic images: a 3×3 supercell has 9 times the energy of its cell', () => {
@@ -105,9 +105,9 @@ describe.each([{ model: 'uff' }, { model: 'd2' }] as const)('interlayer energy a
         for (let k = 0; k < 4; k++) {
           pos.push(sys.positions[3 * k] + i * c[0] + j * c[3], sys.positions[3 * k + 1] + i * c[1] + j * c[4], sys.positions[3 * k + 2]);
           num.push(sys.numbers[k]);
-          grp.push(sys.group[k]);
+          grp.push(sys.role[k]);
         }
-    const big: FFSystem = { cell: Float64Array.from([3 * c[0], 3 * c[1], 0, 3 * c[3], 3 * c[4], 0, 0, 0, 30]), positions: Float64Array.from(pos), numbers: Uint8Array.from(num), group: Uint8Array.from(grp) };
+    const big: FFSystem = { cell: Float64Array.from([3 * c[0], 3 * c[1], 0, 3 * c[3], 3 * c[4], 0, 0, 0, 30]), positions: Float64Array.from(pos), numbers: Uint8Array.from(num), role: Uint8Array.from(grp) };
     expect(energyForces(big, P).energy / 9).toBeCloseTo(energyForces(sys, P).energy, 10);
   });
 });

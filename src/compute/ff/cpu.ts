@@ -12,7 +12,7 @@ export interface FFSystem {
   positions: Float64Array;
   numbers: Uint8Array;
   /** 0 = substrate, k = k-th film. */
-  group: Uint8Array;
+  role: Uint8Array;
 }
 
 export interface EnergyForces {
@@ -57,7 +57,7 @@ export function energyForces(sys: FFSystem, p: FFParams): EnergyForces {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       // Each unordered pair of different groups once: i in the higher group.
-      if (sys.group[i] <= sys.group[j]) continue;
+      if (sys.role[i] <= sys.role[j]) continue;
       const k = t.index[sys.numbers[i]] * t.n + t.index[sys.numbers[j]];
       const A = t.p[4 * k], C = t.p[4 * k + 1], R0 = t.p[4 * k + 2], D = t.p[4 * k + 3];
       const [eC, fC] = pairEnergy(A, C, R0, D, rc);

@@ -93,7 +93,7 @@ function primitiveBasis(sys: FFSystem, atoms: number[], idx: SiteIndex, a: numbe
 /** The primitive in-plane lattice of the atoms of `group` in `sys`, and one atom per orbit. */
 export function layerLattice(sys: FFSystem, group: number): LayerLattice {
   const atoms: number[] = [];
-  for (let i = 0; i < sys.numbers.length; i++) if (sys.group[i] === group) atoms.push(i);
+  for (let i = 0; i < sys.numbers.length; i++) if (sys.role[i] === group) atoms.push(i);
   if (atoms.length === 0) throw new Error(`layer ${group} has no atoms`);
   const c = sys.cell;
   const a = [c[0], c[1]], b = [c[3], c[4]];

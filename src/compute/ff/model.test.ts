@@ -7,7 +7,7 @@ import { KCAL_PER_MOL_IN_EV, UFF_LJ } from './uff-params';
 
 const cell = Float64Array.from([40, 0, 0, -20, 34.64, 0, 0, 0, 30]);
 /** One film atom of element z over one Au atom. */
-const over = (z: number): FFSystem => ({ cell, positions: Float64Array.from([0, 0, 0, 0, 0, 3]), numbers: Uint8Array.from([79, z]), group: Uint8Array.from([0, 1]) });
+const over = (z: number): FFSystem => ({ cell, positions: Float64Array.from([0, 0, 0, 0, 0, 3]), numbers: Uint8Array.from([79, z]), role: Uint8Array.from([0, 1]) });
 
 function refusal(z: number, model: FFModel): FFParameterError {
   try {

@@ -20,7 +20,7 @@ export interface FFBackend {
 
 
 export function filmAtomCount(sys: FFSystem): number {
-  return sys.group.reduce((a, g) => a + (g > 0 ? 1 : 0), 0);
+  return sys.role.reduce((a, g) => a + (g > 0 ? 1 : 0), 0);
 }
 
 export function bindingEnergy(energy: number, sys: FFSystem): number {
@@ -31,7 +31,7 @@ export function bindingEnergy(energy: number, sys: FFSystem): number {
 export function shifted(sys: FFSystem, group: number, dx: number, dy: number, dz: number): FFSystem {
   const positions = sys.positions.slice();
   for (let i = 0; i < sys.numbers.length; i++)
-    if (sys.group[i] === group) {
+    if (sys.role[i] === group) {
       positions[3 * i] += dx;
       positions[3 * i + 1] += dy;
       positions[3 * i + 2] += dz;
@@ -41,7 +41,7 @@ export function shifted(sys: FFSystem, group: number, dx: number, dy: number, dz
 
 /** z-separation (Å) of film `group`: mean z of its bottom plane − mean z of the top plane of the group below. */
 export function zSeparation(sys: FFSystem, group: number): number {
-  return zSeparationOf(sys.positions, sys.group, group);
+  return zSeparationOf(sys.positions, sys.role, group);
 }
 
 /** Registry (fractions of a, b) of a film relative to where it started, from its in-plane displacement. */
@@ -82,7 +82,7 @@ async function chunkedEnergies(b: FFBackend, sys: FFSystem, group: number, shift
  * block no longer count, but they are constant while it moves rigidly, so the curve's shape is unchanged.
  */
 export function withFilmsAbove(sys: FFSystem, group: number): FFSystem {
-  return { ...sys, group: sys.group.map((x) => (x > group ? group : x)) };
+  return { ...sys, role: sys.role.map((x) => (x > group ? group : x)) };
 }
 
 export interface ZScanResult {
@@ -180,7 +180,7 @@ export const RELAX_BRACKET: readonly number[] = Array.from({ length: 41 }, (_, k
  * wherever it starts; from the bracketed minimum every start ends in the same well.
  */
 export async function bracketZ(b: FFBackend, sys: FFSystem, p: FFParams, zs: readonly number[] = RELAX_BRACKET): Promise<FFSystem> {
-  const groups = [...new Set(sys.group)].filter((g) => g > 0).sort((a, b2) => a - b2);
+  const groups = [...new Set(sys.role)].filter((g) => g > 0).sort((a, b2) => a - b2);
   let s = sys;
   for (const g of groups) {
     const block = withFilmsAbove(s, g);
@@ -206,20 +206,20 @@ export async function relaxRigid(
 ): Promise<RelaxResult> {
   const fmax = o.fmax ?? 0.01;
   const maxSteps = o.maxSteps ?? 500;
-  const groups = [...new Set(sys.group)].filter((g) => g > 0).sort((a, b2) => a - b2);
-  const nfilm = groups.map((g) => sys.group.reduce((a, x) => a + (x === g ? 1 : 0), 0));
+  const groups = [...new Set(sys.role)].filter((g) => g > 0).sort((a, b2) => a - b2);
+  const nfilm = groups.map((g) => sys.role.reduce((a, x) => a + (x === g ? 1 : 0), 0));
   const q = new Float64Array(3 * groups.length); // displacements from `sys`
   if (o.bracket !== false) {
     const start = await bracketZ(b, sys, p, o.bracket);
     groups.forEach((g, k) => {
-      const i = sys.group.indexOf(g); // rigid: any atom of the film gives its displacement
+      const i = sys.role.indexOf(g); // rigid: any atom of the film gives its displacement
       q[3 * k + 2] = start.positions[3 * i + 2] - sys.positions[3 * i + 2];
     });
   }
   const v = new Float64Array(3 * groups.length);
   let dt = 0.05, alpha = 0.1, npos = 0;
   const dtMax = 0.3;
-  const film = Int32Array.from(sys.group, (g) => groups.indexOf(g)); // index into groups; −1: substrate
+  const film = Int32Array.from(sys.role, (g) => groups.indexOf(g)); // index into groups; −1: substrate
   const placed = (disp: Float64Array): FFSystem => {
     const positions = sys.positions.slice();
     for (let i = 0; i < film.length; i++) if (film[i] >= 0) for (let c = 0; c < 3; c++) positions[3 * i + c] += disp[3 * film[i] + c];

@@ -12,7 +12,7 @@ export function systemFromStructure(s: Structure, group?: Uint8Array): FFSystem 
   if (!s.pbc[0] || !s.pbc[1]) throw new FFParameterError('the force field needs a structure periodic along a and b');
   const films = g.reduce((a, x) => a + (x > 0 ? 1 : 0), 0);
   if (films === 0 || films === g.length) throw new FFParameterError(`the roles leave no ${films === 0 ? 'film' : 'substrate'} atoms`);
-  return { cell: s.cell, positions: s.positions, numbers: s.numbers, group: g };
+  return { cell: s.cell, positions: s.positions, numbers: s.numbers, role: g };
 }
 
 /**

@@ -113,7 +113,7 @@ export function wasmTabulatedBackend(g: GeometryWasm, sys: FFSystem, p: FFParams
       alive();
       checkParams(F, q);
       const d = displacements(F, s);
-      status(g.withArrays([s.group, d], ([gr, dd]) => x.hl_fft_set_energy_forces(set, gr, dd)), 'energy and forces');
+      status(g.withArrays([s.role, d], ([gr, dd]) => x.hl_fft_set_energy_forces(set, gr, dd)), 'energy and forces');
       const r = result(x);
       return { energy: r[0], forces: r.slice(1, 1 + 3 * n), pairs: 0 };
     },
@@ -122,7 +122,7 @@ export function wasmTabulatedBackend(g: GeometryWasm, sys: FFSystem, p: FFParams
       checkParams(F, q);
       const d = displacements(F, s);
       const moved = Uint8Array.from(movedLayers(F, s, group), (m) => (m ? 1 : 0));
-      status(g.withArrays([s.group, d, moved, shifts], ([gr, dd, m, sh]) => x.hl_fft_set_energies(set, gr, dd, m, sh, shifts.length / 3)), 'energies');
+      status(g.withArrays([s.role, d, moved, shifts], ([gr, dd, m, sh]) => x.hl_fft_set_energies(set, gr, dd, m, sh, shifts.length / 3)), 'energies');
       return result(x);
     },
   };

@@ -154,7 +154,7 @@ export function exactPoint(L: ExactLayer, s: number, x: number, y: number, z: nu
 /** Species (atomic numbers) of the atoms of groups above `group`. */
 function speciesAbove(sys: FFSystem, group: number): number[] {
   const set = new Set<number>();
-  for (let i = 0; i < sys.numbers.length; i++) if (sys.group[i] > group) set.add(sys.numbers[i]);
+  for (let i = 0; i < sys.numbers.length; i++) if (sys.role[i] > group) set.add(sys.numbers[i]);
   return [...set].sort((a, b) => a - b);
 }
 
@@ -192,7 +192,7 @@ export function planLayerTable(sys: FFSystem, group: number, p: FFParams, o: Tab
   if (work > maxWork)
     throw new TableTooLarge(`layer ${group}: a ${nu}×${nv}×${nz} table needs ~${work.toExponential(1)} pair terms (limit ${maxWork.toExponential(1)}); its primitive cell is ${lattice.cells === 1 ? 'the whole supercell' : 'large'}`);
   let top = -Infinity;
-  for (let i = 0; i < sys.numbers.length; i++) if (sys.group[i] === group) top = Math.max(top, sys.positions[3 * i + 2]);
+  for (let i = 0; i < sys.numbers.length; i++) if (sys.role[i] === group) top = Math.max(top, sys.positions[3 * i + 2]);
   const h0 = o.h0 ?? TABLE_DEFAULTS.h0, dz = o.dz ?? TABLE_DEFAULTS.dz;
   return { group, lattice, species, top, h0, dz, nu, nv, nz, exact: exactLayer(sys, lattice, species, p) };
 }

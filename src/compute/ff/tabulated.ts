@@ -35,9 +35,9 @@ export interface RigidTables extends RigidFrame {
 }
 
 export function rigidFrame(sys: FFSystem, p: FFParams): RigidFrame {
-  const top = Math.max(...sys.group);
-  const first = Array.from({ length: top + 1 }, (_, g) => sys.group.indexOf(g));
-  return { p, layer: sys.group.slice(), numbers: sys.numbers.slice(), ref: sys.positions.slice(), first };
+  const top = Math.max(...sys.role);
+  const first = Array.from({ length: top + 1 }, (_, g) => sys.role.indexOf(g));
+  return { p, layer: sys.role.slice(), numbers: sys.numbers.slice(), ref: sys.positions.slice(), first };
 }
 
 /** Atomic number → species index of a table's species list (−1: not tabulated). */
@@ -88,7 +88,7 @@ export function checkParams(T: RigidFrame, p: FFParams): void {
 
 /** Which layers a shift of `group` moves (the layers whose atoms are in that group of `sys`). */
 export function movedLayers(T: RigidFrame, sys: FFSystem, group: number): boolean[] {
-  return T.first.map((i) => i >= 0 && sys.group[i] === group);
+  return T.first.map((i) => i >= 0 && sys.role[i] === group);
 }
 
 /**
@@ -147,7 +147,7 @@ export function tabulatedBackend(T: RigidTables): FFBackend {
     async energyForces(sys: FFSystem, p: FFParams): Promise<EnergyForces> {
       checkParams(T, p);
       const forces = new Float64Array(sys.positions.length);
-      const energy = tabulatedEnergy(T, sys.group, displacements(T, sys), forces);
+      const energy = tabulatedEnergy(T, sys.role, displacements(T, sys), forces);
       return { energy, forces, pairs: 0 };
     },
     async energiesForShifts(sys, group, shifts, p) {
@@ -161,7 +161,7 @@ export function tabulatedBackend(T: RigidTables): FFBackend {
         moved.forEach((m, g) => {
           if (m) for (let c = 0; c < 3; c++) d[3 * g + c] += shifts[3 * k + c];
         });
-        out[k] = tabulatedEnergy(T, sys.group, d);
+        out[k] = tabulatedEnergy(T, sys.role, d);
       }
       return out;
     },

@@ -9,7 +9,7 @@ function kernelInput(sys: FFSystem, p: FFParams): FFKernelInput {
   return {
     cell: sys.cell,
     positions: sys.positions,
-    group: sys.group,
+    role: sys.role,
     species: Uint8Array.from(sys.numbers, (z) => t.index[z]),
     nspec: t.n,
     pp: t.p,

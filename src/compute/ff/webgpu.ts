@@ -87,7 +87,7 @@ function pack(sys: FFSystem, p: FFParams, shiftSpan: [number, number]) {
     pos[4 * i] = x - fu * c[0] - fv * c[3];
     pos[4 * i + 1] = y - fu * c[1] - fv * c[4];
     pos[4 * i + 2] = sys.positions[3 * i + 2];
-    meta[i] = sys.group[i] | (t.index[sys.numbers[i]] << 8);
+    meta[i] = sys.role[i] | (t.index[sys.numbers[i]] << 8);
   }
   const pp = new Float32Array(8 * t.n * t.n);
   for (let k = 0; k < t.n * t.n; k++) {

@@ -167,7 +167,7 @@ describe('kernels (compiled crate, run in Node)', () => {
     const k = {
       cell: Float64Array.from([8, 0, 0, 0, 8, 0, 0, 0, 30]),
       positions: Float64Array.from([0, 0, 0, 1, 1, 3.2, 4, 4, 0.1]),
-      group: new Uint8Array([0, 1, 0]),
+      role: new Uint8Array([0, 1, 0]),
       species: new Uint8Array([0, 0, 0]),
       nspec: 1,
       pp: Float64Array.from([1e4, 20, 3.4, 0]),
@@ -191,7 +191,7 @@ describe('kernels (compiled crate, run in Node)', () => {
     const gr = makeStructure({ numbers: new Uint8Array([6, 6]), positions: Float64Array.from([0, 0, 10, 1.2555, 0.7249, 10]), cell: Float64Array.from([2.511, 0, 0, -1.2555, 2.1746, 0, 0, 0, 20]), pbc: [true, true, true] });
     const layer = extractLayer(g, gr, { vacuum: 15 });
     const s = buildInterface(g, slab.structure, [{ layer: layer.structure, filmMatrix: [[1, 0], [0, 1]], zSeparation: 3.2, shift: [0, 0] }], { substrateMatrix: [[1, 0], [0, 1]], vacuum: 15, maxAtoms: 1000 }).structure;
-    const sys = { cell: s.cell, positions: s.positions, numbers: s.numbers, group: s.arrays.role! };
+    const sys = { cell: s.cell, positions: s.positions, numbers: s.numbers, role: s.arrays.role! };
     const P = { model: 'uff' as const, cutoff: 12 };
     const exact = await wasmBackend(g).energyForces(sys, P);
     const tab = wasmTabulatedBackend(g, sys, P);

@@ -27,7 +27,7 @@ export interface GeometryExports {
 export interface FFKernelInput {
   cell: Float64Array;
   positions: Float64Array;
-  group: Uint8Array;
+  role: Uint8Array;
   species: Uint8Array;
   nspec: number;
   /** Pair parameters A (eV Å^12), C (eV Å^6), R0 (Å), d per species pair: an `ff_pair` record each, see ff/model.ts. */
@@ -282,8 +282,8 @@ export class GeometryWasm {
 
   /** Force-field energy (eV), pair count and forces (eV/Å) — the wasm twin of compute/ff/cpu.ts. */
   ffEnergyForces(k: FFKernelInput): { energy: number; pairs: number; forces: Float64Array } {
-    const n = k.group.length;
-    const code = this.withArrays([k.cell, k.positions, k.group, k.species, k.pp], ([c, p, g, s, pp]) =>
+    const n = k.role.length;
+    const code = this.withArrays([k.cell, k.positions, k.role, k.species, k.pp], ([c, p, g, s, pp]) =>
       this.call('hl_ff_energy_forces', (x) => x.hl_ff_energy_forces(c, p, g, s, n, pp, k.nspec, k.cutoff)),
     );
     this.check('force field', code);
@@ -295,9 +295,9 @@ export class GeometryWasm {
 
   /** Energies (eV) of rigid displacements (3 per configuration, Å) of group `moved`. */
   ffEnergiesForShifts(k: FFKernelInput, moved: number, shifts: Float64Array): Float64Array {
-    const n = k.group.length;
+    const n = k.role.length;
     const m = shifts.length / 3;
-    const code = this.withArrays([k.cell, k.positions, k.group, k.species, k.pp, shifts], ([c, p, g, s, pp, sh]) =>
+    const code = this.withArrays([k.cell, k.positions, k.role, k.species, k.pp, shifts], ([c, p, g, s, pp, sh]) =>
       this.call('hl_ff_energies_for_shifts', (x) => x.hl_ff_energies_for_shifts(c, p, g, s, n, pp, k.nspec, k.cutoff, moved, sh, m)),
     );
     this.check('force field', code);
