@@ -3,6 +3,7 @@ import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
 import { element } from '../core/elements';
 import type { Structure } from '../core/structure';
+import { FILM_TINTS } from './film-colours';
 
 /** Above this many drawn atoms, periodic images are not drawn (the caller is told). */
 export const MAX_DRAWN_ATOMS = 400_000;
@@ -21,8 +22,6 @@ export interface DrawOptions {
   activeRole?: number;
 }
 
-/** Film tints per film index (1, 2, …): the element colour is mixed with these so layers stand apart. */
-const FILM_TINTS = ['#ff7a00', '#1f9d55', '#8e44ad', '#d81b60'];
 
 /**
  * Gestures on the active film of an interface: a slide (Å, in-plane) or a turn (degrees) about the normal.
