@@ -18,10 +18,13 @@ function fakePort() {
       mode.kind === 'twist' && mode.twist! > 0.5 ? { matches: [], atoms: [], total: 0, twistPeriod: Math.PI / 3, hklNote: '', warnings: [] } : { matches: [match(30 + req.options.hkl[2]), match(60)], atoms: [10, 20], total: 2, twistPeriod: Math.PI / 3, hklNote: '', warnings: [] },
     place: async (spec: { request: { options: { vacuum: number; hkl: number[] } }; placement: { zSeparation: number } }) => {
       calls.push({ vacuum: spec.request.options.vacuum, hkl: spec.request.options.hkl });
-      const structure = { ...layer(), info: { z: spec.placement.zSeparation, vacuum: spec.request.options.vacuum } } as Structure;
+      // c grows with z (slab + z + film + vacuum), as in a real interface; a, b come from the match.
+      const z = spec.placement.zSeparation, area = (spec as unknown as { match: LatticeMatch }).match.area;
+      const structure = { ...layer(), cell: Float64Array.from([area / 10, 0, 0, 0, 2.5, 0, 0, 0, 20 + z]), info: { z, vacuum: spec.request.options.vacuum } } as Structure;
       return { superseded: false, structure, warnings: [], twistPeriod: Math.PI / 3, ff: { energy: -1, bindingEnergy: 0.1, zSeparation: 3, backend: 'cpu', model: 'd2' } };
     },
     relax: async () => ({ backend: 'cpu', iterations: 7, converged: true, bindingEnergy: 0.2, films: [{ zSeparation: 3.4, registry: [0.1, 0] }] }),
+    zScan: async () => ({ z: [3, 3.1], energy: [-1, -1.1], bindingEnergy: [0.1, 0.11], min: { z: 3.1, energy: -1.1, bindingEnergy: 0.11 }, backend: 'cpu' }),
     ffConfigure: async () => ({ choice: 'cpu', kind: 'cpu', notices: [] }),
   };
   return { port: (() => api) as unknown as WorkbenchPort, calls };
@@ -79,6 +82,22 @@ describe('workbench keeps the work', () => {
     wb.undo(); // before the relaxation
     expect(wb.get().relax).toBeNull();
     expect(wb.get().placement.zSeparation).toBe(3.2);
+  });
+
+  it('a z-scan survives moving z (c grows) and the pre-relaxation; it goes when another match changes the cell', async () => {
+    const { wb } = setUp(['2D layer', 'bulk']);
+    await wb.findMatches();
+    await wb.zScan();
+    const scan = wb.get().zscan;
+    expect(scan).not.toBeNull();
+    wb.setPlacement({ zSeparation: 3.6 });
+    await tick();
+    expect(wb.get().iface?.cell[8]).toBeCloseTo(23.6);
+    expect(wb.get().zscan).toBe(scan);
+    await wb.relax();
+    expect(wb.get().zscan).toBe(scan);
+    await wb.selectMatch(1);
+    expect(wb.get().zscan).toBeNull();
   });
 
   it('a refused twist keeps the film and the matches list, with the message at the twist control', async () => {

@@ -215,7 +215,8 @@ export class Workbench {
       const r = await this.port().place(spec, { ffModel: this.state.ffModel });
       if (r.superseded || seq !== this.buildSeq) return;
       const old = this.state.iface;
-      const changed = old?.numbers.length !== r.structure.numbers.length || old?.cell.some((x, i) => x !== r.structure.cell[i]);
+      // Scans stay valid while only z or the shift moved (c grows with z): they go when the in-plane cell or the atoms change.
+      const changed = old?.numbers.length !== r.structure.numbers.length || old?.cell.some((x, i) => i < 6 && x !== r.structure.cell[i]);
       this.set({
         iface: r.structure,
         warnings: r.warnings,

@@ -166,9 +166,11 @@ export function mountApp(store: Store, view: StructureView, hooks?: AppHooks): v
       drawn = { id: '(interface)', images: s.showImages };
       return;
     }
-    if (drawn.id === '(interface)') document.body.dataset.view = 'structure';
+    // The interface view drew over the canvas meanwhile: the selected structure is drawn again.
+    if (document.body.dataset.view === 'interface') drawn = { id: '(interface)', images: s.showImages };
     const e = s.structures.find((x) => x.structure.id === s.selectedId) ?? null;
     const overlay = $('overlay');
+    delete overlay.dataset.card;
     if (!e) {
       overlay.replaceChildren(el('p', { class: 'muted' }, 'Nothing to show yet.'));
     } else {

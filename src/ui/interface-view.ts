@@ -6,7 +6,7 @@
 import { formula, type Structure } from '../core/structure';
 import { watch } from '../state/watch';
 import { shownTwist, type WorkbenchState } from '../state/workbench-model';
-import { $, el, fmt, on } from './dom';
+import { $, el, fmt, on, text } from './dom';
 import { disposer, type PanelContext } from './panels/panel';
 
 /** In-plane area (Å²) of a cell: |a × b|. */
@@ -41,7 +41,13 @@ export function mountInterfaceView({ store, wb, view }: PanelContext): () => voi
     document.body.dataset.drawnAtoms = String(r.drawnAtoms);
     document.body.dataset.view = 'interface';
     drawn = s.iface;
-    $('overlay').replaceChildren(...overlayLines(s, s.iface).map((t, i) => el(i === 0 ? 'strong' : 'div', {}, t)));
+    // The card is rewritten in place (three lines), so a slider tick adds no elements.
+    const card = $('overlay'), lines = overlayLines(s, s.iface);
+    if (card.dataset.card !== 'interface' || card.children.length !== lines.length) {
+      card.replaceChildren(...lines.map((_, i) => el(i === 0 ? 'strong' : 'div')));
+      card.dataset.card = 'interface';
+    }
+    lines.forEach((t, i) => text(card.children[i] as HTMLElement, t));
   };
   d.add(watch(wb, (s) => [s.iface, s.shows] as const, (_, s) => {
     if (s.shows !== 'interface') drawn = null;

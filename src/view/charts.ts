@@ -50,6 +50,7 @@ export function lineChart(el: HTMLElement, x: number[], y: (number | null)[], o:
   }, [x, y]);
   if (o.onPick) u.over.addEventListener('click', () => u.cursor.left !== undefined && u.cursor.left >= 0 && o.onPick!(u.posToVal(u.cursor.left, 'x')));
   el.dataset.points = String(x.length);
+  if (o.yRange) el.dataset.yRange = o.yRange.join(' ');
   const label = () => (el.dataset.marks = marks.map((m) => `${m.label}=${m.x}`).join(' '));
   label();
   return {

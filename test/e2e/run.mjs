@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { assert, dropFiles, run, Skip } from './harness.mjs';
 import { stackSpecs, workbenchSpecs } from './workbench.mjs';
+import { workbenchUiSpecs } from './workbench-ui.mjs';
 
 if (!existsSync('dist/index.html')) {
   console.error('e2e: dist/ is missing; run `npm run build` first');
@@ -153,5 +154,6 @@ const failures = await run([
   ...workbenchSpecs('cpu'),
   ...workbenchSpecs('auto'),
   ...stackSpecs(),
+  ...workbenchUiSpecs(),
 ]);
 process.exit(failures ? 1 : 0);

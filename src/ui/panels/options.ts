@@ -99,13 +99,17 @@ export const mountOptions: Panel = (_root, { store, wb }) => {
     return e ? formula(e.structure.numbers) : null;
   };
   d.add(watch(wb, (s) => [s.options] as const, ([o]) => fillForm(o)));
-  d.add(watch(wb, (s) => [s.filmId, s.substrateId, s.note, s.error, s.errorAt, s.job, s.hklNote, s.warnings, s.builtOptions, s.options, s.iface] as const, (_, s) => {
+  d.add(watch(wb, (s) => [s.filmId, s.substrateId, s.note, s.errorAt === 'roles' ? s.error : null] as const, (_, s) => {
     $('roles').replaceChildren(...rolesText(s, name), ...(s.note?.at === 'roles' ? [el('span', { class: 'note', id: 'roles-note' }, ` ${s.note.text}`)] : []), ...(s.error && s.errorAt === 'roles' ? [el('span', { class: 'error-text' }, ` ${s.error}`)] : []));
-    const ready = !!name(s.filmId) && !!name(s.substrateId);
-    ($('find-matches') as HTMLButtonElement).disabled = !ready || !!s.job;
-    ($('twist-scan') as HTMLButtonElement).disabled = !ready || !!s.job;
-    text($('hkl-note'), [s.hklNote, ...s.warnings].filter(Boolean).join('; '));
-    $('hkl-note').classList.toggle('error-text', s.warnings.length > 0);
+  }));
+  d.add(watch(wb, (s) => [!!name(s.filmId) && !!name(s.substrateId), !!s.job] as const, ([ready, busy]) => {
+    ($('find-matches') as HTMLButtonElement).disabled = !ready || busy;
+    ($('twist-scan') as HTMLButtonElement).disabled = !ready || busy;
+  }));
+  // Warnings are a new array with every build: compared as text, so an unchanged note touches nothing.
+  d.add(watch(wb, (s) => [[s.hklNote, ...s.warnings].filter(Boolean).join('; '), s.warnings.length > 0, s.error, s.errorAt, s.builtOptions, s.options, !!s.iface] as const, ([note, warn], s) => {
+    text($('hkl-note'), note);
+    $('hkl-note').classList.toggle('error-text', warn);
     showNote(s);
   }));
   return d.dispose;

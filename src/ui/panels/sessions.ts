@@ -57,10 +57,17 @@ export function mountSessions(root: HTMLElement, { store, wb }: PanelContext, db
       });
       return b;
     };
-    $('sessions').replaceChildren(...list.map((s) => {
+    const ul = $('sessions'), when = (m: string, n: number) => ` ${n} structures · ${new Date(m).toLocaleString()}`;
+    // The same sessions in the same order (a save of this one): only their details change, in place.
+    const rows = [...ul.children] as HTMLElement[];
+    if (rows.length === list.length && list.every((s, k) => rows[k].dataset.id === s.id && rows[k].dataset.name === s.name && rows[k].classList.contains('current') === (s.id === cur))) {
+      list.forEach((s, k) => (text(rows[k].querySelector<HTMLElement>('.when')!, when(s.modified, s.structures))));
+      return;
+    }
+    ul.replaceChildren(...list.map((s) => {
       const openBtn = el('button', { type: 'button', class: 'link' }, s.name);
       openBtn.addEventListener('click', () => void open(async () => wb.load(await sdb.load(s.id))));
-      return el('li', { class: s.id === cur ? 'current' : '', 'data-id': s.id }, openBtn, el('span', { class: 'muted small' }, ` ${s.structures} structures · ${new Date(s.modified).toLocaleString()}`),
+      return el('li', { class: s.id === cur ? 'current' : '', 'data-id': s.id, 'data-name': s.name }, openBtn, el('span', { class: 'muted small when' }, when(s.modified, s.structures)),
         act('rename', 'Rename', async () => {
           const name = prompt('Session name', s.name);
           if (name) s.id === cur ? wb.rename(name) : await sdb.rename(s.id, name);
