@@ -88,6 +88,16 @@ export function workbenchUiSpecs() {
       const heads = await page.locator('#estimates thead th').allTextContents();
       assert(heads.includes('force field') && heads.includes('model'), `side by side: ${heads}`);
       await shot('ui-02-relaxed');
+      // PNG at 2× on a transparent background: twice the canvas's pixels, RGBA; the canvas itself keeps its size.
+      const canvas = await page.evaluate(() => [document.getElementById('view').width, document.getElementById('view').height]);
+      await page.selectOption('#png-scale', '2');
+      await page.selectOption('#png-background', 'transparent');
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
+      const png = readFileSync(await dl.path());
+      const ihdr = { w: png.readUInt32BE(16), h: png.readUInt32BE(20), colourType: png[25] };
+      assert(ihdr.w === 2 * canvas[0] && ihdr.h === 2 * canvas[1] && ihdr.colourType === 6, `PNG ${JSON.stringify(ihdr)} for a ${canvas} canvas`);
+      const after = await page.evaluate(() => [document.getElementById('view').width, document.getElementById('view').height]);
+      assert(after.join() === canvas.join(), `canvas back to ${canvas}: ${after}`);
     }],
 
     ['workbench ui [cpu] 1440×900: options keep the interface, Undo restores the pre-relaxation, a refused twist stays at the control, × asks first', async ({ page, url, shot }) => {
@@ -193,6 +203,35 @@ export function workbenchUiSpecs() {
       const form = { hkl: await page.inputValue('#hkl'), area: await page.inputValue('#max-area'), built: await wbState(page, () => window.heterolab.wb.get().builtOptions.hkl.join()) };
       assert(form.hkl === '1 1 0' && form.area === '200' && form.built === '1,1,1', `restored form: ${JSON.stringify(form)}`);
       await shot('ui-05-reloaded');
+      // New session: nothing of the old one is left (facet note, messages, form, status).
+      await page.click('#new-session');
+      await page.waitForFunction(() => window.heterolab.store.get().structures.length === 0);
+      const fresh = { note: await page.textContent('#hkl-note'), roles: await page.textContent('#roles'), messages: await page.locator('#messages li').count(), hkl: await page.inputValue('#hkl'), area: await page.inputValue('#max-area'), status: await page.textContent('#save-status'), panels: await page.isVisible('#estimates-panel') };
+      assert(fresh.note === '' && !/the only 2D layer/.test(fresh.roles) && fresh.messages === 0 && fresh.hkl === '1 1 1' && fresh.area === '100' && fresh.status === 'not saved yet' && !fresh.panels, `fresh session: ${JSON.stringify(fresh)}`);
+    }],
+
+    ['workbench ui [cpu] 1366×768: a film that does not fit on the stack is refused under Add film, on screen', async ({ page, url, shot }) => {
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.goto(url + '?backend=cpu');
+      await page.waitForSelector('#empty:not([hidden])');
+      await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp', 'structures/graphene.vasp']);
+      await page.waitForFunction(() => document.querySelectorAll('#structures li').length === 3);
+      await page.click('#structures li:nth-child(1) [data-role=film]');
+      await page.click('#structures li:nth-child(2) [data-role=substrate]');
+      await page.click('#find-matches');
+      await settled(page);
+      await page.fill('#max-strain', '0');
+      await page.dispatchEvent('#max-strain', 'change');
+      const gid = await page.evaluate(() => window.heterolab.store.get().structures[2].structure.id);
+      await page.selectOption('#add-film-structure', gid);
+      await page.click('#add-film');
+      await page.waitForSelector('#stack-note:not([hidden])', { timeout: 60_000 });
+      assert(/does not fit on the stack/.test(await page.textContent('#stack-note')), await page.textContent('#stack-note'));
+      const note = await page.locator('#stack-note').boundingBox(), button = await page.locator('#add-film').boundingBox();
+      assert(note.y > button.y && note.y - button.y < 120, `the refusal is right under Add film: ${JSON.stringify({ note, button })}`);
+      const inView = await page.evaluate(() => { const r = document.getElementById('stack-note').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; });
+      assert(inView, 'the refusal is on screen where the button was clicked');
+      await shot('ui-06-does-not-fit');
     }],
   ];
 }

@@ -1,4 +1,4 @@
-/** Export panel: the interface on screen as POSCAR, CIF or extended XYZ (written by the worker), PNG and the text report. */
+/** Export panel: the interface on screen as POSCAR, CIF or extended XYZ (written by the worker), PNG (no gizmo; 1×, 2×, 4×; white or transparent) and the text report. */
 import { watch } from '../../state/watch';
 import { report } from '../report';
 import { $, download, fileStem, hide, on } from '../dom';
@@ -17,7 +17,8 @@ export const mountExport: Panel = (root, { wb, view, port }) => {
       download(`${stem()}${EXT[f]}`, await port().writeStructure(s, f));
     }));
   d.add(on($('export-png'), 'click', async () => {
-    const png = await view.toPng();
+    const scale = Number($<HTMLSelectElement>('png-scale').value), background = $<HTMLSelectElement>('png-background').value as 'white' | 'transparent';
+    const png = await view.toPng({ scale, background });
     if (png) download(`${stem()}.png`, png);
   }));
   d.add(on($('export-report'), 'click', () => download(`${stem()}-report.txt`, report(wb.get()))));

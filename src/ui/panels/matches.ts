@@ -61,6 +61,9 @@ export const mountMatches: Panel = (root, { wb }) => {
   d.add(watch(wb, (s) => [s.matches, s.scan] as const, (_, s) => hide(root, !s.matches && !s.scan)));
   d.add(watch(wb, (s) => [s.scan] as const, ([scan]) => {
     hide($('scan-csv'), !scan);
+    const none = !!scan && scan.every((e) => e.strainPct === null);
+    text($('scan-none'), none ? 'No coincident cell at any twist within the tolerances: allow a larger area or strain.' : '');
+    hide($('scan-none'), !none);
     if (scan) lineChart($('scan-chart'), scan.map((e) => e.twistDeg), scan.map((e) => e.strainPct), { title: 'best strain per twist (click an angle)', xLabel: 'twist (°)', yLabel: 'strain (%)', onPick: (x) => void wb.setTwist(Math.round(x * 10) / 10) });
     else clearChart($('scan-chart'));
   }));
