@@ -6,6 +6,8 @@ import type { LatticeMatch } from '../compute/geometry/geometry';
 import { Store, type StructureKind } from './store';
 import { Workbench, type WorkbenchPort } from './workbench';
 import { pendingOptions, type SessionSink } from './workbench-model';
+import { restoreSession, sessionToText } from './session';
+import { HISTORY_KEPT } from './workbench-history';
 
 const layer = (z = 6) => makeStructure({ numbers: Uint8Array.from([z]), positions: new Float64Array(3), cell: Float64Array.from([2.5, 0, 0, 0, 2.5, 0, 0, 0, 20]), pbc: [true, true, true] });
 const match = (area: number, twist = 0): LatticeMatch => ({ area, principalStrains: [0.01, 0.02], twist, filmMatrix: [[1, 0], [0, 1]], substrateMatrix: [[1, 0], [0, 1]] } as unknown as LatticeMatch);
@@ -128,6 +130,27 @@ describe('workbench keeps the work', () => {
     expect(wb.get().session.status).toBe('unsaved');
     await wb.flush();
     expect(saves).toHaveLength(2);
+  });
+
+  it('Undo works after a reload: the session keeps the last steps (bounded), a bad step is left out', async () => {
+    const { wb, ids } = setUp(['2D layer', 'bulk']);
+    await wb.findMatches();
+    for (let k = 0; k < HISTORY_KEPT + 5; k++) wb.setPlacement({ zSeparation: 2.5 + 0.01 * k });
+    await tick();
+    const record = JSON.parse(sessionToText(wb.toSession()));
+    expect(record.history).toHaveLength(HISTORY_KEPT);
+    record.history.splice(5, 2, { ...record.history[5], placement: { zSeparation: 'x' } }, { ...record.history[6], filmId: 'not-here' });
+    const other = setUp([]);
+    await other.wb.load(restoreSession(record));
+    expect(other.wb.get().canUndo).toBe(true);
+    other.wb.undo();
+    await tick();
+    expect(other.wb.get().placement.zSeparation).toBeCloseTo(2.5 + 0.01 * (HISTORY_KEPT + 3));
+    expect(other.calls.at(-1)).toMatchObject({ hkl: [1, 1, 1] }); // the step was built again
+    expect(other.wb.get().filmId).toBe(ids[0]);
+    let n = 1;
+    while (other.wb.get().canUndo) other.wb.undo(), n++;
+    expect(n).toBe(HISTORY_KEPT - 2); // the malformed step and the one naming a structure not in the session are left out
   });
 
   it('a reload restores the options form and the options the interface was built with', async () => {

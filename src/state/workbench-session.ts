@@ -1,8 +1,9 @@
 /**
  * The workbench and its session record: writing one, restoring one, and the roles the workbench assigns
- * on its own when the choice is unambiguous. The record's extra optional field `builtOptions` (the options
- * the interface on screen was found with; default: `options`) lets a reload restore both the form as the
- * user left it and the interface as it was built.
+ * on its own when the choice is unambiguous. Two optional fields extend the record: `builtOptions` (the
+ * options the interface on screen was found with; default: `options`), so a reload restores both the form as
+ * the user left it and the interface as it was built, and `history` (the last undo steps, as intent; default:
+ * none), so Undo works after a reload.
  */
 import { formula } from '../core/structure';
 import { DEFAULT_OPTIONS, SCHEMA_VERSION, type InterfaceOptions, type Session, type SessionStructure } from './session';
@@ -26,6 +27,7 @@ export function toSession(wb: Workbench): Session {
     substrateId: s.substrateId,
     options: s.options,
     ...(s.builtOptions ? { builtOptions: s.builtOptions } : {}),
+    history: wb.history.toRecord(),
     match: s.match,
     placement: s.placement,
     twistDeg: s.twistDeg,
@@ -43,11 +45,10 @@ function builtFrom(x: unknown, options: InterfaceOptions): InterfaceOptions {
 
 /** Replaces the workbench with a restored session (already validated by restoreSession). */
 export async function loadSession(wb: Workbench, s: Session): Promise<void> {
-  const { type: _t, schemaVersion: _v, id, name, created, modified: _m, revision, structures, filmId, substrateId, options, match, placement, twistDeg, stack, ffModel, builtOptions, ...rest } = s;
+  const { type: _t, schemaVersion: _v, id, name, created, modified: _m, revision, structures, filmId, substrateId, options, match, placement, twistDeg, stack, ffModel, builtOptions, history, ...rest } = s;
   wb.unknown = rest;
   wb.created = created;
-  wb.undoStack = [];
-  wb.redoStack = [];
+  wb.history.restore(history, new Set(structures.map((e) => e.structure.id)));
   wb.restoring = true;
   try {
     wb.store.replaceStructures(structures.map((e) => ({ structure: e.structure, file: e.file, kind: e.kind })));

@@ -14,7 +14,8 @@ import type { InterfaceOptions, Placement, Session } from './session';
 import { newSession } from './session';
 import type { Store } from './store';
 import { Autosave } from './autosave';
-import { DEG, initialState, snapshotOf, wrap01, type NoteAt, type SessionSink, type Snapshot, type WorkbenchState } from './workbench-model';
+import { DEG, initialState, snapshotOf, wrap01, type NoteAt, type SessionSink, type WorkbenchState } from './workbench-model';
+import { History, type Step } from './workbench-history';
 import { addFilm, carry, removeTopFilm, upperReqs } from './workbench-stack';
 import { cancelJob, registryScan, relax, zScan } from './workbench-jobs';
 import { findMatches, selectMatch, setOptions, setRole, setTwist, twistScan } from './workbench-matches';
@@ -30,9 +31,8 @@ export class Workbench {
   /** @internal the state object (replaced, never mutated); read it with get(). */
   state: WorkbenchState;
   private listeners = new Set<(s: WorkbenchState) => void>();
-  /** @internal undo/redo history for the sibling action modules. */
-  undoStack: Snapshot[] = [];
-  redoStack: Snapshot[] = [];
+  /** Undo/redo (workbench-history.ts). */
+  readonly history = new History();
   /** @internal */
   jobAbort: AbortController | null = null;
   private buildSeq = 0;
@@ -79,7 +79,7 @@ export class Workbench {
 
   /** @internal */
   set(patch: Partial<WorkbenchState>): void {
-    this.state = { ...this.state, ...patch, canUndo: this.undoStack.length > 0, canRedo: this.redoStack.length > 0 };
+    this.state = { ...this.state, ...patch, canUndo: this.history.canUndo, canRedo: this.history.canRedo };
     for (const fn of this.listeners) fn(this.state);
   }
 
@@ -162,27 +162,25 @@ export class Workbench {
   }
 
   /** @internal */
-  pushUndo(s: Snapshot): void {
-    this.undoStack.push(s);
-    if (this.undoStack.length > 200) this.undoStack.shift();
-    this.redoStack = [];
+  pushUndo(s: Step): void {
+    this.history.push(s);
   }
 
   undo(): void {
-    this.step(this.undoStack, this.redoStack);
+    this.apply(this.history.undo(snapshotOf(this.state)));
   }
 
   redo(): void {
-    this.step(this.redoStack, this.undoStack);
+    this.apply(this.history.redo(snapshotOf(this.state)));
   }
 
-  /** Moves one snapshot from `from` to the current state (all of it: interface, estimates, scans, relaxation). */
-  private step(from: Snapshot[], to: Snapshot[]): void {
-    const s = from.pop();
+  /** Goes to an undo step: all of it (interface, estimates, scans, relaxation), or its intent, rebuilt (after a reload). */
+  private apply(s: Step | undefined): void {
     if (!s) return;
-    to.push(snapshotOf(this.state));
     ++this.buildSeq; // a build still on its way belongs to the state being left
-    this.set({ ...s, activeFilm: Math.min(s.activeFilm, s.stack.length), error: null, shows: s.iface ? 'interface' : this.state.shows });
+    const whole = 'iface' in s;
+    this.set({ ...s, activeFilm: Math.min(s.activeFilm, s.stack.length), error: null, shows: (whole ? s.iface : s.match) ? 'interface' : this.state.shows });
+    if (!whole) void this.rebuild();
   }
 
   /** What the 3D view shows (a view option: never saved, never undone). */
@@ -279,8 +277,7 @@ export class Workbench {
     const s = newSession();
     this.created = s.created;
     this.unknown = {};
-    this.undoStack = [];
-    this.redoStack = [];
+    this.history.clear();
     this.restoring = true;
     this.store.replaceStructures([]);
     this.store.clearMessages();

@@ -203,6 +203,10 @@ export function workbenchUiSpecs() {
       const form = { hkl: await page.inputValue('#hkl'), area: await page.inputValue('#max-area'), built: await wbState(page, () => window.heterolab.wb.get().builtOptions.hkl.join()) };
       assert(form.hkl === '1 1 0' && form.area === '200' && form.built === '1,1,1', `restored form: ${JSON.stringify(form)}`);
       await shot('ui-05-reloaded');
+      // The undo history came back with the session: Undo takes the typed facet back.
+      await page.evaluate(() => document.activeElement?.blur());
+      await page.keyboard.press('Control+z');
+      await page.waitForFunction(() => document.getElementById('hkl').value === '1 1 1' && window.heterolab.wb.get().options.hkl.join() === '1,1,1');
       // New session: nothing of the old one is left (facet note, messages, form, status).
       await page.click('#new-session');
       await page.waitForFunction(() => window.heterolab.store.get().structures.length === 0);
