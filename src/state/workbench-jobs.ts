@@ -1,8 +1,9 @@
 /**
- * Long jobs on the interface: z-scan, registry scan, rigid pre-relaxation, and the machinery that makes any
- * job cancellable with progress (one job at a time; a new one cancels the old).
+ * Force-field work on the interface: z-scan, registry scan, rigid pre-relaxation, the machinery that makes any
+ * job cancellable with progress (one job at a time; a new one cancels the old), and the model and backend.
  */
 import type { Progress } from '../compute/ff/ops';
+import type { BackendChoice } from '../compute/ff/select';
 import { DEFAULTS } from '../core/defaults';
 import type { Placement } from './session';
 import { wrap01, type JobKind, type NoteAt } from './workbench-model';
@@ -69,4 +70,20 @@ export async function relax(wb: Workbench): Promise<void> {
     await wb.rebuild();
     wb.set({ relax: kept });
   });
+}
+
+/** Another force-field model: the scans made with the old one go, the estimates are made again. */
+export function setFFModel(wb: Workbench, model: 'uff' | 'd2'): void {
+  wb.set({ ffModel: model, zscan: null, registry: null, relax: null });
+  void wb.estimate();
+}
+
+export async function setBackend(wb: Workbench, choice: BackendChoice): Promise<void> {
+  wb.set({ backend: choice });
+  try {
+    wb.set({ ffStatus: await wb.port().ffConfigure(choice) });
+  } catch (e) {
+    wb.fail(e, 'scans');
+  }
+  void wb.estimate();
 }

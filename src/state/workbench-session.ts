@@ -8,6 +8,8 @@
 import { formula } from '../core/structure';
 import { DEFAULT_OPTIONS, SCHEMA_VERSION, type InterfaceOptions, type Session, type SessionStructure } from './session';
 import type { Workbench } from './workbench';
+import type { WorkbenchState } from './workbench-model';
+import { carry } from './workbench-stack';
 
 /** The session record for the current state (structures come from the store). */
 export function toSession(wb: Workbench): Session {
@@ -82,4 +84,19 @@ export function assignRoles(wb: Workbench): void {
   wb.setRole(f.id, 'film');
   wb.setRole(b.id, 'substrate');
   wb.set({ note: { at: 'roles', text: `${formula(f.numbers)} is the film and ${formula(b.numbers)} the substrate (the only 2D layer and the only bulk crystal); the buttons in the list change it.` } });
+}
+
+/** Structures added or removed in the app store change what can be film or substrate. */
+export function followStore(wb: Workbench): void {
+  wb.store.subscribe((st) => {
+    const ids = new Set(st.structures.map((e) => e.structure.id));
+    const patch: Partial<WorkbenchState> = {};
+    if (wb.state.filmId && !ids.has(wb.state.filmId)) patch.filmId = null;
+    if (wb.state.substrateId && !ids.has(wb.state.substrateId)) patch.substrateId = null;
+    if (Object.keys(patch).length) wb.set({ ...patch, matches: null, match: null, iface: null, shows: 'structure' });
+    // A stacked film whose structure is gone takes the films above it along (they sit on its cell).
+    const gone = wb.state.stack.findIndex((f) => !ids.has(f.filmId));
+    if (gone >= 0) wb.set({ ...carry(wb, wb.state.stack.slice(0, gone)), activeFilm: Math.min(wb.state.activeFilm, gone) });
+    if (!wb.restoring) assignRoles(wb);
+  });
 }

@@ -16,10 +16,10 @@ import type { Store } from './store';
 import { Autosave } from './autosave';
 import { DEG, initialState, snapshotOf, wrap01, type NoteAt, type SessionSink, type WorkbenchState } from './workbench-model';
 import { History, type Step } from './workbench-history';
-import { addFilm, carry, removeTopFilm, upperReqs } from './workbench-stack';
-import { cancelJob, registryScan, relax, zScan } from './workbench-jobs';
+import { addFilm, removeTopFilm, upperReqs } from './workbench-stack';
+import { cancelJob, registryScan, relax, setBackend, setFFModel, zScan } from './workbench-jobs';
 import { findMatches, selectMatch, setOptions, setRole, setTwist, twistScan } from './workbench-matches';
-import { assignRoles, loadSession, toSession } from './workbench-session';
+import { followStore, loadSession, toSession } from './workbench-session';
 
 /** persist.ts (another module's owner) imports the sink type from here. */
 export type { SessionSink } from './workbench-model';
@@ -53,18 +53,7 @@ export class Workbench {
   ) {
     this.state = initialState(newSession());
     this.autosave = sink ? new Autosave(this, sink) : null;
-    // Structures added or removed in the store change what can be film or substrate.
-    store.subscribe((st) => {
-      const ids = new Set(st.structures.map((e) => e.structure.id));
-      const patch: Partial<WorkbenchState> = {};
-      if (this.state.filmId && !ids.has(this.state.filmId)) patch.filmId = null;
-      if (this.state.substrateId && !ids.has(this.state.substrateId)) patch.substrateId = null;
-      if (Object.keys(patch).length) this.set({ ...patch, matches: null, match: null, iface: null, shows: 'structure' });
-      // A stacked film whose structure is gone takes the films above it along (they sit on its cell).
-      const gone = this.state.stack.findIndex((f) => !ids.has(f.filmId));
-      if (gone >= 0) this.set({ ...carry(this, this.state.stack.slice(0, gone)), activeFilm: Math.min(this.state.activeFilm, gone) });
-      if (!this.restoring) assignRoles(this);
-    });
+    followStore(this);
   }
 
   get(): WorkbenchState {
@@ -223,7 +212,7 @@ export class Workbench {
         live: { ff: r.ff, ffError: r.ffError, ml: r.ml, mlError: r.mlError, mlScope: r.mlScope, pending: false, latencyMs: this.now() - t0 },
       });
     } catch (e) {
-      if (seq === this.buildSeq) this.fail(e);
+      if (seq === this.buildSeq) this.fail(e, 'twist'); // shown at the placement controls that asked for it
     }
   }
 
@@ -232,20 +221,9 @@ export class Workbench {
     return this.rebuild();
   }
 
-  setFFModel(model: 'uff' | 'd2'): void {
-    this.set({ ffModel: model, zscan: null, registry: null, relax: null });
-    void this.estimate();
-  }
+  setFFModel(model: 'uff' | 'd2'): void { setFFModel(this, model); }
 
-  async setBackend(choice: BackendChoice): Promise<void> {
-    this.set({ backend: choice });
-    try {
-      this.set({ ffStatus: await this.port().ffConfigure(choice) });
-    } catch (e) {
-      this.fail(e);
-    }
-    void this.estimate();
-  }
+  setBackend(choice: BackendChoice): Promise<void> { return setBackend(this, choice); }
 
   // ---------------------------------------------------------------- scans and relaxation (workbench-jobs.ts)
 
