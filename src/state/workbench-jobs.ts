@@ -6,7 +6,7 @@ import type { Progress } from '../compute/ff/ops';
 import type { BackendChoice } from '../compute/ff/select';
 import { DEFAULTS } from '../core/defaults';
 import type { Placement } from './session';
-import { wrap01, type JobKind, type NoteAt } from './workbench-model';
+import { activePlacement, wrap01, type JobKind, type NoteAt } from './workbench-model';
 import type { Workbench } from './workbench';
 
 /** Runs `fn` as the one job, with progress and cancel; errors land at `at`. */
@@ -49,7 +49,9 @@ export async function zScan(wb: Workbench): Promise<void> {
 export async function registryScan(wb: Workbench, grid: number): Promise<void> {
   const spec = wb.spec();
   if (!spec || !wb.state.iface) return;
-  await runJob(wb, 'registry scan', async (signal, progress) => wb.set({ registry: await wb.port(signal).registryScan(spec, wb.state.activeFilm + 1, grid, grid, ffParams(wb), false, progress) }));
+  const film = wb.state.activeFilm + 1, base = activePlacement(wb.state).shift, role = wb.state.iface.arrays.role;
+  const filmAtoms = role ? Array.from(role).filter((r) => r === film).length : 0;
+  await runJob(wb, 'registry scan', async (signal, progress) => wb.set({ registry: { ...(await wb.port(signal).registryScan(spec, film, grid, grid, ffParams(wb), false, progress)), base, filmAtoms } }));
 }
 
 /** Rigid pre-relaxation of every film; the result becomes their placements (z and shift), undoable and saved. */

@@ -70,7 +70,8 @@ export interface WorkbenchState {
   iface: Structure | null;
   live: Live;
   zscan: (ZScanResult & { backend: string }) | null;
-  registry: (RegistryScanResult & { backend: string }) | null;
+  /** `base`: the film's shift when the scan was made (map shifts are relative to it); `filmAtoms`: atoms of the scanned film. */
+  registry: (RegistryScanResult & { backend: string; base: [number, number]; filmAtoms: number }) | null;
   relax: RelaxResult | null;
   // -- view (never saved)
   /** What the 3D view shows: the built interface or the structure selected in the list. */

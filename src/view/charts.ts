@@ -1,6 +1,6 @@
 /**
- * Charts: uPlot (small, fast, canvas) for line and point charts, and a plain canvas heatmap for registry
- * maps. Each function replaces whatever the container held; charts size to the container's width.
+ * Charts: uPlot (small, fast, canvas) for line and point charts (registry maps: registry-map.ts). Each function
+ * replaces whatever the container held; charts size to the container's width.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -101,26 +101,4 @@ export function pointChart(el: HTMLElement, x: number[], y: number[], o: { xLabe
   }, [order.map((i) => x[i]), order.map((i) => y[i])]);
   if (o.onPick) u.over.addEventListener('click', () => u.cursor.idx !== null && u.cursor.idx !== undefined && o.onPick!(order[u.cursor.idx]));
   el.dataset.points = String(x.length);
-}
-
-/** Energy map on a canvas: row-major values (i along a, j along b), low = dark blue, high = yellow. */
-export function heatmap(canvas: HTMLCanvasElement, values: ArrayLike<number>, nx: number, ny: number): void {
-  const ctx = canvas.getContext('2d')!;
-  let lo = Infinity, hi = -Infinity;
-  for (let k = 0; k < values.length; k++) (lo = Math.min(lo, values[k])), (hi = Math.max(hi, values[k]));
-  const w = canvas.width / nx, h = canvas.height / ny;
-  for (let i = 0; i < nx; i++)
-    for (let j = 0; j < ny; j++) {
-      const t = hi > lo ? (values[i * ny + j] - lo) / (hi - lo) : 0;
-      // viridis-like ramp through three stops
-      const c = t < 0.5 ? mix([68, 1, 84], [33, 145, 140], t * 2) : mix([33, 145, 140], [253, 231, 37], (t - 0.5) * 2);
-      ctx.fillStyle = `rgb(${c.join(',')})`;
-      ctx.fillRect(i * w, canvas.height - (j + 1) * h, Math.ceil(w), Math.ceil(h));
-    }
-  canvas.hidden = false;
-  canvas.dataset.range = `${lo} ${hi}`;
-}
-
-function mix(a: number[], b: number[], t: number): number[] {
-  return a.map((x, k) => Math.round(x + (b[k] - x) * t));
 }

@@ -88,6 +88,16 @@ export function workbenchUiSpecs() {
       const heads = await page.locator('#estimates thead th').allTextContents();
       assert(heads.includes('force field') && heads.includes('model'), `side by side: ${heads}`);
       await shot('ui-02-relaxed');
+      // Registry map in the cell's shape, meV per film atom above the minimum; a click on the minimum moves the film there.
+      await page.click('#run-registry');
+      await page.waitForFunction(() => window.heterolab.wb.get().registry && !window.heterolab.wb.get().job, null, { timeout: 180_000 });
+      const map = await page.evaluate(() => { const c = document.getElementById('registry-map'), r = c.getBoundingClientRect(); const [x, y] = c.dataset.minPx.split(' ').map(Number); return { range: c.dataset.range, min: c.dataset.min.split(' ').map(Number), x: r.left + (x * r.width) / c.width, y: r.top + (y * r.height) / c.height }; });
+      assert(/^0 \d/.test(map.range), `colour bar from 0 meV/atom: ${map.range}`);
+      await page.mouse.click(map.x, map.y);
+      await page.waitForFunction((m) => { const s = window.heterolab.wb.get().placement.shift; const d = (a, b) => Math.min(Math.abs(a - b), 1 - Math.abs(a - b)); return d(s[0], m[0]) < 0.02 && d(s[1], m[1]) < 0.02; }, map.min);
+      const regCsv = (await readDownload(page, '#registry-csv')).trim().split('\n');
+      assert(regCsv.length === 1 + 144 && regCsv[0] === 'shift_a,shift_b,energy_eV,z_A', `registry CSV ${regCsv.length} lines`);
+      await shot('ui-02b-registry');
       // PNG at 2× on a transparent background: twice the canvas's pixels, RGBA; the canvas itself keeps its size.
       const canvas = await page.evaluate(() => [document.getElementById('view').width, document.getElementById('view').height]);
       await page.selectOption('#png-scale', '2');

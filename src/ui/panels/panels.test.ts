@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { readOptionsForm } from './options';
 import { snapTwist } from './placement';
-import { wellRange } from './scans';
+import { inPlane, wellRange } from './scans';
+import { mapGeometry } from '../../view/registry-map';
 import { csv } from '../dom';
 
 const form = (o: Record<string, string> = {}) => ({ hkl: '1 1 1', face: 'bottom', layers: '4', vacuum: '15', 'max-area': '100', 'max-strain': '5', ...o });
@@ -42,5 +43,19 @@ describe('binding curve range', () => {
 describe('csv', () => {
   it('quotes text with commas and writes numbers in full', () => {
     expect(csv(['a', 'b'], [[0.1 + 0.2, 'x,y'], [null, 'q"']])).toBe('a,b\n0.30000000000000004,"x,y"\n,"q"""\n');
+  });
+});
+
+describe('registry map geometry', () => {
+  it('draws a 60° cell as a rhombus with a along x, and a click maps back to the same shift', () => {
+    const { a, b } = inPlane([0, 3, 0, -2.598, -1.5, 0, 0, 0, 20]); // a along y, b at 120° from a
+    expect(a).toEqual([3, 0]);
+    expect(b[0]).toBeCloseTo(-1.5);
+    expect(b[1]).toBeCloseTo(2.598);
+    const g = mapGeometry(300, 240, a, b);
+    const [x, y] = g.toPx(0.25, 0.7);
+    const [u, v] = g.toFrac(x, y);
+    expect(u).toBeCloseTo(0.25);
+    expect(v).toBeCloseTo(0.7);
   });
 });
