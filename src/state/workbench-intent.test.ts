@@ -153,6 +153,22 @@ describe('workbench keeps the work', () => {
     expect(n).toBe(HISTORY_KEPT - 2); // the malformed step and the one naming a structure not in the session are left out
   });
 
+  it('a build still on its way when a new session starts does not bring the old interface back', async () => {
+    const { wb, port } = setUp(['2D layer', 'bulk']);
+    await wb.findMatches();
+    const api = port() as unknown as { place: (...a: unknown[]) => Promise<unknown> };
+    const place = api.place;
+    let release!: () => void;
+    api.place = (...a: unknown[]) => new Promise((r) => (release = () => r(place(...a))));
+    wb.setPlacement({ zSeparation: 3.9 });
+    wb.startNew();
+    release();
+    await tick();
+    await tick();
+    expect(wb.get().iface).toBeNull();
+    expect(wb.get().placement.zSeparation).toBe(3.2);
+  });
+
   it('a reload restores the options form and the options the interface was built with', async () => {
     const { wb } = setUp(['2D layer', 'bulk']);
     await wb.findMatches();

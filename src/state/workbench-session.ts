@@ -48,6 +48,7 @@ function builtFrom(x: unknown, options: InterfaceOptions): InterfaceOptions {
 /** Replaces the workbench with a restored session (already validated by restoreSession). */
 export async function loadSession(wb: Workbench, s: Session): Promise<void> {
   const { type: _t, schemaVersion: _v, id, name, created, modified: _m, revision, structures, filmId, substrateId, options, match, placement, twistDeg, stack, ffModel, builtOptions, history, ...rest } = s;
+  wb.supersede();
   wb.unknown = rest;
   wb.created = created;
   wb.history.restore(history, new Set(structures.map((e) => e.structure.id)));

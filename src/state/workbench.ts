@@ -250,8 +250,17 @@ export class Workbench {
     return this.autosave?.flush() ?? Promise.resolve();
   }
 
+  /** Replies still on their way (builds, twists, jobs) belong to what is being replaced: they are dropped. */
+  supersede(): void {
+    ++this.buildSeq;
+    ++this.twistSeq;
+    this.jobAbort?.abort();
+    this.jobAbort = null;
+  }
+
   /** Starts a fresh session (the current one stays saved). */
   startNew(): void {
+    this.supersede();
     const s = newSession();
     this.created = s.created;
     this.unknown = {};

@@ -5,6 +5,7 @@ import type { StructureView } from '../view/structure-view';
 import type { FileInput } from '../workers/protocol';
 
 import { $, el } from './dom';
+import { showLegend } from './legend';
 
 async function toInputs(files: Iterable<File>): Promise<FileInput[]> {
   return Promise.all([...files].map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
@@ -180,6 +181,7 @@ export function mountApp(store: Store, view: StructureView, hooks?: AppHooks): v
       const fit = drawn.id !== (e?.structure.id ?? null);
       const r = view.setStructure(e?.structure ?? null, { images: s.showImages, imageAxes: e && e.kind !== 'bulk' ? [true, true, false] : undefined }, fit);
       drawn = { id: e?.structure.id ?? null, images: s.showImages };
+      showLegend(e?.structure.numbers ?? null);
       if (r.note) overlay.append(el('div', { class: 'note' }, r.note));
       document.body.dataset.drawnAtoms = String(r.drawnAtoms);
       document.body.dataset.view = 'structure';

@@ -1,13 +1,15 @@
 /**
  * The 3D view of the built interface: drawn when the workbench shows the interface and the structure, the
  * hidden layers, periodic images or the selected film change (not while a film is being dragged), with the
- * overlay card: full composition, supercell area (of the whole stack's cell), strain, twist, z and shift.
+ * overlay card (full composition, supercell area of the whole stack's cell, strain, twist, z and shift), the
+ * element legend, and film tints on or off.
  */
 import { formula, type Structure } from '../core/structure';
 import { watch } from '../state/watch';
 import { shownTwist, type WorkbenchState } from '../state/workbench-model';
 import { $, el, fmt, on, text } from './dom';
 import { disposer, type PanelContext } from './panels/panel';
+import { showLegend } from './legend';
 
 /** In-plane area (Å²) of a cell: |a × b|. */
 export function cellArea(c: ArrayLike<number>): number {
@@ -37,10 +39,11 @@ export function mountInterfaceView({ store, wb, view }: PanelContext): () => voi
     if (s.shows !== 'interface' || !s.iface || view.dragging()) return;
     if (!force && drawn === s.iface) return;
     const fit = drawn === null || drawn.numbers.length !== s.iface.numbers.length;
-    const r = view.setStructure(s.iface, { images: store.get().showImages, imageAxes: [true, true, false], hiddenRoles: hiddenRoles(s), tintFilms: true, activeRole: s.activeFilm + 1 }, fit);
+    const r = view.setStructure(s.iface, { images: store.get().showImages, imageAxes: [true, true, false], hiddenRoles: hiddenRoles(s), tintFilms: $<HTMLInputElement>('tint-films').checked, activeRole: s.activeFilm + 1 }, fit);
     document.body.dataset.drawnAtoms = String(r.drawnAtoms);
     document.body.dataset.view = 'interface';
     drawn = s.iface;
+    showLegend(s.iface.numbers);
     // The card is rewritten in place (three lines), so a slider tick adds no elements.
     const card = $('overlay'), lines = overlayLines(s, s.iface);
     if (card.dataset.card !== 'interface' || card.children.length !== lines.length) {
@@ -55,6 +58,6 @@ export function mountInterfaceView({ store, wb, view }: PanelContext): () => voi
   }));
   d.add(watch(wb, (s) => [s.hiddenLayers, s.activeFilm] as const, (_, s) => draw(s, true)));
   d.add(watch(store, (st) => [st.showImages] as const, () => draw(wb.get(), true)));
-  for (const id of ['show-substrate', 'show-film']) d.add(on($(id), 'change', () => draw(wb.get(), true)));
+  for (const id of ['show-substrate', 'show-film', 'tint-films']) d.add(on($(id), 'change', () => draw(wb.get(), true)));
   return d.dispose;
 }

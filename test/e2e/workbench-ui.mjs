@@ -191,6 +191,7 @@ export function workbenchUiSpecs() {
       await settled(page);
       // Show structure, I, and a click in the list.
       assert((await page.getAttribute('body', 'data-view')) === 'interface', 'the interface is shown');
+      assert(/^(?=.*S)(?=.*Mo)(?=.*Au)/.test(await page.textContent('#legend')), `legend of the interface: ${await page.textContent('#legend')}`);
       await page.click('#view-mode');
       await page.waitForFunction(() => document.body.dataset.view === 'structure');
       await page.evaluate(() => document.activeElement?.blur());
@@ -198,6 +199,7 @@ export function workbenchUiSpecs() {
       await page.waitForFunction(() => document.body.dataset.view === 'interface');
       await page.click('#structures li:nth-child(2) .formula');
       await page.waitForFunction(() => document.body.dataset.view === 'structure' && /Au · 4 atoms/.test(document.getElementById('overlay').textContent));
+      assert((await page.textContent('#legend')) === 'Au', `legend of the structure shown: ${await page.textContent('#legend')}`);
       await shot('ui-04-structure-shown');
       // Saved; a view option does not mark it unsaved.
       await page.waitForFunction(() => window.heterolab.wb.get().session.status === 'saved', null, { timeout: 20_000 });
