@@ -3,6 +3,7 @@ import { keepBackendChoice, readBackendChoice, SessionDb } from './state/persist
 import type { Session } from './state/session';
 import { Store } from './state/store';
 import { Workbench, type SessionSink } from './state/workbench';
+import { watch } from './state/watch';
 import { mountApp } from './ui/app';
 import { setUpOffline } from './ui/offline';
 import './ui/style.css';
@@ -29,19 +30,17 @@ const sink: SessionSink = {
   },
 };
 const wb = new Workbench(store, port, sink);
-const ui = mountWorkbench(store, wb, view, port, dbReady);
-const roleListeners: (() => void)[] = [];
+mountWorkbench({ store, wb, view, port }, dbReady);
 mountApp(store, view, {
   roleOf: (id) => (wb.get().filmId === id ? 'film' : wb.get().substrateId === id ? 'substrate' : null),
   setRole: (id, role) => wb.setRole(id, role),
-  viewOwner: () => ui.viewOwner(),
-  onRolesChanged: (fn) => roleListeners.push(fn),
-  showStructure: () => ui.showStructure(),
-});
-let roles = '';
-wb.subscribe((s) => {
-  const key = `${s.filmId}|${s.substrateId}`;
-  if (key !== roles) (roles = key), roleListeners.forEach((f) => f());
+  viewOwner: () => (wb.get().shows === 'interface' && wb.get().iface ? 'interface' : 'structure'),
+  onChanged: (fn) => watch(wb, (s) => [s.filmId, s.substrateId, s.shows] as const, fn),
+  showStructure: () => wb.show('structure'),
+  inUse: (id) => {
+    const s = wb.get(), role = s.filmId === id ? 'film' : s.substrateId === id ? 'substrate' : s.stack.some((f) => f.filmId === id) ? 'stacked film' : null;
+    return role && s.iface ? `It is the ${role} of the interface on screen: the interface goes with it.` : role ? `It is the ${role}.` : null;
+  },
 });
 // A handle for the end-to-end tests and the console; nothing in the app depends on it.
 Object.assign(window, { heterolab: { store, view, client, api: port(), wb } });

@@ -10,7 +10,8 @@ import { mustRead } from '../../test/helpers/fixtures';
 import type { Structure } from '../core/structure';
 import { restoreSession, sessionToText } from './session';
 import { Store } from './store';
-import { activePlacement, Workbench, type WorkbenchPort } from './workbench';
+import { Workbench, type WorkbenchPort } from './workbench';
+import { activePlacement } from './workbench-model';
 
 const geometry = GeometryWasm.fromBytes(readFileSync(new URL('../compute/geometry/build/heterolab.wasm', import.meta.url)));
 

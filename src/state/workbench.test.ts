@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { makeStructure, type Structure } from '../core/structure';
 import type { LatticeMatch } from '../compute/geometry/geometry';
 import { Store } from './store';
-import { Workbench, type SessionSink, type WorkbenchPort } from './workbench';
+import { Workbench, type WorkbenchPort } from './workbench';
+import type { SessionSink } from './workbench-model';
 
 const layer = () => makeStructure({ numbers: Uint8Array.from([6]), positions: new Float64Array(3), cell: Float64Array.from([2.5, 0, 0, 0, 2.5, 0, 0, 0, 20]), pbc: [true, true, true] });
 const match = (area: number): LatticeMatch => ({ area, principalStrains: [0.01, 0.02], twist: 0 } as unknown as LatticeMatch);

@@ -4,14 +4,8 @@ import type { AppState, Message, Store, StructureEntry } from '../state/store';
 import type { StructureView } from '../view/structure-view';
 import type { FileInput } from '../workers/protocol';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
+import { $, el } from './dom';
+import { showLegend } from './legend';
 
 async function toInputs(files: Iterable<File>): Promise<FileInput[]> {
   return Promise.all([...files].map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
@@ -49,10 +43,12 @@ export interface AppHooks {
   setRole(id: string, role: 'film' | 'substrate' | null): void;
   /** When the workbench shows the interface, the list selection does not redraw the view. */
   viewOwner(): 'interface' | 'structure';
-  /** Redraw the list when roles change. */
-  onRolesChanged(fn: () => void): void;
+  /** Redraw the list when roles change, and the view when it goes back to the selected structure. */
+  onChanged(fn: () => void): void;
   /** The user picked a structure in the list: show it rather than the interface. */
   showStructure(): void;
+  /** What removing this structure would take with it (null: nothing), for the confirmation. */
+  inUse(id: string): string | null;
 }
 
 /** Wires the DOM shell to the store and the view. The UI never parses files: it collects them and sends an action. */
@@ -127,9 +123,10 @@ export function mountApp(store: Store, view: StructureView, hooks?: AppHooks): v
           const roles = el('span', { class: 'roles' });
           for (const r of ['film', 'substrate'] as const) {
             const b = el('button', { type: 'button', class: `role${role === r ? ' on' : ''}`, 'data-role': r, 'aria-pressed': String(role === r), title: `Use as the ${r}` }, r);
+            // A pressed role button stays pressed (the other role, or ×, changes it): a second click cannot undo a role silently.
             b.addEventListener('click', (ev) => {
               ev.stopPropagation();
-              hooks.setRole(e.structure.id, role === r ? null : r);
+              if (role !== r) hooks.setRole(e.structure.id, r);
             });
             roles.append(b);
           }
@@ -139,6 +136,8 @@ export function mountApp(store: Store, view: StructureView, hooks?: AppHooks): v
         const remove = el('button', { class: 'remove', title: 'Remove', 'aria-label': `Remove ${e.file}` }, '×');
         remove.addEventListener('click', (ev) => {
           ev.stopPropagation();
+          const loses = hooks?.inUse(e.structure.id);
+          if (loses && !confirm(`Remove ${formula(e.structure.numbers)} (${e.file})? ${loses}`)) return;
           store.remove(e.structure.id);
         });
         li.append(remove);
@@ -146,7 +145,11 @@ export function mountApp(store: Store, view: StructureView, hooks?: AppHooks): v
           hooks?.showStructure();
           store.select(e.structure.id);
         });
-        li.addEventListener('keydown', (ev) => ev.key === 'Enter' && store.select(e.structure.id));
+        li.addEventListener('keydown', (ev) => {
+          if (ev.key !== 'Enter') return;
+          hooks?.showStructure();
+          store.select(e.structure.id);
+        });
         return li;
       }),
     );
@@ -164,8 +167,11 @@ export function mountApp(store: Store, view: StructureView, hooks?: AppHooks): v
       drawn = { id: '(interface)', images: s.showImages };
       return;
     }
+    // The interface view drew over the canvas meanwhile: the selected structure is drawn again.
+    if (document.body.dataset.view === 'interface') drawn = { id: '(interface)', images: s.showImages };
     const e = s.structures.find((x) => x.structure.id === s.selectedId) ?? null;
     const overlay = $('overlay');
+    delete overlay.dataset.card;
     if (!e) {
       overlay.replaceChildren(el('p', { class: 'muted' }, 'Nothing to show yet.'));
     } else {
@@ -175,11 +181,12 @@ export function mountApp(store: Store, view: StructureView, hooks?: AppHooks): v
       const fit = drawn.id !== (e?.structure.id ?? null);
       const r = view.setStructure(e?.structure ?? null, { images: s.showImages, imageAxes: e && e.kind !== 'bulk' ? [true, true, false] : undefined }, fit);
       drawn = { id: e?.structure.id ?? null, images: s.showImages };
+      showLegend(e?.structure.numbers ?? null);
       if (r.note) overlay.append(el('div', { class: 'note' }, r.note));
       document.body.dataset.drawnAtoms = String(r.drawnAtoms);
       document.body.dataset.view = 'structure';
     }
   };
   store.subscribe(redraw);
-  hooks?.onRolesChanged(() => redraw(store.get()));
+  hooks?.onChanged(() => redraw(store.get()));
 }

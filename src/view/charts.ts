@@ -1,6 +1,6 @@
 /**
- * Charts: uPlot (small, fast, canvas) for line and point charts, and a plain canvas heatmap for registry
- * maps. Each function replaces whatever the container held; charts size to the container's width.
+ * Charts: uPlot (small, fast, canvas) for line and point charts (registry maps: registry-map.ts). Each function
+ * replaces whatever the container held; charts size to the container's width.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -21,31 +21,70 @@ export function clearChart(el: HTMLElement): void {
   el.replaceChildren();
 }
 
-/** A line chart of y(x); `onPick(x)` is called with the x under a click (when given). */
-export function lineChart(el: HTMLElement, x: number[], y: (number | null)[], o: { xLabel: string; yLabel: string; title: string; onPick?: (x: number) => void; mark?: number }): void {
+/** A vertical marker on a chart at x (data units), in a colour, with a short label. */
+export interface ChartMark {
+  x: number;
+  colour: string;
+  label: string;
+}
+
+/** A drawn line chart: its markers can be moved without recreating the chart. */
+export interface LineChartHandle {
+  setMarks(marks: ChartMark[]): void;
+}
+
+/**
+ * A line chart of y(x); `onPick(x)` is called with the x under a click (when given). `yRange` fixes the
+ * y-axis (values outside are clipped, so a steep wall cannot squash a shallow well); `dot` marks one point.
+ */
+export function lineChart(el: HTMLElement, x: number[], y: (number | null)[], o: { xLabel: string; yLabel: string; title: string; onPick?: (x: number) => void; marks?: ChartMark[]; yRange?: [number, number]; dot?: [number, number] }): LineChartHandle {
+  let marks = o.marks ?? [];
   const u = put(el, {
     title: o.title,
-    scales: { x: { time: false } },
+    scales: { x: { time: false }, ...(o.yRange ? { y: { range: () => o.yRange! } } : {}) },
     axes: [{ label: o.xLabel, size: 36 }, { label: o.yLabel, size: 56 }],
     series: [{ label: o.xLabel }, { label: o.yLabel, stroke: '#1f6feb', width: 1.5, spanGaps: false, points: { show: false } }],
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
-    hooks: o.mark === undefined ? {} : { draw: [(u) => mark(u, o.mark!)] },
+    hooks: { draw: [(u) => marks.forEach((m) => mark(u, m)), (u) => o.dot && dot(u, o.dot)] },
   }, [x, y]);
   if (o.onPick) u.over.addEventListener('click', () => u.cursor.left !== undefined && u.cursor.left >= 0 && o.onPick!(u.posToVal(u.cursor.left, 'x')));
   el.dataset.points = String(x.length);
+  if (o.yRange) el.dataset.yRange = o.yRange.join(' ');
+  const label = () => (el.dataset.marks = marks.map((m) => `${m.label}=${m.x}`).join(' '));
+  label();
+  return {
+    setMarks(next) {
+      marks = next;
+      label();
+      u.redraw(false, false);
+    },
+  };
 }
 
-function mark(u: uPlot, x: number): void {
-  const px = u.valToPos(x, 'x', true);
+function mark(u: uPlot, m: ChartMark): void {
+  const px = u.valToPos(m.x, 'x', true);
   const ctx = u.ctx;
   ctx.save();
-  ctx.strokeStyle = '#ff7a00';
+  ctx.strokeStyle = m.colour;
+  ctx.fillStyle = m.colour;
   ctx.lineWidth = 2;
   ctx.beginPath();
   ctx.moveTo(px, u.bbox.top);
   ctx.lineTo(px, u.bbox.top + u.bbox.height);
   ctx.stroke();
+  ctx.font = `${11 * devicePixelRatio}px sans-serif`;
+  ctx.fillText(m.label, px + 3 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
+  ctx.restore();
+}
+
+function dot(u: uPlot, [x, y]: [number, number]): void {
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.fillStyle = '#d81b60';
+  ctx.beginPath();
+  ctx.arc(u.valToPos(x, 'x', true), u.valToPos(y, 'y', true), 4 * devicePixelRatio, 0, 2 * Math.PI);
+  ctx.fill();
   ctx.restore();
 }
 
@@ -62,26 +101,4 @@ export function pointChart(el: HTMLElement, x: number[], y: number[], o: { xLabe
   }, [order.map((i) => x[i]), order.map((i) => y[i])]);
   if (o.onPick) u.over.addEventListener('click', () => u.cursor.idx !== null && u.cursor.idx !== undefined && o.onPick!(order[u.cursor.idx]));
   el.dataset.points = String(x.length);
-}
-
-/** Energy map on a canvas: row-major values (i along a, j along b), low = dark blue, high = yellow. */
-export function heatmap(canvas: HTMLCanvasElement, values: ArrayLike<number>, nx: number, ny: number): void {
-  const ctx = canvas.getContext('2d')!;
-  let lo = Infinity, hi = -Infinity;
-  for (let k = 0; k < values.length; k++) (lo = Math.min(lo, values[k])), (hi = Math.max(hi, values[k]));
-  const w = canvas.width / nx, h = canvas.height / ny;
-  for (let i = 0; i < nx; i++)
-    for (let j = 0; j < ny; j++) {
-      const t = hi > lo ? (values[i * ny + j] - lo) / (hi - lo) : 0;
-      // viridis-like ramp through three stops
-      const c = t < 0.5 ? mix([68, 1, 84], [33, 145, 140], t * 2) : mix([33, 145, 140], [253, 231, 37], (t - 0.5) * 2);
-      ctx.fillStyle = `rgb(${c.join(',')})`;
-      ctx.fillRect(i * w, canvas.height - (j + 1) * h, Math.ceil(w), Math.ceil(h));
-    }
-  canvas.hidden = false;
-  canvas.dataset.range = `${lo} ${hi}`;
-}
-
-function mix(a: number[], b: number[], t: number): number[] {
-  return a.map((x, k) => Math.round(x + (b[k] - x) * t));
 }

@@ -3,6 +3,7 @@ import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
 import { element } from '../core/elements';
 import type { Structure } from '../core/structure';
+import { FILM_TINTS } from './film-colours';
 
 /** Above this many drawn atoms, periodic images are not drawn (the caller is told). */
 export const MAX_DRAWN_ATOMS = 400_000;
@@ -21,8 +22,6 @@ export interface DrawOptions {
   activeRole?: number;
 }
 
-/** Film tints per film index (1, 2, …): the element colour is mixed with these so layers stand apart. */
-const FILM_TINTS = ['#ff7a00', '#1f9d55', '#8e44ad', '#d81b60'];
 
 /**
  * Gestures on the active film of an interface: a slide (Å, in-plane) or a turn (degrees) about the normal.
@@ -138,7 +137,7 @@ export class StructureView {
 
   constructor(private canvas: HTMLCanvasElement) {
     // preserveDrawingBuffer lets tests and the PNG export read the pixels that are on screen.
-    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
+    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true, alpha: true }); // alpha: transparent PNG export
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio));
     this.scene.background = new THREE.Color('#f4f6f9');
     this.scene.add(new THREE.AmbientLight(0xffffff, 1.1));
@@ -343,10 +342,22 @@ export class StructureView {
     return { ring, plane, film };
   }
 
-  /** The PNG of what is on screen. */
-  toPng(): Promise<Blob | null> {
-    this.renderNow();
-    return new Promise((resolve) => this.canvas.toBlob(resolve, 'image/png'));
+  /** A PNG of the view: without the gizmo unless `helpers`, at `scale` × the canvas resolution, on white, transparent or the screen's background. */
+  async toPng(o: { scale?: number; background?: 'white' | 'transparent' | 'screen'; helpers?: boolean } = {}): Promise<Blob | null> {
+    const helper = this.gizmo.getHelper(), shown = helper.visible, bg = this.scene.background, ratio = this.renderer.getPixelRatio();
+    helper.visible = shown && (o.helpers ?? false);
+    this.scene.background = o.background === 'transparent' ? null : o.background === 'white' ? new THREE.Color('#ffffff') : bg;
+    // A larger drawing buffer for one frame (setPixelRatio resizes it); the page's canvas size does not change.
+    if ((o.scale ?? 1) !== 1) this.renderer.setPixelRatio(ratio * (o.scale ?? 1));
+    try {
+      this.renderer.render(this.scene, this.camera);
+      return await new Promise<Blob | null>((resolve) => this.canvas.toBlob(resolve, 'image/png'));
+    } finally {
+      helper.visible = shown;
+      this.scene.background = bg;
+      this.renderer.setPixelRatio(ratio);
+      this.renderNow();
+    }
   }
 
   private resize(): void {

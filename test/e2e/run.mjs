@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { assert, dropFiles, run, Skip } from './harness.mjs';
 import { stackSpecs, workbenchSpecs } from './workbench.mjs';
 import { screenSpecs } from './screen.mjs';
+import { workbenchUiSpecs } from './workbench-ui.mjs';
 
 if (!existsSync('dist/index.html')) {
   console.error('e2e: dist/ is missing; run `npm run build` first');
@@ -163,5 +164,6 @@ const failures = await run([
   ...workbenchSpecs('auto'),
   ...stackSpecs(),
   ...screenSpecs(),
+  ...workbenchUiSpecs(),
 ]);
 process.exit(failures ? 1 : 0);
