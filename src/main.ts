@@ -1,4 +1,5 @@
 import { classifyStructure } from './core/layer';
+import { findLibraryEntry, libraryStructure } from './core/library/library';
 import { keepBackendChoice, readBackendChoice, SessionDb } from './state/persist';
 import type { Session } from './state/session';
 import { Store } from './state/store';
@@ -54,9 +55,31 @@ void wb.setBackend(isChoice(asked) ? asked : isChoice(kept) ? kept : 'auto');
 wb.subscribe((s) => s.backend !== readBackendChoice() && !isChoice(asked) && keepBackendChoice(s.backend));
 setUpOffline();
 
+/**
+ * A pair handed over by the screen page (?open=screen): a fresh session with both library structures, roles,
+ * facet, face and max area as screened, and the search run. Returns whether it did.
+ */
+async function openFromScreen(): Promise<boolean> {
+  const raw = params.get('open') === 'screen' ? localStorage.getItem('heterolab.open') : null;
+  if (!raw) return false;
+  localStorage.removeItem('heterolab.open');
+  const o = JSON.parse(raw) as { film: string; substrate: string; hkl: [number, number, number]; face: 'bottom' | 'top'; maxArea: number; maxStrainPct: number; maxAngleDeg: number };
+  const film = findLibraryEntry(o.film), sub = findLibraryEntry(o.substrate);
+  if (!film || !sub) return store.report('warning', `the screened pair ${o.film} / ${o.substrate} is not in this build's library`), false;
+  wb.startNew();
+  const [f, b] = [libraryStructure(film), libraryStructure(sub)];
+  store.replaceStructures([{ structure: f, file: `library: ${film.id}`, kind: classifyStructure(f) }, { structure: b, file: `library: ${sub.id}`, kind: classifyStructure(b) }]);
+  wb.setRole(f.id, 'film');
+  wb.setRole(b.id, 'substrate');
+  wb.setOptions({ hkl: o.hkl, face: o.face, maxArea: o.maxArea, maxStrainPct: o.maxStrainPct, maxAngleDeg: o.maxAngleDeg });
+  await wb.findMatches();
+  return true;
+}
+
 // Reopen the session the user was last in (?session=ID opens a given one), unless they already started work.
 void dbReady.then(async (db) => {
   try {
+    if (await openFromScreen()) return;
     if (!db) return;
     const list = await db.list();
     const want = params.get('session') ?? list[0]?.id;

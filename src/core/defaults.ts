@@ -1,3 +1,10 @@
+/** The force-field models every backend runs (compute/ff/model.ts holds their parameters). */
+export const FF_MODELS = ['uff', 'd2', 'fit'] as const;
+export type FFModel = (typeof FF_MODELS)[number];
+
+/** How the UI names each model. */
+export const FF_MODEL_LABELS: Record<FFModel, string> = { uff: 'UFF Lennard-Jones', d2: 'D2 + UFF repulsion', fit: 'fit (D2 form fitted to DFT)' };
+
 /**
  * The one home of heterolab's defaults: the app's forms and session defaults, the CLI's flags, the interface
  * service, reports and the training pipeline all read these. Units in the names' docs.

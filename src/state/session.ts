@@ -4,7 +4,7 @@
  * IndexedDB loads and imported session files both go through it. The record is JSON-safe (typed arrays become
  * tagged number arrays), so the same object is stored in IndexedDB and written to a session file.
  */
-import { DEFAULTS } from '../core/defaults';
+import { DEFAULTS, FF_MODELS, type FFModel } from '../core/defaults';
 import { MAX_Z } from '../core/elements';
 import { makeStructure, type Structure } from '../core/structure';
 import { validateStructure } from '../core/validate';
@@ -73,7 +73,7 @@ export interface Session {
   twistDeg: number | null;
   /** Films stacked on film 1, bottom to top. Schema 2. */
   stack: StackFilm[];
-  ffModel: 'uff' | 'd2';
+  ffModel: FFModel;
   [unknown: string]: unknown;
 }
 
@@ -303,7 +303,7 @@ export function restoreSession(input: unknown): Session {
     placement: placementFrom(s.placement, 'placement'),
     twistDeg: Number.isNaN(t1) ? null : t1,
     stack: s.match ? stack : [], // stacked films sit on film 1's cell: without a match there is nothing to stack on
-    ffModel: s.ffModel === 'uff' ? 'uff' : 'd2',
+    ffModel: (FF_MODELS as readonly string[]).includes(s.ffModel as string) ? (s.ffModel as FFModel) : DEFAULTS.ffModel,
   };
 }
 

@@ -2,6 +2,7 @@
  * Force-field work on the interface: z-scan, registry scan, rigid pre-relaxation, the machinery that makes any
  * job cancellable with progress (one job at a time; a new one cancels the old), and the model and backend.
  */
+import type { FFModel } from '../core/defaults';
 import type { Progress } from '../compute/ff/ops';
 import type { BackendChoice } from '../compute/ff/select';
 import { DEFAULTS } from '../core/defaults';
@@ -75,7 +76,7 @@ export async function relax(wb: Workbench): Promise<void> {
 }
 
 /** Another force-field model: the scans made with the old one go, the estimates are made again. */
-export function setFFModel(wb: Workbench, model: 'uff' | 'd2'): void {
+export function setFFModel(wb: Workbench, model: FFModel): void {
   wb.set({ ffModel: model, zscan: null, registry: null, relax: null });
   void wb.estimate();
 }

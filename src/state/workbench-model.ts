@@ -3,6 +3,7 @@
  * derived from it by the worker (matches, the built interface, live estimates, scans), what the view shows, the
  * running job and the session. Selectors here are the one place that reads across slices.
  */
+import type { FFModel } from '../core/defaults';
 import type { Structure } from '../core/structure';
 import type { Mat2 } from '../core/linalg';
 import { mul2 } from '../core/linalg';
@@ -54,7 +55,7 @@ export interface WorkbenchState {
   stack: StackFilm[];
   /** The film the placement controls act on: 0 = film 1, k = stack[k − 1]. */
   activeFilm: number;
-  ffModel: 'uff' | 'd2';
+  ffModel: FFModel;
   // -- results (from the worker)
   matches: LatticeMatch[] | null;
   /** Atoms of the interface each match would build. */

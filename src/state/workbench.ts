@@ -4,6 +4,7 @@
  * here and in workbench-stack.ts (stacked films), workbench-jobs.ts (scans, relaxation) and workbench-session.ts
  * (session records); autosave.ts saves. The UI renders the state; the worker does the work through `WorkbenchPort`.
  */
+import type { FFModel } from '../core/defaults';
 import type { Structure } from '../core/structure';
 import type { MatchParams } from '../compute/geometry/geometry';
 import type { BackendChoice } from '../compute/ff/select';
@@ -222,7 +223,7 @@ export class Workbench {
     return this.rebuild();
   }
 
-  setFFModel(model: 'uff' | 'd2'): void { setFFModel(this, model); }
+  setFFModel(model: FFModel): void { setFFModel(this, model); }
 
   setBackend(choice: BackendChoice): Promise<void> { return setBackend(this, choice); }
 

@@ -147,7 +147,7 @@ $('heat').addEventListener('click', (ev) => {
   const r = pick(ev.offsetX, ev.offsetY);
   if (!r || r.error) return;
   // The workbench opens library pairs handed over this way (see main.ts).
-  localStorage.setItem('heterolab.open', JSON.stringify({ film: r.film, substrate: r.substrate, hkl: r.hkl.split('').map(Number), face: r.faceSide, maxArea: definition().limits.maxArea }));
+  localStorage.setItem('heterolab.open', JSON.stringify({ film: r.film, substrate: r.substrate, hkl: r.hkl.split('').map(Number), face: r.faceSide, maxArea: definition().limits.maxArea, maxStrainPct: Number($<HTMLInputElement>('max-strain').value), maxAngleDeg: Number($<HTMLInputElement>('max-angle').value) }));
   location.href = './?open=screen';
 });
 $<HTMLInputElement>('own-films').addEventListener('change', async (ev) => {

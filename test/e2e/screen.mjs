@@ -59,8 +59,10 @@ export function screenSpecs() {
       const box = await page.locator('#heat').boundingBox();
       await page.mouse.click(box.x + 112, box.y + 38);
       await page.waitForURL(/open=screen/);
-      const handed = await page.evaluate(() => localStorage.getItem('heterolab.open'));
-      assert(handed && JSON.parse(handed).film.startsWith('MoSSe'), `handed over: ${handed}`);
+      await page.waitForFunction(() => window.heterolab?.wb.get().matches?.length && window.heterolab.wb.get().iface, null, { timeout: 120_000 });
+      const opened = await page.evaluate(() => ({ files: window.heterolab.store.get().structures.map((e) => e.file), atoms: window.heterolab.wb.get().iface.numbers.length }));
+      assert(opened.files.some((f) => f.includes('MoSSe')) && opened.atoms > 0, `opened in the workbench: ${JSON.stringify(opened)}`);
+      await shot('screen-03-opened');
     }],
   ];
 }

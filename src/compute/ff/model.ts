@@ -21,8 +21,8 @@ import { KCAL_PER_MOL_IN_EV, UFF_LJ } from './uff-params';
  *   scaled by FIT_CARBON_METAL. Elements outside the fitting data fall back to d2's numbers times the fitted
  *   global factors; elements d2 does not cover are refused.
  */
-export type FFModel = 'uff' | 'd2' | 'fit';
-export const FF_MODELS: readonly FFModel[] = ['uff', 'd2', 'fit'];
+import { FF_MODELS, type FFModel } from '../../core/defaults';
+export { FF_MODELS, type FFModel };
 
 export interface FFParams {
   model: FFModel;

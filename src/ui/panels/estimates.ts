@@ -4,6 +4,7 @@
  * accuracy and its domain; the force-field model and backend; the model card. The table is built once and its
  * cells rewritten in place, so a slider tick changes only the numbers.
  */
+import { FF_MODEL_LABELS, type FFModel } from '../../core/defaults';
 import { watch } from '../../state/watch';
 import type { WorkbenchState } from '../../state/workbench-model';
 import { $, el, fmt, hide, on, text } from '../dom';
@@ -28,7 +29,7 @@ export const mountEstimates: Panel = (root, { wb, port }) => {
 
   const draw = (s: WorkbenchState) => {
     const ff = s.live.ff, ml = s.live.ml;
-    text(ffAbout, ff ? `Force field: ${ff.model === 'd2' ? 'D2 + UFF repulsion' : 'UFF'} on ${ff.backend}${s.stack.length ? '; all interlayer pairs of the stack, per film atom' : ''}.` : '');
+    text(ffAbout, ff ? `Force field: ${FF_MODEL_LABELS[ff.model]} on ${ff.backend}${s.stack.length ? '; all interlayer pairs of the stack, per film atom' : ''}.` : '');
     text(mlAbout, ml ? `Model: ${ml.model.name} ${ml.model.version}${s.live.mlScope ? ` ${s.live.mlScope}` : ''}.` : '');
     text($('ff-ebind'), ff ? `${fmt(ff.bindingEnergy, 4)} eV/atom` : '–');
     text($('ff-z'), ff ? `${fmt(ff.zSeparation, 2)} Å` : '–');
@@ -50,7 +51,7 @@ export const mountEstimates: Panel = (root, { wb, port }) => {
     $<HTMLSelectElement>('ff-backend').value = s.backend;
     $<HTMLSelectElement>('ff-model').value = s.ffModel;
   }));
-  d.add(on($('ff-model'), 'change', (ev) => wb.setFFModel((ev.target as HTMLSelectElement).value as 'uff' | 'd2')));
+  d.add(on($('ff-model'), 'change', (ev) => wb.setFFModel((ev.target as HTMLSelectElement).value as FFModel)));
   d.add(on($('ff-backend'), 'change', (ev) => void wb.setBackend((ev.target as HTMLSelectElement).value as 'auto')));
   d.add(on($('model-card'), 'click', async () => {
     const info = await port().modelInfo();
