@@ -24,11 +24,16 @@ interface H2dInfo {
 }
 
 /**
- * features FILE.json... [-o table.csv]: the training table. For every Hetero2d/aiHD record: its targets (binding
+ * features FILE.json... [-o table.csv] | features --names: the training table (or just its feature names). For every Hetero2d/aiHD record: its targets (binding
  * energy from the record, z-separation measured on the final structure) and the features of its initial
  * (unrelaxed) structure, computed by the same code the app uses, with the force-field prior relaxed from there.
  */
 export async function featuresVerb(a: Args, readAll: ReadAll): Promise<number> {
+  if (a.flags.has('--names')) {
+    // The app's feature names, one a line: the trainer checks a user's table against them.
+    process.stdout.write(FEATURE_NAMES.join('\n') + '\n');
+    return 0;
+  }
   if (a.positional.length === 0) throw new UsageError('features needs at least one Hetero2d/aiHD JSON file');
   const g = wasmBackend(await loadGeometry());
   const head = ['id', 'film', 'substrate', 'surface_plane', 'E_bind_eV_per_atom', 'z_sep_A', 'E_form_eV_per_atom', 'ff_converged', ...FEATURE_NAMES];
