@@ -30,6 +30,8 @@ def kind(path):
     with open(path, "rb") as f:
         head = f.read(4096)
     text = head.decode("utf-8", errors="replace").lstrip()
+    if not text:
+        raise DataError(f"{path}: the file is empty")
     if text.startswith("# heterolab features v"):
         return "features"
     if text.startswith("{") or text.startswith("["):
@@ -141,7 +143,7 @@ def load_table(path, allow_pickle, app_features):
     for need in ("name", "e_bind", "z_sep"):
         if need not in cols:
             raise DataError(f"{path}: column {need!r} is missing (have: {', '.join(cols[:12])})")
-    exportable = all(f in cols for f in app_features)
+    exportable = bool(app_features) and all(f in cols for f in app_features)
     line0 = 2 if path.endswith(".csv") else 1  # CSV: the header is line 1
     if exportable:
         feats = list(app_features)
@@ -163,12 +165,24 @@ def load_table(path, allow_pickle, app_features):
     return Table(feats, X, ys, film, sub, eform, f"{k} {path}", exportable)
 
 
+def main(argv):
+    """`kind FILE`: the importer for FILE; `summary FILE [--allow-pickle] [--names F]`: what it reads, as JSON."""
+    try:
+        if len(argv) == 2 and argv[0] == "kind":
+            print(kind(argv[1]))
+            return 0
+        if len(argv) >= 2 and argv[0] == "summary":
+            names = open(argv[argv.index("--names") + 1]).read().split() if "--names" in argv else []
+            t = load_table(argv[1], "--allow-pickle" in argv, names)
+            print(json.dumps({"rows": len(t.X), "features": t.feats, "films": sorted(set(t.film.tolist())), "substrates": sorted(set(t.sub.tolist())),
+                              "exportable": t.exportable, "source": t.source, "ebindMean": float(t.ys["ebind"].mean())}))
+            return 0
+    except (DataError, OSError) as e:
+        print(f"train: {e}", file=sys.stderr)
+        return 1
+    print("usage: data_io.py kind FILE | summary FILE [--allow-pickle] [--names FILE]", file=sys.stderr)
+    return 2
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "kind":
-        try:
-            print(kind(sys.argv[2]))
-        except (DataError, OSError) as e:
-            print(f"train: {e}", file=sys.stderr)
-            sys.exit(1)
-    else:
-        sys.exit("usage: data_io.py kind FILE")
+    sys.exit(main(sys.argv[1:]))

@@ -6,8 +6,9 @@ from onnx import helper
 from skl2onnx import convert_sklearn
 from skl2onnx.common.data_types import FloatTensorType
 
-# ONNX runs in float32; members must agree with scikit-learn (float64) to this (eV/atom or Å).
-ONNX_TOL = 1e-5
+# ONNX runs in float32; members must agree with scikit-learn (float64) to this (eV/atom or Å). A GP sums
+# ~100 kernel terms in float32 (relative error ~1e-6 of values ~3 Å), so 1e-5 is too tight; 1e-4 is far below σ.
+ONNX_TOL = 1e-4
 
 
 def fit_members(fam, X, y, prior_idx, members, seed):

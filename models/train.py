@@ -139,8 +139,11 @@ def main():
     ap.add_argument("--out", required=True, help="directory for the ONNX models, manifest, metrics and model card")
     ap.add_argument("--fast", action="store_true", help="fewer trees, members and candidates (CI)")
     ap.add_argument("--data-note", default="")
-    ap.add_argument("--prior-note", default="force field D2 (src/compute/ml/prior.ts PRIOR_PARAMS), rigid-body relaxation from z = 3.2 Å")
+    ap.add_argument("--prior-note", default="", help="the force-field prior behind the ff_* features (heterolab features --prior)")
+    ap.add_argument("--card-only", action="store_true", help="rewrite MODEL_CARD.md and the plot from the metrics.json and manifest.json in --out")
     a = ap.parse_args()
+    if a.card_only:
+        return rewrite_card(a.out)
     if not (a.features or a.table):
         ap.error("give --features or --table")
     os.makedirs(a.out, exist_ok=True)
@@ -154,7 +157,7 @@ def main():
         if os.path.abspath(a.out) == os.path.abspath(os.path.join(os.path.dirname(__file__))):
             sys.exit("train: a table without the app's features cannot replace the shipped models; pass --out DIR")
     report = {"generated": "models/train.py", "fast": a.fast, "rows": int(len(t.X)), "films": sorted(set(t.film.tolist())), "substrates": sorted(set(t.sub.tolist())),
-              "source": t.source, "exportable": t.exportable, "features": t.feats, "prior": a.prior_note,
+              "source": t.source, "dataNote": a.data_note, "exportable": t.exportable, "features": t.feats, "prior": a.prior_note,
               "versions": {"scikit-learn": sklearn.__version__, "skl2onnx": skl2onnx.__version__, "onnx": onnx.__version__, "onnxruntime": ort.__version__, "numpy": np.__version__},
               "seed": nested.SEED, "targets": {}}
     manifest = {"name": "heterolab-hetero2d", "version": "", "featuresVersion": None, "features": t.feats, "targets": {}}
@@ -180,6 +183,16 @@ def main():
         r = report["targets"][key]
         h = r["nested"].get(nested.LOFO, r["nested"][nested.RANDOM])["selected"]
         print(f"{key}: shipped {r['shipped']}, nested outer-fold RMSE (leave one film out) {h['rmse']:.3f} {TARGETS[key]['unit']}, R2 {h['r2']:.2f}")
+
+
+def rewrite_card(out):
+    """The card and plot from a finished run's metrics.json and manifest.json (no retraining)."""
+    rep = json.load(open(os.path.join(out, "metrics.json")))
+    path = os.path.join(out, "manifest.json")
+    man = json.load(open(path)) if os.path.exists(path) else {"name": None, "version": None, "featuresVersion": None}
+    card.plot_learning_curves(rep, os.path.join(out, "learning-curve.png"))
+    with open(os.path.join(out, "MODEL_CARD.md"), "w") as f:
+        f.write(card.model_card(rep, man, rep.get("dataNote", man.get("dataNote", ""))))
 
 
 def write_manifest(a, t, manifest, dom):

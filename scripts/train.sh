@@ -39,5 +39,6 @@ if [[ -n "$table" ]]; then
 fi
 for f in "${records[@]}"; do [[ -f "$f" ]] || { echo "train: data file $f not found (set HETERO2D_JSON or pass --data)" >&2; exit 1; }; done
 node dist-cli/heterolab.mjs features "${records[@]}" -o "$out/features.csv"
+prior=$(node dist-cli/heterolab.mjs features --prior)
 note="Training files: $(for f in "${records[@]}"; do printf '%s (sha256 %s) ' "$(basename "$f")" "$(sha256sum "$f" | cut -c1-12)"; done)"
-.venv/bin/python models/train.py --features "$out/features.csv" --out "$out" "${fast[@]}" --data-note "$note"
+.venv/bin/python models/train.py --features "$out/features.csv" --out "$out" "${fast[@]}" --data-note "$note" --prior-note "$prior"

@@ -11,7 +11,7 @@ export const VALUED = new Set([
   '--species', '--format', '--to', '-o', '--output', '--index', '--hkl', '--hkl-cell', '--layers', '--thickness', '--vacuum',
   '--termination', '--fixed', '--max-atoms', '--max-area', '--max-strain', '--max-angle', '--twist', '--twist-scan', '--limit',
   '--face', '--match', '--z', '--shift', '--strain', '--model', '--cutoff', '--film-atoms', '--film-from-z', '--fmax', '--steps',
-  '--from', '--to', '--step', '--grid', '--backend',
+  '--from', '--to', '--step', '--grid', '--backend', '--e-form',
 ]);
 
 export function parseArgs(argv: string[]): Args {

@@ -7,9 +7,10 @@ import { flagString, UsageError, type Args } from './args';
 import { loadGeometry, parseHkl, prepareFrom } from './geometry-verbs';
 import { formula } from '../core/structure';
 import { build, search } from '../compute/geometry/pipeline';
-import { estimateInterface } from '../compute/ml/estimate';
+import { estimateInterface, priorId } from '../compute/ml/estimate';
 import { Predictor, type Estimate, type ModelManifest } from '../compute/ml/predictor';
 import { nodeOrt } from '../compute/ml/ort-node';
+import type { FormationEnergy } from '../compute/ml/stability';
 
 type ReadAll = (file: string, initial: boolean) => Promise<Structure[]>;
 
@@ -29,6 +30,11 @@ interface H2dInfo {
  * (unrelaxed) structure, computed by the same code the app uses, with the force-field prior relaxed from there.
  */
 export async function featuresVerb(a: Args, readAll: ReadAll): Promise<number> {
+  if (a.flags.has('--prior')) {
+    // The force-field prior behind the ff_* features: the trainer records it in the manifest and the card.
+    process.stdout.write(priorId() + '\n');
+    return 0;
+  }
   if (a.flags.has('--names')) {
     // The app's feature names, one a line: the trainer checks a user's table against them.
     process.stdout.write(FEATURE_NAMES.join('\n') + '\n');
@@ -82,11 +88,13 @@ async function loadPredictor(dir: string) {
 }
 
 /**
- * predict FILM SUBSTRATE_BULK --hkl 1,1,1 [--face top|bottom] [--json]: builds the best (smallest) coincident
- * supercell, computes the force-field prior and the features, and prints both predictions with σ, the model,
- * its held-out accuracy and whether the input lies inside the training domain.
+ * predict FILM SUBSTRATE_BULK --hkl 1,1,1 [--face top|bottom] [--e-form EV[,SIGMA]] [--json]: builds the best
+ * (smallest) coincident supercell, computes the force-field prior and the features, and prints both predictions
+ * with σ, the model, its held-out accuracy, the applicability-domain check and P(stable) = P(E_bind > E_form)
+ * (E_form from --e-form in eV/atom, else from a training film of the same formula, else not given).
  */
 export async function predictVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
+  const formation = parseFormation(a);
   const g = await loadGeometry();
   const p = await prepareFrom(a, read);
   const { matches } = search(g, p, p.params, { kind: 'all' });
@@ -99,7 +107,7 @@ export async function predictVerb(a: Args, read: (f: string) => Promise<Structur
   const dir = flagString(a, '--models') ?? new URL('../models/', import.meta.url).pathname;
   const predictor = await loadPredictor(dir);
   const strain = Math.max(...m.principalStrains.map(Math.abs));
-  const r = await estimateInterface(predictor, wasmBackend(g), s, strain);
+  const r = await estimateInterface(predictor, wasmBackend(g), s, strain, undefined, formation);
   await predictor.release();
   const r4 = (x: number) => Number(x.toFixed(4));
   const est = (e: Estimate) => ({ value: r4(e.value), sigma: r4(e.sigma), sigmaCalibratedOn: e.sigmaCalibration, unit: e.unit, heldOutRmse: { leaveOneFilmOut: r4(e.accuracy.leaveOneFilmOutRmse), leaveOneSubstrateOut: r4(e.accuracy.leaveOneSubstrateOutRmse), random5Fold: r4(e.accuracy.random5FoldRmse) } });
@@ -114,6 +122,10 @@ export async function predictVerb(a: Args, read: (f: string) => Promise<Structur
     model: r.model,
     inDomain: r.inDomain,
     warnings: r.warnings,
+    domain: r.domain && { distance: r4(r.domain.distance), percentile: r4(r.domain.percentile), percentileNewFilm: r.domain.percentileNewFilm === null ? null : r4(r.domain.percentileNewFilm), threshold: r4(r.domain.threshold), inDomain: r.domain.inDomain },
+    stable: r.stable,
+    pStable: r.pStable === null ? null : r4(r.pStable),
+    formationEnergy: r.stability && { value: r4(r.stability.formationEnergy.value), sigma: r4(r.stability.formationEnergy.sigma), source: r.stability.formationEnergy.source },
     forceField: { model: r.forceField.model, zSeparation: r4(r.forceField.zSeparation), bindingEnergy: r4(r.forceField.bindingEnergy), backend: r.forceField.backend },
   };
   if (a.flags.has('--json')) process.stdout.write(JSON.stringify(out, null, 1) + '\n');
@@ -122,9 +134,20 @@ export async function predictVerb(a: Args, read: (f: string) => Promise<Structur
       `${out.film} on ${out.substrate}(${out.hkl.join('')}), face ${out.face.join('')}: ${out.match.atoms} atoms, area ${out.match.area} Å², strain ${out.match.strainPct.join(' / ')} %\n` +
         `binding energy ${out.bindingEnergy.value} ± ${out.bindingEnergy.sigma} eV/atom (held-out RMSE on new films ${out.bindingEnergy.heldOutRmse.leaveOneFilmOut})\n` +
         `z-separation   ${out.zSeparation.value} ± ${out.zSeparation.sigma} Å (held-out RMSE on new films ${out.zSeparation.heldOutRmse.leaveOneFilmOut})\n` +
+        (out.pStable === null ? 'P(stable): give the film\'s formation energy with --e-form EV[,SIGMA]\n' : `P(stable) = P(E_bind > E_form = ${out.formationEnergy!.value} eV/atom) = ${out.pStable} (${out.formationEnergy!.source})\n`) +
         `model ${out.model.name} ${out.model.version}; force field (${out.forceField.model}): z ${out.forceField.zSeparation} Å, E_bind ${out.forceField.bindingEnergy} eV/atom\n`,
     );
     for (const w of out.warnings) process.stderr.write(`warning: outside the training domain: ${w}\n`);
   }
   return 0;
+}
+
+/** --e-form EV[,SIGMA]: the film's formation energy and its uncertainty (eV/atom; σ defaults to 0). */
+function parseFormation(a: Args): FormationEnergy | undefined {
+  const v = flagString(a, '--e-form');
+  if (v === undefined) return undefined;
+  const [x, sd = '0'] = v.split(',');
+  const value = Number(x), sigma = Number(sd);
+  if (!Number.isFinite(value) || !Number.isFinite(sigma) || sigma < 0) throw new UsageError(`--e-form needs EV or EV,SIGMA in eV/atom (σ ≥ 0), got ${v}`);
+  return { value, sigma, source: '--e-form' };
 }

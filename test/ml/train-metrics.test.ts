@@ -22,7 +22,7 @@ describe.skipIf(!have)('fast training run in CI vs the committed metrics', () =>
   for (const key of ['ebind', 'zsep']) {
     it(`${key}: ONNX equals scikit-learn; nested errors comparable to the full run; baselines and coverage present`, () => {
       const f = fast.targets[key], c = full.targets[key];
-      expect(f.onnxMaxAbsDiff).toBeLessThanOrEqual(1e-5);
+      expect(f.onnxMaxAbsDiff).toBeLessThanOrEqual(1e-4);
       for (const sch of [LOFO, LOSO, 'random 5-fold']) {
         const fr = f.nested[sch].selected.rmse, cr = c.nested[sch].selected.rmse;
         expect(fr).toBeGreaterThan(0);
