@@ -73,7 +73,9 @@ def learning_text(t):
     L += ["", "| training records (share of the 3 other films' rows) | held-out RMSE |", "|---|---|"]
     L += [f"| {r['records']:.0f} ({r['fraction']:.0%}) | {r['rmse']:.3f} |" for r in lc["byRecords"]]
     for what, ex in (("films", lc["extrapolationFilms"]), ("records", lc["extrapolationRecords"])):
-        if ex["nAtGoal"]:
+        if what == "records" and ex["b"] is not None and ex["b"] < 0.1:
+            L.append(f"\nBy records: more rows of the same films barely lower the error on a new film (RMSE ∝ n^−{max(ex['b'], 0):.2f}); what would help is more films, not more rows of these.")
+        elif ex["nAtGoal"]:
             L.append(f"\nExtrapolation by {what}: RMSE ≈ {ex['a']:.3g} · n^−{ex['b']:.2f}, which would reach {lc['goal']} {t['unit']} at about {ex['nAtGoal']:.3g} {what} ({ex['note']}; fit through {len(lc['by' + what.capitalize()])} points).")
         else:
             L.append(f"\nExtrapolation by {what}: {ex['note']}.")
@@ -89,6 +91,8 @@ def stability_text(rep):
         if not r:
             continue
         L.append(f"**{sch}** ({r['n']} records, {r['stableFraction']:.0%} stable in DFT; Brier score {r['brier']:.3f} vs {r['brierBaseRate']:.3f} for always saying the base rate; the call P > 0.5 is right for {r['accuracyOfStableCall']:.0%}):\n")
+        ece = sum(b["n"] * abs(b["meanP"] - b["observed"]) for b in r["bins"] if b["n"]) / r["n"]
+        L.append(f"Expected calibration error (records-weighted |mean P − observed|): {ece:.2f}" + (" — P is over-confident: read it as a ranking, not a calibrated probability." if ece > 0.1 else ".") + "\n")
         L.append("| P(stable) bin | records | mean P | observed stable |\n|---|---|---|---|")
         L += [f"| {b['from']:.1f}–{b['to']:.1f} | {b['n']} | {_f(b['meanP'], 2)} | {_f(b['observed'], 2)} |" for b in r["bins"]]
         L.append("")
@@ -102,6 +106,11 @@ def domain_text(rep):
     for sch, r in d["bySchemes"].items():
         e, z = r.get("ebind", {}), r.get("zsep", {})
         L.append(f"| {sch} | {r['medianDistance']:.3f} | {r['fractionInside']:.0%} | {_f(e.get('rmseInside'))} / {_f(e.get('rmseOutside'))} | {_f(z.get('rmseInside'))} / {_f(z.get('rmseOutside'))} |")
+    lofo = d["bySchemes"].get(nested.LOFO, {})
+    for key, title in (("ebind", "binding energy"), ("zsep", "z-separation")):
+        e = lofo.get(key, {})
+        if e.get("rmseInside") is not None and e.get("rmseOutside") is not None and e["rmseInside"] >= e["rmseOutside"]:
+            L.append(f"\nFor the {title}, held-out rows of new films inside the domain were not predicted better than those outside it: the distance says how unlike the training rows an input is, not how large its error will be.")
     return "\n".join(L) + "\n"
 
 

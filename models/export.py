@@ -40,10 +40,47 @@ def _rename(g, k):
     return rename[g.output[0].name]
 
 
+def _const(name, arr):
+    arr = np.asarray(arr, dtype=np.float32 if np.asarray(arr).dtype.kind == "f" else np.int64)
+    return helper.make_tensor(name, onnx.TensorProto.FLOAT if arr.dtype == np.float32 else onnx.TensorProto.INT64, list(arr.shape), arr.ravel().tolist())
+
+
+def gp_graph(pipe, k):
+    """Member k = pick → impute → scale → GP with a fixed C·RBF(ℓ) + White kernel, as plain ONNX ops.
+
+    skl2onnx's GP converter loops over rows with Scan (7 ms per prediction in onnxruntime-web); here the kernel
+    is one MatMul: |a − b|² = |a|² + |b|² − 2 a·b. Returns a graph whose output is [N, 1]."""
+    pick, imp, scale, gp = (pipe.named_steps[n] for n in ("pick", "impute", "scale", "model"))
+    cols = pick.transformers_[0][2]
+    kern = gp.kernel_
+    c, length = kern.k1.k1.constant_value, kern.k1.k2.length_scale
+    T = gp.X_train_ / length
+    p = f"m{k}_"
+    inits = [_const(p + "cols", cols), _const(p + "med", imp.statistics_), _const(p + "mu", scale.mean_), _const(p + "sd", scale.scale_ * length),
+             _const(p + "Tt", T.T), _const(p + "T2", (T ** 2).sum(axis=1)[None, :]), _const(p + "m2", [-2.0]), _const(p + "zero", [0.0]),
+             _const(p + "g", [-0.5]), _const(p + "alpha", (gp.alpha_ * c).reshape(-1, 1)), _const(p + "ystd", [gp._y_train_std]), _const(p + "ymean", [gp._y_train_mean])]
+    n = lambda op, ins, out, **kw: helper.make_node(op, [p + i if not i.startswith("features") else i for i in ins], [p + out], name=p + out, **kw)
+    nodes = [n("Gather", ["features", "cols"], "x", axis=1), n("IsNaN", ["x"], "nan"), n("Where", ["nan", "med", "x"], "xi"),
+             n("Sub", ["xi", "mu"], "xc"), n("Div", ["xc", "sd"], "a"), n("ReduceSumSquare", ["a"], "a2", axes=[1], keepdims=1),
+             n("MatMul", ["a", "Tt"], "ab"), n("Mul", ["ab", "m2"], "ab2"), n("Add", ["ab2", "a2"], "s1"), n("Add", ["s1", "T2"], "d2"),
+             n("Max", ["d2", "zero"], "d2p"), n("Mul", ["d2p", "g"], "e"), n("Exp", ["e"], "K"), n("MatMul", ["K", "alpha"], "y0"),
+             n("Mul", ["y0", "ystd"], "y1"), n("Add", ["y1", "ymean"], "y")]
+    return nodes, inits, p + "y"
+
+
+def _is_fixed_gp(m):
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    return hasattr(m, "named_steps") and isinstance(m.named_steps.get("model"), GaussianProcessRegressor) and "pick" in m.named_steps
+
+
 def to_onnx(fitted, nfeat, name):
     """One ONNX graph: every member reads the same input; a Concat gives the members' predictions, [N, M]."""
     graphs = []
     for k, m in enumerate(fitted):
+        if _is_fixed_gp(m):
+            nodes, inits, out = gp_graph(m, k)
+            graphs.append((helper.make_graph(nodes, f"m{k}", [], [], inits), out))
+            continue
         o = convert_sklearn(m, initial_types=[("features", FloatTensorType([None, nfeat]))], target_opset={"": 15, "ai.onnx.ml": 3})
         out = _rename(o.graph, k)
         graphs.append((o.graph, out))

@@ -98,6 +98,10 @@ def train_target(t, key, a, report, manifest, held_all):
     prior_idx = t.feats.index(tt["prior"]) if tt["prior"] in t.feats else None
     members = 3 if a.fast else 5
     fams = nested.usable(nested.families(t.feats, key, a.fast), prior_idx is not None)
+    if a.families:
+        fams = [f for f in fams if any(w in f.name for w in a.families.split(","))]
+        if not fams:
+            sys.exit(f"train: --families {a.families} matches no candidate family")
     evals, held = evaluate(t, key, fams, prior_idx, members)
     held_all[key] = held
     best, scores, k, fitted = ship(t, key, fams, prior_idx, members)
@@ -140,6 +144,7 @@ def main():
     ap.add_argument("--fast", action="store_true", help="fewer trees, members and candidates (CI)")
     ap.add_argument("--data-note", default="")
     ap.add_argument("--prior-note", default="", help="the force-field prior behind the ff_* features (heterolab features --prior)")
+    ap.add_argument("--families", help="comma-separated name parts: keep only the candidate families that contain one (quick runs, tests)")
     ap.add_argument("--card-only", action="store_true", help="rewrite MODEL_CARD.md and the plot from the metrics.json and manifest.json in --out")
     a = ap.parse_args()
     if a.card_only:
