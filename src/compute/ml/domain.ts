@@ -55,10 +55,15 @@ export class Domain {
     for (let j = 0; j < nf; j++) z[j] = ((Number.isNaN(x[j]) ? m.median[j] : x[j]) - m.mean[j]) / m.std[j];
     const n = this.rows.length / nf;
     const best = new Float64Array(m.k).fill(Infinity);
+    const rows = this.rows, last = m.k - 1;
     for (let r = 0; r < n; r++) {
+      // Partial-distance pruning: stop summing once this row cannot enter the k best (exact result).
       let d2 = 0;
-      for (let j = 0, o = r * nf; j < nf; j++) d2 += (z[j] - this.rows[o + j]) ** 2;
-      if (d2 < best[m.k - 1]) {
+      for (let j = 0, o = r * nf; j < nf && d2 < best[last]; j++) {
+        const t = z[j] - rows[o + j];
+        d2 += t * t;
+      }
+      if (d2 < best[last]) {
         let i = m.k - 1;
         while (i > 0 && best[i - 1] > d2) (best[i] = best[i - 1]), i--;
         best[i] = d2;
