@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { priorId } from '../../src/compute/ml/estimate';
 import { computeFeatures } from '../../src/compute/ml/features';
 import { Predictor, type ModelManifest, type OrtLike } from '../../src/compute/ml/predictor';
 import { mustRead } from '../helpers/fixtures';
@@ -82,6 +83,10 @@ describe('predictions on a Hetero2d record', () => {
     const ort = (await import('onnxruntime-node')) as unknown as OrtLike;
     await expect(Predictor.create(ort, { ...manifest, featuresVersion: -1 }, load)).rejects.toThrow(/retrain/);
   });
+});
+
+it('the shipped models were trained on the force-field prior this build computes (else: npm run train)', () => {
+  expect(manifest.prior).toBe(priorId());
 });
 
 it('the model card and metrics that the app shows exist beside the models', () => {
