@@ -1,25 +1,44 @@
 #!/usr/bin/env bash
-# npm run train [-- --fast] [-- --out DIR] [-- --data RECORDS.json ...]
-# Rebuilds the feature table with heterolab's own feature code (the CLI), trains and evaluates the predictors,
-# exports ONNX, checks ONNX against scikit-learn, and writes manifest.json, metrics.json and MODEL_CARD.md.
-# Default data: the Hetero2d records in ../shared/data/hetero2d (HETERO2D_JSON overrides); --data adds more
-# Hetero2d/aiHD-format JSON files (e.g. the published database, if you have it).
+# npm run train [-- --fast] [-- --out DIR] [-- --data FILE ...] [-- --allow-pickle]
+# Rebuilds the feature table with heterolab's own feature code (the CLI), evaluates the predictors by nested
+# cross-validation, trains and exports them to ONNX (checked against scikit-learn), and writes manifest.json,
+# metrics.json, learning-curve.png and MODEL_CARD.md (models/train.py).
+# Data: the Hetero2d records in ../shared/data/hetero2d (HETERO2D_JSON overrides). --data FILE adds
+#  - Hetero2d/aiHD record JSON: featurised here, added to the default records;
+#  - a table (CSV or JSON with columns name, e_bind, z_sep + feature columns) or, with --allow-pickle, a pandas
+#    pickle: used on its own (its features are not heterolab's unless it has all of them). Pickles execute code
+#    when loaded: only use one you made yourself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=models fast=() data=("${HETERO2D_JSON:-../shared/data/hetero2d/2d_substrate_heterostructures.json}")
+out=models fast=() records=("${HETERO2D_JSON:-../shared/data/hetero2d/2d_substrate_heterostructures.json}") table="" pickle=()
+bash scripts/setup-python.sh
 while (($#)); do
   case "$1" in
     --fast) fast=(--fast); shift ;;
     --out) out="$2"; shift 2 ;;
-    --data) data+=("$2"); shift 2 ;;
+    --allow-pickle) pickle=(--allow-pickle); shift ;;
+    --data)
+      [[ -f "$2" ]] || { echo "train: data file $2 not found" >&2; exit 1; }
+      kind=$(.venv/bin/python models/data_io.py kind "$2")
+      case "$kind" in
+        records) records+=("$2") ;;
+        table|pickle|features) [[ -z "$table" ]] || { echo "train: one table at a time ($table, $2)" >&2; exit 2; }; table="$2" ;;
+      esac
+      shift 2 ;;
     *) echo "train: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-for f in "${data[@]}"; do [[ -f "$f" ]] || { echo "train: data file $f not found (set HETERO2D_JSON or pass --data)" >&2; exit 1; }; done
-bash scripts/setup-python.sh
 [[ -f src/compute/geometry/build/heterolab.wasm ]] || npm run --silent build:wasm
 npm run --silent build:cli
 mkdir -p "$out"
-node dist-cli/heterolab.mjs features "${data[@]}" -o "$out/features.csv"
-note="Training files: $(for f in "${data[@]}"; do printf '%s (sha256 %s) ' "$(basename "$f")" "$(sha256sum "$f" | cut -c1-12)"; done)"
-.venv/bin/python models/train.py --features "$out/features.csv" --out "$out" "${fast[@]}" --data-note "$note"
+if [[ -n "$table" ]]; then
+  node dist-cli/heterolab.mjs features --names > "$out/app-features.txt"
+  note="Training file: $(basename "$table") (sha256 $(sha256sum "$table" | cut -c1-12))"
+  .venv/bin/python models/train.py --table "$table" --features-names "$out/app-features.txt" "${pickle[@]}" --out "$out" "${fast[@]}" --data-note "$note"
+  exit
+fi
+for f in "${records[@]}"; do [[ -f "$f" ]] || { echo "train: data file $f not found (set HETERO2D_JSON or pass --data)" >&2; exit 1; }; done
+node dist-cli/heterolab.mjs features "${records[@]}" -o "$out/features.csv"
+prior=$(node dist-cli/heterolab.mjs features --prior)
+note="Training files: $(for f in "${records[@]}"; do printf '%s (sha256 %s) ' "$(basename "$f")" "$(sha256sum "$f" | cut -c1-12)"; done)"
+.venv/bin/python models/train.py --features "$out/features.csv" --out "$out" "${fast[@]}" --data-note "$note" --prior-note "$prior"

@@ -1,4 +1,4 @@
-// Predictor benchmarks (issue 6): one prediction (features + both ONNX models) after warm-up, 1,000
+// Predictor benchmarks (issues 6, 16): one prediction (features + both ONNX models) after warm-up, 1,000
 // predictions in one batch, on onnxruntime-web's wasm build in Node (the build the app uses); the force-field
 // prior (a rigid relaxation, which the features include) is timed on its own; model file sizes.
 import { readFileSync, statSync } from 'node:fs';
@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { wasmBackend } from '../../src/compute/ff/wasm-backend';
 import { assemble, prepare, search } from '../../src/compute/interface/pipeline';
 import { GeometryWasm } from '../../src/compute/geometry/wasm';
+import { Domain } from '../../src/compute/ml/domain';
 import { computeFeatures } from '../../src/compute/ml/features';
 import { Predictor, type ModelManifest, type OrtLike } from '../../src/compute/ml/predictor';
 import { forceFieldPrior } from '../../src/compute/ml/prior';
@@ -42,11 +43,14 @@ const feats = computeFeatures({ structure: s, strain, ff: prior });
 const batch = Array.from({ length: 1000 }, () => feats);
 const thousand = await time(async () => p.predict(batch), 20);
 const featOnly = await time(async () => computeFeatures({ structure: s, strain, ff: prior }), 200);
+const domain = manifest.domain ? new Domain(manifest.domain) : null;
+const domainOnly = domain ? await time(async () => domain.check(feats.values), 200) : NaN;
 const priorMs = await time(async () => forceFieldPrior(wasmBackend(g), s), 10);
 const size = (f: string) => statSync(`models/${f}`).size;
 const rows = [
   ['one prediction: features + both models', `${one.toFixed(3)} ms`, '< 1 ms'],
   ['  of which features', `${featOnly.toFixed(3)} ms`, ''],
+  [`  of which the domain check (${manifest.domain?.rows.length ?? 0} training rows)`, `${domainOnly.toFixed(4)} ms`, ''],
   ['1,000 predictions, one batch', `${thousand.toFixed(2)} ms`, '< 20 ms'],
   [`force-field prior (D2 rigid relaxation, ${s.numbers.length} atoms, wasm)`, `${priorMs.toFixed(1)} ms`, '(not in the targets; runs once per geometry)'],
   ['model files (ebind.onnx + zsep.onnx)', `${((size('ebind.onnx') + size('zsep.onnx')) / 1024).toFixed(0)} KiB`, ''],

@@ -36,9 +36,9 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
   relax INTERFACE_FILE [--model uff|d2|fit] [--cutoff 12] [--fmax 0.01] [--backend wasm|cpu|webgpu]
         [--film-from-z Z | --film-atoms A-B] [-o OUT] [--json]
       rigid-body pre-relaxation of the film (x, y, z; twist fixed) with the force field.
-  predict FILM SUBSTRATE_BULK --hkl 1,1,1 [--face bottom|top] [--max-area 100] [--max-strain 5] [--json]
+  predict FILM SUBSTRATE_BULK --hkl 1,1,1 [--face bottom|top] [--max-area 100] [--max-strain 5] [--e-form EV[,SIGMA]] [--json]
       binding energy (eV/atom) and z-separation (Å) with σ from the ONNX models for the smallest coincident
-      supercell, with the model, its held-out accuracy and an out-of-domain check.
+      supercell, with the model, its held-out accuracy, an out-of-domain check and P(E_bind > E_form).
   screen --films A,B | --films-dir DIR | --library janus  --substrates X,Y | --library metals
          [--facets 111,110,100] [--max-area 200]
          [--max-strain 1] [--max-angle 1] [--criterion vectors|principal] [--formation-energy NAME=eV,...]
@@ -46,7 +46,7 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
       every film (both faces of a Janus film; files or library ids) on every substrate facet: best match, force-field prior,
       ONNX estimates ± σ, stability vs the formation energy. Defaults are Hetero2d's. With --shard the
       output is a shard file; join them with: screen merge SHARD... [-o OUT] [--csv]
-  features RECORDS.json... [-o table.csv]
+  features RECORDS.json... [-o table.csv] | features --names
       the training table: targets and features of Hetero2d/aiHD records (what npm run train reads).
   zscan INTERFACE_FILE [--from 2 --to 6 --step 0.05] [...film selection] [--json]
   registry-scan INTERFACE_FILE [--grid 24] [--relax-z] [...film selection] [--json]

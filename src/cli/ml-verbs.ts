@@ -6,8 +6,10 @@ import { forceFieldPrior } from '../compute/ml/prior';
 import { flagString, UsageError, type Args } from './args';
 import { cliService, loadGeometry, parseHkl, specFrom } from './geometry-verbs';
 import { formula } from '../core/structure';
+import { priorId } from '../compute/ml/estimate';
 import { Predictor, type Estimate, type ModelManifest } from '../compute/ml/predictor';
 import { nodeOrt } from '../compute/ml/ort-node';
+import type { FormationEnergy } from '../compute/ml/stability';
 
 type ReadAll = (file: string, initial: boolean) => Promise<Structure[]>;
 
@@ -22,11 +24,21 @@ interface H2dInfo {
 }
 
 /**
- * features FILE.json... [-o table.csv]: the training table. For every Hetero2d/aiHD record: its targets (binding
+ * features FILE.json... [-o table.csv] | features --names: the training table (or just its feature names). For every Hetero2d/aiHD record: its targets (binding
  * energy from the record, z-separation measured on the final structure) and the features of its initial
  * (unrelaxed) structure, computed by the same code the app uses, with the force-field prior relaxed from there.
  */
 export async function featuresVerb(a: Args, readAll: ReadAll): Promise<number> {
+  if (a.flags.has('--prior')) {
+    // The force-field prior behind the ff_* features: the trainer records it in the manifest and the card.
+    process.stdout.write(priorId() + '\n');
+    return 0;
+  }
+  if (a.flags.has('--names')) {
+    // The app's feature names, one a line: the trainer checks a user's table against them.
+    process.stdout.write(FEATURE_NAMES.join('\n') + '\n');
+    return 0;
+  }
   if (a.positional.length === 0) throw new UsageError('features needs at least one Hetero2d/aiHD JSON file');
   const g = wasmBackend(await loadGeometry());
   const head = ['id', 'film', 'substrate', 'surface_plane', 'E_bind_eV_per_atom', 'z_sep_A', 'E_form_eV_per_atom', 'ff_converged', ...FEATURE_NAMES];
@@ -75,11 +87,13 @@ export async function loadPredictor(dir: string) {
 }
 
 /**
- * predict FILM SUBSTRATE_BULK --hkl 1,1,1 [--face top|bottom] [--json]: builds the best (smallest) coincident
- * supercell, computes the force-field prior and the features, and prints both predictions with σ, the model,
- * its held-out accuracy and whether the input lies inside the training domain.
+ * predict FILM SUBSTRATE_BULK --hkl 1,1,1 [--face top|bottom] [--e-form EV[,SIGMA]] [--json]: builds the best
+ * (smallest) coincident supercell, computes the force-field prior and the features, and prints both predictions
+ * with σ, the model, its held-out accuracy, the applicability-domain check and P(stable) = P(E_bind > E_form)
+ * (E_form from --e-form in eV/atom, else from a training film of the same formula, else not given).
  */
 export async function predictVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
+  const formation = parseFormation(a);
   const dir = flagString(a, '--models') ?? new URL('../models/', import.meta.url).pathname;
   let predictor: Predictor | null = null;
   const svc = cliService(async () => (predictor ??= await loadPredictor(dir)));
@@ -93,7 +107,7 @@ export async function predictVerb(a: Args, read: (f: string) => Promise<Structur
   const m = spec.match;
   // Build and predict directly (not through place): an element the prior's model lacks throws its own error.
   const placed = await svc.build(spec);
-  const r = await svc.predict(spec, placed.structure).finally(() => (predictor as Predictor | null)?.release());
+  const r = await svc.predict(spec, placed.structure, formation).finally(() => (predictor as Predictor | null)?.release());
   const s = placed.structure, p = c.prepared;
   const r4 = (x: number) => Number(x.toFixed(4));
   const est = (e: Estimate) => ({ value: r4(e.value), sigma: r4(e.sigma), sigmaCalibratedOn: e.sigmaCalibration, unit: e.unit, heldOutRmse: { leaveOneFilmOut: r4(e.accuracy.leaveOneFilmOutRmse), leaveOneSubstrateOut: r4(e.accuracy.leaveOneSubstrateOutRmse), random5Fold: r4(e.accuracy.random5FoldRmse) } });
@@ -110,6 +124,10 @@ export async function predictVerb(a: Args, read: (f: string) => Promise<Structur
     inDomain: r.inDomain,
     warnings: r.warnings,
     buildWarnings: [...c.warnings, ...placed.warnings],
+    domain: r.domain && { distance: r4(r.domain.distance), percentile: r4(r.domain.percentile), percentileNewFilm: r.domain.percentileNewFilm === null ? null : r4(r.domain.percentileNewFilm), threshold: r4(r.domain.threshold), inDomain: r.domain.inDomain },
+    stable: r.stable,
+    pStable: r.pStable === null ? null : r4(r.pStable),
+    formationEnergy: r.stability && { value: r4(r.stability.formationEnergy.value), sigma: r4(r.stability.formationEnergy.sigma), source: r.stability.formationEnergy.source },
     forceField: { model: r.forceField.model, zSeparation: r4(r.forceField.zSeparation), bindingEnergy: r4(r.forceField.bindingEnergy), backend: r.forceField.backend },
   };
   if (a.flags.has('--json')) process.stdout.write(JSON.stringify(out, null, 1) + '\n');
@@ -118,10 +136,21 @@ export async function predictVerb(a: Args, read: (f: string) => Promise<Structur
       `${out.film} on ${out.substrate}(${out.hkl.join('')}), face ${out.face.join('')}: ${out.match.atoms} atoms, area ${out.match.area} Å², strain ${out.match.strainPct.join(' / ')} %\n` +
         `binding energy ${out.bindingEnergy.value} ± ${out.bindingEnergy.sigma} eV/atom (held-out RMSE on new films ${out.bindingEnergy.heldOutRmse.leaveOneFilmOut})\n` +
         `z-separation   ${out.zSeparation.value} ± ${out.zSeparation.sigma} Å (held-out RMSE on new films ${out.zSeparation.heldOutRmse.leaveOneFilmOut})\n` +
+        (out.pStable === null ? 'P(stable): give the film\'s formation energy with --e-form EV[,SIGMA]\n' : `P(stable) = P(E_bind > E_form = ${out.formationEnergy!.value} eV/atom) = ${out.pStable} (${out.formationEnergy!.source})\n`) +
         `model ${out.model.name} ${out.model.version}; force field (${out.forceField.model}): z ${out.forceField.zSeparation} Å, E_bind ${out.forceField.bindingEnergy} eV/atom\n`,
     );
     for (const w of out.warnings) process.stderr.write(`warning: outside the training domain: ${w}\n`);
     for (const w of placed.warnings) process.stderr.write(`warning: ${w}\n`);
   }
   return 0;
+}
+
+/** --e-form EV[,SIGMA]: the film's formation energy and its uncertainty (eV/atom; σ defaults to 0). */
+function parseFormation(a: Args): FormationEnergy | undefined {
+  const v = flagString(a, '--e-form');
+  if (v === undefined) return undefined;
+  const [x, sd = '0'] = v.split(',');
+  const value = Number(x), sigma = Number(sd);
+  if (!Number.isFinite(value) || !Number.isFinite(sigma) || sigma < 0) throw new UsageError(`--e-form needs EV or EV,SIGMA in eV/atom (σ ≥ 0), got ${v}`);
+  return { value, sigma, source: '--e-form' };
 }

@@ -24,9 +24,26 @@ describe('CLI: predictors', () => {
     expect(typeof j.inDomain).toBe('boolean');
     expect(Array.isArray(j.warnings)).toBe(true);
     expect(j.face).toEqual(['S']);
+    // MoS2 is a training film with one phase: its formation energy gives P(stable) without --e-form.
+    expect(j.formationEnergy.source).toMatch(/training film MoS2/);
+    expect(j.pStable).toBeGreaterThanOrEqual(0);
+    expect(j.pStable).toBeLessThanOrEqual(1);
+    expect(j.stable).toBe(j.bindingEnergy.value > j.formationEnergy.value);
+    expect(j.domain.distance).toBeGreaterThan(0);
+    expect(typeof j.domain.inDomain).toBe('boolean');
     // A sanity band, not a pinned number: MoS2 physisorbs on Au(111) 2–3.6 Å above the metal.
     expect(j.zSeparation.value).toBeGreaterThan(1.5);
     expect(j.zSeparation.value).toBeLessThan(4);
+  });
+  it('predict --e-form EV,SIGMA sets the formation energy for P(stable); a bad value is a usage error', () => {
+    const base = ['predict', GOOD + 'MoS2_monolayer.vasp', GOOD + 'Au_fcc_conventional.vasp', '--hkl', '1,1,1', '--json'];
+    const j = JSON.parse(cli(...base, '--e-form', '-3,0.05').out);
+    expect(j.formationEnergy).toEqual({ value: -3, sigma: 0.05, source: '--e-form' });
+    expect(j.stable).toBe(true);
+    expect(j.pStable).toBe(1);
+    const bad = cli(...base, '--e-form', 'abc');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--e-form needs EV or EV,SIGMA/);
   });
   it('a film of elements the models never saw is flagged out of domain', () => {
     const r = cli('predict', GOOD + 'graphene.vasp', GOOD + 'Cu_fcc_conventional.vasp', '--hkl', '1,1,1', '--json');

@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The training pipeline runs end to end in CI (scripts/test.sh: npm run train -- --fast --out
- * test-results/train) on the shipped data; here its metrics are checked for sanity against the committed
- * full run (models/metrics.json): same data, ONNX equal to scikit-learn, held-out errors of the same size.
+ * test-results/train) on the shipped data; here its metrics are checked against the committed full run
+ * (models/metrics.json): same data, ONNX equal to scikit-learn, nested outer-fold errors of the same size,
+ * coverage counted on outer folds, the study's protocol and a learning curve present.
  */
 const FAST = 'test-results/train/metrics.json';
 const have = existsSync(FAST);
+const LOFO = 'leave one film out', LOSO = 'leave one substrate out';
 
 describe.skipIf(!have)('fast training run in CI vs the committed metrics', () => {
   const fast = have ? JSON.parse(readFileSync(FAST, 'utf8')) : null;
@@ -18,19 +20,33 @@ describe.skipIf(!have)('fast training run in CI vs the committed metrics', () =>
     expect(fast.substrates).toEqual(full.substrates);
   });
   for (const key of ['ebind', 'zsep']) {
-    it(`${key}: ONNX equals scikit-learn; held-out errors comparable; baselines in the table`, () => {
+    it(`${key}: ONNX equals scikit-learn; nested errors comparable to the full run; baselines and coverage present`, () => {
       const f = fast.targets[key], c = full.targets[key];
-      expect(f.onnxMaxAbsDiff).toBeLessThanOrEqual(1e-5);
-      for (const name of ['mean', 'force field only', 'random forest', 'gradient boosting']) expect(f.candidates[name]).toBeDefined();
-      const fr = f.candidates[f.shipped]['leave one film out'].rmse, cr = c.candidates[c.shipped]['leave one film out'].rmse;
-      expect(fr).toBeGreaterThan(0);
-      expect(fr).toBeLessThan(1.5 * cr + 0.02);
-      // The shipped model must beat predicting the mean on new substrates.
-      expect(f.candidates[f.shipped]['leave one substrate out'].rmse).toBeLessThan(f.candidates.mean['leave one substrate out'].rmse);
+      expect(f.onnxMaxAbsDiff).toBeLessThanOrEqual(1e-4);
+      for (const sch of [LOFO, LOSO, 'random 5-fold']) {
+        const fr = f.nested[sch].selected.rmse, cr = c.nested[sch].selected.rmse;
+        expect(fr).toBeGreaterThan(0);
+        expect(fr).toBeLessThan(1.5 * cr + 0.02);
+        expect(f.nested[sch].baselines.mean).toBeDefined();
+        const cov = f.nested[sch].coverage;
+        expect(cov.n).toBe(fast.rows);
+        expect(cov.within_1_sigma).toBeGreaterThan(0.3);
+        expect(cov.within_2_sigma).toBeGreaterThanOrEqual(cov.within_1_sigma);
+      }
+      // The nested procedure must beat predicting the mean on new substrates.
+      expect(f.nested[LOSO].selected.rmse).toBeLessThan(f.nested[LOSO].baselines.mean.rmse);
+      expect(Object.keys(f.nested)).toEqual(expect.arrayContaining([key === 'ebind' ? 'study: shuffled 20-fold' : 'study: shuffled 5-fold']));
+      expect(f.learningCurve.byFilms.map((r: { films: number }) => r.films)).toEqual([1, 2, 3]);
       expect(f.sigmaScale.knownFilm).toBeGreaterThan(0);
       expect(f.sigmaScale.newFilm).toBeGreaterThan(0);
     });
   }
+  it('P(stable) reliability and the applicability domain come from outer folds', () => {
+    const r = fast.stability[LOFO];
+    expect(r.bins.reduce((s: number, b: { n: number }) => s + b.n, 0)).toBe(fast.rows);
+    expect(fast.domain.threshold).toBeGreaterThan(0);
+    expect(existsSync('test-results/train/learning-curve.png')).toBe(true);
+  });
 });
 
 it('says why the training check did not run, when it did not', () => {

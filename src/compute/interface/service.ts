@@ -16,6 +16,7 @@ import { selectBackend, type BackendChoice, type SelectedBackend } from '../ff/s
 import { systemFromStructure } from '../ff/system';
 import { wasmBackend } from '../ff/wasm-backend';
 import { estimateInterface, type Prior } from '../ml/estimate';
+import type { FormationEnergy } from '../ml/stability';
 import type { Predictor } from '../ml/predictor';
 import { forceFieldPrior } from '../ml/prior';
 import { checkBuilt } from './checks';
@@ -230,11 +231,11 @@ export class InterfaceService {
    * interface cell only: it is relaxed from the interface built at shift (0, 0) and the default start z, so
    * the same cell gives the same numbers whatever placement the user visited first, in the app and the CLI.
    */
-  async predict(spec: InterfaceSpec, s: Structure) {
+  async predict(spec: InterfaceSpec, s: Structure, formation?: FormationEnergy) {
     if (!this.deps.predictor) throw new Error('no predictors are bundled with this build');
     const prior = await this.prior(spec);
     const m = spec.match;
-    return estimateInterface(await this.deps.predictor(), wasmBackend(await this.deps.geometry), s, Math.max(...m.principalStrains.map(Math.abs)), prior);
+    return estimateInterface(await this.deps.predictor(), wasmBackend(await this.deps.geometry), s, Math.max(...m.principalStrains.map(Math.abs)), prior, formation);
   }
 
   /**

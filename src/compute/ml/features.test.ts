@@ -31,7 +31,21 @@ describe('interface features (hand-checked)', () => {
     expect(get(v, 'sub_cohesive_kJmol')).toBe(368.2);
     expect(get(v, 'sub_metallic_radius_pm')).toBe(134);
     expect(get(v, 'sub_n_valence')).toBe(11);
-    expect(get(v, 'sub_n_d')).toBe(10);
+    expect(get(v, 'sub_d_band_filling')).toBe(1);
+    expect(get(v, 'sub_work_function_eV')).toBe(5.1);
+    expect(get(v, 'sub_bulk_modulus_GPa')).toBe(220);
+    // Only the four in-plane images lie within 1.08 × 3 Å (the other plane's atom is 3.28 Å away): coordination 4,
+    // and both planes' atoms have all four, so no bond is broken.
+    expect(get(v, 'sub_coordination')).toBe(4);
+    expect(get(v, 'sub_cohesive_eV_per_bond')).toBeCloseTo(368.2 / 96.485332 / 2, 12);
+    expect(get(v, 'sub_surface_energy_bb_eV_per_A2')).toBe(0);
+    expect(get(v, 'film_en_range')).toBeCloseTo(0.42, 12);
+    expect(get(v, 'film_Z_cation')).toBe(42);
+    expect(get(v, 'film_Z_anion')).toBe(16);
+    expect(get(v, 'film_valence_mean')).toBe(6);
+    // Slater radii S 1.00 Å, Mo 1.45 Å; slab height = thickness 3.2 + bottom and top S radii.
+    const vol = (r: number) => (4 / 3) * Math.PI * r ** 3;
+    expect(get(v, 'film_packing_efficiency')).toBeCloseTo((2 * vol(1) + vol(1.45)) / (9 * (3.2 + 2)), 12);
     // Au–Au between planes: √(1.5² + 1.5² + 2.5²) = 3.28 Å; an atom's own in-plane image is closer, 3 Å.
     expect(get(v, 'sub_nn_distance_A')).toBeCloseTo(3, 12);
     expect(get(v, 'sub_top_density_per_A2')).toBeCloseTo(1 / 9, 12);
@@ -52,6 +66,19 @@ describe('interface features (hand-checked)', () => {
     expect(f.substrateElements).toEqual(['Au']);
     expect(f.missing).toEqual([]);
     expect(interfaceZSeparation(toy())).toBeCloseTo(2.8, 12);
+  });
+  it('broken bonds of a simple-cubic slab: coordination 6, one bond per top atom broken', () => {
+    // Three Au planes 3 Å apart on a 3 × 3 Å cell (one atom each) and the toy's film 2.8 Å above them.
+    const pos = [0, 0, 0, 0, 0, 3, 0, 0, 6, 0, 0, 8.8, 1.5, 0, 10.4, 0, 0, 12];
+    const s = makeStructure({
+      numbers: Uint8Array.from([79, 79, 79, 16, 42, 16]), positions: Float64Array.from(pos), cell: Float64Array.from([3, 0, 0, 0, 3, 0, 0, 0, 40]),
+      pbc: [true, true, true], arrays: { role: Uint8Array.from([0, 0, 0, 1, 1, 1]) },
+    });
+    const v = computeFeatures({ structure: s, strain: 0 }).values;
+    expect(get(v, 'sub_coordination')).toBe(6);
+    const eBond = 368.2 / 96.485332 / 3;
+    expect(get(v, 'sub_cohesive_eV_per_bond')).toBeCloseTo(eBond, 12);
+    expect(get(v, 'sub_surface_energy_bb_eV_per_A2')).toBeCloseTo(((1 / 9) * eBond) / 2, 12);
   });
   it('a Janus film has an asymmetry: Se on top of S–Mo', () => {
     const s = toy();

@@ -7,12 +7,13 @@
  * largest principal strain, and optionally the force field's own z-separation and binding energy (a physics
  * prior the model corrects). Elemental properties come from element-props.ts (sources cited there).
  */
-import type { Structure } from '../../core/structure';
+import { formula, type Structure } from '../../core/structure';
 import { canonicalInterface } from '../ff/system';
 import { ELEMENT_PROPS } from './element-props';
+import { KJ_PER_MOL_PER_EV, WORK_FUNCTION_EV } from './substrate-props';
 
 /** Version of the feature definitions; a model records the version it was trained with. */
-export const FEATURES_VERSION = 1;
+export const FEATURES_VERSION = 2;
 
 export const FEATURE_NAMES = [
   'sub_en_pauling',
@@ -21,14 +22,24 @@ export const FEATURE_NAMES = [
   'sub_metallic_radius_pm',
   'sub_polarizability_bohr3',
   'sub_n_valence',
-  'sub_n_d',
+  'sub_d_band_filling',
   'sub_nn_distance_A',
   'sub_top_density_per_A2',
+  'sub_work_function_eV',
+  'sub_bulk_modulus_GPa',
+  'sub_coordination',
+  'sub_cohesive_eV_per_bond',
+  'sub_surface_energy_bb_eV_per_A2',
   'film_en_mean',
   'film_en_min',
   'film_en_max',
   'film_polarizability_mean_bohr3',
   'film_atomic_radius_mean_pm',
+  'film_en_range',
+  'film_Z_cation',
+  'film_Z_anion',
+  'film_valence_mean',
+  'film_packing_efficiency',
   'face_en',
   'face_polarizability_bohr3',
   'face_atomic_radius_pm',
@@ -59,12 +70,14 @@ export interface Features {
   face: string[];
   substrateElements: string[];
   filmElements: string[];
+  /** Reduced formula of the film (alphabetical, as core's formula()). */
+  filmFormula: string;
 }
 
 /** Atoms within this height (Å) of a layer's extreme atom form its bottom or top plane (same as ff/ops.ts). */
 const PLANE_TOL = 0.3;
 
-const COLS = { enPauling: 2, phiMiedema: 3, cohesive: 4, metallicRadius: 5, atomicRadius: 6, polarizability: 7, nValence: 8, nD: 9 } as const;
+const COLS = { enPauling: 2, phiMiedema: 3, cohesive: 4, metallicRadius: 5, atomicRadius: 6, polarizability: 7, nValence: 8, nD: 9, bulkModulus: 10 } as const;
 type Col = keyof typeof COLS;
 
 function prop(z: number, c: Col, missing: Set<string>): number {
@@ -78,6 +91,13 @@ function prop(z: number, c: Col, missing: Set<string>): number {
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function workFunction(z: number, missing: Set<string>): number {
+  const sym = ELEMENT_PROPS[z - 1]?.[1] ?? `Z=${z}`;
+  const v = WORK_FUNCTION_EV[sym];
+  if (v === undefined) missing.add(`work function of ${sym}`);
+  return v ?? NaN;
+}
 
 export function computeFeatures(inp: FeatureInput): Features {
   const s = canonicalInterface(inp.structure);
@@ -103,6 +123,13 @@ export function computeFeatures(inp: FeatureInput): Features {
   const subEn = avg(sub, 'enPauling');
   const faceEn = avg(face, 'enPauling');
 
+  const nn = nearestNeighbour(s, sub);
+  const bonds = substrateBonds(s, sub, nn, area);
+  const eBond = (avg(sub, 'cohesive') / KJ_PER_MOL_PER_EV) / (bonds.coordination / 2);
+  const volume = (i: number) => (4 / 3) * Math.PI * (prop(s.numbers[i], 'atomicRadius', missing) / 100) ** 3;
+  const slabHeight = fMax - fMin + avg(face, 'atomicRadius') / 100 + avg(top, 'atomicRadius') / 100;
+  const ions = filmIons(film.map((i) => s.numbers[i]), missing);
+
   const values = [
     subEn,
     avg(sub, 'phiMiedema'),
@@ -110,14 +137,24 @@ export function computeFeatures(inp: FeatureInput): Features {
     avg(sub, 'metallicRadius'),
     avg(sub, 'polarizability'),
     avg(sub, 'nValence'),
-    avg(sub, 'nD'),
-    nearestNeighbour(s, sub),
+    avg(sub, 'nD') / 10,
+    nn,
     topPlane.length / area,
+    mean(sub.map((i) => workFunction(s.numbers[i], missing))),
+    avg(sub, 'bulkModulus'),
+    bonds.coordination,
+    eBond,
+    (bonds.brokenPerArea * eBond) / 2,
     mean(filmEn),
     Math.min(...filmEn),
     Math.max(...filmEn),
     avg(film, 'polarizability'),
     avg(film, 'atomicRadius'),
+    Math.max(...filmEn) - Math.min(...filmEn),
+    ions.cation,
+    ions.anion,
+    avg(film, 'nValence'),
+    film.reduce((a, i) => a + volume(i), 0) / (area * slabHeight),
     faceEn,
     avg(face, 'polarizability'),
     avg(face, 'atomicRadius'),
@@ -130,7 +167,7 @@ export function computeFeatures(inp: FeatureInput): Features {
     inp.ff?.bindingEnergy ?? NaN,
   ];
   const sym = (idx: number[]) => [...new Set(idx.map((i) => ELEMENT_PROPS[s.numbers[i] - 1]?.[1] ?? `Z${s.numbers[i]}`))].sort();
-  return { values: Float64Array.from(values), missing: [...missing], face: sym(face), substrateElements: sym(sub), filmElements: sym(film) };
+  return { values: Float64Array.from(values), missing: [...missing], face: sym(face), substrateElements: sym(sub), filmElements: sym(film), filmFormula: formula(Uint8Array.from(film, (i) => s.numbers[i])) };
 }
 
 /** Shortest distance (Å) between two substrate atoms, with in-plane periodic images (a bulk-metal property). */
@@ -150,6 +187,62 @@ function nearestNeighbour(s: Structure, idx: number[]): number {
           if (d2 > 0.25 && d2 < best2) best2 = d2;
         }
   return Math.sqrt(best2);
+}
+
+/** Atomic number of the film's least electronegative element (the "metal") and the mean Z of its other atoms. */
+function filmIons(numbers: number[], missing: Set<string>): { cation: number; anion: number } {
+  const en = (z: number) => prop(z, 'enPauling', missing);
+  const cation = [...new Set(numbers)].reduce((a, b) => (en(b) < en(a) ? b : a));
+  const rest = numbers.filter((z) => z !== cation);
+  return { cation, anion: rest.length ? mean(rest) : cation };
+}
+
+/** Neighbours closer than this factor × the nearest-neighbour distance are bonded (bcc's second shell is at 1.155). */
+const BOND_FACTOR = 1.08;
+/** Atoms sampled for the bond counts: the counts are per atom of a periodic slab, so a few dozen suffice. */
+const SAMPLE = 48;
+
+/** Distances (Å) from atom i to the candidates `cands` (with in-plane images) up to maxD, ascending. */
+function neighbourDistances(s: Structure, i: number, cands: number[], maxD: number): number[] {
+  const c = s.cell, p = s.positions;
+  const out: number[] = [];
+  for (const j of cands)
+    for (let a = -2; a <= 2; a++)
+      for (let b = -2; b <= 2; b++) {
+        const dx = p[3 * j] + a * c[0] + b * c[3] - p[3 * i];
+        const dy = p[3 * j + 1] + a * c[1] + b * c[4] - p[3 * i + 1];
+        const dz = p[3 * j + 2] - p[3 * i + 2];
+        const d2 = dx * dx + dy * dy + dz * dz;
+        if (d2 > 0.25 && d2 <= maxD * maxD) out.push(Math.sqrt(d2));
+      }
+  return out.sort((x, y) => x - y);
+}
+
+/**
+ * Bulk coordination of the substrate (the largest neighbour count among atoms near the slab's middle, each
+ * counting neighbours within BOND_FACTOR × its own nearest distance) and the bonds its top surface breaks per Å²
+ * (atoms within one bond length of the top plane, each missing coordination − its count). With the cohesive
+ * energy per bond this is the broken-bond estimate of the facet's surface energy, γ ≈ (broken bonds per area) ×
+ * E_bond / 2 (e.g. M. Methfessel, D. Hennig, M. Scheffler, Phys. Rev. B 46 (1992) 4816).
+ */
+function substrateBonds(s: Structure, sub: number[], nn: number, area: number): { coordination: number; brokenPerArea: number } {
+  const z = (i: number) => s.positions[3 * i + 2];
+  const maxD = 2 * nn;
+  const near = (i: number) => sub.filter((j) => Math.abs(z(j) - z(i)) <= maxD);
+  const zs = sub.map(z);
+  const top = Math.max(...zs), bot = Math.min(...zs), mid = (top + bot) / 2;
+  const byMid = [...sub].sort((i, j) => Math.abs(z(i) - mid) - Math.abs(z(j) - mid)).slice(0, 8);
+  let coordination = 0, bond = nn;
+  for (const i of byMid) {
+    const d = neighbourDistances(s, i, near(i), maxD);
+    const count = d.filter((x) => x <= BOND_FACTOR * d[0]).length;
+    if (count > coordination) [coordination, bond] = [count, d[0]];
+  }
+  const region = sub.filter((i) => top - z(i) <= bond);
+  const sample = region.slice(0, SAMPLE);
+  let missing = 0;
+  for (const i of sample) missing += Math.max(0, coordination - neighbourDistances(s, i, near(i), BOND_FACTOR * bond).length);
+  return { coordination, brokenPerArea: (missing / sample.length) * (region.length / area) };
 }
 
 /** z-separation (Å) of film 1 over the substrate: bottom plane of the film minus top plane of the substrate. */

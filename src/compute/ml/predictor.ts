@@ -4,7 +4,9 @@
  * tests). Each model outputs its ensemble members' predictions; the value is their mean (plus the force-field
  * prior for residual models) and σ their spread times the calibration factor from training (manifest.json).
  */
+import { Domain, type DomainCheck, type DomainManifest } from './domain';
 import { FEATURE_NAMES, FEATURES_VERSION, type Features } from './features';
+import { formulaKey, stability, type FormationEnergy, type Stability } from './stability';
 
 export interface HeldOut {
   rmse: number;
@@ -34,7 +36,18 @@ export interface ModelManifest {
   featuresVersion: number;
   features: string[];
   targets: { ebind: TargetManifest; zsep: TargetManifest };
-  training: { rows: number; substrates: string[]; filmElements: string[]; featureMin: (number | null)[]; featureMax: (number | null)[] };
+  training: {
+    rows: number;
+    substrates: string[];
+    filmElements: string[];
+    featureMin: (number | null)[];
+    featureMax: (number | null)[];
+    /** Formation energies (eV/atom) of the training films by formula (two values: two phases). */
+    filmFormationEnergies?: Record<string, number[]>;
+  };
+  domain?: DomainManifest;
+  /** Which force-field prior the ff_* features came from (models/train.py --prior-note). */
+  prior?: string;
   dataNote?: string;
 }
 
@@ -62,8 +75,15 @@ export interface PredictionResult {
   bindingEnergy: Estimate;
   zSeparation: Estimate;
   model: { name: string; version: string; ebind: string; zsep: string };
+  /** False when any warning applies, including a feature-space distance beyond the domain threshold. */
   inDomain: boolean;
   warnings: string[];
+  /** Feature-space applicability check (null for models trained before it existed). */
+  domain: DomainCheck | null;
+  /** E_bind > E_form and P(E_bind > E_form); null when the film's formation energy is unknown. */
+  stable: boolean | null;
+  pStable: number | null;
+  stability: Stability | null;
 }
 
 export class ModelError extends Error {}
@@ -73,7 +93,10 @@ export class Predictor {
     private ort: OrtLike,
     readonly manifest: ModelManifest,
     private sessions: { ebind: OrtSession; zsep: OrtSession },
-  ) {}
+  ) {
+    this.domain = manifest.domain ? new Domain(manifest.domain) : null;
+  }
+  private domain: Domain | null;
 
   /** Loads both models. `load(file)` returns a model file's bytes (fetched in the browser, read in Node). */
   static async create(ort: OrtLike, manifest: ModelManifest, load: (file: string) => Promise<Uint8Array>): Promise<Predictor> {
@@ -95,21 +118,44 @@ export class Predictor {
     return rows.map((_, i) => data.subarray(i * m, (i + 1) * m));
   }
 
-  /** Predictions for a batch of feature sets (one ONNX run per target for the whole batch). */
-  async predict(batch: Features[]): Promise<PredictionResult[]> {
+  /**
+   * Predictions for a batch of feature sets (one ONNX run per target for the whole batch). `formation[i]` is
+   * the film's formation energy for P(stable); without it, a training film of the same formula supplies it.
+   */
+  async predict(batch: Features[], formation?: (FormationEnergy | undefined)[]): Promise<PredictionResult[]> {
     const rows = batch.map((f) => f.values);
     const [e, z] = await Promise.all([this.members('ebind', rows), this.members('zsep', rows)]);
     return batch.map((f, i) => {
       const warnings = this.domainWarnings(f);
+      const domain = this.domain ? this.domain.check(f.values) : null;
+      if (domain && !domain.inDomain)
+        warnings.push(`feature-space distance ${domain.distance.toFixed(2)} to the ${this.domain!.m.k} nearest training rows exceeds ${domain.threshold.toFixed(2)} (95% of held-out rows were closer)`);
       const known = f.filmElements.every((x) => this.manifest.training.filmElements.includes(x));
+      const bindingEnergy = this.estimate('ebind', e[i], f, known);
+      const form = formation?.[i] ?? this.trainingFormation(f.filmFormula);
+      const st = form ? stability(bindingEnergy, form) : null;
       return {
-        bindingEnergy: this.estimate('ebind', e[i], f, known),
+        bindingEnergy,
         zSeparation: this.estimate('zsep', z[i], f, known),
         model: { name: this.manifest.name, version: this.manifest.version, ebind: this.manifest.targets.ebind.model, zsep: this.manifest.targets.zsep.model },
         inDomain: warnings.length === 0,
         warnings,
+        domain,
+        stable: st ? st.stable : null,
+        pStable: st ? st.pStable : null,
+        stability: st,
       };
     });
+  }
+
+  /** The formation energy of a training film with this formula, if exactly one phase of it was trained on. */
+  trainingFormation(filmFormula: string): FormationEnergy | undefined {
+    const table = this.manifest.training.filmFormationEnergies ?? {};
+    const key = formulaKey(filmFormula);
+    const hit = Object.entries(table).find(([k]) => formulaKey(k) === key);
+    if (!hit || hit[1].length !== 1) return undefined;
+    // Same DFT setup as the binding-energy labels: no further uncertainty is added for it.
+    return { value: hit[1][0], sigma: 0, source: `training film ${hit[0]} (Hetero2d record)` };
   }
 
   private estimate(target: 'ebind' | 'zsep', members: Float32Array, f: Features, knownFilm: boolean): Estimate {

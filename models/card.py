@@ -1,0 +1,148 @@
+"""MODEL_CARD.md and the learning-curve plot, written from metrics.json's content (never edited by hand)."""
+import nested
+
+SCHEMES = [(nested.LOFO, "LOFO"), (nested.LOSO, "LOSO"), (nested.RANDOM, "5-fold")]
+
+
+def plot_learning_curves(rep, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    keys = [k for k, t in rep["targets"].items() if t["learningCurve"]]
+    if not keys:
+        return
+    fig, axes = plt.subplots(1, 2 * len(keys), figsize=(4.2 * 2 * len(keys), 3.4))
+    for i, key in enumerate(keys):
+        t = rep["targets"][key]
+        lc = t["learningCurve"]
+        for j, (rows, x, label) in enumerate(((lc["byFilms"], "films", "training films"), (lc["byRecords"], "records", "training records (3 films)"))):
+            ax = axes[2 * i + j]
+            ax.plot([r[x] for r in rows], [r["rmse"] for r in rows], "o-", label="held-out film (LOFO)")
+            ax.axhline(t["goal"], ls="--", c="grey", label=f"target {t['goal']} {t['unit']}")
+            if lc["goal"] != t["goal"]:
+                ax.axhline(lc["goal"], ls=":", c="k", label=f"extrapolated to {lc['goal']} {t['unit']}")
+            ax.set_xlabel(label)
+            ax.set_ylabel(f"{t['title']} RMSE ({t['unit']})")
+            ax.set_title(f"{t['title']}: {lc['family']}", fontsize=8)
+            ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def _f(x, d=3):
+    return "–" if x is None else f"{x:.{d}f}"
+
+
+def nested_table(t):
+    L = ["| procedure | " + " | ".join(f"{s} RMSE | {s} MAE | {s} R²" for _, s in SCHEMES) + " |", "|---" * (1 + 3 * len(SCHEMES)) + "|"]
+    ev = t["nested"]
+
+    def row(label, get):
+        cells = []
+        for sch, _ in SCHEMES:
+            m = get(ev[sch]) if sch in ev else None
+            cells += [_f(m and m["rmse"]), _f(m and m["mae"]), _f(m and m["r2"], 2)]
+        L.append(f"| {label} | " + " | ".join(cells) + " |")
+    row("**nested: family chosen inside each outer fold (shipped procedure)**", lambda e: e["selected"])
+    for b in ("mean", "force field only"):
+        row(f"baseline: {b}", lambda e, b=b: e["baselines"].get(b))
+    for name in t["families"]:
+        row(f"fixed family: {name}", lambda e, n=name: e["families"].get(n))
+    return "\n".join(L)
+
+
+def coverage_lines(t):
+    L = ["| outer folds | within ±1σ (target 0.68 ± 0.10) | within ±2σ (target 0.95 ± 0.05) | k (median of folds) | families chosen (folds) |", "|---|---|---|---|---|"]
+    for sch, ev in t["nested"].items():
+        if sch.startswith("study: shuffled 5-fold") and t["title"] == "z-separation":
+            continue
+        c = ev["coverage"]
+        chosen = ", ".join(f"{k} ×{v}" for k, v in ev["chosen"].items())
+        L.append(f"| {sch} | {c['within_1_sigma']:.2f} | {c['within_2_sigma']:.2f} | {ev['k']['median']:.2f} | {chosen} |")
+    return "\n".join(L)
+
+
+def learning_text(t):
+    lc = t["learningCurve"]
+    if not lc:
+        return "No learning curve: the data has a single film.\n"
+    L = [f"Learning curve of the shipped family ({lc['family']}, fixed) on held-out films. ![learning curve](learning-curve.png)\n",
+         "| training films | held-out RMSE | fits |", "|---|---|---|"]
+    L += [f"| {r['films']} | {r['rmse']:.3f} | {r['fits']} |" for r in lc["byFilms"]]
+    L += ["", "| training records (share of the 3 other films' rows) | held-out RMSE |", "|---|---|"]
+    L += [f"| {r['records']:.0f} ({r['fraction']:.0%}) | {r['rmse']:.3f} |" for r in lc["byRecords"]]
+    for what, ex in (("films", lc["extrapolationFilms"]), ("records", lc["extrapolationRecords"])):
+        if what == "records" and ex["b"] is not None and ex["b"] < 0.1:
+            L.append(f"\nBy records: more rows of the same films barely lower the error on a new film (RMSE ∝ n^−{max(ex['b'], 0):.2f}); what would help is more films, not more rows of these.")
+        elif ex["nAtGoal"]:
+            L.append(f"\nExtrapolation by {what}: RMSE ≈ {ex['a']:.3g} · n^−{ex['b']:.2f}, which would reach {lc['goal']} {t['unit']} at about {ex['nAtGoal']:.3g} {what} ({ex['note']}; fit through {len(lc['by' + what.capitalize()])} points).")
+        else:
+            L.append(f"\nExtrapolation by {what}: {ex['note']}.")
+    return "\n".join(L) + "\n"
+
+
+def stability_text(rep):
+    st = rep.get("stability")
+    if not st:
+        return ""
+    L = ["## Stability as a probability\n", "P(stable) = P(E_bind > E_form) = Φ((Ê_bind − E_form) / √(σ_bind² + σ_form²)), with Ê_bind and σ_bind the binding-energy estimate and σ_form the uncertainty of the film's formation energy (0 for the Hetero2d records, whose E_form comes from the same DFT setup). Reliability on the Hetero2d records, from outer-fold predictions only:\n"]
+    for sch, r in st.items():
+        if not r:
+            continue
+        L.append(f"**{sch}** ({r['n']} records, {r['stableFraction']:.0%} stable in DFT; Brier score {r['brier']:.3f} vs {r['brierBaseRate']:.3f} for always saying the base rate; the call P > 0.5 is right for {r['accuracyOfStableCall']:.0%}):\n")
+        ece = sum(b["n"] * abs(b["meanP"] - b["observed"]) for b in r["bins"] if b["n"]) / r["n"]
+        L.append(f"Expected calibration error (records-weighted |mean P − observed|): {ece:.2f}" + (" — P is over-confident: read it as a ranking, not a calibrated probability." if ece > 0.1 else ".") + "\n")
+        L.append("| P(stable) bin | records | mean P | observed stable |\n|---|---|---|---|")
+        L += [f"| {b['from']:.1f}–{b['to']:.1f} | {b['n']} | {_f(b['meanP'], 2)} | {_f(b['observed'], 2)} |" for b in r["bins"]]
+        L.append("")
+    return "\n".join(L) + "\n"
+
+
+def domain_text(rep):
+    d = rep["domain"]
+    L = ["## Applicability domain\n", f"Distance of an input to its {d['k']} nearest training rows in feature space (features standardised on the training rows; distance divided by √(number of features)). An input is *in domain* when that distance is at most {d['threshold']:.3f}, the 95th percentile of the distances that held-out rows had under {d['reference']}. The app and the CLI report the distance, its percentile and the verdict with every estimate.\n",
+         "| outer folds | median distance | share in domain | E_bind RMSE in / out | z RMSE in / out |", "|---|---|---|---|---|"]
+    for sch, r in d["bySchemes"].items():
+        e, z = r.get("ebind", {}), r.get("zsep", {})
+        L.append(f"| {sch} | {r['medianDistance']:.3f} | {r['fractionInside']:.0%} | {_f(e.get('rmseInside'))} / {_f(e.get('rmseOutside'))} | {_f(z.get('rmseInside'))} / {_f(z.get('rmseOutside'))} |")
+    lofo = d["bySchemes"].get(nested.LOFO, {})
+    for key, title in (("ebind", "binding energy"), ("zsep", "z-separation")):
+        e = lofo.get(key, {})
+        if e.get("rmseInside") is not None and e.get("rmseOutside") is not None and e["rmseInside"] >= e["rmseOutside"]:
+            L.append(f"\nFor the {title}, held-out rows of new films inside the domain were not predicted better than those outside it: the distance says how unlike the training rows an input is, not how large its error will be.")
+    return "\n".join(L) + "\n"
+
+
+def target_text(key, t):
+    ev = t["nested"]
+    L = [f"## {t['title'].capitalize()} ({t['unit']})\n",
+         f"Shipped: **{t['shipped']}**, an ensemble of {t['members']} bootstrap members, chosen by leave-one-film-out CV on all rows. Every number below is on outer-fold rows that neither the model, nor the choice of family, nor σ's scale had seen (nested CV). Target on new films: RMSE ≤ {t['goal']} {t['unit']}.\n",
+         nested_table(t), ""]
+    lofo = ev.get(nested.LOFO)
+    if lofo:
+        r = lofo["selected"]["rmse"]
+        L.append(f"Target on new films (nested LOFO RMSE ≤ {t['goal']} {t['unit']}): **{'met' if r <= t['goal'] else 'not met'}** ({r:.3f} {t['unit']}); the learning curve below shows what more films might do.\n")
+    study = ev.get(nested.STUDY[key])
+    if study:
+        L.append(f"**The study's protocol** ({nested.STUDY[key][7:]}, nested the same way): RMSE {study['selected']['rmse']:.3f} {t['unit']}, MAE {study['selected']['mae']:.3f}, R² {study['selected']['r2']:.2f}" +
+                 (f"; leave one film out: RMSE {lofo['selected']['rmse']:.3f}." if lofo else ".") +
+                 " A shuffled split puts rows of every film in training, so it measures how well the model fills gaps between films it already knows. A user's new 2D material is a film the model has never seen: only leave-one-film-out measures that, and it is the headline here.\n")
+    L.append(f"Uncertainty: σ = k × (std of the ensemble members). k is calibrated inside each outer fold, on the inner folds only (68.3% quantile of |error|/std); coverage is counted on the outer rows. The shipped model's k: {t['sigmaScale']['knownFilm']:.2f} for films whose elements all occur in training (calibrated on leave-one-substrate-out folds) and {t['sigmaScale']['newFilm']:.2f} for any other film (leave-one-film-out folds).\n")
+    L.append(coverage_lines(t) + "\n")
+    L.append(learning_text(t))
+    return "\n".join(L)
+
+
+def model_card(rep, man, data_note):
+    L = [f"# heterolab predictors: model card\n\nModels `{man.get('name')}` version `{man.get('version') or '(evaluation only)'}` (features v{man.get('featuresVersion')}). Generated by `models/train.py` (`npm run train`); do not edit by hand.\n"]
+    L.append("## What they predict\n\n- **Binding energy** E_bind (eV per film atom, positive = bound), as Hetero2d defines it: (n_2d·E_2d + n_sub·E_sub − E_interface)/(n_2d·N_2d).\n- **z-separation** (Å): mean z of the film's lowest atomic plane minus mean z of the substrate's top plane, measured by heterolab on each record's relaxed (final) structure.\n- **P(stable)**: the probability that the film is stabilised by the substrate, E_bind > E_form (see below).\n")
+    L.append(f"## Data\n\nTrained on: {rep['source']}; {rep['rows']} rows. {data_note}\n\nFilms ({len(rep['films'])}): {', '.join(rep['films'])}. Substrates ({len(rep['substrates'])}): {', '.join(rep['substrates'])}.\n\nThe default data is the example data of Hetero2d (github.com/cmdlab/Hetero2d, GPL-3.0; T. M. Boland, A. K. Singh et al., Comput. Mater. Sci. 207 (2022) 111238): vdW-corrected DFT relaxations of four films, none Janus, on (111) and (011) elemental metal surfaces. The study heterolab follows used ~1,150 Janus-film/metal heterostructures; `npm run train -- --data FILE` retrains on Hetero2d/aiHD record JSON, a CSV/JSON table with columns `name`, `e_bind`, `z_sep` (+ features), or (with `--allow-pickle`) a pandas pickle you made yourself." + ("" if rep["exportable"] else " **This table lacks features the app computes, so this run only evaluates: no model from it ships to the app.**") + "\n")
+    L.append(f"## Features\n\n{len(rep['features'])} features, computed by `src/compute/ml/features.ts` (the same code in the app and for this table) from the *unrelaxed* interface; each tabulated number is cited in the file that holds it. Force-field prior (features `ff_*`, used as features and, by the residual families, as the baseline they correct): {rep['prior'] or 'none recorded'}. To swap the prior (e.g. for a fitted interlayer model), change `PRIOR_PARAMS` in `src/compute/ml/prior.ts` and rerun `npm run train`; models trained on another prior warn in the app and the CLI until retrained.\n")
+    for key, t in rep["targets"].items():
+        L.append(target_text(key, t))
+    L.append(stability_text(rep))
+    L.append(domain_text(rep))
+    L.append("## Where the models are weak\n\n- New films: leave-one-film-out errors are far larger than shuffled-split errors; with four training films, a prediction for a film unlike the training films is an extrapolation, and the domain check says so.\n- Chemisorbed, reconstructed or intermixed interfaces (z-separations below ~1.5 Å in the data) are learned only as far as these records show them.\n- Labels are one DFT setup (vdW-corrected, Hetero2d workflow); they inherit its errors.\n")
+    L.append("## Reproduce\n\n`npm run train` (writes models/ from the data beside the project); versions: " + ", ".join(f"{k} {v}" for k, v in rep["versions"].items()) + f"; seed {rep['seed']}; {'fast settings' if rep['fast'] else 'full settings'}.\n")
+    return "\n".join(L)

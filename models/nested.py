@@ -1,0 +1,231 @@
+"""Model families, splits and nested cross-validation for heterolab's predictors (used by models/train.py).
+
+Nested CV: for every outer fold, the family (and its hyper-parameters) is chosen by inner CV on the outer-training
+rows only, σ's scale k is calibrated on the inner folds only, and the chosen ensemble is then fit on the outer
+training rows and scored on the outer test rows. No number reported from here has seen its test rows.
+"""
+import itertools
+import math
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
+from sklearn.gaussian_process import GaussianProcessRegressor
+from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LinearRegression, RidgeCV
+from sklearn.model_selection import GroupKFold, KFold, LeaveOneGroupOut
+
+SEED = 20261125
+# A handful of physics features per target, fixed before looking at any fold (so choosing them cannot leak).
+# Names absent from a table are dropped; a subset left with fewer than two features drops its families.
+PHYSICS = {
+    "ebind": ["face_minus_sub_en", "sub_work_function_eV", "sub_cohesive_eV_per_bond", "sub_d_band_filling", "film_en_range", "ff_ebind_eV_per_atom"],
+    "zsep": ["ff_z_A", "face_atomic_radius_pm", "face_minus_sub_en", "sub_work_function_eV", "sub_top_density_per_A2", "sub_cohesive_eV_per_bond"],
+}
+# The force-field prior feature per target: a family of its own (a calibrated force field) and the baseline
+# the residual families correct.
+PRIOR = {"ebind": "ff_ebind_eV_per_atom", "zsep": "ff_z_A"}
+# Outer schemes. The study's published scripts use shuffled 20-fold (binding energy) and 5-fold (z-separation).
+LOFO, LOSO, RANDOM = "leave one film out", "leave one substrate out", "random 5-fold"
+STUDY = {"ebind": "study: shuffled 20-fold", "zsep": "study: shuffled 5-fold"}
+# σ = k · (std of the ensemble members); k is the 68.3% quantile of |error| / std on inner-fold rows.
+COVER_Q = 0.683
+
+
+class Family:
+    """A candidate: an scikit-learn pipeline, optionally on the force-field residual (y − prior)."""
+
+    def __init__(self, name, make, residual=False):
+        self.name, self.make, self.residual = name, make, residual
+
+    def fit_predict(self, Xtr, ytr, Xte, prior_idx, seed=SEED):
+        base_tr = Xtr[:, prior_idx] if self.residual else 0.0
+        base_te = Xte[:, prior_idx] if self.residual else 0.0
+        return base_te + self.make(seed).fit(Xtr, ytr - base_tr).predict(Xte)
+
+
+def _pipe(steps):
+    from sklearn.pipeline import Pipeline
+    return Pipeline(steps)
+
+
+def families(feats, target, fast):
+    """The candidates chosen among inside every outer fold: small regularised models next to tree ensembles."""
+    trees = 25 if fast else 60
+    imp = ("impute", SimpleImputer(strategy="median", keep_empty_features=True))
+    sub = [feats.index(f) for f in PHYSICS[target] if f in feats]
+    pick = lambda: ("pick", ColumnTransformer([("physics", "passthrough", sub)], remainder="drop"))
+    from sklearn.preprocessing import StandardScaler
+    scale = ("scale", StandardScaler())
+    ridge = lambda s: RidgeCV(alphas=np.logspace(-3, 3, 13))
+    # Fixed kernel (no marginal-likelihood search: 0.4 s per fit, and 109 rows cannot pin four hyper-parameters):
+    # RBF length 2.5 on standardised features, noise 0.1 of the normalised target variance.
+    gp = lambda s: GaussianProcessRegressor(ConstantKernel(1.0, "fixed") * RBF(2.5, "fixed") + WhiteKernel(0.1, "fixed"), normalize_y=True, optimizer=None, random_state=s)
+    rf = lambda leaf: (lambda s: _pipe([imp, ("model", RandomForestRegressor(n_estimators=trees, min_samples_leaf=leaf, random_state=s, n_jobs=1))]))
+    gb = lambda depth: (lambda s: _pipe([imp, ("model", GradientBoostingRegressor(n_estimators=trees, max_depth=depth, learning_rate=0.1, subsample=0.8, random_state=s))]))
+    out = []
+    prior = PRIOR[target]
+    if prior in feats:
+        one = [feats.index(prior)]
+        pick1 = lambda: ("pick", ColumnTransformer([("prior", "passthrough", one)], remainder="drop"))
+        out.append(Family("ridge on the force-field value alone", lambda s: _pipe([pick1(), imp, scale, ("model", ridge(s))])))
+    if len(sub) >= 2:
+        out.append(Family("ridge, physics subset", lambda s: _pipe([pick(), imp, scale, ("model", ridge(s))])))
+        out.append(Family("ridge, physics subset, on the force-field residual", lambda s: _pipe([pick(), imp, scale, ("model", ridge(s))]), True))
+        out.append(Family("GP (fixed RBF kernel), physics subset", lambda s: _pipe([pick(), imp, scale, ("model", gp(s))])))
+    out.append(Family("ridge, all features", lambda s: _pipe([imp, scale, ("model", ridge(s))])))
+    out.append(Family("random forest (leaf 2)", rf(2)))
+    out.append(Family("gradient boosting (depth 2)", gb(2)))
+    out.append(Family("random forest (leaf 2) on the force-field residual", rf(2), True))
+    out.append(Family("gradient boosting (depth 2) on the force-field residual", gb(2), True))
+    if not fast:
+        out.append(Family("random forest (leaf 5)", rf(5)))
+        out.append(Family("gradient boosting (depth 3)", gb(3)))
+    return out
+
+
+def usable(fams, has_prior):
+    return [f for f in fams if has_prior or not f.residual]
+
+
+def baselines(X, y, tr, te, prior_idx):
+    """Reference predictions with nothing to choose: the training mean and a linear map of the force field."""
+    out = {"mean": np.full(len(te), y[tr].mean())}
+    if prior_idx is not None:
+        ok = ~np.isnan(X[tr, prior_idx])
+        lr = LinearRegression().fit(X[tr][ok][:, [prior_idx]], y[tr][ok])
+        xp = np.where(np.isnan(X[te, prior_idx]), np.nanmedian(X[tr, prior_idx]), X[te, prior_idx])
+        out["force field only"] = lr.predict(xp[:, None])
+    return out
+
+
+def outer_splits(scheme, n, film, sub):
+    idx = np.arange(n)
+    if scheme == LOFO:
+        return list(LeaveOneGroupOut().split(idx, groups=film))
+    if scheme == LOSO:
+        return list(LeaveOneGroupOut().split(idx, groups=sub))
+    k = 20 if scheme == STUDY["ebind"] else 5
+    return list(KFold(min(k, n), shuffle=True, random_state=SEED + (1 if scheme.startswith("study") else 0)).split(idx))
+
+
+def inner_splits(scheme, tr, film, sub):
+    """Folds inside the outer-training rows `tr`, of the same kind as the outer scheme (indices into tr)."""
+    local = np.arange(len(tr))
+    groups = film[tr] if scheme == LOFO else sub[tr] if scheme == LOSO else None
+    if groups is not None and len(set(groups)) >= 2:
+        g = len(set(groups))
+        return list(LeaveOneGroupOut().split(local, groups=groups)) if g <= 4 else list(GroupKFold(3).split(local, groups=groups))
+    return list(KFold(3, shuffle=True, random_state=SEED).split(local))
+
+
+def metrics(y, p):
+    r = p - y
+    ss = ((y - y.mean()) ** 2).sum()
+    return {"rmse": float(np.sqrt((r ** 2).mean())), "mae": float(np.abs(r).mean()), "r2": float(1 - (r ** 2).sum() / ss) if ss > 0 else float("nan"), "n": int(len(y))}
+
+
+def ensemble_predict(fam, Xtr, ytr, Xte, prior_idx, members, seed):
+    """Members fit on bootstrap resamples; returns the members' predictions, [len(Xte), members]."""
+    rng = np.random.default_rng(seed)
+    cols = []
+    for m in range(members):
+        b = rng.integers(0, len(ytr), len(ytr))
+        cols.append(fam.fit_predict(Xtr[b], ytr[b], Xte, prior_idx, seed + m))
+    return np.stack(cols, axis=1)
+
+
+def sigma_scale(fam, X, y, folds, prior_idx, members, seed):
+    """k such that 68.3% of the inner-fold errors lie within k · (members' std): calibrated on those folds only."""
+    ratios = []
+    for j, (a, b) in enumerate(folds):
+        mp = ensemble_predict(fam, X[a], y[a], X[b], prior_idx, members, seed + 31 * j)
+        ratios.append(np.abs(mp.mean(axis=1) - y[b]) / (mp.std(axis=1) + 1e-9))
+    return float(np.quantile(np.concatenate(ratios), COVER_Q))
+
+
+def choose(fams, X, y, folds, prior_idx):
+    """Inner-CV RMSE of every family; returns (best family, {name: rmse})."""
+    scores = {}
+    for fam in fams:
+        p = np.zeros(len(y))
+        for a, b in folds:
+            p[b] = fam.fit_predict(X[a], y[a], X[b], prior_idx)
+        scores[fam.name] = float(np.sqrt(((p - y) ** 2).mean()))
+    best = min(fams, key=lambda f: scores[f.name])
+    return best, scores
+
+
+def nested(scheme, fams, X, y, film, sub, prior_idx, members):
+    """One outer scheme, nested: per outer fold choose, calibrate, fit, score. Returns a report dict."""
+    n = len(y)
+    pred, sig = np.full(n, np.nan), np.full(n, np.nan)
+    fam_pred = {f.name: np.full(n, np.nan) for f in fams}
+    base_pred = {}
+    chosen, ks = [], []
+    for i, (tr, te) in enumerate(outer_splits(scheme, n, film, sub)):
+        folds = inner_splits(scheme, tr, film, sub)
+        best, _ = choose(fams, X[tr], y[tr], folds, prior_idx)
+        k = sigma_scale(best, X[tr], y[tr], folds, prior_idx, members, SEED + 1000 * i)
+        mp = ensemble_predict(best, X[tr], y[tr], X[te], prior_idx, members, SEED + 1000 * i + 7)
+        pred[te], sig[te] = mp.mean(axis=1), k * mp.std(axis=1)
+        chosen.append(best.name)
+        ks.append(k)
+        for f in fams:  # each family on its own (fixed), for the comparison table
+            fam_pred[f.name][te] = f.fit_predict(X[tr], y[tr], X[te], prior_idx)
+        for name, p in baselines(X, y, tr, te, prior_idx).items():
+            base_pred.setdefault(name, np.full(n, np.nan))[te] = p
+    err = np.abs(pred - y)
+    return {
+        "selected": metrics(y, pred),
+        "coverage": {"within_1_sigma": float((err <= sig).mean()), "within_2_sigma": float((err <= 2 * sig).mean()), "n": int(n)},
+        "chosen": {c: chosen.count(c) for c in sorted(set(chosen))},
+        "k": {"min": float(min(ks)), "median": float(np.median(ks)), "max": float(max(ks))},
+        "families": {name: metrics(y, p) for name, p in fam_pred.items()},
+        "baselines": {name: metrics(y, p) for name, p in base_pred.items()},
+        "folds": len(ks),
+        "_pred": pred, "_sigma": sig,
+    }
+
+
+def power_law(ns, rmses, goal):
+    """Least-squares fit of log RMSE = log a − b log n; the n at which RMSE would reach `goal`, if it falls."""
+    ns, rm = np.asarray(ns, float), np.asarray(rmses, float)
+    if len(ns) < 2:
+        return {"a": None, "b": None, "nAtGoal": None, "note": "fewer than two points: no extrapolation"}
+    b, loga = np.polyfit(np.log(ns), np.log(rm), 1)
+    b = -b
+    if b <= 0.02:
+        return {"a": float(math.exp(loga)), "b": float(b), "nAtGoal": None, "note": "the error does not fall with more data here: no extrapolation"}
+    return {"a": float(math.exp(loga)), "b": float(b), "nAtGoal": float((math.exp(loga) / goal) ** (1 / b)), "note": "power law through the points; a guess, not a promise"}
+
+
+def learning_curve(fam, X, y, film, prior_idx, goal, repeats):
+    """Held-out (leave one film out) RMSE of a fixed family against the number of training films and records."""
+    films = sorted(set(film))
+    by_films = {}
+    for test in films:
+        others = [f for f in films if f != test]
+        te = np.where(film == test)[0]
+        for m in range(1, len(others) + 1):
+            for combo in itertools.combinations(others, m):
+                tr = np.where(np.isin(film, combo))[0]
+                p = fam.fit_predict(X[tr], y[tr], X[te], prior_idx)
+                by_films.setdefault(m, []).append(((p - y[te]) ** 2).tolist())
+    films_rows = [{"films": m, "rmse": float(np.sqrt(np.mean(sum(v, [])))), "fits": len(v)} for m, v in sorted(by_films.items())]
+    rng = np.random.default_rng(SEED)
+    by_rec = {}
+    for tr, te in outer_splits(LOFO, len(y), film, None):
+        for frac in (0.25, 0.5, 0.75, 1.0):
+            for _ in range(1 if frac == 1.0 else repeats):
+                part = rng.choice(tr, max(4, int(round(frac * len(tr)))), replace=False)
+                p = fam.fit_predict(X[part], y[part], X[te], prior_idx)
+                by_rec.setdefault(frac, []).append((len(part), ((p - y[te]) ** 2).tolist()))
+    rec_rows = [{"fraction": f, "records": float(np.mean([n for n, _ in v])), "rmse": float(np.sqrt(np.mean(sum((e for _, e in v), []))))} for f, v in sorted(by_rec.items())]
+    return {
+        "family": fam.name, "goal": goal, "byFilms": films_rows, "byRecords": rec_rows,
+        "extrapolationFilms": power_law([r["films"] for r in films_rows], [r["rmse"] for r in films_rows], goal),
+        "extrapolationRecords": power_law([r["records"] for r in rec_rows], [r["rmse"] for r in rec_rows], goal),
+    }
