@@ -23,12 +23,14 @@ export interface ScreenRow {
   formationEnergy: number | null;
   /** E_bind > E_form beyond 2σ: stable; below by 2σ: unstable; else undecided; null without a formation energy. */
   stable: 'stable' | 'unstable' | 'undecided' | null;
+  /** P(E_bind > E_form) from the models' σ (the formation energy's σ taken as 0). */
+  pStable?: number | null;
   error?: string;
 }
 
 /** Rows as CSV with a header line (the JSON field names). */
 export function rowsToCsv(rows: ScreenRow[]): string {
-  const cols: (keyof ScreenRow)[] = ['index', 'film', 'face', 'faceSide', 'substrate', 'hkl', 'area', 'nAtoms', 'strain', 'twistDeg', 'ffZSeparation', 'ffBindingEnergy', 'mlZSeparation', 'mlZSeparationSigma', 'mlBindingEnergy', 'mlBindingEnergySigma', 'formationEnergy', 'stable', 'error'];
+  const cols: (keyof ScreenRow)[] = ['index', 'film', 'face', 'faceSide', 'substrate', 'hkl', 'area', 'nAtoms', 'strain', 'twistDeg', 'ffZSeparation', 'ffBindingEnergy', 'mlZSeparation', 'mlZSeparationSigma', 'mlBindingEnergy', 'mlBindingEnergySigma', 'formationEnergy', 'stable', 'pStable', 'error'];
   const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : `"${String(v).replace(/"/g, '""')}"`);
   return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
 }

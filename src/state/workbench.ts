@@ -4,6 +4,7 @@
  * here and in workbench-stack.ts (stacked films), workbench-jobs.ts (scans, relaxation) and workbench-session.ts
  * (session records); autosave.ts saves. The UI renders the state; the worker does the work through `WorkbenchPort`.
  */
+import { libraryFormationEnergy } from '../core/library/library';
 import type { FFModel } from '../core/defaults';
 import type { Structure } from '../core/structure';
 import type { MatchParams } from '../compute/geometry/geometry';
@@ -201,7 +202,7 @@ export class Workbench {
     const t0 = this.now();
     this.set({ live: { ...this.state.live, pending: true } });
     try {
-      const r = await this.port().place(spec, { ffModel: this.state.ffModel });
+      const r = await this.port().place(spec, { ffModel: this.state.ffModel, formation: libraryFormationEnergy(spec.request.film) });
       if (r.superseded || seq !== this.buildSeq) return;
       const old = this.state.iface;
       // Scans stay valid while only z or the shift moved (c grows with z): they go when the in-plane cell or the atoms change.

@@ -215,7 +215,7 @@ export class InterfaceService {
     const stacked = (spec.uppers ?? []).length > 0;
     const [ff, ml] = await Promise.allSettled([
       this.evaluate(s, { model: est.ffModel, cutoff: est.cutoff ?? DEFAULTS.cutoff }),
-      est.ml === false || !this.deps.predictor ? Promise.resolve(undefined) : this.predict(spec, stacked ? bottomPair(s) : s),
+      est.ml === false || !this.deps.predictor ? Promise.resolve(undefined) : this.predict(spec, stacked ? bottomPair(s) : s, est.formation),
     ]);
     return {
       ff: ff.status === 'fulfilled' ? ff.value : undefined,

@@ -7,6 +7,7 @@ import type { Structure } from '../../core/structure';
 import type { LatticeMatch, LayerResult, SlabResult } from '../geometry/geometry';
 import type { FFModel } from '../ff/model';
 import type { InterfaceEstimate } from '../ml/estimate';
+import type { FormationEnergy } from '../ml/stability';
 import type { Placement, PrepareOptions } from './pipeline';
 
 export type { Placement, PrepareOptions, SearchMode } from './pipeline';
@@ -83,6 +84,8 @@ export interface EstimateOptions {
   cutoff?: number;
   /** Also run the ONNX predictors (default true when models are available). */
   ml?: boolean;
+  /** The film's formation energy (eV/atom) for P(stable); without it the models use a training film's, if any. */
+  formation?: FormationEnergy;
 }
 
 /** The built interface and what is known about it. */

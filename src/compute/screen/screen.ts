@@ -153,7 +153,8 @@ export async function runJob(service: InterfaceService, def: ScreenDefinition, j
     Object.assign(row, { area: r4(best.area), nAtoms: built.structure.numbers.length, strain: r4(100 * maxStrain(best)), twistDeg: r4((best.twist * 180) / Math.PI) });
     await service.prior(spec);
     lap('forceField');
-    const ml = await service.predict(spec, built.structure);
+    const eForm = row.formationEnergy;
+    const ml = await service.predict(spec, built.structure, eForm === null ? undefined : { value: eForm, sigma: 0, source: `${film.name}: given with the screen (σ not known, 0 used)` });
     lap('prediction');
     Object.assign(row, {
       ffZSeparation: r4(ml.forceField.zSeparation), ffBindingEnergy: r4(ml.forceField.bindingEnergy),
@@ -161,6 +162,7 @@ export async function runJob(service: InterfaceService, def: ScreenDefinition, j
       mlBindingEnergy: r4(ml.bindingEnergy.value), mlBindingEnergySigma: r4(ml.bindingEnergy.sigma),
     });
     row.stable = stability(ml.bindingEnergy.value, ml.bindingEnergy.sigma, row.formationEnergy);
+    row.pStable = eForm === null || ml.pStable === null ? null : r4(ml.pStable);
     return row;
   } catch (e) {
     return { ...row, error: (e as Error).message };

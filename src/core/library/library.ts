@@ -100,3 +100,14 @@ export function libraryStructure(idOrEntry: string | LibraryEntry, o: LibraryStr
   if (!e) throw new RangeError(`no library entry "${String(idOrEntry)}"`);
   return e.kind === 'bulk' ? metalStructure(e) : layerStructure(e, o);
 }
+
+/**
+ * The formation energy (eV/atom) of a structure made from the library, with where it comes from, for P(stable);
+ * undefined for other structures or when the entry has none. Its σ is not known: 0 is used, and said.
+ */
+export function libraryFormationEnergy(s: Structure): { value: number; sigma: number; source: string } | undefined {
+  const id = (s.info.library as { id?: string } | undefined)?.id;
+  const e = id ? findLibraryEntry(id) : undefined;
+  if (!e || e.family === 'metal' || e.formationEnergy === null) return undefined;
+  return { value: e.formationEnergy, sigma: 0, source: `library ${e.id}: ${e.formationEnergyMethod} (σ not known, 0 used)` };
+}

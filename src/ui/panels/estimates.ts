@@ -24,8 +24,9 @@ export const mountEstimates: Panel = (root, { wb, port }) => {
       el('tr', {}, el('th', {}, 'total energy '), cell('ff-energy'), el('td', { class: 'muted' }, '–'))));
   const accuracy = el('p', { class: 'small muted', id: 'ml-accuracy' });
   const ood = el('p', { class: 'warn-text small', id: 'ood' });
+  const stab = el('p', { class: 'small', id: 'p-stable' });
   const errors = el('p', { class: 'error-text small', id: 'est-errors' });
-  $('estimates').replaceChildren(table, ffAbout, mlAbout, accuracy, ood, errors);
+  $('estimates').replaceChildren(table, ffAbout, mlAbout, accuracy, stab, ood, errors);
 
   const draw = (s: WorkbenchState) => {
     const ff = s.live.ff, ml = s.live.ml;
@@ -37,6 +38,7 @@ export const mountEstimates: Panel = (root, { wb, port }) => {
     text($('ml-ebind'), ml ? `${fmt(ml.bindingEnergy.value, 3)} ± ${fmt(ml.bindingEnergy.sigma, 3)} eV/atom` : '–');
     text($('ml-z'), ml ? `${fmt(ml.zSeparation.value, 2)} ± ${fmt(ml.zSeparation.sigma, 2)} Å` : '–');
     text(accuracy, ml ? `held-out RMSE on new films: ${fmt(ml.bindingEnergy.accuracy.leaveOneFilmOutRmse, 3)} eV/atom, ${fmt(ml.zSeparation.accuracy.leaveOneFilmOutRmse, 2)} Å; on new metals: ${fmt(ml.bindingEnergy.accuracy.leaveOneSubstrateOutRmse, 3)} eV/atom, ${fmt(ml.zSeparation.accuracy.leaveOneSubstrateOutRmse, 2)} Å (${ml.model.ebind} / ${ml.model.zsep}; 109 DFT records; σ calibrated for ${ml.bindingEnergy.sigmaCalibration})` : '');
+    text(stab, ml && ml.pStable !== null && ml.stability ? `P(E_bind > E_form) = ${fmt(ml.pStable, 2)} with E_form ${fmt(ml.stability.formationEnergy.value, 3)} eV/atom (${ml.stability.formationEnergy.source}); P is over-confident on new films (model card), read it as a ranking.` : ml ? 'P(stable): no formation energy known for this film.' : '');
     text(ood, ml && !ml.inDomain ? `Outside the training domain — treat as a rough guess: ${ml.warnings.join('; ')}` : '');
     hide(ood, !ml || ml.inDomain);
     const errs = [s.live.ffError && `Force field: ${s.live.ffError}`, s.live.mlError && `ML estimate: ${s.live.mlError}`].filter(Boolean).join(' · ');
