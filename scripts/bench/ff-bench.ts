@@ -18,11 +18,11 @@ import { buildRigidTables, tabulatedBackend } from '../../src/compute/ff/tabulat
 import { wasmTabulatedBackend } from '../../src/compute/ff/table-wasm';
 import { requestDevice, webgpuBackend } from '../../src/compute/ff/webgpu';
 import { buildInterface, extractLayer, findMatches, inPlaneBasis, makeSlab, type IntMatrix2 } from '../../src/compute/geometry/geometry';
-import { GeometryWasm } from '../../src/compute/geometry/wasm';
+import { HeterolabWasm } from '../../src/compute/geometry/wasm';
 import { writeStructure } from '../../src/io/write';
 import { readStructureFile } from '../../src/io/registry';
 
-const g = await GeometryWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
+const g = await HeterolabWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
 const read = async (f: string) => {
   const r = await readStructureFile(f, readFileSync(f));
   if (!r.ok) throw new Error(r.issue.message);

@@ -5,12 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { buildInterface, extractLayer, findMatches, findMatchesAtTwist, inPlaneBasis, makeSlab, twistScan, type Basis2 } from '../../src/compute/geometry/geometry';
-import { GeometryWasm } from '../../src/compute/geometry/wasm';
+import { HeterolabWasm } from '../../src/compute/geometry/wasm';
 import { readStructureFile } from '../../src/io/registry';
 
 const REF_PATH = 'test/fixtures/geometry/zsl_pymatgen.json';
 const ref = JSON.parse(readFileSync(REF_PATH, 'utf8')) as { params: Record<string, number>; pairs: { film: string; substrate: string; filmVectors: Basis2; substrateVectors: Basis2 }[] };
-const g = await GeometryWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
+const g = await HeterolabWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -2,9 +2,9 @@
 // supercells), the number behind DEFAULT_MAX_WORK in src/compute/geometry/geometry.ts.
 import { readFileSync } from 'node:fs';
 import { estimateSearch, searchMatches, type Basis2, type MatchParams, type SearchMode } from '../../src/compute/geometry/geometry';
-import { GeometryWasm } from '../../src/compute/geometry/wasm';
+import { HeterolabWasm } from '../../src/compute/geometry/wasm';
 
-const g = await GeometryWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
+const g = await HeterolabWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
 const hex = (a: number): Basis2 => [[a, 0], [-a / 2, (a * Math.sqrt(3)) / 2]];
 const rect = (a: number, b: number): Basis2 => [[a, 0], [0, b]];
 const au111 = hex(4.078 / Math.SQRT2);

@@ -5,14 +5,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { wasmBackend } from '../../src/compute/ff/wasm-backend';
 import { assemble, prepare, search } from '../../src/compute/interface/pipeline';
-import { GeometryWasm } from '../../src/compute/geometry/wasm';
+import { HeterolabWasm } from '../../src/compute/geometry/wasm';
 import { Domain } from '../../src/compute/ml/domain';
 import { computeFeatures } from '../../src/compute/ml/features';
 import { Predictor, type ModelManifest, type OrtLike } from '../../src/compute/ml/predictor';
 import { forceFieldPrior } from '../../src/compute/ml/prior';
 import { readStructureFile } from '../../src/io/registry';
 
-const g = await GeometryWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
+const g = await HeterolabWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
 const read = async (f: string) => {
   const r = await readStructureFile(f, readFileSync(f));
   if (!r.ok) throw new Error(r.issue.message);

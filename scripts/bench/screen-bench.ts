@@ -4,7 +4,7 @@
 // up to ±4 %) and max area. The browser run of the same screen is scripts/bench/screen-browser.mjs.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { GeometryWasm } from '../../src/compute/geometry/wasm';
+import { HeterolabWasm } from '../../src/compute/geometry/wasm';
 import { InterfaceService } from '../../src/compute/interface/service';
 import { Predictor, type ModelManifest, type OrtLike } from '../../src/compute/ml/predictor';
 import { janusOf, newStageTimes, runJob, SCREEN_DEFAULTS, screenJobs, type ScreenDefinition, type ScreenFilm } from '../../src/compute/screen/screen';
@@ -14,7 +14,7 @@ import { conventionalStandardCell } from '../../src/io/space-groups';
 import { installNodePlatform } from '../../src/cli/node-platform';
 
 installNodePlatform();
-const geometry = GeometryWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
+const geometry = HeterolabWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
 const ort = await import('onnxruntime-web');
 ort.env.wasm.numThreads = 1;
 const manifest = JSON.parse(readFileSync('models/manifest.json', 'utf8')) as ModelManifest;

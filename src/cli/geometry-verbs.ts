@@ -7,7 +7,7 @@ import { InterfaceService } from '../compute/interface/service';
 import type { InterfaceRequest, InterfaceSpec } from '../compute/interface/types';
 import type { Predictor } from '../compute/ml/predictor';
 import { DEFAULTS } from '../core/defaults';
-import { GeometryWasm } from '../compute/geometry/wasm';
+import { HeterolabWasm } from '../compute/geometry/wasm';
 import { conventionalStandardCell } from '../io/space-groups';
 import { chooseWriteFormat } from '../io/formats';
 import { writeStructure, type WriteFormat } from '../io/write';
@@ -15,14 +15,14 @@ import { flagNumber, flagString, UsageError, type Args } from './args';
 
 const DEG = Math.PI / 180;
 
-let geometry: GeometryWasm | null = null;
-export async function loadGeometry(): Promise<GeometryWasm> {
+let geometry: HeterolabWasm | null = null;
+export async function loadGeometry(): Promise<HeterolabWasm> {
   if (geometry) return geometry;
   // Source tree (tests) or the bundle in dist-cli/.
   const candidates = ['../compute/geometry/build/heterolab.wasm', '../src/compute/geometry/build/heterolab.wasm'];
   for (const c of candidates) {
     try {
-      geometry = await GeometryWasm.fromBytes(readFileSync(new URL(c, import.meta.url)));
+      geometry = await HeterolabWasm.fromBytes(readFileSync(new URL(c, import.meta.url)));
       return geometry;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;

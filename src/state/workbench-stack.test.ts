@@ -2,7 +2,7 @@
 // minus the worker boundary: stacking films, per-film placement, undo, scans with progress, sessions.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GeometryWasm } from '../compute/geometry/wasm';
+import { HeterolabWasm } from '../compute/geometry/wasm';
 import { systemFromStructure } from '../compute/ff/system';
 import { zSeparation } from '../compute/ff/ops';
 import { createComputeApi } from '../workers/compute-api';
@@ -13,7 +13,7 @@ import { Store } from './store';
 import { Workbench, type WorkbenchPort } from './workbench';
 import { activePlacement } from './workbench-model';
 
-const geometry = GeometryWasm.fromBytes(readFileSync(new URL('../compute/geometry/build/heterolab.wasm', import.meta.url)));
+const geometry = HeterolabWasm.fromBytes(readFileSync(new URL('../compute/geometry/build/heterolab.wasm', import.meta.url)));
 
 /** The compute API behind the workbench's port (the client adds only the worker boundary and AbortSignals). */
 function port(): WorkbenchPort & { api: ReturnType<typeof createComputeApi> } {

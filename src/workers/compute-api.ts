@@ -1,5 +1,5 @@
 import type { Structure } from '../core/structure';
-import type { GeometryWasm } from '../compute/geometry/wasm';
+import type { HeterolabWasm } from '../compute/geometry/wasm';
 import { InterfaceService } from '../compute/interface/service';
 import { readStructureFile } from '../io/registry';
 import { writeStructure } from '../io/write';
@@ -18,7 +18,7 @@ const status = (b: SelectedBackend): FFStatus => ({ choice: b.choice, kind: b.ki
  * worker exposes. `geometry` resolves to the instantiated wasm (fetched in the browser, read from disk in Node).
  */
 export function createComputeApi(
-  geometry: Promise<GeometryWasm>,
+  geometry: Promise<HeterolabWasm>,
   gpu?: () => GPU | undefined,
   models?: { predictor: () => Promise<Predictor>; card: string },
 ): ComputeApi & { service: InterfaceService } {
@@ -87,7 +87,7 @@ export function createComputeApi(
 }
 
 /** Times energy+forces and a batched registry scan of film 1 on one backend (the in-app benchmark page). */
-async function ffBench(geometry: Promise<GeometryWasm>, gpu: (() => GPU | undefined) | undefined, s: Structure, choice: BackendChoice, p: FFParams, grid: number, repeats: number): Promise<FFBenchRow[]> {
+async function ffBench(geometry: Promise<HeterolabWasm>, gpu: (() => GPU | undefined) | undefined, s: Structure, choice: BackendChoice, p: FFParams, grid: number, repeats: number): Promise<FFBenchRow[]> {
   const b = await selectBackend(choice, { gpu: gpu?.(), geometry: await geometry.catch(() => null) });
   const sys = systemFromStructure(s);
   const rows: FFBenchRow[] = [];

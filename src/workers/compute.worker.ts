@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { expose, transfer } from 'comlink';
 import moyoWasmUrl from '@spglib/moyo-wasm/moyo_wasm_bg.wasm?url';
-import { GeometryWasm } from '../compute/geometry/wasm';
+import { HeterolabWasm } from '../compute/geometry/wasm';
 import { geometryWasmUrl } from '../compute/geometry/wasm-url';
 import { setSpaceGroupInit } from '../io/space-groups';
 import { createComputeApi } from './compute-api';
@@ -13,12 +13,12 @@ setSpaceGroupInit(async (m) => {
   await m.default({ module_or_path: moyoWasmUrl });
 });
 
-const geometry: Promise<GeometryWasm> = fetch(geometryWasmUrl)
+const geometry: Promise<HeterolabWasm> = fetch(geometryWasmUrl)
   .then((r) => {
     if (!r.ok) throw new Error(`heterolab.wasm: HTTP ${r.status}`);
     return r.arrayBuffer();
   })
-  .then((b) => GeometryWasm.fromBytes(b));
+  .then((b) => HeterolabWasm.fromBytes(b));
 geometry.catch(() => undefined); // reported through status()
 
 // WebGPU is offered to dedicated workers where the browser supports it.

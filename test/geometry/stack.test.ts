@@ -2,14 +2,14 @@
 // everything below it; when that cell must grow, every layer below is carried into the grown cell unchanged.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GeometryWasm } from '../../src/compute/geometry/wasm';
+import { HeterolabWasm } from '../../src/compute/geometry/wasm';
 import { createComputeApi } from '../../src/workers/compute-api';
 import { systemFromStructure } from '../../src/compute/ff/system';
 import { zSeparation } from '../../src/compute/ff/ops';
 import type { Structure } from '../../src/core/structure';
 import { mustRead } from '../helpers/fixtures';
 
-const geometry = GeometryWasm.fromBytes(readFileSync(new URL('../../src/compute/geometry/build/heterolab.wasm', import.meta.url)));
+const geometry = HeterolabWasm.fromBytes(readFileSync(new URL('../../src/compute/geometry/build/heterolab.wasm', import.meta.url)));
 const read = async (f: string) => (await mustRead(f)).structures[0];
 const params = { maxArea: 120, maxStrain: 0.04, maxAngle: Math.PI / 180 };
 const det = (m: number[][]) => Math.abs(m[0][0] * m[1][1] - m[0][1] * m[1][0]);

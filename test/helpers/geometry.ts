@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { GeometryWasm } from '../../src/compute/geometry/wasm';
+import { HeterolabWasm } from '../../src/compute/geometry/wasm';
 
-let g: Promise<GeometryWasm> | null = null;
+let g: Promise<HeterolabWasm> | null = null;
 /** The compiled crate, as the CLI and worker load it. */
-export function geometry(): Promise<GeometryWasm> {
-  g ??= GeometryWasm.fromBytes(readFileSync(new URL('../../src/compute/geometry/build/heterolab.wasm', import.meta.url)));
+export function geometry(): Promise<HeterolabWasm> {
+  g ??= HeterolabWasm.fromBytes(readFileSync(new URL('../../src/compute/geometry/build/heterolab.wasm', import.meta.url)));
   return g;
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GeometryWasm } from '../../src/compute/geometry/wasm';
+import { HeterolabWasm } from '../../src/compute/geometry/wasm';
 import { InterfaceService } from '../../src/compute/interface/service';
 import { checkBuilt } from '../../src/compute/interface/checks';
 import type { InterfaceRequest, InterfaceSpec } from '../../src/compute/interface/types';
@@ -16,7 +16,7 @@ import { DEFAULTS } from '../../src/core/defaults';
 import { conventionalStandardCell } from '../../src/io/space-groups';
 import { GOOD, mustRead } from '../helpers/fixtures';
 
-const geometry = GeometryWasm.fromBytes(readFileSync(new URL('../../src/compute/geometry/build/heterolab.wasm', import.meta.url)));
+const geometry = HeterolabWasm.fromBytes(readFileSync(new URL('../../src/compute/geometry/build/heterolab.wasm', import.meta.url)));
 const read = async (f: string) => (await mustRead(f)).structures[0];
 const BIN = new URL('../../dist-cli/heterolab.mjs', import.meta.url).pathname;
 const cli = (...args: string[]) => {

@@ -5,7 +5,7 @@
  * An explicit 'webgpu' runs on whatever adapter there is. Every fallback leaves a notice, and `kind` always
  * says which backend ran last.
  */
-import type { GeometryWasm } from '../geometry/wasm';
+import type { HeterolabWasm } from '../geometry/wasm';
 import { energyForces } from './cpu';
 import { cpuBackend, type FFBackend } from './ops';
 import { wasmBackend } from './wasm-backend';
@@ -54,7 +54,7 @@ export function withFallback(gpu: WebGPUBackend, fallback: FFBackend, notices: s
 }
 
 /** The backend for a choice. `gpu` is navigator.gpu (or the Node package's GPU); `geometry` the loaded wasm. */
-export async function selectBackend(choice: BackendChoice, env: { gpu?: GPU; geometry?: GeometryWasm | null }): Promise<SelectedBackend> {
+export async function selectBackend(choice: BackendChoice, env: { gpu?: GPU; geometry?: HeterolabWasm | null }): Promise<SelectedBackend> {
   const notices: string[] = [];
   const cpu = cpuBackend(energyForces);
   const cpuSide: FFBackend = env.geometry ? wasmBackend(env.geometry) : cpu;

@@ -4,7 +4,7 @@
  * memory until `dispose()` (or until the backend is garbage-collected, where FinalizationRegistry exists).
  */
 import type { EnergyForces, FFSystem } from './cpu';
-import type { GeometryWasm } from '../geometry/wasm';
+import type { HeterolabWasm } from '../geometry/wasm';
 import type { FFParams } from './model';
 import type { FFBackend } from './ops';
 import { planLayerTable, type LayerPlan, type TableOptions } from './table';
@@ -28,7 +28,7 @@ interface TableExports {
 /** Statuses of ffi_ff.rs (ERR_*). */
 const ERRORS: Record<number, string> = { [-1]: 'null pointer', [-5]: 'bad parameter', [-9]: 'unknown handle' };
 
-export function tableExports(g: GeometryWasm): TableExports {
+export function tableExports(g: HeterolabWasm): TableExports {
   const x = g.exports as unknown as TableExports;
   if (typeof x.hl_fft_table_build !== 'function') throw new Error('heterolab.wasm has no tabulated force field: rebuild with npm run build:wasm');
   return x;
@@ -44,7 +44,7 @@ function result(x: TableExports): Float64Array {
 }
 
 /** Builds one planned table in wasm; returns its handle. */
-export function buildWasmTable(g: GeometryWasm, plan: LayerPlan): number {
+export function buildWasmTable(g: HeterolabWasm, plan: LayerPlan): number {
   const x = tableExports(g);
   const L = plan.exact;
   const params = [L.p1[0], L.p1[1], L.p2[0], L.p2[1], plan.top, plan.h0, plan.dz, L.cutoff, plan.nu, plan.nv, plan.nz, L.m1, L.m2];
@@ -52,14 +52,14 @@ export function buildWasmTable(g: GeometryWasm, plan: LayerPlan): number {
 }
 
 /** A table's coefficients as wasm built them (for conformance with the TypeScript build). */
-export function wasmTableData(g: GeometryWasm, h: number): Float64Array {
+export function wasmTableData(g: HeterolabWasm, h: number): Float64Array {
   const x = tableExports(g);
   status(x.hl_fft_table_data(h), 'table data');
   return result(x);
 }
 
 /** One wasm lookup: (V, ∂V/∂x, ∂V/∂y, ∂V/∂z), eV and eV/Å. */
-export function wasmLookup(g: GeometryWasm, h: number, s: number, xx: number, y: number, z: number): Float64Array {
+export function wasmLookup(g: HeterolabWasm, h: number, s: number, xx: number, y: number, z: number): Float64Array {
   const x = tableExports(g);
   status(x.hl_fft_lookup(h, s, xx, y, z), 'lookup');
   return result(x);
@@ -76,7 +76,7 @@ export interface WasmTabulatedBackend extends FFBackend {
 const finalizer = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<() => void>((free) => free()) : null;
 
 /** Builds the tables of every layer of `sys` with layers above it in wasm, and a backend over them. */
-export function wasmTabulatedBackend(g: GeometryWasm, sys: FFSystem, p: FFParams, o: TableOptions = {}): WasmTabulatedBackend {
+export function wasmTabulatedBackend(g: HeterolabWasm, sys: FFSystem, p: FFParams, o: TableOptions = {}): WasmTabulatedBackend {
   const t0 = Date.now();
   const x = tableExports(g);
   const F: RigidFrame = rigidFrame(sys, p);
@@ -136,7 +136,7 @@ export function wasmTabulatedBackend(g: GeometryWasm, sys: FFSystem, p: FFParams
  * disposes the tables (`dispose`, a no-op for the exact fallback) when the interface changes other than by
  * rigid moves of its layers (new twist, strain, match, atoms).
  */
-export function rigidLayersBackend(g: GeometryWasm, sys: FFSystem, p: FFParams, exact: FFBackend, o: TableOptions = {}): { backend: FFBackend; dispose(): void; notice?: string } {
+export function rigidLayersBackend(g: HeterolabWasm, sys: FFSystem, p: FFParams, exact: FFBackend, o: TableOptions = {}): { backend: FFBackend; dispose(): void; notice?: string } {
   try {
     const b = wasmTabulatedBackend(g, sys, p, o);
     return { backend: b, dispose: () => b.dispose() };

@@ -1,4 +1,4 @@
-import type { FFKernelInput, GeometryWasm } from '../geometry/wasm';
+import type { FFKernelInput, HeterolabWasm } from '../geometry/wasm';
 import type { FFSystem } from './cpu';
 import { pairTable, type FFParams } from './model';
 import type { FFBackend } from './ops';
@@ -18,7 +18,7 @@ function kernelInput(sys: FFSystem, p: FFParams): FFKernelInput {
 }
 
 /** The fast CPU path: the same force field in Rust/wasm (f64), checked against the TypeScript reference. */
-export function wasmBackend(g: GeometryWasm): FFBackend {
+export function wasmBackend(g: HeterolabWasm): FFBackend {
   return {
     kind: 'wasm',
     async energyForces(sys, p) {

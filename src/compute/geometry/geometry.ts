@@ -7,7 +7,7 @@ import { element } from '../../core/elements';
 import { makeStructure, type Structure } from '../../core/structure';
 import { twistPeriod } from '../../core/twist';
 import { PLANE_TOL } from '../../core/planes';
-import { GeometryError, formatDetail, type GeometryWasm } from './wasm';
+import { GeometryError, formatDetail, type HeterolabWasm } from './wasm';
 
 export type V2 = [number, number];
 export type Basis2 = [V2, V2];
@@ -105,7 +105,7 @@ export interface SearchOutcome {
   scan?: { twist: number; match: LatticeMatch | null }[];
 }
 
-function readMatch(g: GeometryWasm, r: Float64Array, base: number): LatticeMatch {
+function readMatch(g: HeterolabWasm, r: Float64Array, base: number): LatticeMatch {
   const L = g.layout;
   const at = (f: string, k = 0) => r[base + L.off('match', f) + k];
   const four = (f: string): [number, number, number, number] => [at(f), at(f, 1), at(f, 2), at(f, 3)];
@@ -127,12 +127,12 @@ function readMatch(g: GeometryWasm, r: Float64Array, base: number): LatticeMatch
   };
 }
 
-function latticeArgs(g: GeometryWasm, film: Basis2, sub: Basis2): Float64Array {
+function latticeArgs(g: HeterolabWasm, film: Basis2, sub: Basis2): Float64Array {
   return g.layout.pack('lattices', { film_a: film[0], film_b: film[1], sub_a: sub[0], sub_b: sub[1] });
 }
 
 /** The kernel's parameter vector for a search; `band` (substrate area multiples) and `chunk` (scan angles) select a part. */
-function searchArgs(g: GeometryWasm, p: MatchParams, mode: Resolved, band: [number, number] = [1, 0], chunk?: [number, number]): Float64Array {
+function searchArgs(g: HeterolabWasm, p: MatchParams, mode: Resolved, band: [number, number] = [1, 0], chunk?: [number, number]): Float64Array {
   const scan = mode.kind === 'scan' ? mode : { from: 0, to: 0, steps: 1 };
   return g.layout.pack('match_params', {
     max_area: p.maxArea,
@@ -160,7 +160,7 @@ function searchArgs(g: GeometryWasm, p: MatchParams, mode: Resolved, band: [numb
 }
 
 /** The cost of a search (see SearchEstimate), computed without running it. */
-export function estimateSearch(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: SearchMode): SearchEstimate {
+export function estimateSearch(g: HeterolabWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: SearchMode): SearchEstimate {
   const [l, q] = [latticeArgs(g, film, sub), searchArgs(g, p, resolved(mode, film, sub))];
   g.check('match estimate', g.withArrays([l, q], ([lp, qp]) => g.call('hl_match_estimate', (x) => x.hl_match_estimate(lp, l.length, qp, q.length))));
   const r = g.result();
@@ -169,7 +169,7 @@ export function estimateSearch(g: GeometryWasm, film: Basis2, sub: Basis2, p: Ma
 }
 
 /** One hl_match call (mode all or twist) over a band of substrate area multiples. */
-function matchCall(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: Resolved, band?: [number, number]): { matches: LatticeMatch[]; total: number } {
+function matchCall(g: HeterolabWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: Resolved, band?: [number, number]): { matches: LatticeMatch[]; total: number } {
   const [l, q] = [latticeArgs(g, film, sub), searchArgs(g, p, mode, band)];
   const n = g.check('match', g.withArrays([l, q], ([lp, qp]) => g.call('hl_match', (x) => x.hl_match(lp, l.length, qp, q.length))));
   const r = g.result();
@@ -178,7 +178,7 @@ function matchCall(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, m
 }
 
 /** Angles `first..first + count` of a twist scan. */
-function scanCall(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: Extract<Resolved, { kind: 'scan' }>, first: number, count: number): { twist: number; match: LatticeMatch | null }[] {
+function scanCall(g: HeterolabWasm, film: Basis2, sub: Basis2, p: MatchParams, mode: Extract<Resolved, { kind: 'scan' }>, first: number, count: number): { twist: number; match: LatticeMatch | null }[] {
   const [l, q] = [latticeArgs(g, film, sub), searchArgs(g, p, mode, [1, 0], [first, count])];
   g.check('twist scan', g.withArrays([l, q], ([lp, qp]) => g.call('hl_twist_scan', (x) => x.hl_twist_scan(lp, l.length, qp, q.length))));
   const r = g.result();
@@ -191,7 +191,7 @@ function scanCall(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, mo
 }
 
 /** A search in one call (the kernel refuses it up front when it is over maxWork). */
-export function searchMatches(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, searchMode: SearchMode): SearchOutcome {
+export function searchMatches(g: HeterolabWasm, film: Basis2, sub: Basis2, p: MatchParams, searchMode: SearchMode): SearchOutcome {
   const mode = resolved(searchMode, film, sub);
   if (mode.kind !== 'scan') return matchCall(g, film, sub, p, mode);
   const scan = scanCall(g, film, sub, p, mode, 0, mode.steps);
@@ -204,17 +204,17 @@ export function searchMatches(g: GeometryWasm, film: Basis2, sub: Basis2, p: Mat
  * result keeps only matches whose principal strains are within maxStrain too (the per-vector test alone lets
  * a shear through); with robust: false it returns exactly what pymatgen's ZSLGenerator returns.
  */
-export function findMatches(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams): LatticeMatch[] {
+export function findMatches(g: HeterolabWasm, film: Basis2, sub: Basis2, p: MatchParams): LatticeMatch[] {
   return matchCall(g, film, sub, p, { kind: 'all' }).matches;
 }
 
 /** Supercells at a prescribed twist (radians), sorted by area then strain. */
-export function findMatchesAtTwist(g: GeometryWasm, film: Basis2, sub: Basis2, twist: number, p: MatchParams): LatticeMatch[] {
+export function findMatchesAtTwist(g: HeterolabWasm, film: Basis2, sub: Basis2, twist: number, p: MatchParams): LatticeMatch[] {
   return matchCall(g, film, sub, p, { kind: 'twist', twist }).matches;
 }
 
 /** Best match per angle over [from, to] (radians, `steps` angles inclusive); null where none fits. */
-export function twistScan(g: GeometryWasm, film: Basis2, sub: Basis2, from: number, to: number, steps: number, p: MatchParams): { twist: number; match: LatticeMatch | null }[] {
+export function twistScan(g: HeterolabWasm, film: Basis2, sub: Basis2, from: number, to: number, steps: number, p: MatchParams): { twist: number; match: LatticeMatch | null }[] {
   return scanCall(g, film, sub, p, { kind: 'scan', from, to, steps }, 0, steps);
 }
 
@@ -249,7 +249,7 @@ function bands(top: number, chunks: number): [number, number][] {
  * refusing up front (GeometryError 'too-much-work', naming the limit and the area that fits) when the
  * estimate is over maxWork. Between chunks it reports progress, yields to the event loop and honours `signal`.
  */
-export async function searchMatchesChunked(g: GeometryWasm, film: Basis2, sub: Basis2, p: MatchParams, searchMode: SearchMode, c: SearchControl = {}): Promise<SearchOutcome> {
+export async function searchMatchesChunked(g: HeterolabWasm, film: Basis2, sub: Basis2, p: MatchParams, searchMode: SearchMode, c: SearchControl = {}): Promise<SearchOutcome> {
   const mode = resolved(searchMode, film, sub);
   const est = estimateSearch(g, film, sub, p, mode);
   if (est.work > est.maxWork) throw tooMuchWork(g, est);
@@ -281,7 +281,7 @@ export async function searchMatchesChunked(g: GeometryWasm, film: Basis2, sub: B
   return out;
 }
 
-function tooMuchWork(g: GeometryWasm, e: SearchEstimate): GeometryError {
+function tooMuchWork(g: HeterolabWasm, e: SearchEstimate): GeometryError {
   const code = g.layout.statusCode('too-much-work');
   const msg = g.layout.status(code)!.message;
   const fill = [e.work, e.maxWork, Math.floor(e.areaWithinLimit)];
@@ -314,7 +314,7 @@ export interface SlabResult {
 }
 
 /** Per-atom labels of built structures: role 0 = substrate, k = k-th film; plane index from the bottom. */
-export function makeSlab(g: GeometryWasm, bulk: Structure, o: SlabOptions): SlabResult {
+export function makeSlab(g: HeterolabWasm, bulk: Structure, o: SlabOptions): SlabResult {
   const layers = o.layers ?? 0;
   const fixed = o.fixedLayers ?? Math.floor(layers / 2);
   const n = bulk.numbers.length;
@@ -361,7 +361,7 @@ export interface LayerResult {
 }
 
 /** The first 2D layer of a structure (monolayer with vacuum, or one layer of a layered bulk), standard orientation. */
-export function extractLayer(g: GeometryWasm, s: Structure, o: { flip?: boolean; vacuum: number }): LayerResult {
+export function extractLayer(g: HeterolabWasm, s: Structure, o: { flip?: boolean; vacuum: number }): LayerResult {
   const n = s.numbers.length;
   const radii = Float64Array.from(s.numbers, (z) => element(z).covalentRadius);
   const mask = (s.pbc[0] ? 1 : 0) | (s.pbc[1] ? 2 : 0) | (s.pbc[2] ? 4 : 0);
@@ -409,7 +409,7 @@ export interface FilmPlacement {
   shift: V2;
 }
 
-export interface InterfaceOptions {
+export interface AssemblyOptions {
   substrateMatrix: IntMatrix2;
   strain?: 'film' | 'shared';
   vacuum: number;
@@ -424,7 +424,7 @@ export interface InterfaceResult {
 }
 
 /** The hl_interface input vector: iface_params, the substrate and its atoms, then each film and its atoms. */
-function interfaceInput(g: GeometryWasm, substrate: Structure, films: FilmPlacement[], o: InterfaceOptions): Float64Array {
+function interfaceInput(g: HeterolabWasm, substrate: Structure, films: FilmPlacement[], o: AssemblyOptions): Float64Array {
   const L = g.layout;
   const sl = substrate.arrays.layerIndex!;
   const sd = substrate.arrays.selectiveDynamics;
@@ -455,7 +455,7 @@ function interfaceInput(g: GeometryWasm, substrate: Structure, films: FilmPlacem
   return out;
 }
 
-export function buildInterface(g: GeometryWasm, substrate: Structure, films: FilmPlacement[], o: InterfaceOptions): InterfaceResult {
+export function buildInterface(g: HeterolabWasm, substrate: Structure, films: FilmPlacement[], o: AssemblyOptions): InterfaceResult {
   if (!substrate.arrays.layerIndex) throw new GeometryError('bad-parameter', 'substrate has no plane indices (make it with makeSlab)');
   const input = interfaceInput(g, substrate, films, o);
   const na = g.check('interface', g.withArrays([input], ([p]) => g.call('hl_interface', (x) => x.hl_interface(p, input.length))));

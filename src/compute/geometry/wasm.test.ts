@@ -16,7 +16,7 @@ import {
   type Basis2,
   type MatchParams,
 } from './geometry';
-import { GeometryError, GeometryWasm, Layout, type GeometryExports } from './wasm';
+import { GeometryError, HeterolabWasm, Layout, type GeometryExports } from './wasm';
 import { buildWasmTable, wasmLookup, wasmTableData, wasmTabulatedBackend } from '../ff/table-wasm';
 import { buildLayerTable } from '../ff/table';
 import { wasmBackend } from '../ff/wasm-backend';
@@ -34,9 +34,9 @@ function observed(): GeometryExports {
   return out as unknown as GeometryExports;
 }
 
-let g: GeometryWasm;
+let g: HeterolabWasm;
 beforeAll(() => {
-  g = GeometryWasm.fromExports(observed(), observed);
+  g = HeterolabWasm.fromExports(observed(), observed);
 });
 
 const hex = (a: number): Basis2 => [[a, 0], [-a / 2, (a * Math.sqrt(3)) / 2]];
@@ -76,7 +76,7 @@ describe('the ABI table', () => {
     expect(() => Layout.check(JSON.stringify({ ...JSON.parse(json), abi: 3 }))).toThrow(/ABI 3, expected 4/);
     expect(() => Layout.check('{')).toThrow(/not valid JSON/);
     const stale = { memory: x.memory } as unknown as GeometryExports;
-    expect(() => GeometryWasm.fromExports(stale)).toThrow(/no ABI table.*rebuild/);
+    expect(() => HeterolabWasm.fromExports(stale)).toThrow(/no ABI table.*rebuild/);
   });
 
   it('packs parameter vectors by name and refuses missing or unknown fields', () => {
@@ -257,7 +257,7 @@ describe('search control', () => {
       x.hl_match = (...a) => (first ? ((first = false), trap(), 0) : real(...a));
       return x;
     };
-    const t = GeometryWasm.fromExports(make(), make);
+    const t = HeterolabWasm.fromExports(make(), make);
     expect(() => findMatches(t, mos2, au111, params)).toThrow(/^hl_match: the wasm kernel failed \(unreachable\) with \d+ MiB of memory in use/);
     expect(findMatches(t, mos2, au111, { ...params, limit: 3 })).toHaveLength(3);
   });

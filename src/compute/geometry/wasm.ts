@@ -186,7 +186,8 @@ export function formatDetail(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toPrecision(4);
 }
 
-export class GeometryWasm {
+/** The heterolab wasm module (interface geometry and the force-field kernels), its ABI table and memory helpers. */
+export class HeterolabWasm {
   private x: GeometryExports;
   private broken = false;
 
@@ -199,12 +200,12 @@ export class GeometryWasm {
   }
 
   /** Instantiates from the module's bytes (Node reads the file; the browser fetches its URL). */
-  static async fromBytes(bytes: BufferSource): Promise<GeometryWasm> {
+  static async fromBytes(bytes: BufferSource): Promise<HeterolabWasm> {
     const module = await WebAssembly.compile(bytes);
     const first = (await WebAssembly.instantiate(module, {})).exports as unknown as GeometryExports;
     // Only after a trap is an instance made synchronously (allowed in workers and Node, where this runs).
     const make = () => new WebAssembly.Instance(module, {}).exports as unknown as GeometryExports;
-    return GeometryWasm.fromExports(first, make);
+    return HeterolabWasm.fromExports(first, make);
   }
 
   /**
@@ -212,12 +213,12 @@ export class GeometryWasm {
    * exports after a trap (the crate's allocator may be left mid-operation); without it a trapped instance
    * refuses further calls.
    */
-  static fromExports(x: GeometryExports, remake: (() => GeometryExports) | null = null): GeometryWasm {
+  static fromExports(x: GeometryExports, remake: (() => GeometryExports) | null = null): HeterolabWasm {
     if (typeof x.hl_layout_ptr !== 'function') throw new Error(`heterolab.wasm has no ABI table (built before ABI ${ABI_VERSION}): rebuild with npm run build:wasm`);
     // Pointer and length first: building the table may grow memory, which detaches an earlier buffer.
     const [ptr, len] = [x.hl_layout_ptr(), x.hl_layout_len()];
     const json = new TextDecoder().decode(new Uint8Array(x.memory.buffer, ptr, len));
-    return new GeometryWasm(x, Layout.check(json), remake);
+    return new HeterolabWasm(x, Layout.check(json), remake);
   }
 
   /**

@@ -23,7 +23,7 @@ import {
   type SlabResult,
   type V2,
 } from '../geometry/geometry';
-import type { GeometryWasm } from '../geometry/wasm';
+import type { HeterolabWasm } from '../geometry/wasm';
 import { mul2 } from '../../core/linalg';
 import { DEFAULTS } from '../../core/defaults';
 
@@ -51,7 +51,7 @@ export interface Prepared {
   face: 'bottom' | 'top';
 }
 
-export function prepare(g: GeometryWasm, filmInput: Structure, substrateBulk: Structure, o: PrepareOptions): Prepared {
+export function prepare(g: HeterolabWasm, filmInput: Structure, substrateBulk: Structure, o: PrepareOptions): Prepared {
   const face = o.face ?? DEFAULTS.face;
   const vacuum = o.vacuum ?? DEFAULTS.vacuum;
   const film = extractLayer(g, filmInput, { flip: face === 'top', vacuum });
@@ -62,7 +62,7 @@ export function prepare(g: GeometryWasm, filmInput: Structure, substrateBulk: St
 export type { SearchMode };
 
 /** Coincidence search between the prepared film and slab (bounded, chunked; see searchOnCell). */
-export function search(g: GeometryWasm, p: Prepared, params: MatchParams, mode: SearchMode, c?: SearchControl): Promise<SearchOutcome> {
+export function search(g: HeterolabWasm, p: Prepared, params: MatchParams, mode: SearchMode, c?: SearchControl): Promise<SearchOutcome> {
   return searchOnCell(g, p.film.structure, inPlaneBasis(p.slab.structure), params, mode, c);
 }
 
@@ -117,7 +117,7 @@ export function cellBelow(p: Prepared, m: LatticeMatch, uppers: { match: Lattice
  * and refused over the limit before the search starts, the search runs in chunks (progress, abort), mirror-only
  * matches (which cannot be built) are left out before the list is cut, and `total` counts them all.
  */
-export function searchOnCell(g: GeometryWasm, layer: Structure, cell: Basis2, params: MatchParams, mode: SearchMode, c?: SearchControl): Promise<SearchOutcome> {
+export function searchOnCell(g: HeterolabWasm, layer: Structure, cell: Basis2, params: MatchParams, mode: SearchMode, c?: SearchControl): Promise<SearchOutcome> {
   return searchMatchesChunked(g, inPlaneBasis(layer), cell, { ...(mode.kind === 'all' ? { areaRatioTol: 0.09 } : {}), ...params, excludeMirror: true }, mode, c);
 }
 
@@ -133,7 +133,7 @@ export function stackAtoms(p: Prepared, m: LatticeMatch, uppers: { layer: Struct
  * The interface with films stacked on the first one: every supercell matrix is carried up to the final cell
  * (the substrate's and film 1's by the growth of all upper films, film k's by the growth of those above it).
  */
-export function assemble(g: GeometryWasm, p: Prepared, m: LatticeMatch, o: Placement, uppers: UpperFilm[], opt: PrepareOptions): InterfaceResult {
+export function assemble(g: HeterolabWasm, p: Prepared, m: LatticeMatch, o: Placement, uppers: UpperFilm[], opt: PrepareOptions): InterfaceResult {
   const all = growth(uppers, 0);
   return buildInterface(
     g,

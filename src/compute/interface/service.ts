@@ -8,7 +8,7 @@ import { DEFAULTS } from '../../core/defaults';
 import { makeStructure, type Structure } from '../../core/structure';
 import { reduceTwist, twistPeriod } from '../../core/twist';
 import { extractLayer, inPlaneBasis, type LatticeMatch, type MatchParams } from '../geometry/geometry';
-import { GeometryError, type GeometryWasm } from '../geometry/wasm';
+import { GeometryError, type HeterolabWasm } from '../geometry/wasm';
 import type { FFParams } from '../ff/model';
 import { bindingEnergy, registryScan, relaxRigid, withFilmsAbove, zScan, zSeparation, type FFBackend, type Progress } from '../ff/ops';
 import { rigidLayersBackend } from '../ff/table-wasm';
@@ -28,7 +28,7 @@ import type { BuiltInterface, EstimateOptions, FFEvaluation, InterfaceRequest, I
 export type StandardCell = (s: Structure) => Promise<{ structure: Structure; symbol: string; number: number } | null>;
 
 export interface ServiceDeps {
-  geometry: Promise<GeometryWasm>;
+  geometry: Promise<HeterolabWasm>;
   standardCell: StandardCell;
   /** navigator.gpu (or the Node package's GPU) for the WebGPU force-field backend. */
   gpu?: () => GPU | undefined;
@@ -102,7 +102,7 @@ export class InterfaceService {
   constructor(private deps: ServiceDeps) {}
 
   /** The wasm module the service runs on (for callers that need a geometry step outside an interface). */
-  geometryModule(): Promise<GeometryWasm> {
+  geometryModule(): Promise<HeterolabWasm> {
     return this.deps.geometry;
   }
 

@@ -7,6 +7,7 @@
  * largest principal strain, and optionally the force field's own z-separation and binding energy (a physics
  * prior the model corrects). Elemental properties come from element-props.ts (sources cited there).
  */
+import { PLANE_TOL, zSeparationOf } from '../../core/planes';
 import { formula, type Structure } from '../../core/structure';
 import { canonicalInterface } from '../ff/system';
 import { ELEMENT_PROPS } from './element-props';
@@ -73,9 +74,6 @@ export interface Features {
   /** Reduced formula of the film (alphabetical, as core's formula()). */
   filmFormula: string;
 }
-
-/** Atoms within this height (Å) of a layer's extreme atom form its bottom or top plane (same as ff/ops.ts). */
-const PLANE_TOL = 0.3;
 
 const COLS = { enPauling: 2, phiMiedema: 3, cohesive: 4, metallicRadius: 5, atomicRadius: 6, polarizability: 7, nValence: 8, nD: 9, bulkModulus: 10 } as const;
 type Col = keyof typeof COLS;
@@ -248,9 +246,5 @@ function substrateBonds(s: Structure, sub: number[], nn: number, area: number): 
 /** z-separation (Å) of film 1 over the substrate: bottom plane of the film minus top plane of the substrate. */
 export function interfaceZSeparation(s0: Structure): number {
   const s = canonicalInterface(s0);
-  const role = s.arrays.role!;
-  const zs = (r: number) => Array.from({ length: s.numbers.length }, (_, i) => i).filter((i) => role[i] === r).map((i) => s.positions[3 * i + 2]);
-  const sub = zs(0), film = zs(1);
-  const top = Math.max(...sub), bot = Math.min(...film);
-  return mean(film.filter((z) => z - bot <= PLANE_TOL)) - mean(sub.filter((z) => top - z <= PLANE_TOL));
+  return zSeparationOf(s.positions, s.arrays.role!, 1);
 }
