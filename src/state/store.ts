@@ -94,6 +94,12 @@ export class Store {
     }
   }
 
+  /** Adds structures made here (library entries), selecting the first. */
+  addStructures(list: StructureEntry[]): void {
+    if (!list.length) return;
+    this.set({ structures: [...this.state.structures, ...list], selectedId: list[0].structure.id });
+  }
+
   select(id: string): void {
     this.set({ selectedId: id });
   }

@@ -15,6 +15,7 @@ import type { PanelContext } from './panels/panel';
 import { mountPlacement } from './panels/placement';
 import { mountScans } from './panels/scans';
 import { mountSessions } from './panels/sessions';
+import { mountLibrary } from './panels/library';
 
 export function mountWorkbench(ctx: PanelContext, dbReady: Promise<SessionDb | null>): () => void {
   const off = [
@@ -26,6 +27,7 @@ export function mountWorkbench(ctx: PanelContext, dbReady: Promise<SessionDb | n
     mountScans($('estimates-panel'), ctx),
     mountExport($('export-panel'), ctx),
     mountSessions($('sessions-panel'), ctx, dbReady),
+    mountLibrary($('library-panel'), ctx),
     mountInterfaceView(ctx),
     mountKeys(ctx.wb),
   ];

@@ -3,6 +3,7 @@ import type { HeterolabWasm } from '../compute/geometry/wasm';
 import { InterfaceService } from '../compute/interface/service';
 import { readStructureFile } from '../io/registry';
 import { writeStructure } from '../io/write';
+import { writableFormats } from '../io/formats';
 import { conventionalStandardCell } from '../io/space-groups';
 import type { ComputeApi, FFBenchRow, FFStatus, FileInput, ReadReport, WorkerStatus } from './protocol';
 import type { FFParams } from '../compute/ff/model';
@@ -55,6 +56,10 @@ export function createComputeApi(
     zScan: (spec, film, zs, p, progress) => service.zScan(spec, film, zs, p, progress),
     registryScan: (spec, film, nx, ny, p, relaxZ, progress) => service.registryScan(spec, film, nx, ny, p, relaxZ, progress),
     relax: (spec, p, o, progress) => service.relax(spec, p, o, progress),
+
+    async writableFormats() {
+      return writableFormats().map((f) => ({ id: f.id, label: f.label, extension: f.extension, fileName: f.fileName }));
+    },
 
     async writeStructure(s, format) {
       return writeStructure(s, format);

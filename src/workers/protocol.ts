@@ -87,6 +87,8 @@ export interface ComputeApi {
   relax(spec: InterfaceSpec, p: FFParams, o: { fmax?: number; maxSteps?: number }, progress?: Progress): Promise<RelaxReply>;
   /** The shipped models' manifest summary and model card (markdown). */
   modelInfo(): Promise<{ name: string; version: string; card: string; ebind: TargetSummary; zsep: TargetSummary }>;
+  /** The formats the export menu offers (io's format table): id, label, file extension or fixed file name. */
+  writableFormats(): Promise<{ id: WriteFormat; label: string; extension: string; fileName?: string }[]>;
   /** A structure as file text (POSCAR keeps selective dynamics, extended XYZ the roles). */
   writeStructure(s: Structure, format: WriteFormat): Promise<string>;
   /**
@@ -101,7 +103,7 @@ export interface ComputeApi {
 }
 
 /** Every method of ComputeApi, once: the client's methods are generated from this list. */
-export const COMPUTE_METHODS = ['status', 'readFiles', 'matches', 'upperMatches', 'build', 'place', 'evaluate', 'ffConfigure', 'zScan', 'registryScan', 'relax', 'modelInfo', 'writeStructure', 'screenDefine', 'screenRun', 'ffBench'] as const;
+export const COMPUTE_METHODS = ['status', 'readFiles', 'matches', 'upperMatches', 'build', 'place', 'evaluate', 'ffConfigure', 'zScan', 'registryScan', 'relax', 'modelInfo', 'writeStructure', 'writableFormats', 'screenDefine', 'screenRun', 'ffBench'] as const;
 
 // The list and the interface cannot drift apart: a method missing from the list fails to compile here.
 type Listed = (typeof COMPUTE_METHODS)[number];

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { assert, dropFiles, run, Skip } from './harness.mjs';
 import { stackSpecs, workbenchSpecs } from './workbench.mjs';
-import { screenSpecs } from './screen.mjs';
+import { librarySpecs, screenSpecs } from './screen.mjs';
 import { workbenchUiSpecs } from './workbench-ui.mjs';
 
 if (!existsSync('dist/index.html')) {
@@ -164,6 +164,7 @@ const failures = await run([
   ...workbenchSpecs('auto'),
   ...stackSpecs(),
   ...screenSpecs(),
+  ...librarySpecs(),
   ...workbenchUiSpecs(),
 ]);
 process.exit(failures ? 1 : 0);

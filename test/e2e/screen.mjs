@@ -66,3 +66,33 @@ export function screenSpecs() {
     }],
   ];
 }
+
+export function librarySpecs() {
+  return [
+    ['library panel: search, open a Janus layer as film and a metal as substrate, build; download an entry as CIF and read it back', async ({ page, url, shot }) => {
+      await page.goto(url + '?backend=cpu');
+      await page.waitForSelector('#library-list li');
+      await page.fill('#library-search', 'MoSSe');
+      await page.waitForFunction(() => [...document.querySelectorAll('#library-list li b')].every((b) => b.textContent.startsWith('MoSSe')));
+      await page.click('[data-library-role="MoSSe-1H"]');
+      await page.selectOption('#library-family', 'metal');
+      await page.fill('#library-search', 'Au');
+      await page.click('[data-library-role="Au"]');
+      const roles = await page.evaluate(() => { const w = window.heterolab.wb.get(); const name = (id) => window.heterolab.store.get().structures.find((e) => e.structure.id === id)?.file; return [name(w.filmId), name(w.substrateId)]; });
+      assert(roles[0] === 'library: MoSSe-1H' && roles[1] === 'library: Au', `roles: ${roles}`);
+      await page.click('#find-matches');
+      await page.waitForFunction(() => window.heterolab.wb.get().iface && !window.heterolab.wb.get().job, null, { timeout: 120_000 });
+      const p = await page.textContent('#p-stable');
+      assert(/P\(E_bind > E_form\) = [\d.]+ with E_form [\d.]+ eV\/atom \(library MoSSe-1H/.test(p), `P(stable) with the library's formation energy: ${p}`);
+      await shot('library-01-built');
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-library-export="Au:cif"]')]);
+      const { readFileSync } = await import('node:fs');
+      const cif = readFileSync(await dl.path(), 'utf8');
+      const back = await page.evaluate(async (t) => {
+        const [r] = await window.heterolab.api.readFiles([{ name: 'Au.cif', bytes: new TextEncoder().encode(t).buffer }]);
+        return r.ok ? { n: r.structures[0].numbers.length, a: r.structures[0].cell[0] } : { error: r.issue.message };
+      }, cif);
+      assert(back.n === 4 && Math.abs(back.a - 4.078) < 0.01, `Au.cif read back: ${JSON.stringify(back)}`);
+    }],
+  ];
+}
