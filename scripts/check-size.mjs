@@ -5,7 +5,9 @@ import { gzipSync } from 'node:zlib';
 
 const BUDGETS = [
   [/^index-.*\.js$/, 220_000, 'main-thread JS (three.js, UI)'],
-  [/^compute\.worker-.*\.js$/, 80_000, 'compute worker JS'],
+  // The worker now also carries the interface service, the screen runner, the tabulated force field, six writers
+  // and the hardened readers (94 KB gz measured at this change); 110 KB leaves room without hiding a jump.
+  [/^compute\.worker-.*\.js$/, 110_000, 'compute worker JS'],
   [/^heterolab-.*\.wasm$/, 200_000, 'heterolab geometry wasm'],
   [/^moyo_wasm_bg-.*\.wasm$/, 320_000, 'moyo space-group wasm (loaded only for symbol-only CIFs)'],
   [/\.css$/, 20_000, 'styles'],
