@@ -20,7 +20,7 @@ ort.env.wasm.numThreads = 1;
 const manifest = JSON.parse(readFileSync('models/manifest.json', 'utf8')) as ModelManifest;
 const predictor = Predictor.create(ort as unknown as OrtLike, manifest, async (f) => new Uint8Array(readFileSync(`models/${f}`)));
 let peak = 0;
-const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
 
 /** The same structure with its in-plane lattice (and positions) scaled by f: a generated variant. */
 function scaled(s: Structure, f: number, bulk: boolean): Structure {
@@ -37,6 +37,7 @@ async function runScreen(def: ScreenDefinition) {
   let built = 0, stable = 0;
   for (const j of jobs) {
     const r = await runJob(svc, def, j, times);
+    if (j.index % 20 === 0) sample();
     if (!r.error) built++;
     if (r.stable === 'stable') stable++;
   }
@@ -44,17 +45,22 @@ async function runScreen(def: ScreenDefinition) {
 }
 
 const models = `${manifest.name} ${manifest.version}`;
+/** Lattice scale of the k-th generated entry: the library itself first (1), then 0.99, 1.01, 0.98, 1.02, … (±4 % at most). */
+const variant = (k: number, n: number) => {
+  const v = ((k / n) | 0) % 9;
+  return 1 + 0.005 * (v % 2 ? -(v + 1) : v);
+};
 const films = (n: number): ScreenFilm[] => {
   const lib = listLibrary({ family: 'janus' });
   return Array.from({ length: n }, (_, k) => {
-    const e = lib[k % lib.length], f = 1 + 0.04 * (((k / lib.length) | 0) % 9 - 4) / 4;
+    const e = lib[k % lib.length], f = variant(k, lib.length);
     return { name: `${e.id}×${f.toFixed(3)}`, structure: scaled(libraryStructure(e), f, false), formationEnergy: e.formationEnergy };
   });
 };
 const metals = (n: number) => {
   const lib = listLibrary({ family: 'metal' });
   return Array.from({ length: n }, (_, k) => {
-    const e = lib[k % lib.length], f = 1 + 0.04 * (((k / lib.length) | 0) % 5 - 2) / 2;
+    const e = lib[k % lib.length], f = variant(k, lib.length);
     return { name: `${e.id}×${f.toFixed(3)}`, structure: scaled(libraryStructure(e), f, true) };
   });
 };
@@ -81,4 +87,3 @@ for (const maxArea of [100, 200, 400]) {
   const r = await runScreen({ films: films(25), substrates: metals(10), facets: [[1, 1, 1]], limits: { ...limits, maxArea }, models });
   console.log(`| ${maxArea} | ${r.jobs} | ${r.built} | ${r.s.toFixed(1)} | ${((1000 * r.s) / r.jobs).toFixed(1)} |`);
 }
-clearInterval(sample);
