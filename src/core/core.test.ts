@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cellArb as cellArbOf } from '../../test/helpers/cells';
 import { cartesianToScaled, cellFromParameters, cellHeights, cellParameters, cellVolume, scaledToCartesian, wrapScaled } from './cell';
 import { atomicNumber, element, MAX_Z } from './elements';
 import { det3 } from './linalg';
@@ -8,17 +9,7 @@ import { findOverlaps, validateStructure } from './validate';
 import { formula, makeStructure, supercell } from './structure';
 
 const deg = Math.PI / 180;
-const cellArb = fc
-  .record({
-    a: fc.double({ min: 2, max: 30, noNaN: true }),
-    b: fc.double({ min: 2, max: 30, noNaN: true }),
-    c: fc.double({ min: 2, max: 30, noNaN: true }),
-    alpha: fc.double({ min: 60, max: 120, noNaN: true }),
-    beta: fc.double({ min: 60, max: 120, noNaN: true }),
-    gamma: fc.double({ min: 60, max: 120, noNaN: true }),
-  })
-  .map((p) => cellFromParameters({ ...p, alpha: p.alpha * deg, beta: p.beta * deg, gamma: p.gamma * deg }))
-  .filter((c): c is Float64Array => c !== null && Math.abs(det3(c)) > 1);
+const cellArb = cellArbOf();
 
 describe('element table', () => {
   it('has every element 1..118 once, with positive mass and radius and a colour', () => {

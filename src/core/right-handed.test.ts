@@ -1,27 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cartesianToScaled, cellFromParameters, rightHanded } from './cell';
+import { cellArb as cellArbOf } from '../../test/helpers/cells';
+import { cartesianToScaled, rightHanded } from './cell';
 import { det3 } from './linalg';
 import { makeStructure, type Pbc } from './structure';
 
-const deg = Math.PI / 180;
-const cellArb = fc
-  .record({
-    a: fc.double({ min: 2, max: 30, noNaN: true }),
-    b: fc.double({ min: 2, max: 30, noNaN: true }),
-    c: fc.double({ min: 2, max: 30, noNaN: true }),
-    alpha: fc.double({ min: 60, max: 120, noNaN: true }),
-    beta: fc.double({ min: 60, max: 120, noNaN: true }),
-    gamma: fc.double({ min: 60, max: 120, noNaN: true }),
-    flip: fc.integer({ min: 0, max: 3 }),
-  })
-  .map((p) => {
-    const c = cellFromParameters({ ...p, alpha: p.alpha * deg, beta: p.beta * deg, gamma: p.gamma * deg });
-    // Flip one vector (or none) to make left-handed cells as often as right-handed ones.
-    if (c && p.flip < 3) for (let j = 0; j < 3; j++) c[3 * p.flip + j] *= -1;
-    return c;
-  })
-  .filter((c): c is Float64Array => c !== null && Math.abs(det3(c)) > 1);
+const cellArb = cellArbOf({ flip: true });
 
 describe('rightHanded', () => {
   it('gives det > 0, the same lattice and the same Cartesian positions, with per-axis data moved with its axis', () => {

@@ -287,13 +287,19 @@ function hashBins(idx: Int32Array, n: number): Pick<BinGrid, 'start' | 'order' |
     }
     binOf[i] = table[p];
   }
+  const { start, order } = binOrder(binOf, n, nbins);
+  return { start, order, lookup, dense: null };
+}
+
+/** Atoms sorted by bin (counting sort): bin b holds order[start[b] .. start[b + 1]). */
+function binOrder(binOf: Int32Array, n: number, nbins: number): { start: Int32Array; order: Int32Array } {
   const start = new Int32Array(nbins + 1);
   for (let i = 0; i < n; i++) start[binOf[i] + 1]++;
   for (let b = 0; b < nbins; b++) start[b + 1] += start[b];
   const order = new Int32Array(n);
   const fill = start.slice(0, nbins);
   for (let i = 0; i < n; i++) order[fill[binOf[i]]++] = i;
-  return { start, order, lookup, dense: null };
+  return { start, order };
 }
 
 /** The common case (atoms fill their box): every bin of the box stored, found by index arithmetic. */
@@ -302,12 +308,7 @@ function denseBins(idx: Int32Array, n: number, lo: number[], r: number[]): Pick<
   const nbins = r0 * r1 * r2;
   const binOf = new Int32Array(n);
   for (let i = 0; i < n; i++) binOf[i] = ((idx[3 * i] - l0) * r1 + (idx[3 * i + 1] - l1)) * r2 + (idx[3 * i + 2] - l2);
-  const start = new Int32Array(nbins + 1);
-  for (let i = 0; i < n; i++) start[binOf[i] + 1]++;
-  for (let b = 0; b < nbins; b++) start[b + 1] += start[b];
-  const order = new Int32Array(n);
-  const fill = start.slice(0, nbins);
-  for (let i = 0; i < n; i++) order[fill[binOf[i]]++] = i;
+  const { start, order } = binOrder(binOf, n, nbins);
   const lookup = (a: number, b: number, c: number): number => {
     a -= l0, b -= l1, c -= l2;
     return a < 0 || a >= r0 || b < 0 || b >= r1 || c < 0 || c >= r2 ? -1 : (a * r1 + b) * r2 + c;

@@ -4,6 +4,7 @@
 // assigned when unambiguous; the binding curve as a well; no "unsaved" for view options or an untouched page.
 import { readFileSync } from 'node:fs';
 import { assert, dropFiles } from './harness.mjs';
+import { stackReady } from './workbench.mjs';
 
 const wbState = (page, fn) => page.evaluate(fn);
 const settled = (page) => page.waitForFunction(() => {
@@ -228,14 +229,7 @@ export function workbenchUiSpecs() {
 
     ['workbench ui [cpu] 1366×768: a film that does not fit on the stack is refused under Add film, on screen', async ({ page, url, shot }) => {
       await page.setViewportSize({ width: 1366, height: 768 });
-      await page.goto(url + '?backend=cpu');
-      await page.waitForSelector('#empty:not([hidden])');
-      await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp', 'structures/graphene.vasp']);
-      await page.waitForFunction(() => document.querySelectorAll('#structures li').length === 3);
-      await page.click('#structures li:nth-child(1) [data-role=film]');
-      await page.click('#structures li:nth-child(2) [data-role=substrate]');
-      await page.click('#find-matches');
-      await settled(page);
+      await stackReady(page, url);
       await page.fill('#max-strain', '0');
       await page.dispatchEvent('#max-strain', 'change');
       const gid = await page.evaluate(() => window.heterolab.store.get().structures[2].structure.id);

@@ -19,6 +19,18 @@ const estimatesFor = (page, prev) => page.waitForFunction((p) => {
   return !s.live.pending && s.live.ff && s.live.ff.bindingEnergy !== p;
 }, prev, { timeout: 120_000 });
 
+/** MoS2 (film), Au (substrate) and graphene dropped, the first match built and estimated (`?backend=cpu`). */
+export async function stackReady(page, url) {
+  await page.goto(url + '?backend=cpu');
+  await page.waitForSelector('#empty:not([hidden])');
+  await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp', 'structures/graphene.vasp']);
+  await page.waitForFunction(() => document.querySelectorAll('#structures li').length === 3);
+  await page.click('#structures li:nth-child(1) [data-role=film]');
+  await page.click('#structures li:nth-child(2) [data-role=substrate]');
+  await page.click('#find-matches');
+  await settled(page);
+}
+
 export function workbenchSpecs(backend) {
   const q = backend === 'auto' ? '' : `?backend=${backend}`;
   const tag = `[${backend}]`;
@@ -322,14 +334,7 @@ export function stackSpecs() {
     }],
     ['workbench [cpu]: stack graphene on MoS2/Au(111), move each film (slider, gizmo turn and slide), export, reload, remove and undo', async ({ page, url, shot }) => {
       const p = (n) => shot(`stack-${n}`);
-      await page.goto(url + '?backend=cpu');
-      await page.waitForSelector('#empty:not([hidden])');
-      await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp', 'structures/graphene.vasp']);
-      await page.waitForFunction(() => document.querySelectorAll('#structures li').length === 3);
-      await page.click('#structures li:nth-child(1) [data-role=film]');
-      await page.click('#structures li:nth-child(2) [data-role=substrate]');
-      await page.click('#find-matches');
-      await settled(page);
+      await stackReady(page, url);
       const one = await state(page);
       const gid = await page.evaluate(() => window.heterolab.store.get().structures[2].structure.id);
       await page.selectOption('#add-film-structure', gid);

@@ -165,16 +165,8 @@ impl Table {
         if h < self.h0 {
             return exact_point(&self.exact, s, x, y, z);
         }
-        let (p1, p2) = (self.exact.p1, self.exact.p2);
-        let det = p1[0] * p2[1] - p1[1] * p2[0];
-        let fu = (x * p2[1] - y * p2[0]) / det;
-        let fv = (p1[0] * y - p1[1] * x) / det;
-        let gu = (fu - fu.floor()) * self.nu as f64;
-        let gv = (fv - fv.floor()) * self.nv as f64;
-        let (iu, iv) = (gu.floor() as usize, gv.floor() as usize);
-        let hz = (h - self.h0) / self.dz;
-        let kz = (hz.floor() as usize).min(self.nz - 2);
-        let tz = hz - kz as f64;
+        let (p1, p2, det) = (self.exact.p1, self.exact.p2, self.det());
+        let Grid { gu, gv, iu, iv, kz, t: tz } = self.grid(x, y, h);
         let (wu, du) = bspline(gu - iu as f64);
         let (wv, dv) = bspline(gv - iv as f64);
         // Stencil columns, wrapped once here rather than per tap.
@@ -211,7 +203,35 @@ impl Table {
     }
 }
 
+/// Where a point falls in a table: grid coordinates (gu, gv) and their node (iu, iv) in the plane, the
+/// lower height level kz and the fraction t towards the next one.
+struct Grid {
+    gu: f64,
+    gv: f64,
+    iu: usize,
+    iv: usize,
+    kz: usize,
+    t: f64,
+}
+
 impl Table {
+    fn det(&self) -> f64 {
+        let (p1, p2) = (self.exact.p1, self.exact.p2);
+        p1[0] * p2[1] - p1[1] * p2[0]
+    }
+
+    /// The grid cell of (x, y) at height h (Å above the layer's top, h0 ≤ h < cutoff).
+    fn grid(&self, x: f64, y: f64, h: f64) -> Grid {
+        let (p1, p2, det) = (self.exact.p1, self.exact.p2, self.det());
+        let fu = (x * p2[1] - y * p2[0]) / det;
+        let fv = (p1[0] * y - p1[1] * x) / det;
+        let gu = (fu - fu.floor()) * self.nu as f64;
+        let gv = (fv - fv.floor()) * self.nv as f64;
+        let hz = (h - self.h0) / self.dz;
+        let kz = (hz.floor() as usize).min(self.nz - 2);
+        Grid { gu, gv, iu: gu.floor() as usize, iv: gv.floor() as usize, kz, t: hz - kz as f64 }
+    }
+
     /// V alone (eV) at (x, y, z): `lookup`'s value without the gradient, for energy-only scans.
     pub fn value(&self, s: usize, x: f64, y: f64, z: f64) -> f64 {
         let h = z - self.top;
@@ -221,16 +241,7 @@ impl Table {
         if h < self.h0 {
             return exact_point(&self.exact, s, x, y, z)[0];
         }
-        let (p1, p2) = (self.exact.p1, self.exact.p2);
-        let det = p1[0] * p2[1] - p1[1] * p2[0];
-        let fu = (x * p2[1] - y * p2[0]) / det;
-        let fv = (p1[0] * y - p1[1] * x) / det;
-        let gu = (fu - fu.floor()) * self.nu as f64;
-        let gv = (fv - fv.floor()) * self.nv as f64;
-        let (iu, iv) = (gu.floor() as usize, gv.floor() as usize);
-        let hz = (h - self.h0) / self.dz;
-        let kz = (hz.floor() as usize).min(self.nz - 2);
-        let t = hz - kz as f64;
+        let Grid { gu, gv, iu, iv, kz, t } = self.grid(x, y, h);
         let (t2, t3) = (t * t, t * t * t);
         let hw = [2.0 * t3 - 3.0 * t2 + 1.0, (t3 - 2.0 * t2 + t) * self.dz, -2.0 * t3 + 3.0 * t2, (t3 - t2) * self.dz];
         let wu = bspline(gu - iu as f64).0;

@@ -26,8 +26,8 @@ export interface TableOptions {
   maxWork?: number;
 }
 
-/** The tabulated potential of one rigid layer, for the species of the atoms above it. */
-export interface LayerTable {
+/** Which layer a table is of, and its grid: nu × nv nodes over the primitive cell, nz heights from top + h0 (Å) in steps dz (Å). */
+export interface LayerGrid {
   group: number;
   lattice: LayerLattice;
   /** z (Å) of the layer's top atom when the table was built; heights are measured from it. */
@@ -39,6 +39,10 @@ export interface LayerTable {
   nz: number;
   /** Atomic numbers of the species tabulated (the species above the layer). */
   species: number[];
+}
+
+/** The tabulated potential of one rigid layer, for the species of the atoms above it. */
+export interface LayerTable extends LayerGrid {
   /** In-plane B-spline coefficients of (V, ∂V/∂z) per node, index 2·(((s·nv + j)·nu + i)·nz + k): heights
    *  innermost, so a lookup's two levels are adjacent. */
   data: Float64Array;
@@ -170,16 +174,7 @@ export function tableSize(lat: LayerLattice, nspecies: number, p: FFParams, o: T
 }
 
 /** A layer ready to tabulate: its lattice, the species above it, the grid, and its exact point sum. */
-export interface LayerPlan {
-  group: number;
-  lattice: LayerLattice;
-  species: number[];
-  top: number;
-  h0: number;
-  dz: number;
-  nu: number;
-  nv: number;
-  nz: number;
+export interface LayerPlan extends LayerGrid {
   exact: ExactLayer;
 }
 
