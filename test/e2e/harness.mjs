@@ -34,7 +34,7 @@ export async function launch() {
 }
 
 /** Runs named async specs in order, each with a fresh page; prints a summary line counted by CI. */
-export async function run(specs, { port = 4174 } = {}) {
+export async function run(specs, { port = Number(process.env.E2E_PORT ?? 4174) } = {}) {
   mkdirSync(SHOTS, { recursive: true });
   const server = await startPreview(port);
   const browser = await launch();
