@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { PLANE_TOL } from '../core/planes';
 import { makeStructure, type Structure } from '../core/structure';
 import { energyForces, type FFSystem } from '../compute/ff/cpu';
@@ -8,7 +7,7 @@ import { selectBackend } from '../compute/ff/select';
 import { wasmBackend } from '../compute/ff/wasm-backend';
 import { loadGeometry } from './geometry-verbs';
 import { writeStructure } from '../io/write';
-import { flagNumber, flagString, UsageError, type Args } from './args';
+import { flagNumber, flagString, UsageError, writeOutput, type Args } from './args';
 
 
 /**
@@ -100,7 +99,7 @@ export async function relaxVerb(a: Args, read: (f: string) => Promise<Structure>
   const out = flagString(a, '-o') ?? flagString(a, '--output');
   if (out) {
     const relaxed = makeStructure({ numbers: s.numbers, positions: r.system.positions, cell: s.cell, pbc: s.pbc, arrays: { ...s.arrays, role: sys.role }, info: { ...s.info } });
-    writeFileSync(out, writeStructure(relaxed, out.endsWith('.cif') ? 'cif' : out.endsWith('xyz') ? 'extxyz' : 'vasp'));
+    writeOutput(out, writeStructure(relaxed, out.endsWith('.cif') ? 'cif' : out.endsWith('xyz') ? 'extxyz' : 'vasp'));
   }
   const f = r.films[0];
   const res = {

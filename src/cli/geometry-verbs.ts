@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { symbolOf } from '../core/elements';
 import { formula, type Structure } from '../core/structure';
 import { makeSlab, type LatticeMatch, type MatchParams } from '../compute/geometry/geometry';
@@ -11,7 +11,7 @@ import { HeterolabWasm } from '../compute/geometry/wasm';
 import { conventionalStandardCell } from '../io/space-groups';
 import { chooseWriteFormat } from '../io/formats';
 import { writeStructure, type WriteFormat } from '../io/write';
-import { flagNumber, flagString, UsageError, type Args } from './args';
+import { flagNumber, flagString, UsageError, writeOutput, type Args } from './args';
 
 const DEG = Math.PI / 180;
 
@@ -62,7 +62,7 @@ function outFormat(path: string, a: Args): WriteFormat {
 
 export function emit(s: Structure, a: Args): void {
   const out = flagString(a, '-o') ?? flagString(a, '--output');
-  if (out) writeFileSync(out, writeStructure(s, outFormat(out, a)));
+  if (out) writeOutput(out, writeStructure(s, outFormat(out, a)));
   else if (!a.flags.has('--json')) process.stdout.write(writeStructure(s, outFormat('x.vasp', a)));
 }
 
@@ -78,15 +78,19 @@ export async function slabVerb(a: Args, read: (f: string) => Promise<Structure>)
   const g = await loadGeometry();
   const thickness = flagNumber(a, '--thickness', { min: 0, max: 1000 });
   const layers = thickness === undefined ? flagNumber(a, '--layers', { min: 1, max: 1000, integer: true }) ?? 4 : 0;
+  const fixedLayers = flagNumber(a, '--fixed', { min: 0, max: 1000, integer: true });
   const r = makeSlab(g, bulk, {
     hkl,
     layers,
     minThickness: thickness ?? 0,
     vacuum: flagNumber(a, '--vacuum', { min: 0, max: 1000 }) ?? 15,
     termination: flagNumber(a, '--termination', { min: 0, max: 1000, integer: true }) ?? 0,
-    fixedLayers: flagNumber(a, '--fixed', { min: 0, max: 1000, integer: true }),
+    fixedLayers,
     maxAtoms: flagNumber(a, '--max-atoms', { min: 1, max: 1e7, integer: true }) ?? DEFAULTS.maxAtoms,
   });
+  // Known only once the slab is built (--thickness chooses the count): fixing every plane leaves nothing to relax.
+  if (fixedLayers !== undefined && fixedLayers >= r.nPlanes)
+    throw new UsageError(`--fixed ${fixedLayers} would fix every atom: the slab has ${r.nPlanes} layers, so --fixed takes 0 to ${r.nPlanes - 1}`);
   emit(r.structure, a);
   const st = r.structure;
   const summary = {
@@ -246,14 +250,21 @@ export async function specFrom(a: Args, read: (f: string) => Promise<Structure>,
   return { c, index, spec: { request: c.req, match: matches[index], placement: { zSeparation: z, shift: shift as [number, number] } } };
 }
 
+/** No match within the tolerances (build, predict): exit 1, said on stderr and, with --json, as {error}. */
+export function noMatch(a: Args): number {
+  const message = 'no coincident supercell within the tolerances; try a larger --max-area or --max-strain';
+  if (a.flags.has('--json')) process.stdout.write(JSON.stringify({ error: { code: 'no-match', message, line: null } }) + '\n');
+  process.stderr.write(`error: ${message}\n`);
+  return 1;
+}
+
 export async function buildVerb(a: Args, read: (f: string) => Promise<Structure>): Promise<number> {
   const out = flagString(a, '-o') ?? flagString(a, '--output');
   if (!out && !a.flags.has('--json')) throw new UsageError('build needs -o OUT (or --json for a summary only)');
   const svc = cliService();
   const r = await specFrom(a, read, svc);
   if (!r) {
-    process.stderr.write('error: no coincident supercell within the tolerances; try a larger --max-area or --max-strain\n');
-    return 1;
+    return noMatch(a);
   }
   const { c, spec, index } = r;
   const built = await svc.build(spec);

@@ -1,12 +1,12 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { cellParameters, cellVolume } from '../core/cell';
 import { findVacuumLayer } from '../core/layer';
 import { formula, type Structure } from '../core/structure';
 import { MAX_FILE_BYTES, type FormatId, type ParseIssue } from '../io/issues';
-import { readStructureFile, type ReadOptions } from '../io/registry';
+import { readStructureFile, tooLargeIssue, type ReadOptions } from '../io/registry';
 import { chooseWriteFormat, formatById, readableFormats, writableFormats } from '../io/formats';
 import { writeStructure, type WriteFormat } from '../io/write';
-import { parseArgs, UsageError, type Args } from './args';
+import { FileError, parseArgs, UsageError, writeOutput, type Args } from './args';
 import { buildVerb, matchVerb, slabVerb } from './geometry-verbs';
 import { registryScanVerb, relaxVerb, zscanVerb } from './ff-verbs';
 import { featuresVerb, predictVerb } from './ml-verbs';
@@ -75,8 +75,10 @@ function loadBytes(file: string): Uint8Array | ParseIssue {
   try {
     const st = statSync(file);
     if (st.isDirectory()) return { code: 'unsupported', message: 'is a directory', file };
+    // A device or pipe (/dev/zero, /dev/stdin) has no size to check and may never end: refused before reading.
+    if (!st.isFile()) return { code: 'unsupported', message: 'is not a regular file (a device, pipe or socket); save the structure to a file first', file };
     // Size is checked before reading, so a huge file is never loaded.
-    if (st.size > MAX_FILE_BYTES) return { code: 'too-large', message: `file is ${(st.size / 2 ** 20).toFixed(1)} MiB; the limit is ${MAX_FILE_BYTES / 2 ** 20} MiB`, file };
+    if (st.size > MAX_FILE_BYTES) return { ...tooLargeIssue(st.size), file };
     return readFileSync(file);
   } catch (e) {
     return { code: 'unsupported', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file };
@@ -208,7 +210,7 @@ async function convert(a: Args): Promise<number> {
     process.stderr.write(`error: ${file}: ${(e as Error).message}\n`);
     return 1;
   }
-  if (typeof out === 'string') writeFileSync(out, text);
+  if (typeof out === 'string') writeOutput(out, text);
   else process.stdout.write(text);
   return 0;
 }
@@ -225,9 +227,20 @@ const FILE_VERBS: Record<string, (a: Args, read: (file: string) => Promise<Struc
   screen: screenVerb,
 };
 
+/** Whether this call asked for --json (as the verb will see it: not when "--json" is another flag's value). */
+function wantsJson(rest: string[]): boolean {
+  try {
+    return parseArgs(rest).flags.has('--json');
+  } catch {
+    return rest.includes('--json'); // bad usage prints no JSON; this only decides the error's form
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   installNodePlatform();
   const [verb, ...rest] = argv;
+  // This call's own arguments (not process.argv: the CLI also runs in-process, from tests and the fuzzer).
+  const json = wantsJson(rest);
   try {
     const fileVerb = verb && Object.hasOwn(FILE_VERBS, verb) ? FILE_VERBS[verb] : undefined;
     if (fileVerb) {
@@ -260,13 +273,13 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof InputError) {
-      if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(errorObject(e.issue)) + '\n');
+      if (json) process.stdout.write(JSON.stringify(errorObject(e.issue)) + '\n');
       process.stderr.write(`error: ${issueText(e.issue)}\n`);
       return 1;
     }
     if (e instanceof GeometryError) {
       const message = e.message.replace('(maxWork)', '(--max-work)'); // the CLI's name for the work limit
-      if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ error: { code: e.code, message, line: null } }) + '\n');
+      if (json) process.stdout.write(JSON.stringify({ error: { code: e.code, message, line: null } }) + '\n');
       process.stderr.write(`error: ${message}\n`);
       return 1;
     }
@@ -274,8 +287,13 @@ export async function main(argv: string[]): Promise<number> {
       // predict's force-field prior is fixed (the predictors were trained on d2 features): no --model to change.
       const hint = verb === 'predict' ? 'predict needs its d2 force-field prior for every element; relax, zscan and registry-scan take --model uff' : undefined;
       const error = { code: 'ff-parameters', message: e.message, line: null, ...(e.z !== undefined ? { z: e.z, model: e.model } : {}), ...(hint ? { hint } : {}) };
-      if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ error }) + '\n');
+      if (json) process.stdout.write(JSON.stringify({ error }) + '\n');
       process.stderr.write(`error: ${e.message}${hint ? ` (${hint})` : ''}\n`);
+      return 1;
+    }
+    if (e instanceof FileError) {
+      if (json) process.stdout.write(JSON.stringify({ error: { code: 'file', message: e.message, line: null } }) + '\n');
+      process.stderr.write(`error: ${e.message}\n`);
       return 1;
     }
     if (e instanceof UsageError) {

@@ -1,10 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import type { Structure } from '../core/structure';
 import { wasmBackend } from '../compute/ff/wasm-backend';
 import { computeFeatures, FEATURE_NAMES, FEATURES_VERSION, interfaceZSeparation } from '../compute/ml/features';
 import { forceFieldPrior } from '../compute/ml/prior';
-import { flagString, UsageError, type Args } from './args';
-import { cliService, loadGeometry, parseHkl, specFrom } from './geometry-verbs';
+import { flagString, UsageError, writeOutput, type Args } from './args';
+import { cliService, loadGeometry, noMatch, parseHkl, specFrom } from './geometry-verbs';
 import { formula } from '../core/structure';
 import { priorId } from '../compute/ml/estimate';
 import { Predictor, type Estimate, type ModelManifest } from '../compute/ml/predictor';
@@ -66,7 +65,7 @@ export async function featuresVerb(a: Args, readAll: ReadAll): Promise<number> {
   }
   const out = flagString(a, '-o');
   const text = lines.join('\n') + '\n';
-  if (out) writeFileSync(out, text);
+  if (out) writeOutput(out, text);
   else process.stdout.write(text);
   process.stderr.write(`features: ${n} records${skipped ? `, ${skipped} skipped` : ''}\n`);
   return 0;
@@ -100,8 +99,7 @@ export async function predictVerb(a: Args, read: (f: string) => Promise<Structur
   // The same interface service, spec and placement flags as `build`, so the app and the CLI agree.
   const sp = await specFrom(a, read, svc);
   if (!sp) {
-    process.stderr.write('error: no coincident supercell within the tolerances; try a larger --max-area or --max-strain\n');
-    return 1;
+    return noMatch(a);
   }
   const { c, spec } = sp;
   const m = spec.match;

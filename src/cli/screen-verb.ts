@@ -2,14 +2,14 @@
  * screen: films × faces × substrates × facets through the interface service, with progress on stderr, rows as
  * JSON or CSV, deterministic shards (--shard I/N, one per Slurm array task) and `screen merge` to join them.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { findLibraryEntry, libraryStructure, listLibrary } from '../core/library/library';
 import { basename, extname, join } from 'node:path';
 import type { Structure } from '../core/structure';
 import { definitionHash, janusOf, mergeShards, newStageTimes, rowsToCsv, runJob, SCREEN_DEFAULTS, screenJobs, shardJobs, type ScreenDefinition, type ScreenFilm, type ScreenRow, type ShardFile } from '../compute/screen/screen';
 import type { Predictor } from '../compute/ml/predictor';
 import { DEFAULTS } from '../core/defaults';
-import { flagNumber, flagString, UsageError, type Args } from './args';
+import { FileError, flagNumber, flagString, listDirectory, UsageError, writeOutput, type Args } from './args';
 import { cliService } from './geometry-verbs';
 import { loadPredictor } from './ml-verbs';
 
@@ -38,7 +38,7 @@ function filmItems(a: Args): string[] {
   const lib = [...libraryFamilies(a)].filter((f) => f !== 'metals');
   if ([list, dir, lib.length ? 'x' : undefined].filter(Boolean).length !== 1) throw new UsageError('give one of --films A,B,... | --films-dir DIR | --library janus');
   if (list) return list.split(',').filter(Boolean);
-  if (dir) return readdirSync(dir).filter((f) => !f.startsWith('.') && statSync(join(dir, f)).isFile()).sort().map((f) => join(dir, f));
+  if (dir) return listDirectory(dir).filter((f) => !f.startsWith('.') && statSync(join(dir, f), { throwIfNoEntry: false })?.isFile()).sort().map((f) => join(dir, f));
   return lib.flatMap((fam) => listLibrary({ family: fam as 'janus' | 'common-2d' }).map((e) => e.id));
 }
 
@@ -93,7 +93,7 @@ function parseShard(t: string | undefined): { index: number; count: number } | n
 function emitRows(a: Args, rows: ScreenRow[], shard: ShardFile | null): void {
   const out = flagString(a, '-o') ?? flagString(a, '--output');
   const text = shard ? JSON.stringify(shard) + '\n' : a.flags.has('--csv') ? rowsToCsv(rows) : JSON.stringify(rows, null, a.flags.has('--json') ? 1 : 0) + '\n';
-  if (out) writeFileSync(out, text);
+  if (out) writeOutput(out, text);
   else process.stdout.write(text);
 }
 
@@ -120,7 +120,12 @@ export async function screenVerb(a: Args, read: (f: string) => Promise<Structure
   const dir = flagString(a, '--models') ?? new URL('../models/', import.meta.url).pathname;
   let predictor: Predictor | null = null;
   const svc = cliService(async () => (predictor ??= await loadPredictor(dir)));
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { name: string; version: string };
+  let manifest: { name: string; version: string };
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  } catch (e) {
+    throw new FileError(`no models in ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); run npm run train or give --models DIR`);
+  }
   const def = await definitionFrom(a, read, `${manifest.name} ${manifest.version}; prior ${DEFAULTS.ffModel}`);
   const janus = await Promise.all(def.films.map((f) => janusOf(svc, f)));
   const all = screenJobs(def, (f) => janus[def.films.indexOf(f)]);

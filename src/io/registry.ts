@@ -15,10 +15,22 @@ function failWith(file: string, issue: Omit<ParseIssue, 'file'>): ParseResult {
   return { ok: false, issue: { ...issue, file } };
 }
 
+/**
+ * The one too-large issue (app, worker and CLI): the size, the limit, and how to change it. The limit is a build
+ * setting, so the message names the constant; the hint says what a user can do without rebuilding.
+ */
+export function tooLargeIssue(size: number, unit: 'bytes' | 'characters' = 'bytes'): Omit<ParseIssue, 'file'> {
+  const [what, limit] = unit === 'bytes' ? [`${(size / 2 ** 20).toFixed(1)} MiB`, `${MAX_FILE_BYTES / 2 ** 20} MiB`] : [`${size.toLocaleString('en-US')} characters`, `${MAX_FILE_BYTES.toLocaleString('en-US')} characters`];
+  return {
+    code: 'too-large',
+    message: `file is ${what}; the limit is ${limit} (MAX_FILE_BYTES in src/io/issues.ts: change it and rebuild to raise it)`,
+    hint: 'or split the file, or keep only the structures you need (e.g. one frame of a trajectory)',
+  };
+}
+
 /** Size, emptiness and binary checks on raw bytes, before anything is decoded. */
 function checkBytes(bytes: Uint8Array): Omit<ParseIssue, 'file'> | null {
-  if (bytes.length > MAX_FILE_BYTES)
-    return { code: 'too-large', message: `file is ${(bytes.length / 2 ** 20).toFixed(1)} MiB; the limit is ${MAX_FILE_BYTES / 2 ** 20} MiB` };
+  if (bytes.length > MAX_FILE_BYTES) return tooLargeIssue(bytes.length);
   if (bytes.length === 0) return { code: 'empty', message: 'file is empty' };
   const probe = bytes.subarray(0, 8192);
   let control = 0;
@@ -72,7 +84,7 @@ export async function readStructureFile(name: string, data: Uint8Array | string,
   let text: string;
   let bytes: Uint8Array | null = null;
   if (typeof data === 'string') {
-    if (data.length > MAX_FILE_BYTES) return failWith(name, { code: 'too-large', message: `file has ${data.length} characters; the limit is ${MAX_FILE_BYTES}` });
+    if (data.length > MAX_FILE_BYTES) return failWith(name, tooLargeIssue(data.length, 'characters'));
     text = data;
   } else {
     const issue = checkBytes(data);
