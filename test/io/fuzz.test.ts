@@ -128,3 +128,34 @@ describe('fuzz harness, fixed-seed slice of `npm run fuzz` (every reader, genera
     expect(report.bugs.map((x) => x.kind)).toEqual(['bad-issue', 'bad-issue', 'bad-structure']);
   });
 });
+
+describe('CLI argument fuzzing, fixed-seed slice of `npm run fuzz` (every verb, generated and mutated argv)', () => {
+  it('300 calls (seed 20261201): no exception, every refusal said, --json parses, no call over the time limit', async () => {
+    const { runCliFuzz } = await import('./fuzz-cli');
+    const report = await runCliFuzz(300, 20261201);
+    console.log(`cli fuzz slice: ${report.inputs} calls in ${report.seconds.toFixed(1)} s; exits ${JSON.stringify(report.exits)}; slowest ${report.slowest.seconds.toFixed(2)} s`);
+    expect(report.bugs.map((b) => `${b.kind} ${JSON.stringify(b.argv)}: ${b.detail}`)).toEqual([]);
+    expect(report.inputs).toBe(300);
+    // Both sides exercised: calls that run, bad input (1) and bad usage (2), on every verb.
+    for (const code of ['0', '1', '2']) expect(report.exits[code]).toBeGreaterThan(15);
+    const verbs = ['info', 'convert', 'slab', 'match', 'build', 'relax', 'zscan', 'registry-scan', 'predict', 'screen', 'features', 'library'];
+    expect(verbs.filter((v) => !(report.verbs[v]?.calls > 5))).toEqual([]);
+  }, 240_000);
+  it('the CLI checks catch an escaped exception, a silent failure, unparseable --json and a missing {error}', async () => {
+    const { checkCall, confine } = await import('./fuzz-cli');
+    const bugs: Parameters<typeof checkCall>[2] = [];
+    checkCall(['info', 'x'], { error: new TypeError('boom'), out: '', err: '' }, bugs);
+    checkCall(['info', 'x'], { value: 1, out: '', err: '' }, bugs);
+    checkCall(['slab', 'x', '--json'], { value: 0, out: 'POSCAR text', err: '' }, bugs);
+    checkCall(['slab', 'x', '--json'], { value: 1, out: '{"file": "x"}', err: '' }, bugs);
+    checkCall(['slab', 'x'], { value: 1, out: '', err: 'internal error (please report): TypeError\n    at f (a.js:1:1)' }, bugs);
+    checkCall(['slab', 'x'], { value: 3, out: '', err: 'error: something' }, bugs);
+    expect(bugs.map((b) => b.kind)).toEqual(['exception', 'no-message', 'bad-json', 'bad-json', 'no-message', 'bad-exit']);
+    const fine: typeof bugs = [];
+    checkCall(['slab', 'x', '--json'], { value: 1, out: '{"error": {"code": "empty", "message": "file is empty"}}', err: '' }, fine);
+    checkCall(['slab', 'x', '--fixd'], { value: 2, out: '', err: 'usage error: unknown flag "--fixd"' }, fine);
+    expect(fine).toEqual([]);
+    // Outputs stay in the sandbox: relative and traversing paths are re-rooted, inside ones kept.
+    expect(confine(['convert', 'a', '-o', '../../x.vasp', '--output=/etc/y.cif', '-o', '/s/b/ok.cif'], '/s')).toEqual(['convert', 'a', '-o', '/s/rooted/.._.._x.vasp', '--output=/s/rooted/_etc_y.cif', '-o', '/s/b/ok.cif']);
+  });
+});
