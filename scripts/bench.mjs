@@ -12,6 +12,7 @@ const entries = [
   'scripts/bench/io-bench.ts',
   'scripts/bench/geometry-bench.ts',
   'scripts/bench/match-work-bench.ts',
+  'scripts/bench/refuse-bench.ts',
   'scripts/bench/ff-bench.ts',
   'scripts/bench/ml-bench.ts',
   'scripts/bench/browser-bench.mjs',

@@ -15,6 +15,7 @@ import { LIBRARY_USAGE, libraryVerb } from './library-verb';
 import { GeometryError } from '../compute/geometry/wasm';
 import { FFParameterError } from '../compute/ff/model';
 import { installNodePlatform } from './node-platform';
+import { DEFAULTS } from '../core/defaults';
 
 const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
 
@@ -227,6 +228,15 @@ const FILE_VERBS: Record<string, (a: Args, read: (file: string) => Promise<Struc
   screen: screenVerb,
 };
 
+/** The atom limit this call ran with: --max-atoms, else the default. */
+function atomLimit(rest: string[]): number {
+  try {
+    return Number(parseArgs(rest).flags.get('--max-atoms') ?? DEFAULTS.maxAtoms);
+  } catch {
+    return DEFAULTS.maxAtoms;
+  }
+}
+
 /** Whether this call asked for --json (as the verb will see it: not when "--json" is another flag's value). */
 function wantsJson(rest: string[]): boolean {
   try {
@@ -278,7 +288,9 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (e instanceof GeometryError) {
-      const message = e.message.replace('(maxWork)', '(--max-work)'); // the CLI's name for the work limit
+      let message = e.message.replace('(maxWork)', '(--max-work)'); // the CLI's name for the work limit
+      // The atom limit is named with the flag that changes it (the wasm message says only "over the limit").
+      if (e.code === 'too-many-atoms') message += ` of ${atomLimit(rest).toLocaleString('en-US')} atoms (change it with --max-atoms)`;
       if (json) process.stdout.write(JSON.stringify({ error: { code: e.code, message, line: null } }) + '\n');
       process.stderr.write(`error: ${message}\n`);
       return 1;

@@ -27,6 +27,11 @@ describe('CLI hardening: bad arguments are refused with a message, never silentl
     const j = JSON.parse(ok.out);
     expect(j.fixedAtoms).toBe(3 * (j.nsites / 4));
   });
+  it('the atom limit is named with its value and the flag that changes it', async () => {
+    const r = await cli('slab', GOOD + 'Au_fcc_conventional.vasp', '--layers', '1000', '--max-atoms', '500', '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).error.message).toBe('slab: would make 1000 atoms, over the limit of 500 atoms (change it with --max-atoms)');
+  });
   it('a mistyped or unknown flag is refused with a suggestion (it used to be ignored)', async () => {
     const r = await cli('slab', GOOD + 'Au_fcc_conventional.vasp', '--fixd', '2');
     expect(r.code).toBe(2);
