@@ -94,6 +94,13 @@ export function hardeningInputSpecs() {
       const body = await page.evaluate(() => document.body.innerText);
       assert(body.includes('onerror="window.__xss=1"'), 'the markup is visible as text');
       await shot('hardening-02-session');
+
+      // A number typed outside an input's range is set to the bound, with a note right after the input.
+      await page.fill('#max-area', '99999');
+      await page.dispatchEvent('#max-area', 'change');
+      const clamp = await page.evaluate(() => ({ value: document.getElementById('max-area').value, note: document.querySelector('.clamp-note[data-for="max-area"]:not([hidden])')?.textContent ?? null, next: document.getElementById('max-area').nextElementSibling?.className, area: window.heterolab.wb.get().options.maxArea }));
+      assert(clamp.value === '2000' && /max area 99999 Å² is outside 5 to 2000 Å²: set to 2000 Å²/.test(clamp.note) && /clamp-note/.test(clamp.next) && clamp.area === 2000, `clamped with a note next to the input: ${JSON.stringify(clamp)}`);
+      await shot('hardening-02b-clamped');
     }],
 
     ['hardening: a full session (load, match, build, predict, relax, stack, export, save, reload, import, screen page) makes no request to another origin', async ({ page, url, shot }) => {

@@ -10,9 +10,10 @@ import { pendingOptions, type WorkbenchState } from '../../state/workbench-model
 import type { InterfaceOptions } from '../../state/session';
 import { $, el, hide, on, text } from '../dom';
 import { disposer, type Panel } from './panel';
+import { clampInput } from '../clamp';
 
 type NumField = { id: string; key: 'layers' | 'vacuum' | 'maxArea' | 'maxStrainPct'; label: string; min: number; max: number; integer?: boolean; unit: string };
-const FIELDS: NumField[] = [
+export const FIELDS: NumField[] = [
   { id: 'layers', key: 'layers', label: 'slab layers', min: 1, max: 30, integer: true, unit: '' },
   { id: 'vacuum', key: 'vacuum', label: 'vacuum', min: 0, max: 100, unit: ' Å' },
   { id: 'max-area', key: 'maxArea', label: 'max area', min: 5, max: 2000, unit: ' Å²' },
@@ -59,6 +60,7 @@ export const mountOptions: Panel = (_root, { store, wb }) => {
     showNote(wb.get());
     return r.ok;
   };
+  for (const f of FIELDS) d.add(clampInput(input(f.id), f));
   for (const id of ['hkl', 'face', ...FIELDS.map((f) => f.id)]) d.add(on($(id), 'change', () => void apply()));
   const find = () => apply() && void wb.findMatches();
   d.add(on($('find-matches'), 'click', find));
