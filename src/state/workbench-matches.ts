@@ -3,7 +3,7 @@
  * chosen (from the list or by dialling a twist). Actions over a Workbench. The interface on screen is kept
  * until a new one replaces it; a refusal leaves everything as it was and says why, next to its control.
  */
-import { DEG, snapshotOf, type WorkbenchState } from './workbench-model';
+import { DEG, REBUILD_OPTIONS, snapshotOf, type WorkbenchState } from './workbench-model';
 import type { InterfaceOptions } from './session';
 import { carry, restack, setUpperTwist } from './workbench-stack';
 import { runJob } from './workbench-jobs';
@@ -28,7 +28,7 @@ export function setRole(wb: Workbench, id: string, role: 'film' | 'substrate' | 
 }
 
 /**
- * Changes the options form. Layers and vacuum rebuild the interface at once; facet, face and tolerances
+ * Changes the options form. Layers, vacuum, termination, fixed layers and strain side rebuild the interface at once; facet, face and tolerances
  * take effect at the next search, and the interface on screen stays until then (pendingOptions says so).
  */
 export function setOptions(wb: Workbench, o: Partial<InterfaceOptions>): void {
@@ -36,7 +36,7 @@ export function setOptions(wb: Workbench, o: Partial<InterfaceOptions>): void {
   if (JSON.stringify(next) === JSON.stringify(wb.state.options)) return;
   if (wb.state.iface) wb.remember();
   wb.set({ options: next, error: null });
-  const rebuilds = (['layers', 'vacuum'] as const).some((k) => k in o);
+  const rebuilds = REBUILD_OPTIONS.some((k) => k in o);
   if (rebuilds && wb.state.match) void wb.rebuild();
 }
 
@@ -52,7 +52,7 @@ export async function findMatches(wb: Workbench): Promise<void> {
     const r = await wb.port(signal).matches(req, wb.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG }, progress);
     if (!r.matches.length) return wb.set({ hklNote: r.hklNote, warnings: r.warnings, error: 'No coincident supercell within the tolerances: allow a larger area or strain. The interface shown (if any) is kept.', errorAt: 'options' });
     if (wb.state.iface) wb.remember();
-    wb.set({ matches: r.matches, matchAtoms: r.atoms, matchesTotal: r.total, twistPeriodDeg: r.twistPeriod / DEG, hklNote: r.hklNote, warnings: r.warnings, builtOptions: options, error: null, shows: 'interface' });
+    wb.set({ matches: r.matches, matchAtoms: r.atoms, matchesTotal: r.total, twistPeriodDeg: r.twistPeriod / DEG, hklNote: r.hklNote, warnings: r.warnings, terminations: r.terminations, builtOptions: options, error: null, shows: 'interface' });
     await selectMatch(wb, 0, false);
   }, 'options');
 }

@@ -14,7 +14,7 @@ import { carry } from './workbench-stack';
 /** The session record for the current state (structures come from the store). */
 export function toSession(wb: Workbench): Session {
   const s = wb.state;
-  const structures: SessionStructure[] = wb.store.get().structures.map((e) => ({ structure: e.structure, file: e.file, kind: e.kind }));
+  const structures: SessionStructure[] = wb.store.get().structures.map((e) => ({ structure: e.structure, file: e.file, kind: e.kind, ...(e.faces ? { faces: e.faces } : {}) }));
   return {
     ...wb.unknown,
     type: 'heterolab-session',
@@ -54,7 +54,7 @@ export async function loadSession(wb: Workbench, s: Session): Promise<void> {
   wb.history.restore(history, new Set(structures.map((e) => e.structure.id)));
   wb.restoring = true;
   try {
-    wb.store.replaceStructures(structures.map((e) => ({ structure: e.structure, file: e.file, kind: e.kind })));
+    wb.store.replaceStructures(structures.map((e) => ({ structure: e.structure, file: e.file, kind: e.kind, ...(e.faces ? { faces: e.faces } : {}) })));
     wb.store.clearMessages();
     const epoch = wb.state.session.epoch + 1;
     wb.set({

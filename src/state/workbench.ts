@@ -89,7 +89,7 @@ export class Workbench {
     const film = this.structure(this.state.filmId), substrate = this.structure(this.state.substrateId);
     if (!film || !substrate) return null;
     const o = this.state.options, b = forSearch ? null : this.state.builtOptions;
-    return { film, substrate, options: { hkl: b?.hkl ?? o.hkl, layers: o.layers, vacuum: o.vacuum, face: b?.face ?? o.face, maxAtoms: DEFAULTS.maxAtoms } };
+    return { film, substrate, options: { hkl: b?.hkl ?? o.hkl, layers: o.layers, vacuum: o.vacuum, face: b?.face ?? o.face, termination: o.termination, fixedLayers: o.fixedLayers, strain: o.strain, maxAtoms: DEFAULTS.maxAtoms } };
   }
 
   params(): MatchParams {
@@ -113,7 +113,7 @@ export class Workbench {
 
   setRole(id: string, role: 'film' | 'substrate' | null): void { setRole(this, id, role); }
 
-  /** Layers and vacuum rebuild at once; facet, face and tolerances wait for the next search (pendingOptions). */
+  /** Layers, vacuum, termination, fixed layers and strain side rebuild at once; facet, face and tolerances wait for the next search. */
   setOptions(o: Partial<InterfaceOptions>): void { setOptions(this, o); }
 
   findMatches(): Promise<void> { return findMatches(this); }
