@@ -19,7 +19,7 @@ import { DEG, initialState, snapshotOf, wrap01, type NoteAt, type SessionSink, t
 import { History, type Step } from './workbench-history';
 import { addFilm, removeTopFilm, upperReqs } from './workbench-stack';
 import { cancelJob, registryScan, relax, setBackend, setFFModel, zScan } from './workbench-jobs';
-import { findMatches, selectMatch, setOptions, setRole, setTwist, twistScan } from './workbench-matches';
+import { findMatches, moreMatches, selectMatch, setOptions, setRole, setTwist, twistScan } from './workbench-matches';
 import { followStore, loadSession, startNew, toSession } from './workbench-session';
 import { rebuild } from './workbench-build';
 
@@ -119,6 +119,9 @@ export class Workbench {
   findMatches(): Promise<void> { return findMatches(this); }
 
   twistScan(): Promise<void> { return twistScan(this); }
+
+  /** The next matches past the list's cap (the chosen one stays). */
+  moreMatches(): Promise<void> { return moreMatches(this); }
 
   selectMatch(index: number, history = true): Promise<void> { return selectMatch(this, index, history); }
 
