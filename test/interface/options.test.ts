@@ -79,8 +79,10 @@ describe('interface options', () => {
     expect(af).toBeGreaterThan(2);
   });
 
-  it('graphene as the substrate is said to be a 2D layer whose slab copies do not touch', async () => {
-    const { warnings } = await built('MoS2_monolayer.vasp', 'graphene.vasp', { hkl: [0, 0, 1], layers: 2 });
+  it('graphene as the substrate is said to be a 2D layer whose slab copies do not touch, with the matches and the build', async () => {
+    const { m, s: _s, warnings } = await built('MoS2_monolayer.vasp', 'graphene.vasp', { hkl: [0, 0, 1], layers: 4 });
+    const fromBuild = warnings.slice(m.warnings.length);
+    for (const w of [m.warnings, fromBuild]) expect(w.join(' ')).toMatch(/substrate C2? is a 2D layer with vacuum/);
     expect(warnings.join(' ')).toMatch(/substrate C2? is a 2D layer with vacuum: its slab stacks copies \d+\.\d Å apart/);
     const ok = await built('graphene.vasp', 'Cu_fcc_conventional.vasp', { hkl: [1, 1, 1], layers: 3 });
     expect(ok.warnings.join(' ')).not.toMatch(/2D layer/);

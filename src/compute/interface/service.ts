@@ -39,6 +39,8 @@ interface PreparedPair {
   prepared: Prepared;
   hklNote: string;
   warnings: string[];
+  /** A problem of the slab itself (a 2D layer given as substrate): said with the matches and with every build. */
+  slabWarning: string | null;
 }
 
 const key = (s: Structure) => `${s.id}:${s.revision}`;
@@ -123,9 +125,9 @@ export class InterfaceService {
         else warnings.push((hklNote = 'symmetry analysis of the substrate failed, so hkl refers to the cell as given, not the conventional standard cell'));
       }
       const prepared = prepare(g, req.film, bulk, req.options);
-      const gap = slabGapWarning(prepared.slab.structure, formula(req.substrate.numbers));
-      if (gap) warnings.push(gap);
-      return { prepared, hklNote, warnings };
+      const slabWarning = slabGapWarning(prepared.slab.structure, formula(req.substrate.numbers));
+      if (slabWarning) warnings.push(slabWarning);
+      return { prepared, hklNote, warnings, slabWarning };
     })();
     p.catch(() => this.pairs.delete(k));
     return this.pairs.put(k, p);
@@ -182,13 +184,13 @@ export class InterfaceService {
       if (!Number.isFinite(p.zSeparation) || Math.abs(p.zSeparation) > 1000) throw new GeometryError('bad-parameter', `${what}: z-separation must be a finite number of Å within ±1000 (got ${p.zSeparation})`);
       if (!p.shift.every(Number.isFinite)) throw new GeometryError('bad-parameter', `${what}: the shift must be two finite fractions (got ${p.shift.join(', ')})`);
     }
-    const { prepared } = await this.pair(spec.request);
+    const { prepared, slabWarning } = await this.pair(spec.request);
     const shift = spec.placement.shift.map(wrap01) as [number, number];
     const uppers = (await this.uppers(spec)).map((u) => ({ ...u, shift: u.shift.map(wrap01) as [number, number] }));
     const r = assemble(await this.deps.geometry, prepared, spec.match, { zSeparation: spec.placement.zSeparation, shift }, uppers, spec.request.options);
     const structure = r.structure;
     structure.info.title = `${prepared.film.structure.info.title ?? 'film'} on ${prepared.slab.structure.info.title ?? 'slab'}`;
-    return this.built.put(k, { structure, warnings: checkBuilt(structure) });
+    return this.built.put(k, { structure, warnings: [...(slabWarning ? [slabWarning] : []), ...checkBuilt(structure)] });
   }
 
   /**
