@@ -27,11 +27,11 @@ export function matchRows(s: WorkbenchState): MatchRow[] {
   }));
 }
 
-/** The rows within the filter, sorted by one key (ties by index, so the order is stable). */
+/** The rows within the filter, sorted by one key (ties by area, then index, so the order is stable). */
 export function filterRows(rows: MatchRow[], f: MatchFilter, sort: { key: keyof MatchRow; dir: 1 | -1 }): MatchRow[] {
   const ok = (r: MatchRow) => (f.twistMin === null || r.twist >= f.twistMin - 1e-9) && (f.twistMax === null || r.twist <= f.twistMax + 1e-9)
     && (f.maxArea === null || r.area <= f.maxArea + 1e-9) && (f.maxAtoms === null || !(r.atoms > f.maxAtoms));
-  return rows.filter(ok).sort((a, b) => sort.dir * (a[sort.key] - b[sort.key]) || a.i - b.i);
+  return rows.filter(ok).sort((a, b) => sort.dir * (a[sort.key] - b[sort.key]) || a.area - b.area || a.i - b.i);
 }
 
 const num = (id: string) => {
@@ -51,7 +51,7 @@ export const mountMatches: Panel = (root, { wb }) => {
     const more = s.matches ? s.matchesTotal - s.matches.length : 0;
     text($('match-count'), s.matches ? (more > 0 ? `(${s.matches.length} of ${s.matchesTotal})` : `(${s.matches.length})`) : '');
     text($('filter-count'), rows.length < all.length ? `${rows.length} of ${all.length} within the filters` : '');
-    text($('matches-more'), `show ${Math.min(more, DEFAULTS.matchLimit)} more (of ${more} not listed)`);
+    text($('matches-more'), more > DEFAULTS.matchLimit ? `show ${DEFAULTS.matchLimit} more (of ${more} not listed)` : `show the ${more} more not listed`);
     hide($('matches-more'), more <= 0);
     body.replaceChildren(...rows.map((r) => el('tr', { 'data-index': String(r.i), tabindex: '0' }, el('td', {}, fmt(r.area, 1)), el('td', {}, String(s.matchAtoms[r.i] ?? '–')), el('td', {}, fmt(r.eps, 2)), el('td', {}, fmt(r.s1, 2)), el('td', {}, fmt(r.s2, 2)), el('td', {}, fmt(r.twist, 2)))));
     markSelected(s);

@@ -30,9 +30,11 @@ describe('matches filters and sort', () => {
     { i: 3, area: 60, atoms: NaN, eps: 0.5, s1: 0.5, s2: 0.5, twist: 40.9 },
   ];
   const none = { twistMin: null, twistMax: null, maxArea: null, maxAtoms: null };
-  it('sorts by the largest |ε| (ties by index), not by the signed strain', () => {
+  it('sorts by the largest |ε| (ties by area, then index), not by the signed strain', () => {
     expect(filterRows(rows, none, { key: 'eps', dir: 1 }).map((r) => r.i)).toEqual([1, 3, 2, 0]);
     expect(filterRows(rows, none, { key: 's1', dir: 1 }).map((r) => r.i)).toEqual([0, 1, 3, 2]);
+    const tie = [{ ...rows[2], i: 0 }, { ...rows[0], i: 1, eps: 1.2 }];
+    expect(filterRows(tie, none, { key: 'eps', dir: 1 }).map((r) => r.area)).toEqual([20, 60]);
   });
   it('keeps only rows within twist, area and atom bounds (inclusive); an unknown atom count is not excluded', () => {
     expect(filterRows(rows, { ...none, twistMin: 19.1, twistMax: 30 }, { key: 'area', dir: 1 }).map((r) => r.i)).toEqual([1, 2]);
