@@ -108,9 +108,11 @@ export function pointChart(el: HTMLElement, x: number[], y: number[], o: { xLabe
     u.over.addEventListener('mousemove', () => {
       const i = u.cursor.idx;
       tip.hidden = i === null || i === undefined;
-      const left = u.cursor.left ?? 0, w = u.over.clientWidth;
-      // Right of the cursor in the left half, left of it in the right half: the tip stays inside the chart.
-      if (!tip.hidden) Object.assign(tip, { textContent: o.tip!(order[i!]) }).style.cssText = `${left < w / 2 ? `left:${left + 10}` : `right:${w - left + 10}`}px;top:${(u.cursor.top ?? 0) + 10}px`;
+      if (tip.hidden) return;
+      tip.textContent = o.tip!(order[i!]);
+      // Right of the cursor where it fits, else left of it: the tip stays inside the chart.
+      const left = u.cursor.left ?? 0, w = u.over.clientWidth, tw = tip.offsetWidth;
+      tip.style.cssText = `left:${left + 10 + tw <= w ? left + 10 : Math.max(0, left - 10 - tw)}px;top:${(u.cursor.top ?? 0) + 10}px`;
     });
     u.over.addEventListener('mouseleave', () => (tip.hidden = true));
   }
