@@ -69,4 +69,11 @@ describe('interface options in the workbench', () => {
     const s = restoreSession({ type: 'heterolab-session', schemaVersion: 2, id: 'a', name: 'a', created: '', modified: '', revision: 1, structures: [], filmId: null, substrateId: null, options: { hkl: [1, 1, 1], layers: 7, vacuum: 15, face: 'bottom', maxArea: 100, maxStrainPct: 5, maxAngleDeg: 1 }, match: null, placement: { zSeparation: 3, shift: [0, 0] }, twistDeg: null, stack: [], ffModel: 'd2' });
     expect(s.options).toMatchObject({ fixedLayers: 3, termination: 0, strain: 'film' });
   });
+
+  it('a session keeps each structure\'s layer faces (for the face names), and drops faces that are not atomic numbers', () => {
+    const st = { numbers: { $typed: 'Uint8Array', data: [6] }, positions: { $typed: 'Float64Array', data: [0, 0, 0] }, cell: { $typed: 'Float64Array', data: [2.5, 0, 0, 0, 2.5, 0, 0, 0, 20] }, pbc: [true, true, true], info: {}, id: 's1', revision: 0 };
+    const rec = (faces: unknown) => ({ type: 'heterolab-session', schemaVersion: 2, id: 'a', name: 'a', created: '', modified: '', revision: 1, structures: [{ structure: st, file: 'x.vasp', kind: '2D layer', faces }], filmId: null, substrateId: null, options: {}, match: null, placement: { zSeparation: 3, shift: [0, 0] }, twistDeg: null, stack: [], ffModel: 'd2' });
+    expect(restoreSession(rec({ bottom: [34], top: [16] })).structures[0].faces).toEqual({ bottom: [34], top: [16] });
+    expect(restoreSession(rec({ bottom: [999], top: [16] })).structures[0].faces).toBeUndefined();
+  });
 });
