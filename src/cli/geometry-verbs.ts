@@ -6,7 +6,7 @@ import { atomsFor, type Prepared, type PrepareOptions, type SearchMode } from '.
 import { InterfaceService } from '../compute/interface/service';
 import type { InterfaceRequest, InterfaceSpec } from '../compute/interface/types';
 import type { Predictor } from '../compute/ml/predictor';
-import { DEFAULTS } from '../core/defaults';
+import { DEFAULTS, STRAIN_SIDES, type StrainSide } from '../core/defaults';
 import { HeterolabWasm } from '../compute/geometry/wasm';
 import { conventionalStandardCell } from '../io/space-groups';
 import { chooseWriteFormat } from '../io/formats';
@@ -135,8 +135,8 @@ export async function requestFrom(a: Args, read: (f: string) => Promise<Structur
   if (!filmFile || !subFile || a.positional.length !== 2) throw new UsageError('needs FILM and SUBSTRATE_BULK files');
   const face = flagString(a, '--face') ?? DEFAULTS.face;
   if (face !== 'bottom' && face !== 'top') throw new UsageError('--face must be bottom or top');
-  const strain = flagString(a, '--strain') ?? 'film';
-  if (strain !== 'film' && strain !== 'shared') throw new UsageError('--strain must be film or shared');
+  const strain = (flagString(a, '--strain') ?? 'film') as StrainSide;
+  if (!STRAIN_SIDES.includes(strain)) throw new UsageError(`--strain must be ${STRAIN_SIDES.join(', ')}`);
   const hklCell = flagString(a, '--hkl-cell') ?? 'conventional';
   if (hklCell !== 'conventional' && hklCell !== 'given') throw new UsageError('--hkl-cell must be conventional or given');
   const options: PrepareOptions = {
@@ -147,6 +147,7 @@ export async function requestFrom(a: Args, read: (f: string) => Promise<Structur
     layers: flagNumber(a, '--layers', { min: 1, max: 1000, integer: true }) ?? DEFAULTS.slabLayers,
     vacuum: flagNumber(a, '--vacuum', { min: 0, max: 1000 }) ?? DEFAULTS.vacuum,
     termination: flagNumber(a, '--termination', { min: 0, max: 1000, integer: true }) ?? 0,
+    fixedLayers: flagNumber(a, '--fixed', { min: 0, max: 1000, integer: true }),
     maxAtoms: flagNumber(a, '--max-atoms', { min: 1, max: 1e7, integer: true }) ?? DEFAULTS.maxAtoms,
   };
   const req: InterfaceRequest = { film: await read(filmFile), substrate: await read(subFile), options };

@@ -32,7 +32,7 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
         [--twist DEG | --twist-scan A:B:STEP] [--face bottom|top] [--layers 4] [--limit 50] [--json]
       coincident supercells (area Å², strains %, angles degrees).
   build FILM SUBSTRATE_BULK --hkl 1,1,1 [--match I] [--z 3.0] [--twist DEG] [--shift 0,0] [--layers 4]
-        [--vacuum 15] [--face bottom|top] [--strain film|shared] -o OUT.vasp
+        [--vacuum 15] [--face bottom|top] [--strain film|substrate|shared] [--termination K] [--fixed N] -o OUT.vasp
       the interface of match I (z in Å: film bottom plane − substrate top plane).
   relax INTERFACE_FILE [--model uff|d2|fit] [--cutoff 12] [--fmax 0.01] [--backend wasm|cpu|webgpu]
         [--film-from-z Z | --film-atoms A-B] [-o OUT] [--json]

@@ -2,6 +2,10 @@
 export const FF_MODELS = ['uff', 'd2', 'fit'] as const;
 export type FFModel = (typeof FF_MODELS)[number];
 
+/** Which side takes the lattice mismatch of a match (the index is the wasm iface_params mode). */
+export const STRAIN_SIDES = ['film', 'shared', 'substrate'] as const;
+export type StrainSide = (typeof STRAIN_SIDES)[number];
+
 /** How the UI names each model. */
 export const FF_MODEL_LABELS: Record<FFModel, string> = { uff: 'UFF Lennard-Jones', d2: 'D2 + UFF repulsion', fit: 'fit (D2 form fitted to DFT)' };
 

@@ -1,4 +1,5 @@
 import { cartesianToScaled, cellHeights } from './cell';
+import { symbolOf } from './elements';
 import type { Structure } from './structure';
 
 /** Empty space (Å) along a periodic axis above which we call it vacuum rather than a van der Waals gap (~3–4 Å). */
@@ -42,10 +43,34 @@ export function findVacuumLayer(s: Structure): VacuumLayerInfo | null {
 /** Layers thinner than this (Å) count as a 2D layer rather than a slab (a TMD monolayer is ~3.2 Å, MoS2 bilayer ~9.5 Å). */
 export const MAX_2D_THICKNESS = 7;
 
-/** What kind of structure this is, for lists and defaults: '2D layer', 'slab', 'bulk' or 'molecule'. */
-export function classifyStructure(s: Structure): '2D layer' | 'slab' | 'bulk' | 'molecule' {
+/** What kind of structure a file holds, for lists, roles and defaults. */
+export type StructureKind = '2D layer' | 'bulk' | 'slab' | 'molecule';
+
+/**
+ * Quick look by vacuum gap only (for structures made in the app, such as library entries, whose kind is known);
+ * files are classified in the worker by bonded components (compute/interface/kind.ts).
+ */
+export function classifyStructure(s: Structure): StructureKind {
   if (!s.pbc.some(Boolean)) return 'molecule';
   const l = findVacuumLayer(s);
   if (!l) return 'bulk';
   return l.thickness <= MAX_2D_THICKNESS ? '2D layer' : 'slab';
+}
+
+/** Species (Z) of a 2D layer's bottom face (the one that touches a substrate as the file has it) and top face. */
+export interface LayerFaces {
+  bottom: number[];
+  top: number[];
+}
+
+/**
+ * The face that touches the layer below, named by its elements: "Se side down" (a Janus layer, whose faces
+ * differ), "S side down" (both faces alike, as the file has it / flipped). Without faces: "as in the file" / "flipped".
+ */
+export function faceDownLabel(faces: LayerFaces | undefined, face: 'bottom' | 'top'): string {
+  if (!faces) return face === 'bottom' ? 'as in the file' : 'flipped';
+  const names = (zs: number[]) => zs.map(symbolOf).join('/');
+  const down = names(faces[face]);
+  if (names(faces.bottom) === names(faces.top)) return `${down} side down${face === 'top' ? ' (flipped)' : ''}`;
+  return `${down} side down`;
 }

@@ -4,12 +4,12 @@
  * IndexedDB loads and imported session files both go through it. The record is JSON-safe (typed arrays become
  * tagged number arrays), so the same object is stored in IndexedDB and written to a session file.
  */
-import { DEFAULTS, FF_MODELS, type FFModel } from '../core/defaults';
+import { DEFAULTS, FF_MODELS, STRAIN_SIDES, type FFModel, type StrainSide } from '../core/defaults';
 import { MAX_Z } from '../core/elements';
 import { makeStructure, type Structure } from '../core/structure';
 import { validateStructure } from '../core/validate';
 import type { LatticeMatch } from '../compute/geometry/geometry';
-import type { StructureKind } from './store';
+import type { LayerFaces, StructureKind } from '../core/layer';
 
 export const SESSION_TYPE = 'heterolab-session';
 export const SCHEMA_VERSION = 2;
@@ -27,6 +27,12 @@ export interface InterfaceOptions {
   maxStrainPct: number;
   /** degrees (UI edge) */
   maxAngleDeg: number;
+  /** Which distinct termination of the facet is on top (0-based; the matches reply lists them). */
+  termination: number;
+  /** Bottom substrate planes fixed in exports (selective dynamics / fixed-atom flags). */
+  fixedLayers: number;
+  /** Which side takes the lattice mismatch. */
+  strain: StrainSide;
 }
 
 /** Where the film sits on the substrate: z-separation (Å) and lateral shift (fractions of the supercell a, b). */
@@ -51,6 +57,8 @@ export interface SessionStructure {
   structure: Structure;
   file: string;
   kind: StructureKind;
+  /** Species of its layer's faces (optional; written since face names by element). */
+  faces?: LayerFaces;
 }
 
 export interface Session {
@@ -77,7 +85,7 @@ export interface Session {
   [unknown: string]: unknown;
 }
 
-export const DEFAULT_OPTIONS: InterfaceOptions = { hkl: [...DEFAULTS.hkl], layers: DEFAULTS.slabLayers, vacuum: DEFAULTS.vacuum, face: DEFAULTS.face, maxArea: DEFAULTS.maxArea, maxStrainPct: DEFAULTS.maxStrainPct, maxAngleDeg: DEFAULTS.maxAngleDeg };
+export const DEFAULT_OPTIONS: InterfaceOptions = { hkl: [...DEFAULTS.hkl], layers: DEFAULTS.slabLayers, vacuum: DEFAULTS.vacuum, face: DEFAULTS.face, maxArea: DEFAULTS.maxArea, maxStrainPct: DEFAULTS.maxStrainPct, maxAngleDeg: DEFAULTS.maxAngleDeg, termination: 0, fixedLayers: Math.floor(DEFAULTS.slabLayers / 2), strain: 'film' };
 export const DEFAULT_PLACEMENT: Placement = { zSeparation: DEFAULTS.startZ, shift: [0, 0] };
 
 export function newSession(name = 'Untitled session'): Session {
@@ -229,7 +237,8 @@ function placementFrom(x: unknown, where: string): Placement {
 
 /** Interface options with defaults filled, each checked against a range that admits everything the app or CLI can set. */
 function optionsFrom(x: unknown): InterfaceOptions {
-  const o = { ...DEFAULT_OPTIONS, ...((x && typeof x === 'object' ? x : {}) as object) } as InterfaceOptions;
+  const raw = (x && typeof x === 'object' ? x : {}) as Partial<InterfaceOptions>;
+  const o = { ...DEFAULT_OPTIONS, ...raw } as InterfaceOptions;
   if (!Array.isArray(o.hkl) || o.hkl.length !== 3) throw new SessionError('options.hkl must be three integers');
   const hkl = o.hkl.map((h, k) => numberIn(h, `options.hkl[${k}]`, -100, 100, 0, true)) as [number, number, number];
   if (hkl.every((h) => h === 0)) throw new SessionError('options.hkl is 0 0 0; a Miller index needs a non-zero entry');
@@ -242,6 +251,10 @@ function optionsFrom(x: unknown): InterfaceOptions {
     maxArea: numberIn(o.maxArea, 'options.maxArea (Å²)', 1, MAX_SESSION_AREA, DEFAULT_OPTIONS.maxArea),
     maxStrainPct: numberIn(o.maxStrainPct, 'options.maxStrainPct (%)', 0, 100, DEFAULT_OPTIONS.maxStrainPct),
     maxAngleDeg: numberIn(o.maxAngleDeg, 'options.maxAngleDeg (°)', 0, 180, DEFAULT_OPTIONS.maxAngleDeg),
+    termination: numberIn(o.termination, 'options.termination', 0, 1000, 0, true),
+    // Sessions before these options fixed half the slab layers, rounded down.
+    fixedLayers: numberIn(raw.fixedLayers, 'options.fixedLayers', 0, 1000, Math.floor(numberIn(o.layers, 'options.layers', 1, 1000, DEFAULT_OPTIONS.layers, true) / 2), true),
+    strain: STRAIN_SIDES.includes(o.strain) ? o.strain : 'film',
   };
 }
 
@@ -273,7 +286,7 @@ export function restoreSession(input: unknown): Session {
   if (s.structures !== undefined && !Array.isArray(s.structures)) throw new SessionError('structures must be a list');
   const structures = ((s.structures ?? []) as unknown[]).map((e, k) => {
     const r = (e ?? {}) as Record<string, unknown>;
-    return { structure: structureFrom(r.structure, `structure ${k + 1}${typeof r.file === 'string' ? ` (${r.file.slice(0, 80)})` : ''}`), file: String(r.file ?? 'unnamed'), kind: (r.kind as StructureKind) ?? 'bulk' };
+    return { structure: structureFrom(r.structure, `structure ${k + 1}${typeof r.file === 'string' ? ` (${r.file.slice(0, 80)})` : ''}`), file: String(r.file ?? 'unnamed'), kind: (r.kind as StructureKind) ?? 'bulk', ...facesFrom(r.faces) };
   });
   const ids = new Set(structures.map((e) => e.structure.id));
   const ref = (x: unknown) => (typeof x === 'string' && ids.has(x) ? x : null);
@@ -318,4 +331,11 @@ function parseJson(text: string): unknown {
 /** The session as a file: pretty JSON with typed arrays tagged. */
 export function sessionToText(s: Session): string {
   return JSON.stringify(toJson(s));
+}
+
+/** Layer faces from a record, if they are two lists of atomic numbers (else left out: faces are named by side). */
+function facesFrom(x: unknown): { faces?: LayerFaces } {
+  const f = x as Partial<LayerFaces> | undefined;
+  const ok = (z: unknown) => Array.isArray(z) && z.length > 0 && z.every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_Z);
+  return f && ok(f.bottom) && ok(f.top) ? { faces: { bottom: [...f.bottom!], top: [...f.top!] } } : {};
 }

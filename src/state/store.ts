@@ -2,12 +2,15 @@ import type { Structure } from '../core/structure';
 import type { ParseIssue } from '../io/issues';
 import type { ComputeApi, FileInput, WorkerStatus } from '../workers/protocol';
 
-export type StructureKind = '2D layer' | 'bulk' | 'slab' | 'molecule';
+import type { LayerFaces, StructureKind } from '../core/layer';
+export type { StructureKind } from '../core/layer';
 
 export interface StructureEntry {
   structure: Structure;
   kind: StructureKind;
   file: string;
+  /** Species of the faces of its 2D layer (from the worker's detection), for naming the face that goes down. */
+  faces?: LayerFaces;
 }
 
 /** A message for the user: bad input (error/warning) or a bug (internal), kept apart as DESIGN.md §8 asks. */
@@ -79,7 +82,7 @@ export class Store {
           continue;
         }
         for (const w of r.warnings) messages.push({ id: this.nextMessage++, severity: 'warning', issue: w });
-        for (const s of r.structures) added.push({ structure: s, kind: this.classify(s), file: r.file });
+        r.structures.forEach((s, k) => added.push({ structure: s, kind: r.layers?.[k]?.kind ?? this.classify(s), file: r.file, ...(r.layers?.[k]?.faces ? { faces: r.layers[k].faces } : {}) }));
       }
       this.set({
         structures: [...this.state.structures, ...added],

@@ -3,8 +3,10 @@
  * chosen (from the list or by dialling a twist). Actions over a Workbench. The interface on screen is kept
  * until a new one replaces it; a refusal leaves everything as it was and says why, next to its control.
  */
-import { DEG, snapshotOf, type WorkbenchState } from './workbench-model';
+import { DEG, REBUILD_OPTIONS, snapshotOf, type WorkbenchState } from './workbench-model';
 import type { InterfaceOptions } from './session';
+import { DEFAULTS } from '../core/defaults';
+import type { LatticeMatch } from '../compute/geometry/geometry';
 import { carry, restack, setUpperTwist } from './workbench-stack';
 import { runJob } from './workbench-jobs';
 import type { Workbench } from './workbench';
@@ -28,7 +30,7 @@ export function setRole(wb: Workbench, id: string, role: 'film' | 'substrate' | 
 }
 
 /**
- * Changes the options form. Layers and vacuum rebuild the interface at once; facet, face and tolerances
+ * Changes the options form. Layers, vacuum, termination, fixed layers and strain side rebuild the interface at once; facet, face and tolerances
  * take effect at the next search, and the interface on screen stays until then (pendingOptions says so).
  */
 export function setOptions(wb: Workbench, o: Partial<InterfaceOptions>): void {
@@ -36,7 +38,7 @@ export function setOptions(wb: Workbench, o: Partial<InterfaceOptions>): void {
   if (JSON.stringify(next) === JSON.stringify(wb.state.options)) return;
   if (wb.state.iface) wb.remember();
   wb.set({ options: next, error: null });
-  const rebuilds = (['layers', 'vacuum'] as const).some((k) => k in o);
+  const rebuilds = REBUILD_OPTIONS.some((k) => k in o);
   if (rebuilds && wb.state.match) void wb.rebuild();
 }
 
@@ -52,8 +54,29 @@ export async function findMatches(wb: Workbench): Promise<void> {
     const r = await wb.port(signal).matches(req, wb.params(), tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG }, progress);
     if (!r.matches.length) return wb.set({ hklNote: r.hklNote, warnings: r.warnings, error: 'No coincident supercell within the tolerances: allow a larger area or strain. The interface shown (if any) is kept.', errorAt: 'options' });
     if (wb.state.iface) wb.remember();
-    wb.set({ matches: r.matches, matchAtoms: r.atoms, matchesTotal: r.total, twistPeriodDeg: r.twistPeriod / DEG, hklNote: r.hklNote, warnings: r.warnings, builtOptions: options, error: null, shows: 'interface' });
+    // A termination the new facet does not have was replaced by its first: the form says which one is built.
+    const termination = r.termination ?? options.termination;
+    wb.set({ matches: r.matches, matchAtoms: r.atoms, matchesTotal: r.total, twistPeriodDeg: r.twistPeriod / DEG, hklNote: r.hklNote, warnings: r.warnings, terminations: r.terminations ?? [], options: { ...wb.state.options, termination }, builtOptions: { ...options, termination }, error: null, shows: 'interface' });
     await selectMatch(wb, 0, false);
+  }, 'options');
+}
+
+/**
+ * The next DEFAULTS.matchLimit matches past the list's cap, searched with the options the list was found with;
+ * the chosen match and the interface stay as they are.
+ */
+export async function moreMatches(wb: Workbench): Promise<void> {
+  const req = wb.request(), b = wb.state.builtOptions, have = wb.state.matches;
+  if (!req || !b || !have) return;
+  const limit = have.length + DEFAULTS.matchLimit;
+  await runJob(wb, 'matches', async (signal, progress) => {
+    const tw = wb.state.twistDeg;
+    const params = { maxArea: b.maxArea, maxStrain: b.maxStrainPct / 100, maxAngle: b.maxAngleDeg * DEG, limit };
+    const r = await wb.port(signal).matches(req, params, tw === null ? { kind: 'all' } : { kind: 'twist', twist: tw * DEG }, progress);
+    const cur = wb.state.match, key = (m: LatticeMatch) => JSON.stringify([m.filmMatrix, m.substrateMatrix]);
+    // The chosen match is the same object in the longer list, so the table still marks it.
+    const matches = cur ? r.matches.map((m) => (key(m) === key(cur) ? cur : m)) : r.matches;
+    wb.set({ matches, matchAtoms: r.atoms, matchesTotal: r.total });
   }, 'options');
 }
 

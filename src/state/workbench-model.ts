@@ -14,6 +14,7 @@ import type { RegistryScanResult, ZScanResult } from '../compute/ff/ops';
 import type { BackendChoice } from '../compute/ff/select';
 import type { InterfaceEstimate } from '../compute/ml/estimate';
 import type { FFEvaluation, FFStatus } from '../workers/protocol';
+import type { Termination } from '../compute/interface/types';
 import { DEFAULT_OPTIONS, DEFAULT_PLACEMENT, type InterfaceOptions, type Placement, type Session, type StackFilm } from './session';
 
 export const DEG = Math.PI / 180;
@@ -65,6 +66,8 @@ export interface WorkbenchState {
   /** Twist period (degrees) of the film on the substrate, from their lattices (60° for two hexagonal lattices). */
   twistPeriodDeg: number;
   hklNote: string;
+  /** The built facet's distinct terminations (species Z of the top plane and the one below), as the last search found them. */
+  terminations: Termination[];
   /** What the user must know about the built interface and how the pair was prepared. */
   warnings: string[];
   scan: { twistDeg: number; strainPct: number | null }[] | null;
@@ -97,7 +100,7 @@ export interface WorkbenchState {
 
 /** The part of the state an undo step restores: everything the user sees about the interface. */
 export type Snapshot = Pick<WorkbenchState, typeof SNAPSHOT_KEYS[number]>;
-export const SNAPSHOT_KEYS = ['filmId', 'substrateId', 'options', 'builtOptions', 'match', 'twistDeg', 'placement', 'stack', 'activeFilm', 'matches', 'matchAtoms', 'matchesTotal', 'hklNote', 'warnings', 'scan', 'iface', 'live', 'zscan', 'registry', 'relax'] as const;
+export const SNAPSHOT_KEYS = ['filmId', 'substrateId', 'options', 'builtOptions', 'match', 'twistDeg', 'placement', 'stack', 'activeFilm', 'matches', 'matchAtoms', 'matchesTotal', 'hklNote', 'terminations', 'warnings', 'scan', 'iface', 'live', 'zscan', 'registry', 'relax'] as const;
 
 export function snapshotOf(s: WorkbenchState): Snapshot {
   const o = {} as Record<string, unknown>;
@@ -114,7 +117,7 @@ export function initialState(session: { id: string; name: string }, epoch = 0): 
   return {
     filmId: null, substrateId: null, options: { ...DEFAULT_OPTIONS }, builtOptions: null, match: null, twistDeg: null,
     placement: { ...DEFAULT_PLACEMENT, shift: [0, 0] }, stack: [], activeFilm: 0, ffModel: DEFAULTS.ffModel,
-    matches: null, matchAtoms: [], matchesTotal: 0, twistPeriodDeg: 60, hklNote: '', warnings: [], scan: null, iface: null,
+    matches: null, matchAtoms: [], matchesTotal: 0, twistPeriodDeg: 60, hklNote: '', terminations: [], warnings: [], scan: null, iface: null,
     live: { pending: false }, zscan: null, registry: null, relax: null,
     shows: 'structure', hiddenLayers: [],
     backend: 'auto', ffStatus: null, job: null, error: null, errorAt: 'options', note: null, canUndo: false, canRedo: false,
@@ -152,7 +155,10 @@ export function stackGrowth(stack: StackFilm[]): Mat2 {
   return g;
 }
 
-/** Options that change which matches exist (facet, face, tolerances); layers and vacuum only rebuild. */
+/** Options that only rebuild the interface on screen (the matches stay). */
+export const REBUILD_OPTIONS = ['layers', 'vacuum', 'termination', 'fixedLayers', 'strain'] as const;
+
+/** Options that change which matches exist (facet, face, tolerances); REBUILD_OPTIONS only rebuild. */
 export const MATCH_OPTIONS = ['hkl', 'face', 'maxArea', 'maxStrainPct', 'maxAngleDeg'] as const;
 
 /** What the options form changed since the matches on screen were found (empty when nothing is pending). */

@@ -6,15 +6,15 @@
  * none), so Undo works after a reload.
  */
 import { formula } from '../core/structure';
-import { DEFAULT_OPTIONS, SCHEMA_VERSION, type InterfaceOptions, type Session, type SessionStructure } from './session';
+import { DEFAULT_OPTIONS, SCHEMA_VERSION, newSession, type InterfaceOptions, type Session, type SessionStructure } from './session';
 import type { Workbench } from './workbench';
-import type { WorkbenchState } from './workbench-model';
+import { initialState, type WorkbenchState } from './workbench-model';
 import { carry } from './workbench-stack';
 
 /** The session record for the current state (structures come from the store). */
 export function toSession(wb: Workbench): Session {
   const s = wb.state;
-  const structures: SessionStructure[] = wb.store.get().structures.map((e) => ({ structure: e.structure, file: e.file, kind: e.kind }));
+  const structures: SessionStructure[] = wb.store.get().structures.map((e) => ({ structure: e.structure, file: e.file, kind: e.kind, ...(e.faces ? { faces: e.faces } : {}) }));
   return {
     ...wb.unknown,
     type: 'heterolab-session',
@@ -54,7 +54,7 @@ export async function loadSession(wb: Workbench, s: Session): Promise<void> {
   wb.history.restore(history, new Set(structures.map((e) => e.structure.id)));
   wb.restoring = true;
   try {
-    wb.store.replaceStructures(structures.map((e) => ({ structure: e.structure, file: e.file, kind: e.kind })));
+    wb.store.replaceStructures(structures.map((e) => ({ structure: e.structure, file: e.file, kind: e.kind, ...(e.faces ? { faces: e.faces } : {}) })));
     wb.store.clearMessages();
     const epoch = wb.state.session.epoch + 1;
     wb.set({
@@ -100,4 +100,18 @@ export function followStore(wb: Workbench): void {
     if (gone >= 0) wb.set({ ...carry(wb, wb.state.stack.slice(0, gone)), activeFilm: Math.min(wb.state.activeFilm, gone) });
     if (!wb.restoring) assignRoles(wb);
   });
+}
+
+/** A fresh session (the current one stays saved): structures, messages and undo history go; backend stays. */
+export function startNew(wb: Workbench): void {
+  wb.supersede();
+  const s = newSession();
+  wb.created = s.created;
+  wb.unknown = {};
+  wb.history.clear();
+  wb.restoring = true;
+  wb.store.replaceStructures([]);
+  wb.store.clearMessages();
+  wb.restoring = false;
+  wb.set({ ...initialState(s, wb.state.session.epoch + 1), backend: wb.state.backend, ffStatus: wb.state.ffStatus });
 }

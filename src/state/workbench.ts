@@ -4,7 +4,6 @@
  * here and in workbench-stack.ts (stacked films), workbench-jobs.ts (scans, relaxation) and workbench-session.ts
  * (session records); autosave.ts saves. The UI renders the state; the worker does the work through `WorkbenchPort`.
  */
-import { libraryFormationEnergy } from '../core/library/library';
 import type { FFModel } from '../core/defaults';
 import type { Structure } from '../core/structure';
 import type { MatchParams } from '../compute/geometry/geometry';
@@ -20,8 +19,9 @@ import { DEG, initialState, snapshotOf, wrap01, type NoteAt, type SessionSink, t
 import { History, type Step } from './workbench-history';
 import { addFilm, removeTopFilm, upperReqs } from './workbench-stack';
 import { cancelJob, registryScan, relax, setBackend, setFFModel, zScan } from './workbench-jobs';
-import { findMatches, selectMatch, setOptions, setRole, setTwist, twistScan } from './workbench-matches';
-import { followStore, loadSession, toSession } from './workbench-session';
+import { findMatches, moreMatches, selectMatch, setOptions, setRole, setTwist, twistScan } from './workbench-matches';
+import { followStore, loadSession, startNew, toSession } from './workbench-session';
+import { rebuild } from './workbench-build';
 
 /** persist.ts (another module's owner) imports the sink type from here. */
 export type { SessionSink } from './workbench-model';
@@ -37,7 +37,8 @@ export class Workbench {
   readonly history = new History();
   /** @internal */
   jobAbort: AbortController | null = null;
-  private buildSeq = 0;
+  /** @internal newest build request (older replies are dropped). */
+  buildSeq = 0;
   /** @internal newest twist request (older replies are dropped). */
   twistSeq = 0;
   /** @internal session record fields the workbench does not interpret (kept as they were). */
@@ -51,7 +52,8 @@ export class Workbench {
     readonly store: Store,
     readonly port: WorkbenchPort,
     sink: SessionSink | null = null,
-    private now: () => number = () => performance.now(),
+    /** @internal */
+    readonly now: () => number = () => performance.now(),
   ) {
     this.state = initialState(newSession());
     this.autosave = sink ? new Autosave(this, sink) : null;
@@ -87,7 +89,7 @@ export class Workbench {
     const film = this.structure(this.state.filmId), substrate = this.structure(this.state.substrateId);
     if (!film || !substrate) return null;
     const o = this.state.options, b = forSearch ? null : this.state.builtOptions;
-    return { film, substrate, options: { hkl: b?.hkl ?? o.hkl, layers: o.layers, vacuum: o.vacuum, face: b?.face ?? o.face, maxAtoms: DEFAULTS.maxAtoms } };
+    return { film, substrate, options: { hkl: b?.hkl ?? o.hkl, layers: o.layers, vacuum: o.vacuum, face: b?.face ?? o.face, termination: o.termination, fixedLayers: o.fixedLayers, strain: o.strain, maxAtoms: DEFAULTS.maxAtoms } };
   }
 
   params(): MatchParams {
@@ -111,12 +113,15 @@ export class Workbench {
 
   setRole(id: string, role: 'film' | 'substrate' | null): void { setRole(this, id, role); }
 
-  /** Layers and vacuum rebuild at once; facet, face and tolerances wait for the next search (pendingOptions). */
+  /** Layers, vacuum, termination, fixed layers and strain side rebuild at once; facet, face and tolerances wait for the next search. */
   setOptions(o: Partial<InterfaceOptions>): void { setOptions(this, o); }
 
   findMatches(): Promise<void> { return findMatches(this); }
 
   twistScan(): Promise<void> { return twistScan(this); }
+
+  /** The next matches past the list's cap (the chosen one stays). */
+  moreMatches(): Promise<void> { return moreMatches(this); }
 
   selectMatch(index: number, history = true): Promise<void> { return selectMatch(this, index, history); }
 
@@ -193,31 +198,9 @@ export class Workbench {
 
   /**
    * Builds the interface for the current match and placement and makes the live estimates, in one worker
-   * round trip; the newest request wins (the worker drops superseded ones, and late replies are ignored).
+   * round trip; the newest request wins (workbench-build.ts).
    */
-  async rebuild(): Promise<void> {
-    const spec = this.spec();
-    if (!spec) return;
-    const seq = ++this.buildSeq;
-    const t0 = this.now();
-    this.set({ live: { ...this.state.live, pending: true } });
-    try {
-      const r = await this.port().place(spec, { ffModel: this.state.ffModel, formation: libraryFormationEnergy(spec.request.film) });
-      if (r.superseded || seq !== this.buildSeq) return;
-      const old = this.state.iface;
-      // Scans stay valid while only z or the shift moved (c grows with z): they go when the in-plane cell or the atoms change.
-      const changed = old?.numbers.length !== r.structure.numbers.length || old?.cell.some((x, i) => i < 6 && x !== r.structure.cell[i]);
-      this.set({
-        iface: r.structure,
-        warnings: r.warnings,
-        twistPeriodDeg: r.twistPeriod / DEG,
-        ...(changed ? { zscan: null, registry: null, relax: null } : {}),
-        live: { ff: r.ff, ffError: r.ffError, ml: r.ml, mlError: r.mlError, mlScope: r.mlScope, pending: false, latencyMs: this.now() - t0 },
-      });
-    } catch (e) {
-      if (seq === this.buildSeq) this.fail(e, 'twist'); // shown at the placement controls that asked for it
-    }
-  }
+  rebuild(): Promise<void> { return rebuild(this); }
 
   /** Estimates again for the interface on screen (after a change of force-field model or backend). */
   estimate(): Promise<void> {
@@ -262,16 +245,5 @@ export class Workbench {
   }
 
   /** Starts a fresh session (the current one stays saved). */
-  startNew(): void {
-    this.supersede();
-    const s = newSession();
-    this.created = s.created;
-    this.unknown = {};
-    this.history.clear();
-    this.restoring = true;
-    this.store.replaceStructures([]);
-    this.store.clearMessages();
-    this.restoring = false;
-    this.set({ ...initialState(s, this.state.session.epoch + 1), backend: this.state.backend, ffStatus: this.state.ffStatus });
-  }
+  startNew(): void { startNew(this); }
 }

@@ -16,6 +16,7 @@ import { mountPlacement } from './panels/placement';
 import { mountScans } from './panels/scans';
 import { mountSessions } from './panels/sessions';
 import { mountLibrary } from './panels/library';
+import { mountNumbers } from './panels/numbers';
 
 export function mountWorkbench(ctx: PanelContext, dbReady: Promise<SessionDb | null>): () => void {
   const off = [
@@ -25,6 +26,7 @@ export function mountWorkbench(ctx: PanelContext, dbReady: Promise<SessionDb | n
     mountLayers($('stack-panel'), ctx),
     mountEstimates($('estimates-panel'), ctx),
     mountScans($('estimates-panel'), ctx),
+    mountNumbers($('numbers-panel'), ctx),
     mountExport($('export-panel'), ctx),
     mountSessions($('sessions-panel'), ctx, dbReady),
     mountLibrary($('library-panel'), ctx),

@@ -89,7 +89,7 @@ function dot(u: uPlot, [x, y]: [number, number]): void {
 }
 
 /** Points only: y against x (x need not be sorted; points are sorted for uPlot). */
-export function pointChart(el: HTMLElement, x: number[], y: number[], o: { xLabel: string; yLabel: string; title: string; onPick?: (i: number) => void }): void {
+export function pointChart(el: HTMLElement, x: number[], y: number[], o: { xLabel: string; yLabel: string; title: string; onPick?: (i: number) => void; tip?: (i: number) => string }): void {
   const order = x.map((_, i) => i).sort((a, b) => x[a] - x[b]);
   const u = put(el, {
     title: o.title,
@@ -101,4 +101,19 @@ export function pointChart(el: HTMLElement, x: number[], y: number[], o: { xLabe
   }, [order.map((i) => x[i]), order.map((i) => y[i])]);
   if (o.onPick) u.over.addEventListener('click', () => u.cursor.idx !== null && u.cursor.idx !== undefined && o.onPick!(order[u.cursor.idx]));
   el.dataset.points = String(x.length);
+  // A tooltip for the point under the cursor (`tip` gets the caller's index).
+  if (o.tip) {
+    const tip = Object.assign(document.createElement('div'), { className: 'chart-tip', hidden: true });
+    u.over.append(tip);
+    u.over.addEventListener('mousemove', () => {
+      const i = u.cursor.idx;
+      tip.hidden = i === null || i === undefined;
+      if (tip.hidden) return;
+      tip.textContent = o.tip!(order[i!]);
+      // Right of the cursor where it fits, else left of it: the tip stays inside the chart.
+      const left = u.cursor.left ?? 0, w = u.over.clientWidth, tw = tip.offsetWidth;
+      tip.style.cssText = `left:${left + 10 + tw <= w ? left + 10 : Math.max(0, left - 10 - tw)}px;top:${(u.cursor.top ?? 0) + 10}px`;
+    });
+    u.over.addEventListener('mouseleave', () => (tip.hidden = true));
+  }
 }

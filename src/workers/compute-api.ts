@@ -1,6 +1,7 @@
 import type { Structure } from '../core/structure';
 import type { HeterolabWasm } from '../compute/geometry/wasm';
 import { InterfaceService } from '../compute/interface/service';
+import { describeStructure } from '../compute/interface/kind';
 import { readStructureFile } from '../io/registry';
 import { writeStructure } from '../io/write';
 import { writableFormats } from '../io/formats';
@@ -40,7 +41,13 @@ export function createComputeApi(
       const out: ReadReport[] = [];
       for (const f of files) {
         const r = await readStructureFile(f.name, new Uint8Array(f.bytes));
-        out.push(r.ok ? { file: f.name, ok: true, structures: r.structures, warnings: r.warnings } : { file: f.name, ok: false, issue: r.issue });
+        if (!r.ok) {
+          out.push({ file: f.name, ok: false, issue: r.issue });
+          continue;
+        }
+        // One 2D detection for every file (bonded components): the list, the roles and the face names read it.
+        const g = await geometry.catch(() => null);
+        out.push({ file: f.name, ok: true, structures: r.structures, warnings: r.warnings, ...(g ? { layers: r.structures.map((s) => describeStructure(g, s)) } : {}) });
       }
       return out;
     },

@@ -12,6 +12,7 @@ import type { Progress, RegistryScanResult, RelaxResult, ZScanResult } from '../
 import type { BackendChoice } from '../compute/ff/select';
 import type { ScreenDefinition, ScreenJob, ScreenRow, StageTimes } from '../compute/screen/screen';
 import type { BuiltInterface, EstimateOptions, FFEvaluation, InterfaceRequest, InterfaceSpec, MatchesReply, Placed, SearchMode, Superseded, UpperMatchesReply } from '../compute/interface/types';
+import type { StructureLayerInfo } from '../compute/interface/kind';
 
 export type { FFEvaluation, InterfaceRequest, InterfaceSpec, MatchesReply, UpperRequest, Placed, Superseded, BuiltInterface, EstimateOptions, UpperMatchesReply } from '../compute/interface/types';
 
@@ -28,9 +29,9 @@ export interface FileInput {
   bytes: ArrayBuffer;
 }
 
-/** What reading one file gave: structures with their warnings, or the one issue that stopped it. */
+/** What reading one file gave: structures with their warnings (and each one's kind and faces), or the one issue that stopped it. */
 export type ReadReport =
-  | { file: string; ok: true; structures: Structure[]; warnings: ParseIssue[] }
+  | { file: string; ok: true; structures: Structure[]; warnings: ParseIssue[]; layers?: StructureLayerInfo[] }
   | { file: string; ok: false; issue: ParseIssue };
 
 export interface WorkerStatus {

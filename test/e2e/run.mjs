@@ -5,6 +5,7 @@ import { stackSpecs, workbenchSpecs } from './workbench.mjs';
 import { librarySpecs, screenSpecs } from './screen.mjs';
 import { workbenchUiSpecs } from './workbench-ui.mjs';
 import { hardeningInputSpecs } from './hardening-input.mjs';
+import { workbenchPanelsSpecs } from './workbench-panels.mjs';
 
 if (!existsSync('dist/index.html')) {
   console.error('e2e: dist/ is missing; run `npm run build` first');
@@ -168,5 +169,6 @@ const failures = await run([
   ...librarySpecs(),
   ...workbenchUiSpecs(),
   ...hardeningInputSpecs(),
+  ...workbenchPanelsSpecs(),
 ]);
 process.exit(failures ? 1 : 0);

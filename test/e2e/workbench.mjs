@@ -420,7 +420,7 @@ export function stackSpecs() {
         URL.createObjectURL = (b) => (b.text().then(resolve), (URL.createObjectURL = orig), orig(b));
         document.getElementById('export-report').click();
       }));
-      assert(/stacked film 2 \(face bottom\): twist/.test(report), `report lists the stacked film: ${report.slice(0, 400)}`);
+      assert(/stacked film 2 \(C side down\): twist/.test(report), `report lists the stacked film: ${report.slice(0, 400)}`);
 
       // Reload: the stack comes back.
       await page.waitForFunction(() => window.heterolab.wb.get().session.status === 'saved', null, { timeout: 20_000 });

@@ -474,7 +474,7 @@ fn parse_and_build(d: &[f64]) -> Result<i32, i32> {
     let films_raw = (0..nf as usize).map(|_| read_film(&mut r)).collect::<Result<Vec<_>, i32>>()?;
     let sub = SubstrateSpec { slab: Part { a: sa, b: sb, positions: &spos, numbers: &snum }, layer: &slayer, fixed: &sfixed, sub_m: sm };
     let films: Vec<FilmSpec> = films_raw.iter().map(|f| FilmSpec { film: Part { a: f.a, b: f.b, positions: &f.pos, numbers: &f.num }, film_m: f.m, z_sep: f.z, shift: f.shift }).collect();
-    let mode = if mode == 1.0 { StrainMode::Shared } else { StrainMode::Film };
+    let mode = if mode == 1.0 { StrainMode::Shared } else if mode == 2.0 { StrainMode::Substrate } else { StrainMode::Film };
     let built = build(&sub, &films, mode, vacuum, max_atoms.min(1e9) as usize).map_err(|e| match e {
         InterfaceError::SingularMatrix => ERR_SINGULAR,
         InterfaceError::TooManyAtoms(k) => fail(Status::TooManyAtoms, &[k as f64]),

@@ -41,6 +41,8 @@ pub enum StrainMode {
     Film,
     /// Film and substrate meet halfway (each lattice deformed half-way towards the other).
     Shared,
+    /// The substrate takes all the strain: its supercell is mapped onto the film's (rotated) supercell.
+    Substrate,
 }
 
 #[derive(Debug)]
@@ -143,10 +145,12 @@ pub fn build(sub: &SubstrateSpec, films: &[FilmSpec], mode: StrainMode, vacuum: 
         return Err(InterfaceError::TooManyAtoms(total));
     }
     let (sa, sb, mut spos, ssrc) = supercell2d(&sub.slab, sub.sub_m);
-    // Target lattice: the substrate supercell, or (shared) halfway towards the first film's rotated supercell.
+    // Target lattice: the substrate supercell, or halfway (shared) / all the way (substrate) towards the first
+    // film's rotated supercell.
     let (mut ta, mut tb) = (sa, sb);
     let mut substrate_map: M2 = [1.0, 0.0, 0.0, 1.0];
-    if mode == StrainMode::Shared {
+    if mode != StrainMode::Film {
+        let w = if mode == StrainMode::Shared { 0.5 } else { 1.0 };
         let f = &films[0];
         let (fa, fb) = sl(f.film_m, f.film.a, f.film.b);
         let d = map_between(fa, fb, sa, sb).ok_or(InterfaceError::SingularMatrix)?;
@@ -154,8 +158,8 @@ pub fn build(sub: &SubstrateSpec, films: &[FilmSpec], mode: StrainMode, vacuum: 
         let (c, s) = (theta.cos(), theta.sin());
         let rot = |v: V2| [c * v[0] - s * v[1], s * v[0] + c * v[1]];
         let (ra, rb) = (rot(fa), rot(fb));
-        ta = [0.5 * (sa[0] + ra[0]), 0.5 * (sa[1] + ra[1])];
-        tb = [0.5 * (sb[0] + rb[0]), 0.5 * (sb[1] + rb[1])];
+        ta = [sa[0] + w * (ra[0] - sa[0]), sa[1] + w * (ra[1] - sa[1])];
+        tb = [sb[0] + w * (rb[0] - sb[0]), sb[1] + w * (rb[1] - sb[1])];
         substrate_map = map_between(sa, sb, ta, tb).ok_or(InterfaceError::SingularMatrix)?;
         for k in 0..spos.len() / 3 {
             let (x, y) = apply(substrate_map, spos[3 * k], spos[3 * k + 1]);
@@ -267,5 +271,12 @@ mod tests {
         assert_eq!(r.fixed, vec![true, false, false, false]);
         let too_many = build(&sub, &[FilmSpec { film: Part { a: [fa, 0.0], b: [-0.5 * fa, h * fa], positions: &fpos, numbers: &[6, 6] }, film_m: [30, 0, 0, 30], z_sep: 3.0, shift: [0.0, 0.0] }], StrainMode::Film, 15.0, 100);
         assert_eq!(too_many.unwrap_err(), InterfaceError::TooManyAtoms(2 + 1800));
+        // Substrate strained: the cell is the film's (a = 2.46), the film map is the identity, the substrate's a·I.
+        let f2 = FilmSpec { film: Part { a: [fa, 0.0], b: [-0.5 * fa, h * fa], positions: &fpos, numbers: &[6, 6] }, film_m: [1, 0, 0, 1], z_sep: 3.3, shift: [0.0, 0.0] };
+        let s = build(&sub, &[f2], StrainMode::Substrate, 15.0, 1000).unwrap();
+        assert!((s.cell[0] - fa).abs() < 1e-12 && s.cell[1].abs() < 1e-12);
+        let (d, m) = (s.film_maps[0], s.substrate_map);
+        assert!((d[0] - 1.0).abs() < 1e-12 && d[1].abs() < 1e-12 && (d[3] - 1.0).abs() < 1e-12);
+        assert!((m[0] - fa / sa).abs() < 1e-12 && (m[3] - fa / sa).abs() < 1e-12);
     }
 }

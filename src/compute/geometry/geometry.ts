@@ -6,6 +6,8 @@
 import { element } from '../../core/elements';
 import { makeStructure, type Structure } from '../../core/structure';
 import { twistPeriod } from '../../core/twist';
+import { STRAIN_SIDES, type StrainSide } from '../../core/defaults';
+export type { StrainSide } from '../../core/defaults';
 import { PLANE_TOL } from '../../core/planes';
 import { GeometryError, formatDetail, type HeterolabWasm } from './wasm';
 
@@ -411,7 +413,7 @@ export interface FilmPlacement {
 
 export interface AssemblyOptions {
   substrateMatrix: IntMatrix2;
-  strain?: 'film' | 'shared';
+  strain?: StrainSide;
   vacuum: number;
   maxAtoms: number;
 }
@@ -435,7 +437,7 @@ function interfaceInput(g: HeterolabWasm, substrate: Structure, films: FilmPlace
   let k = 0;
   const put = (rec: string, v: Record<string, number | readonly number[]>) => (out.set(L.pack(rec, v), k), (k += L.size(rec)));
   const c = substrate.cell;
-  put('iface_params', { vacuum: o.vacuum, mode: o.strain === 'shared' ? 1 : 0, max_atoms: o.maxAtoms, n_films: films.length });
+  put('iface_params', { vacuum: o.vacuum, mode: STRAIN_SIDES.indexOf(o.strain ?? 'film'), max_atoms: o.maxAtoms, n_films: films.length });
   put('iface_substrate', { a: [c[0], c[1]], b: [c[3], c[4]], sub_m: o.substrateMatrix.flat(), natoms: ns });
   // Atom records are written field by field (offsets from the table): packing one object per atom is slow.
   const [sa, sw] = [L.offsets('iface_substrate_atom'), L.size('iface_substrate_atom')];

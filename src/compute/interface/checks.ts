@@ -42,3 +42,20 @@ export function checkBuilt(s: Structure): string[] {
   }
   return warnings;
 }
+
+/**
+ * A slab whose planes have a vacuum-sized gap between them (≥ VACUUM_GAP Å) was cut from a cell that holds a
+ * 2D layer with vacuum (e.g. graphene given as the substrate): its copies are stacked that far apart and do not
+ * touch. Returns the warning that says so, or null.
+ */
+export function slabGapWarning(slab: Structure, name: string): string | null {
+  const li = slab.arrays.layerIndex;
+  if (!li) return null;
+  const mean: number[] = [], count: number[] = [];
+  for (let i = 0; i < li.length; i++) (mean[li[i]] = (mean[li[i]] ?? 0) + slab.positions[3 * i + 2]), (count[li[i]] = (count[li[i]] ?? 0) + 1);
+  const z = mean.map((m, k) => m / count[k]).filter(Number.isFinite).sort((a, b) => a - b);
+  let gap = 0;
+  for (let k = 1; k < z.length; k++) gap = Math.max(gap, z[k] - z[k - 1]);
+  if (gap < VACUUM_GAP) return null;
+  return `the substrate ${name} is a 2D layer with vacuum: its slab stacks copies ${gap.toFixed(1)} Å apart that do not touch. Use it as the film, or set slab layers to 1 for a single layer`;
+}

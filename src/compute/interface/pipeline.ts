@@ -22,6 +22,7 @@ import {
   type IntMatrix2,
   type SlabResult,
   type V2,
+  type StrainSide,
 } from '../geometry/geometry';
 import type { HeterolabWasm } from '../geometry/wasm';
 import { mul2 } from '../../core/linalg';
@@ -34,29 +35,57 @@ export interface PrepareOptions {
   layers?: number;
   /** Vacuum (Å) of the slab and of the built interface. */
   vacuum?: number;
+  /** Which distinct termination of the facet is on top (0-based, as `terminations` lists them; default 0). */
   termination?: number;
+  /** Bottom substrate planes fixed by selective dynamics (default: half of the layers, rounded down). */
+  fixedLayers?: number;
   /** Which face of the film touches the substrate: 'bottom' (as the file has it, default) or 'top'. */
   face?: 'bottom' | 'top';
-  /** Which side takes the lattice mismatch: the film (default) or both, shared. */
-  strain?: 'film' | 'shared';
+  /** Which side takes the lattice mismatch: the film (default), the substrate, or both, shared. */
+  strain?: StrainSide;
   /** Largest interface (atoms) that may be built. */
   maxAtoms?: number;
   /** Which cell the Miller indices refer to: the conventional standard cell (default) or the cell as given. */
   hklCell?: 'conventional' | 'given';
 }
 
+/** One distinct termination of a facet: the species (Z) of its top plane and of the plane under it. */
+export interface Termination {
+  top: number[];
+  below: number[];
+}
+
 export interface Prepared {
   film: LayerResult;
   slab: SlabResult;
   face: 'bottom' | 'top';
+  /** The facet's distinct terminations (in the order `termination` indexes them) and the one on top. */
+  terminations: Termination[];
+  termination: number;
+}
+
+/** The distinct terminations of a facet, each read off a two-plane slab that ends in it. */
+export function terminationsOf(g: HeterolabWasm, bulk: Structure, hkl: [number, number, number], maxAtoms: number): Termination[] {
+  const planes = (t: number) => {
+    const r = makeSlab(g, bulk, { hkl, layers: 2, vacuum: 10, termination: t, fixedLayers: 0, maxAtoms });
+    const li = r.structure.arrays.layerIndex!, z = r.structure.numbers;
+    const of = (plane: number) => [...new Set(Array.from(z).filter((_, i) => li[i] === plane))].sort((a, b) => a - b);
+    return { n: r.terminations, t: { top: of(r.nPlanes - 1), below: of(r.nPlanes - 2) } };
+  };
+  const first = planes(0);
+  return [first.t, ...Array.from({ length: first.n - 1 }, (_, k) => planes(k + 1).t)];
 }
 
 export function prepare(g: HeterolabWasm, filmInput: Structure, substrateBulk: Structure, o: PrepareOptions): Prepared {
   const face = o.face ?? DEFAULTS.face;
   const vacuum = o.vacuum ?? DEFAULTS.vacuum;
+  const maxAtoms = o.maxAtoms ?? DEFAULTS.maxAtoms;
   const film = extractLayer(g, filmInput, { flip: face === 'top', vacuum });
-  const slab = makeSlab(g, substrateBulk, { hkl: o.hkl, layers: o.layers ?? DEFAULTS.slabLayers, vacuum, termination: o.termination ?? 0, maxAtoms: o.maxAtoms ?? DEFAULTS.maxAtoms });
-  return { film, slab, face };
+  const terminations = terminationsOf(g, substrateBulk, o.hkl, maxAtoms);
+  // A termination chosen for another facet may not exist on this one: the first is used and the reply says which.
+  const termination = Math.min(Math.max(0, Math.round(o.termination ?? 0)), terminations.length - 1);
+  const slab = makeSlab(g, substrateBulk, { hkl: o.hkl, layers: o.layers ?? DEFAULTS.slabLayers, vacuum, termination, fixedLayers: o.fixedLayers, maxAtoms });
+  return { film, slab, face, terminations, termination };
 }
 
 export type { SearchMode };

@@ -5,7 +5,7 @@
  * calls one in-process. Requests of one kind that a newer one replaced before they started are dropped.
  */
 import { DEFAULTS } from '../../core/defaults';
-import { makeStructure, type Structure } from '../../core/structure';
+import { formula, makeStructure, type Structure } from '../../core/structure';
 import { reduceTwist, twistPeriod } from '../../core/twist';
 import { extractLayer, inPlaneBasis, type LatticeMatch, type MatchParams } from '../geometry/geometry';
 import { GeometryError, type HeterolabWasm } from '../geometry/wasm';
@@ -19,7 +19,7 @@ import { estimateInterface, type Prior } from '../ml/estimate';
 import type { FormationEnergy } from '../ml/stability';
 import type { Predictor } from '../ml/predictor';
 import { forceFieldPrior } from '../ml/prior';
-import { checkBuilt } from './checks';
+import { checkBuilt, slabGapWarning } from './checks';
 import { atomsFor, assemble, cellBelow, prepare, search, searchOnCell, stackAtoms, type Prepared, type SearchMode, type UpperFilm } from './pipeline';
 import { bottomPair } from './stack';
 import type { BuiltInterface, EstimateOptions, FFEvaluation, InterfaceRequest, InterfaceSpec, MatchesReply, Placed, Superseded, UpperMatchesReply } from './types';
@@ -39,6 +39,8 @@ interface PreparedPair {
   prepared: Prepared;
   hklNote: string;
   warnings: string[];
+  /** A problem of the slab itself (a 2D layer given as substrate): said with the matches and with every build. */
+  slabWarning: string | null;
 }
 
 const key = (s: Structure) => `${s.id}:${s.revision}`;
@@ -122,7 +124,10 @@ export class InterfaceService {
         if (std) (bulk = std.structure), (hklNote = `hkl in the conventional standard cell of ${std.symbol} (No. ${std.number})`);
         else warnings.push((hklNote = 'symmetry analysis of the substrate failed, so hkl refers to the cell as given, not the conventional standard cell'));
       }
-      return { prepared: prepare(g, req.film, bulk, req.options), hklNote, warnings };
+      const prepared = prepare(g, req.film, bulk, req.options);
+      const slabWarning = slabGapWarning(prepared.slab.structure, formula(req.substrate.numbers));
+      if (slabWarning) warnings.push(slabWarning);
+      return { prepared, hklNote, warnings, slabWarning };
     })();
     p.catch(() => this.pairs.delete(k));
     return this.pairs.put(k, p);
@@ -134,7 +139,7 @@ export class InterfaceService {
     const r = await search(await this.deps.geometry, prepared, { ...params, limit: params.limit ?? DEFAULTS.matchLimit }, mode, { onProgress: progress });
     const matches = r.matches;
     const period = twistPeriod(inPlaneBasis(prepared.film.structure), inPlaneBasis(prepared.slab.structure));
-    return { film: prepared.film, slab: prepared.slab, hklNote, warnings, matches, atoms: matches.map((m) => atomsFor(prepared, m)), total: r.total, twistPeriod: period, scan: r.scan };
+    return { film: prepared.film, slab: prepared.slab, hklNote, warnings, matches, atoms: matches.map((m) => atomsFor(prepared, m)), total: r.total, twistPeriod: period, scan: r.scan, terminations: prepared.terminations, termination: prepared.termination };
   }
 
   /** A further film's 2D layer, face down as asked, with the request's vacuum. */
@@ -179,13 +184,13 @@ export class InterfaceService {
       if (!Number.isFinite(p.zSeparation) || Math.abs(p.zSeparation) > 1000) throw new GeometryError('bad-parameter', `${what}: z-separation must be a finite number of Å within ±1000 (got ${p.zSeparation})`);
       if (!p.shift.every(Number.isFinite)) throw new GeometryError('bad-parameter', `${what}: the shift must be two finite fractions (got ${p.shift.join(', ')})`);
     }
-    const { prepared } = await this.pair(spec.request);
+    const { prepared, slabWarning } = await this.pair(spec.request);
     const shift = spec.placement.shift.map(wrap01) as [number, number];
     const uppers = (await this.uppers(spec)).map((u) => ({ ...u, shift: u.shift.map(wrap01) as [number, number] }));
     const r = assemble(await this.deps.geometry, prepared, spec.match, { zSeparation: spec.placement.zSeparation, shift }, uppers, spec.request.options);
     const structure = r.structure;
     structure.info.title = `${prepared.film.structure.info.title ?? 'film'} on ${prepared.slab.structure.info.title ?? 'slab'}`;
-    return this.built.put(k, { structure, warnings: checkBuilt(structure) });
+    return this.built.put(k, { structure, warnings: [...(slabWarning ? [slabWarning] : []), ...checkBuilt(structure)] });
   }
 
   /**

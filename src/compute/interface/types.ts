@@ -8,9 +8,9 @@ import type { LatticeMatch, LayerResult, SlabResult } from '../geometry/geometry
 import type { FFModel } from '../ff/model';
 import type { InterfaceEstimate } from '../ml/estimate';
 import type { FormationEnergy } from '../ml/stability';
-import type { Placement, PrepareOptions } from './pipeline';
+import type { Placement, PrepareOptions, Termination } from './pipeline';
 
-export type { Placement, PrepareOptions, SearchMode } from './pipeline';
+export type { Placement, PrepareOptions, SearchMode, Termination } from './pipeline';
 
 /** A film and a substrate bulk, and how to turn them into a 2D layer, a slab and an interface. */
 export interface InterfaceRequest {
@@ -55,6 +55,9 @@ export interface MatchesReply {
   /** Twist period (radians) of this film on this substrate, from their lattices. */
   twistPeriod: number;
   scan?: { twist: number; match: LatticeMatch | null }[];
+  /** The facet's distinct terminations (top plane and the plane under it, Z) and the index of the one used. */
+  terminations: Termination[];
+  termination: number;
 }
 
 export interface UpperMatchesReply {

@@ -5,10 +5,11 @@
  */
 import { watch } from '../../state/watch';
 import { report } from '../report';
-import { $, download, el, fileStem, hide, on } from '../dom';
+import { formula } from '../../core/structure';
+import { $, download, el, fileStem, hide, on, text } from '../dom';
 import { disposer, type Panel } from './panel';
 
-export const mountExport: Panel = (root, { wb, view, port }) => {
+export const mountExport: Panel = (root, { store, wb, view, port }) => {
   const d = disposer();
   const stem = () => fileStem(wb.get().session.name);
   // One button per writable format, in the format table's order (the worker owns io).
@@ -30,7 +31,11 @@ export const mountExport: Panel = (root, { wb, view, port }) => {
     const png = await view.toPng({ scale, background });
     if (png) download(`${stem()}.png`, png);
   }));
-  d.add(on($('export-report'), 'click', () => download(`${stem()}-report.txt`, report(wb.get()))));
+  const entry = (id: string | null) => store.get().structures.find((e) => e.structure.id === id);
+  d.add(on($('export-report'), 'click', () => download(`${stem()}-report.txt`, report(wb.get(), { name: (id) => (entry(id) ? formula(entry(id)!.structure.numbers) : '?'), faces: (id) => entry(id)?.faces }))));
   d.add(watch(wb, (s) => [!!s.iface] as const, ([have]) => hide(root, !have)));
+  // Which planes the exports fix comes from the options panel's fixed layers.
+  d.add(watch(wb, (s) => [s.options.fixedLayers, s.options.layers] as const, ([fixed, layers]) =>
+    text($('export-fixed'), fixed ? `POSCAR (selective dynamics), Quantum ESPRESSO and FHI-aims fix the bottom ${fixed} of the ${layers} slab layers (fixed layers, Interface panel).` : 'No atom is fixed (fixed layers 0, Interface panel).')));
   return d.dispose;
 };

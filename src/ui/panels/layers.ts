@@ -4,6 +4,7 @@
  * top (its refusal is shown here) and remove the top one. Rows are rebuilt only when the stack itself changes;
  * a z tick only rewrites that film's z.
  */
+import { faceDownLabel } from '../../core/layer';
 import { formula } from '../../core/structure';
 import { watch } from '../../state/watch';
 import { shownTwist, type WorkbenchState } from '../../state/workbench-model';
@@ -31,10 +32,11 @@ export const mountLayers: Panel = (root, { store, wb }) => {
   };
   const drawRows = (s: WorkbenchState) => {
     const rows = [row(s, 0, `${name(s.substrateId)}(${(s.builtOptions ?? s.options).hkl.join('')})`, `substrate, ${s.options.layers} layers`)];
-    if (s.match) rows.push(row(s, 1, name(s.filmId), `film 1 · twist ${fmt(shownTwist(s.match.twist, s.twistPeriodDeg), 2)}° · strain ${strain(s.match)}`));
+    const down = (id: string | null, face: 'bottom' | 'top') => faceDownLabel(store.get().structures.find((e) => e.structure.id === id)?.faces, face);
+    if (s.match) rows.push(row(s, 1, name(s.filmId), `film 1 · ${down(s.filmId, (s.builtOptions ?? s.options).face)} · twist ${fmt(shownTwist(s.match.twist, s.twistPeriodDeg), 2)}° · strain ${strain(s.match)}`));
     s.stack.forEach((f, k) => {
       const grow = det(f.match.substrateMatrix);
-      rows.push(row(s, k + 2, name(f.filmId), `film ${k + 2} · twist ${fmt(shownTwist(f.match.twist, s.twistPeriodDeg), 2)}° · strain ${strain(f.match)}${grow > 1 ? ` · cell ×${grow}` : ''}`));
+      rows.push(row(s, k + 2, name(f.filmId), `film ${k + 2} · ${down(f.filmId, f.face)} · twist ${fmt(shownTwist(f.match.twist, s.twistPeriodDeg), 2)}° · strain ${strain(f.match)}${grow > 1 ? ` · cell ×${grow}` : ''}`));
     });
     $('stack').replaceChildren(...rows);
     drawZ(s);
@@ -63,7 +65,14 @@ export const mountLayers: Panel = (root, { store, wb }) => {
     const candidates = store.get().structures.filter((e) => e.structure.id !== s.substrateId && e.kind !== 'molecule');
     sel.replaceChildren(...candidates.map((e) => el('option', { value: e.structure.id }, `${formula(e.structure.numbers)} (${e.file})`)));
     if (candidates.some((e) => e.structure.id === keep)) sel.value = keep;
+    drawFaces();
   };
+  /** The face menu names the faces of the structure to add by element ("Se side down"). */
+  const drawFaces = () => {
+    const faces = store.get().structures.find((e) => e.structure.id === $<HTMLSelectElement>('add-film-structure').value)?.faces;
+    for (const o of $<HTMLSelectElement>('add-film-face').options) text(o, faceDownLabel(faces, o.value as 'bottom' | 'top'));
+  };
+  d.add(on($('add-film-structure'), 'change', drawFaces));
   d.add(watch(wb, (s) => [s.match, s.activeFilm, s.hiddenLayers, s.substrateId, s.filmId, s.builtOptions, s.options.layers, s.twistPeriodDeg, ...s.stack.map((f) => f.match)] as const, (_, s) => drawRows(s)));
   d.add(watch(wb, (s) => [s.placement, s.stack] as const, (_, s) => drawZ(s)));
   d.add(watch(store, (st) => [st.structures] as const, () => (drawCandidates(), drawRows(wb.get()))));

@@ -1,10 +1,15 @@
 /**
  * Interface panel: which structures are film and substrate (set automatically when unambiguous), the options
- * form (facet, slab layers, vacuum, film face, tolerances), Find matches / Twist scan, and every message about
+ * form (facet, slab layers, vacuum, film face named by its elements, tolerances, the facet's termination, fixed
+ * bottom layers, which side takes the strain), Find matches / Twist scan, and every message about
  * them right under the form: a bad value names the field and the allowed range, a pending change says what
  * it will do, and the form always shows the options of the session (also after a reload).
  */
 import { formula } from '../../core/structure';
+import { symbolOf } from '../../core/elements';
+import { STRAIN_SIDES, type StrainSide } from '../../core/defaults';
+import { faceDownLabel } from '../../core/layer';
+import type { Termination } from '../../compute/interface/types';
 import { watch } from '../../state/watch';
 import { pendingOptions, type WorkbenchState } from '../../state/workbench-model';
 import type { InterfaceOptions } from '../../state/session';
@@ -36,7 +41,22 @@ export function readOptionsForm(values: Record<string, string>): { ok: true; opt
       return { ok: false, problem: `${f.label} must be ${f.integer ? 'a whole number' : 'a number'} from ${f.min} to ${f.max}${f.unit} (got "${v}")` };
     options[f.key] = x;
   }
+  // Forms written before these fields (tests, old pages) leave them out: only what is there is read.
+  if (values['fixed-layers'] !== undefined) {
+    const v = values['fixed-layers'].trim(), x = Number(v), n = options.layers!;
+    if (v === '' || !Number.isInteger(x) || x < 0 || x > n) return { ok: false, problem: `fixed layers must be a whole number from 0 to ${n} (the slab layers; got "${v}")` };
+    options.fixedLayers = x;
+  }
+  if (values.termination !== undefined) options.termination = Math.max(0, Math.round(Number(values.termination)) || 0);
+  if (values.strain !== undefined) options.strain = (STRAIN_SIDES as readonly string[]).includes(values.strain) ? (values.strain as StrainSide) : 'film';
   return { ok: true, options };
+}
+
+/** How a termination is named in the form: the species on top and under it, "Zn on top (O below)". */
+export function terminationLabel(t: Termination | undefined, k: number): string {
+  if (!t) return k === 0 ? 'first' : `termination ${k + 1}`;
+  const names = (zs: number[]) => zs.map(symbolOf).join('/');
+  return `${names(t.top)} on top${t.below.length ? ` (${names(t.below)} below)` : ''}`;
 }
 
 function rolesText(s: WorkbenchState, name: (id: string | null) => string | null): (Node | string)[] {
@@ -52,7 +72,7 @@ export const mountOptions: Panel = (_root, { store, wb }) => {
   let problem: string | null = null;
   /** Sends the form to the workbench; a bad value stays in the form with its message, nothing else changes. */
   const apply = (): boolean => {
-    const values: Record<string, string> = { hkl: input('hkl').value, face: $<HTMLSelectElement>('face').value };
+    const values: Record<string, string> = { hkl: input('hkl').value, face: $<HTMLSelectElement>('face').value, termination: $<HTMLSelectElement>('termination').value, strain: $<HTMLSelectElement>('strain').value, 'fixed-layers': input('fixed-layers').value };
     for (const f of FIELDS) values[f.id] = input(f.id).value;
     const r = readOptionsForm(values);
     problem = r.ok ? null : r.problem;
@@ -61,7 +81,7 @@ export const mountOptions: Panel = (_root, { store, wb }) => {
     return r.ok;
   };
   for (const f of FIELDS) d.add(clampInput(input(f.id), f));
-  for (const id of ['hkl', 'face', ...FIELDS.map((f) => f.id)]) d.add(on($(id), 'change', () => void apply()));
+  for (const id of ['hkl', 'face', 'termination', 'strain', 'fixed-layers', ...FIELDS.map((f) => f.id)]) d.add(on($(id), 'change', () => void apply()));
   const find = () => apply() && void wb.findMatches();
   d.add(on($('find-matches'), 'click', find));
   d.add(on($('twist-scan'), 'click', () => apply() && void wb.twistScan()));
@@ -83,7 +103,7 @@ export const mountOptions: Panel = (_root, { store, wb }) => {
   const showNote = (s: WorkbenchState) => {
     const pending = pendingOptions(s), b = s.builtOptions;
     const lines = problem ? [problem] : s.error && s.errorAt === 'options' ? [s.error] : [];
-    if (!problem && pending.length && b && s.iface) lines.push(`The interface shown keeps facet (${b.hkl.join(' ')}), film face ${b.face}, max area ${b.maxArea} Å², max strain ${b.maxStrainPct} %; Find matches to use the new ${pending.join(', ')}.`);
+    if (!problem && pending.length && b && s.iface) lines.push(`The interface shown keeps facet (${b.hkl.join(' ')}), film ${faceDownLabel(store.get().structures.find((e) => e.structure.id === s.filmId)?.faces, b.face)}, max area ${b.maxArea} Å², max strain ${b.maxStrainPct} %; Find matches to use the new ${pending.join(', ')}.`);
     text(note, lines.join(' '));
     note.className = problem || (s.error && s.errorAt === 'options') ? 'error-text small' : 'warn-text small';
     hide(note, !lines.length);
@@ -94,13 +114,32 @@ export const mountOptions: Panel = (_root, { store, wb }) => {
     set('hkl', o.hkl.join(' '));
     set('face', o.face);
     for (const f of FIELDS) set(f.id, String(o[f.key]));
+    set('fixed-layers', String(o.fixedLayers));
+    set('strain', o.strain);
+    fillTerminations(wb.get());
     problem = null;
   };
   const name = (id: string | null) => {
     const e = store.get().structures.find((x) => x.structure.id === id);
     return e ? formula(e.structure.numbers) : null;
   };
+  /** The termination menu lists the built facet's terminations by species (after a search; else by number). */
+  const fillTerminations = (s: WorkbenchState) => {
+    const sel = $<HTMLSelectElement>('termination'), n = Math.max(s.terminations.length, s.options.termination + 1);
+    const labels = Array.from({ length: n }, (_, k) => terminationLabel(s.terminations[k], k));
+    if ([...sel.options].map((o) => o.text).join('|') !== labels.join('|')) sel.replaceChildren(...labels.map((l, k) => el('option', { value: String(k) }, l)));
+    sel.value = String(Math.min(s.options.termination, n - 1));
+    sel.disabled = s.terminations.length === 1;
+  };
+  /** The film-face menu names each face by its elements ("Se side down"). */
+  const fillFaces = (s: WorkbenchState) => {
+    const faces = store.get().structures.find((e) => e.structure.id === s.filmId)?.faces;
+    const sel = $<HTMLSelectElement>('face');
+    for (const o of sel.options) text(o, faceDownLabel(faces, o.value as 'bottom' | 'top'));
+  };
   d.add(watch(wb, (s) => [s.options] as const, ([o]) => fillForm(o)));
+  d.add(watch(wb, (s) => [s.terminations] as const, (_, s) => fillTerminations(s)));
+  d.add(watch(wb, (s) => [s.filmId] as const, (_, s) => fillFaces(s)));
   d.add(watch(wb, (s) => [s.filmId, s.substrateId, s.note, s.errorAt === 'roles' ? s.error : null] as const, (_, s) => {
     $('roles').replaceChildren(...rolesText(s, name), ...(s.note?.at === 'roles' ? [el('span', { class: 'note', id: 'roles-note' }, ` ${s.note.text}`)] : []), ...(s.error && s.errorAt === 'roles' ? [el('span', { class: 'error-text' }, ` ${s.error}`)] : []));
   }));

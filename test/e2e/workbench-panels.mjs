@@ -1,0 +1,169 @@
+// End-to-end specs for the panels of issue 13 that remained: termination / fixed layers / strain side in the
+// Interface panel, the built interface and the export; the Interface numbers panel and the report; matches
+// filters, sort by |ε|, show more and scatter tooltips; Janus faces by element; one 2D detection (extxyz
+// monolayer = 2D layer; graphene as substrate warned); automatic roles. Each at 1366×768 or 1440×900, in
+// ?backend=cpu and auto.
+import { readFileSync } from 'node:fs';
+import { assert, dropFiles } from './harness.mjs';
+
+const SIZES = { small: { width: 1366, height: 768 }, large: { width: 1440, height: 900 } };
+const st = (page, fn, arg) => page.evaluate(fn, arg);
+const built = (page) => page.waitForFunction(() => {
+  const s = window.heterolab.wb.get();
+  return s.iface && !s.live.pending && !s.job;
+}, null, { timeout: 180_000 });
+const idle = (page) => page.waitForFunction(() => !window.heterolab.store.get().busy && !window.heterolab.wb.get().job, null, { timeout: 180_000 });
+const readDownload = async (page, click) => {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(click)]);
+  return readFileSync(await dl.path(), 'utf8');
+};
+
+async function open(page, url, size, backend, files) {
+  await page.setViewportSize(size);
+  await page.goto(url + (backend === 'cpu' ? '?backend=cpu' : ''));
+  await page.waitForSelector('#empty:not([hidden])');
+  await dropFiles(page, files);
+  await idle(page);
+}
+
+/** Species on the substrate's top plane of the interface on screen. */
+const topSpecies = (page) => st(page, () => {
+  const i = window.heterolab.wb.get().iface, role = i.arrays.role, li = i.arrays.layerIndex;
+  let top = 0;
+  for (let k = 0; k < role.length; k++) if (role[k] === 0) top = Math.max(top, li[k]);
+  return [...new Set([...i.numbers].filter((_, k) => role[k] === 0 && li[k] === top))].sort((a, b) => a - b).join();
+});
+
+function optionsSpec(backend, size, tag) {
+  return [`workbench panels [${backend}] ${size.width}×${size.height}: roles set by themselves; ZnO(001) Zn/O termination, fixed layers and strain side reach the interface, the numbers panel, the POSCAR and the report`, async ({ page, url, shot }) => {
+    await open(page, url, size, backend, ['structures/graphene.vasp', 'structures/ZnO_wurtzite.cif']);
+    // Item 13: one 2D layer and one bulk crystal: the roles are set, and the note says so.
+    await page.waitForFunction(() => /the only 2D layer/.test(document.getElementById('roles').textContent));
+    await page.fill('#hkl', '0 0 1');
+    await page.fill('#max-area', '60');
+    await page.click('#find-matches');
+    await built(page);
+    const labels = await page.$$eval('#termination option', (os) => os.map((o) => o.textContent));
+    assert(labels.length === 2 && labels.some((l) => /^Zn on top/.test(l)) && labels.some((l) => /^O on top/.test(l)), `terminations by species: ${labels}`);
+    const oIndex = labels.findIndex((l) => /^O on top/.test(l));
+    const before = await topSpecies(page);
+    await page.selectOption('#termination', String(oIndex));
+    await page.waitForFunction((k) => window.heterolab.wb.get().options.termination === k, oIndex);
+    await built(page);
+    assert((await topSpecies(page)) === '8' && before === '30', `top plane Zn (30) then O (8): ${before} → ${await topSpecies(page)}`);
+    // Fixed layers: 1 of 4; the POSCAR fixes exactly the atoms of the bottom plane.
+    await page.fill('#fixed-layers', '1');
+    await page.press('#fixed-layers', 'Enter');
+    await page.locator('#fixed-layers').dispatchEvent('change');
+    await page.waitForFunction(() => window.heterolab.wb.get().options.fixedLayers === 1);
+    await built(page);
+    const bottom = await st(page, () => { const i = window.heterolab.wb.get().iface; return [...i.arrays.role].filter((r, k) => r === 0 && i.arrays.layerIndex[k] === 0).length; });
+    const poscar = await readDownload(page, '#export-formats button[data-export="vasp"]');
+    const fixed = poscar.split('\n').filter((l) => /\sF\s+F\s+F\s*$/.test(l)).length;
+    assert(fixed === bottom && fixed > 0, `POSCAR fixes the bottom plane: ${fixed} F F F lines, ${bottom} atoms in plane 1`);
+    assert(/fix the bottom 1 of the 4 slab layers/.test(await page.textContent('#export-fixed')), 'export says which layers are fixed');
+    // Strain on the substrate: the cell is the graphene supercell, the numbers panel shows a substrate tensor.
+    await page.selectOption('#strain', 'substrate');
+    await page.waitForFunction(() => window.heterolab.wb.get().options.strain === 'substrate');
+    await built(page);
+    const numbers = await page.$$eval('#numbers tr', (rs) => Object.fromEntries(rs.map((r) => [r.children[0].textContent, r.children[1].textContent])));
+    assert(/^\d+\.\d{4} Å, \d+\.\d{4} Å$/.test(numbers['a, b']) && /°$/.test(numbers['γ']) && /Å$/.test(numbers.c), `cell rows: ${JSON.stringify(numbers)}`);
+    assert(/^C\d+O\d+Zn\d+ \(\d+ atoms\)$/.test(numbers.composition), `full composition: ${numbers.composition}`);
+    assert(numbers['strain on film 1 (substrate)'] === '[[0.000, 0.000], [0.000, 0.000]] %' && numbers['strain on substrate (substrate)'] !== '[[0.000, 0.000], [0.000, 0.000]] %', `strain rows: ${JSON.stringify(numbers)}`);
+    assert(Object.keys(numbers).some((k) => /^substrate plane 1 \(fixed\)$/.test(k)) && Object.keys(numbers).some((k) => /^film 1 \(C\) plane 1$/.test(k)), `per-layer rows: ${Object.keys(numbers)}`);
+    assert(await page.isVisible('#numbers-panel'), 'numbers panel visible');
+    const report = await readDownload(page, '#export-report');
+    assert(/supercell: a [\d.]+ Å, b [\d.]+ Å, γ [\d.]+°, c [\d.]+ Å/.test(report) && /atoms per layer \(bottom to top\):/.test(report) && /strain on the substrate/.test(report) && /O on top/.test(report) && /1 fixed at the bottom/.test(report), `report:\n${report}`);
+    await page.locator('#numbers-panel').scrollIntoViewIfNeeded();
+    await shot(`panels-${tag}-numbers`);
+    await page.locator('#options-panel').scrollIntoViewIfNeeded();
+    await shot(`panels-${tag}-options`);
+  }];
+}
+
+function matchesSpec(backend, size, tag) {
+  return [`workbench panels [${backend}] ${size.width}×${size.height}: matches filters, sort by |ε|, show more past the cap, a tooltip on the scatter`, async ({ page, url, shot }) => {
+    await open(page, url, size, backend, ['structures/graphene.vasp', 'structures/Cu_fcc_conventional.vasp']);
+    await page.fill('#max-area', '300');
+    await page.fill('#max-strain', '8');
+    await page.click('#find-matches');
+    await built(page);
+    const s0 = await st(page, () => ({ n: window.heterolab.wb.get().matches.length, total: window.heterolab.wb.get().matchesTotal }));
+    assert(s0.n === 200 && s0.total > 400, `capped list: ${JSON.stringify(s0)}`);
+    const rows0 = await page.$$eval('#matches tbody tr', (r) => r.length);
+    assert(rows0 === 200, `200 rows: ${rows0}`);
+    // Show more: 400 listed, the chosen match and the interface kept.
+    const chosen = await st(page, () => window.heterolab.wb.get().matches.indexOf(window.heterolab.wb.get().match));
+    assert(/show 200 more/.test(await page.textContent('#matches-more')), 'show more button');
+    await page.click('#matches-more');
+    await page.waitForFunction(() => window.heterolab.wb.get().matches.length === 400 && !window.heterolab.wb.get().job, null, { timeout: 180_000 });
+    assert((await st(page, () => window.heterolab.wb.get().matches.indexOf(window.heterolab.wb.get().match))) === chosen, 'chosen match kept');
+    assert((await page.$$eval('#matches tbody tr', (r) => r.length)) === 400 && (await page.$$eval('#matches tbody tr.selected', (r) => r.length)) === 1, '400 rows, one selected');
+    // Sort by |ε|: the column ascends.
+    await page.click('th[data-sort="eps"]');
+    const eps = await page.$$eval('#matches tbody tr', (rs) => rs.map((r) => Number(r.children[2].textContent)));
+    assert(eps.every((e, k) => k === 0 || e >= eps[k - 1]) && eps[0] >= 0, `|ε| ascending: ${eps.slice(0, 5)}…`);
+    // Filters: area ≤ 100 Å² and twist 0–10°, atoms ≤ 200.
+    await page.fill('#filter-area', '100');
+    await page.fill('#filter-twist-min', '0');
+    await page.fill('#filter-twist-max', '10');
+    await page.fill('#filter-atoms', '200');
+    const kept = await page.$$eval('#matches tbody tr', (rs) => rs.map((r) => ({ area: Number(r.children[0].textContent), atoms: Number(r.children[1].textContent), twist: Number(r.children[5].textContent) })));
+    assert(kept.length > 0 && kept.length < 400 && kept.every((r) => r.area <= 100.05 && r.twist >= -0.005 && r.twist <= 10.005 && r.atoms <= 200), `filtered rows: ${kept.length} ${JSON.stringify(kept.slice(0, 3))}`);
+    assert(new RegExp(`^${kept.length} of 400 within the filters$`).test(await page.textContent('#filter-count')), 'filter count shown');
+    assert(Number(await page.getAttribute('#scatter', 'data-points')) === kept.length, 'scatter shows the filtered matches');
+    // Tooltip: hover the scatter.
+    const box = await page.locator('#scatter .u-over').boundingBox();
+    await page.locator('#scatter').scrollIntoViewIfNeeded();
+    const b2 = await page.locator('#scatter .u-over').boundingBox();
+    await page.mouse.move(b2.x + b2.width / 2, b2.y + b2.height / 2);
+    await page.waitForSelector('#scatter .chart-tip:not([hidden])', { timeout: 5000 });
+    const tip = await page.textContent('#scatter .chart-tip');
+    assert(box && /^area [\d.]+ Å² · \d+ atoms · \|ε\| [\d.]+ % · twist -?[\d.]+°$/.test(tip), `tooltip: ${tip}`);
+    await shot(`panels-${tag}-matches`);
+  }];
+}
+
+function detectionSpec(backend, size, tag) {
+  return [`workbench panels [${backend}] ${size.width}×${size.height}: one 2D detection (extxyz "T T F" monolayer is a 2D layer), Janus faces by element, graphene as substrate warned`, async ({ page, url, shot }) => {
+    await open(page, url, size, backend, ['structures/MoS2_monolayer.extxyz', 'structures/MoS2_monolayer.vasp', 'structures/MoSSe_janus.vasp', 'structures/graphene.vasp', 'structures/Au_fcc_conventional.vasp']);
+    const kinds = await st(page, () => window.heterolab.store.get().structures.map((e) => `${e.file}:${e.kind}`));
+    assert(kinds.includes('MoS2_monolayer.extxyz:2D layer') && kinds.includes('MoS2_monolayer.vasp:2D layer') && kinds.includes('Au_fcc_conventional.vasp:bulk'), `kinds: ${kinds}`);
+    const listed = await page.$$eval('#structures li .kind', (ks) => ks.map((k) => k.textContent));
+    assert(listed.filter((k) => k === '2D layer').length === 4, `list labels: ${listed}`);
+    // Janus film: the face menu names the elements.
+    const id = (file) => st(page, (f) => window.heterolab.store.get().structures.find((e) => e.file === f).structure.id, file);
+    const janus = await id('MoSSe_janus.vasp'), au = await id('Au_fcc_conventional.vasp');
+    await st(page, ([j, a]) => (window.heterolab.wb.setRole(j, 'film'), window.heterolab.wb.setRole(a, 'substrate')), [janus, au]);
+    const faces = await page.$$eval('#face option', (os) => os.map((o) => o.textContent).sort());
+    assert(JSON.stringify(faces) === JSON.stringify(['S side down', 'Se side down']), `face menu: ${faces}`);
+    await page.selectOption('#face', 'top');
+    await page.click('#find-matches');
+    await built(page);
+    const down = await page.$eval('#face option[value="top"]', (o) => o.textContent);
+    const stackText = await page.textContent('#stack');
+    assert(stackText.includes(down), `layers panel names the face down (${down}): ${stackText}`);
+    await page.locator('#options-panel').scrollIntoViewIfNeeded();
+    await shot(`panels-${tag}-janus`);
+    // Graphene as the substrate: the slab's copies are 2D layers far apart, and that is said next to the form.
+    const gr = await id('graphene.vasp'), mos2 = await id('MoS2_monolayer.vasp');
+    await st(page, ([f, s]) => (window.heterolab.wb.setRole(s, 'substrate'), window.heterolab.wb.setRole(f, 'film')), [mos2, gr]);
+    await page.fill('#hkl', '0 0 1');
+    await page.click('#find-matches');
+    await idle(page);
+    const note = await page.textContent('#hkl-note');
+    assert(/substrate C2? is a 2D layer with vacuum: its slab stacks copies [\d.]+ Å apart/.test(note) && (await page.isVisible('#hkl-note')), `warning: ${note}`);
+    await shot(`panels-${tag}-graphene-substrate`);
+  }];
+}
+
+export function workbenchPanelsSpecs() {
+  return [
+    optionsSpec('cpu', SIZES.small, 'cpu-1366'),
+    optionsSpec('auto', SIZES.large, 'auto-1440'),
+    matchesSpec('auto', SIZES.small, 'auto-1366'),
+    matchesSpec('cpu', SIZES.large, 'cpu-1440'),
+    detectionSpec('cpu', SIZES.large, 'cpu-1440'),
+    detectionSpec('auto', SIZES.small, 'auto-1366'),
+  ];
+}
