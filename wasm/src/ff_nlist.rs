@@ -19,16 +19,22 @@ pub struct NeighbourList {
     nspec: usize,
     /// Positions at the last build; empty before the first.
     reference: Vec<f64>,
-    /// i of each run, the run bounds into `partner`/`image`.
+    /// Any pair with damping (d ≠ 0): else the kernel runs without the damping branch.
+    damped: bool,
+    /// Slot of i of each run, the run bounds into `partner` (slots: atoms, then ghosts).
     owner: Vec<u32>,
     start: Vec<u32>,
     partner: Vec<u32>,
-    image: Vec<u16>,
-    /// In-plane image offsets (Å), x and y.
-    ox: Vec<f64>,
-    oy: Vec<f64>,
+    /// Ghosts, slots n…: periodic images of atoms (as LAMMPS keeps them), their atom's slot and in-plane
+    /// offset (Å); their positions follow the atom's at every evaluation, their forces go back to it.
+    ghost_of: Vec<u32>,
+    gox: Vec<f64>,
+    goy: Vec<f64>,
     pub builds: usize,
-    // Scratch, kept between calls.
+    /// Atom of each list slot: slots follow the cell list's order (group, bin, height), so the partners of an
+    /// atom are runs of consecutive slots and the gathers below stream through memory.
+    perm: Vec<u32>,
+    // Scratch by slot, kept between calls.
     px: Vec<f64>,
     py: Vec<f64>,
     pz: Vec<f64>,
@@ -52,17 +58,19 @@ impl NeighbourList {
             skin,
             cell: [cell[0], cell[1], cell[3], cell[4]],
             group: group.to_vec(),
-            species: species.iter().map(|&s| s as u32).collect(),
+            species: species.iter().map(|&s| s as u32).collect(), // by atom until the first build, then by slot
             tab,
             nspec,
             reference: Vec::new(),
+            damped: (0..nspec * nspec).any(|k| pp[4 * k + 3] != 0.0),
             owner: Vec::new(),
             start: vec![0],
             partner: Vec::new(),
-            image: Vec::new(),
-            ox: Vec::new(),
-            oy: Vec::new(),
+            ghost_of: Vec::new(),
+            gox: Vec::new(),
+            goy: Vec::new(),
             builds: 0,
+            perm: (0..n as u32).collect(),
             px: vec![0.0; n],
             py: vec![0.0; n],
             pz: vec![0.0; n],
@@ -111,16 +119,26 @@ impl NeighbourList {
                 (((dx * by - dy * bx) / det).round() as i64, ((ax * dy - ay * dx) / det).round() as i64)
             })
             .collect();
-        let mut codes: HashMap<(i64, i64), u16> = HashMap::new();
-        self.ox.clear();
-        self.oy.clear();
+        let species_of: Vec<u32> = self.perm.iter().zip(&self.species).fold(vec![0; n], |mut v, (&a, &sp)| {
+            v[a as usize] = sp;
+            v
+        });
+        self.perm = b.atoms.iter().flatten().map(|&i| i as u32).collect();
+        let mut slot = vec![0u32; n];
+        for (k, &a) in self.perm.iter().enumerate() {
+            slot[a as usize] = k as u32;
+        }
+        self.species = self.perm.iter().map(|&a| species_of[a as usize]).collect();
+        let mut ghosts: HashMap<(u32, i64, i64), u32> = HashMap::new();
+        self.ghost_of.clear();
+        self.gox.clear();
+        self.goy.clear();
         self.owner.clear();
         self.start.clear();
         self.start.push(0);
         self.partner.clear();
-        self.image.clear();
         let ng = b.atoms.len();
-        for i in 0..n {
+        for &i in b.atoms.iter().flatten() {
             let gi = self.group[i] as usize;
             if gi == 0 {
                 continue;
@@ -128,7 +146,6 @@ impl NeighbourList {
             let pi = b.bin[i] as i64 / b.nb;
             let qi = b.bin[i] as i64 % b.nb;
             let (xi, yi, zi) = (b.w[3 * i], b.w[3 * i + 1], b.w[3 * i + 2]);
-            let mut last: ((i64, i64), u16) = ((i64::MIN, 0), 0);
             for &(dp, dq, _) in &b.stencil {
                 let (p, ia) = wrap_bin(pi + dp, b.na);
                 let (q, ib) = wrap_bin(qi + dq, b.nb);
@@ -142,30 +159,35 @@ impl NeighbourList {
                         if dx * dx + dy * dy + dz * dz >= reach2 {
                             continue;
                         }
-                        // Image of j as seen from i, relative to the unwrapped positions.
-                        let key = (ia - wrap[j].0 + wrap[i].0, ib - wrap[j].1 + wrap[i].1);
-                        let code = if last.0 == key {
-                            last.1
+                        // Image of j as seen from i, relative to the unwrapped positions: j itself or a ghost.
+                        let (ka, kb) = (ia - wrap[j].0 + wrap[i].0, ib - wrap[j].1 + wrap[i].1);
+                        let sj = if ka == 0 && kb == 0 {
+                            slot[j]
                         } else {
-                            let next = codes.len() as u16;
-                            let c = *codes.entry(key).or_insert(next);
-                            if c == next {
-                                self.ox.push(key.0 as f64 * ax + key.1 as f64 * bx);
-                                self.oy.push(key.0 as f64 * ay + key.1 as f64 * by);
+                            let next = (n + self.ghost_of.len()) as u32;
+                            let k = *ghosts.entry((slot[j], ka, kb)).or_insert(next);
+                            if k == next {
+                                self.ghost_of.push(slot[j]);
+                                self.gox.push(ka as f64 * ax + kb as f64 * bx);
+                                self.goy.push(ka as f64 * ay + kb as f64 * by);
                             }
-                            last = (key, c);
-                            c
+                            k
                         };
-                        self.partner.push(j as u32);
-                        self.image.push(code);
+                        self.partner.push(sj);
                     }
                 }
             }
             if self.partner.len() as u32 > *self.start.last().unwrap() {
-                self.owner.push(i as u32);
+                self.owner.push(slot[i]);
                 self.start.push(self.partner.len() as u32);
             }
         }
+        let slots = n + self.ghost_of.len();
+        for v in [&mut self.px, &mut self.py, &mut self.pz, &mut self.fx, &mut self.fy, &mut self.fz] {
+            v.resize(slots, 0.0);
+        }
+        let gs: Vec<u32> = self.ghost_of.iter().map(|&k| self.species[k as usize]).collect();
+        self.species.extend(gs);
         self.reference = pos.to_vec();
         self.builds += 1;
     }
@@ -176,32 +198,59 @@ impl NeighbourList {
         if self.stale(pos) {
             self.build(pos);
         }
-        let n = self.group.len();
-        for i in 0..n {
-            self.px[i] = pos[3 * i];
-            self.py[i] = pos[3 * i + 1];
-            self.pz[i] = pos[3 * i + 2];
+        for (k, &a) in self.perm.iter().enumerate() {
+            let a = a as usize;
+            self.px[k] = pos[3 * a];
+            self.py[k] = pos[3 * a + 1];
+            self.pz[k] = pos[3 * a + 2];
         }
+        let n = self.perm.len();
+        for (g, &k) in self.ghost_of.iter().enumerate() {
+            let k = k as usize;
+            self.px[n + g] = self.px[k] + self.gox[g];
+            self.py[n + g] = self.py[k] + self.goy[g];
+            self.pz[n + g] = self.pz[k];
+        }
+        let damped = self.damped;
         match forces {
             Some(f) => {
-                let r = self.kernel::<true>();
-                for i in 0..n {
-                    f[3 * i] += self.fx[i];
-                    f[3 * i + 1] += self.fy[i];
-                    f[3 * i + 2] += self.fz[i];
+                let r = if damped { self.kernel::<true, true>() } else { self.kernel_lj_forces() };
+                for (g, &k) in self.ghost_of.iter().enumerate() {
+                    let k = k as usize;
+                    self.fx[k] += self.fx[n + g];
+                    self.fy[k] += self.fy[n + g];
+                    self.fz[k] += self.fz[n + g];
+                }
+                for (k, &a) in self.perm.iter().enumerate() {
+                    let a = a as usize;
+                    f[3 * a] += self.fx[k];
+                    f[3 * a + 1] += self.fy[k];
+                    f[3 * a + 2] += self.fz[k];
                 }
                 r
             }
-            None => self.kernel::<false>(),
+            None if damped => self.kernel::<false, true>(),
+            None => self.kernel::<false, false>(),
         }
     }
 
-    fn kernel<const FORCES: bool>(&mut self) -> (f64, usize) {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn kernel_lj_forces(&mut self) -> (f64, usize) {
+        self.kernel::<true, false>()
+    }
+
+    /// The undamped energy+forces kernel two pairs at a time (wasm SIMD, f64x2): the same terms as `kernel`,
+    /// lanes beyond the cutoff masked to zero.
+    #[cfg(target_arch = "wasm32")]
+    fn kernel_lj_forces(&mut self) -> (f64, usize) {
+        simd::lj_forces(self)
+    }
+
+    fn kernel<const FORCES: bool, const DAMPED: bool>(&mut self) -> (f64, usize) {
         let rc = self.cutoff;
         let rc2 = rc * rc;
         let ns = self.nspec;
         let (px, py, pz) = (&self.px[..], &self.py[..], &self.pz[..]);
-        let (ox, oy) = (&self.ox[..], &self.oy[..]);
         let sp = &self.species[..];
         if FORCES {
             for v in [&mut self.fx, &mut self.fy, &mut self.fz] {
@@ -217,10 +266,10 @@ impl NeighbourList {
             let (xi, yi, zi) = (px[i], py[i], pz[i]);
             let row = &self.tab[6 * sp[i] as usize * ns..][..6 * ns];
             let (mut fxi, mut fyi, mut fzi) = (0.0, 0.0, 0.0);
-            for (&j, &m) in self.partner[lo..hi].iter().zip(&self.image[lo..hi]) {
-                let (j, m) = (j as usize, m as usize);
-                // In range by construction (build writes j < n and m < images); checks off in the hot loop.
-                let (dx, dy, dz) = unsafe { (px.get_unchecked(j) + ox.get_unchecked(m) - xi, py.get_unchecked(j) + oy.get_unchecked(m) - yi, pz.get_unchecked(j) - zi) };
+            for &j in &self.partner[lo..hi] {
+                let j = j as usize;
+                // In range by construction (build writes slots < atoms + ghosts); checks off in the hot loop.
+                let (dx, dy, dz) = unsafe { (px.get_unchecked(j) - xi, py.get_unchecked(j) - yi, pz.get_unchecked(j) - zi) };
                 let r2 = dx * dx + dy * dy + dz * dz;
                 if r2 >= rc2 {
                     continue;
@@ -228,7 +277,7 @@ impl NeighbourList {
                 let t = unsafe { row.get_unchecked(6 * *sp.get_unchecked(j) as usize..) };
                 let r = r2.sqrt();
                 let ir = 1.0 / r;
-                let (e, de_r) = pair_ir(&t[..4], r, ir);
+                let (e, de_r) = if DAMPED { pair_ir(&t[..4], r, ir) } else { lj_ir(t[0], t[1], ir) };
                 energy += e - t[4] - (r - rc) * t[5];
                 pairs += 1;
                 if FORCES {
@@ -254,6 +303,15 @@ impl NeighbourList {
 }
 
 use crate::ff::wrap_bin;
+
+/// pair_ir without damping (d = 0): E = A/r¹² − C/r⁶ and dE/dr / r.
+#[inline(always)]
+fn lj_ir(a: f64, c: f64, ir: f64) -> (f64, f64) {
+    let ir2 = ir * ir;
+    let ir6 = ir2 * ir2 * ir2;
+    let rep = a * ir6 * ir6;
+    (rep - c * ir6, (-12.0 * rep + 6.0 * c * ir6) * ir2)
+}
 
 #[cfg(test)]
 mod tests {
@@ -296,5 +354,91 @@ mod tests {
         }
         // Built at the start; reused after a 0.34 Å move; rebuilt after 0.50 Å (> half the skin), 0.89 and 3.4 Å.
         assert_eq!(nl.builds, 4);
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod simd {
+    use super::NeighbourList;
+    use core::arch::wasm32::*;
+
+    #[target_feature(enable = "simd128")]
+    pub fn lj_forces(nl: &mut NeighbourList) -> (f64, usize) {
+        let rc = nl.cutoff;
+        let ns = nl.nspec;
+        let (px, py, pz) = (&nl.px[..], &nl.py[..], &nl.pz[..]);
+        let sp = &nl.species[..];
+        for v in [&mut nl.fx, &mut nl.fy, &mut nl.fz] {
+            v.iter_mut().for_each(|x| *x = 0.0);
+        }
+        let (fx, fy, fz) = (&mut nl.fx[..], &mut nl.fy[..], &mut nl.fz[..]);
+        let (rc2v, rcv) = (f64x2_splat(rc * rc), f64x2_splat(rc));
+        let (one, m12, six) = (f64x2_splat(1.0), f64x2_splat(-12.0), f64x2_splat(6.0));
+        let mut ev = f64x2_splat(0.0);
+        let mut pairs = 0usize;
+        for (r, &i) in nl.owner.iter().enumerate() {
+            let i = i as usize;
+            let (lo, hi) = (nl.start[r] as usize, nl.start[r + 1] as usize);
+            let (xi, yi, zi) = (f64x2_splat(px[i]), f64x2_splat(py[i]), f64x2_splat(pz[i]));
+            let row = &nl.tab[6 * sp[i] as usize * ns..][..6 * ns];
+            let (mut fxi, mut fyi, mut fzi) = (f64x2_splat(0.0), f64x2_splat(0.0), f64x2_splat(0.0));
+            let list = &nl.partner[lo..hi];
+            let mut k = 0;
+            while k < list.len() {
+                // A lone last pair runs in lane 0 with lane 1 masked off (its partner repeated, its terms zeroed).
+                let (j0, j1) = (list[k] as usize, list[(k + 1).min(list.len() - 1)] as usize);
+                let lane1 = k + 1 < list.len();
+                // Slots < atoms + ghosts by construction; checks off in the hot loop.
+                let (dx, dy, dz, t0, t1) = unsafe {
+                    (
+                        f64x2_sub(f64x2(*px.get_unchecked(j0), *px.get_unchecked(j1)), xi),
+                        f64x2_sub(f64x2(*py.get_unchecked(j0), *py.get_unchecked(j1)), yi),
+                        f64x2_sub(f64x2(*pz.get_unchecked(j0), *pz.get_unchecked(j1)), zi),
+                        row.get_unchecked(6 * *sp.get_unchecked(j0) as usize..),
+                        row.get_unchecked(6 * *sp.get_unchecked(j1) as usize..),
+                    )
+                };
+                let r2 = f64x2_add(f64x2_add(f64x2_mul(dx, dx), f64x2_mul(dy, dy)), f64x2_mul(dz, dz));
+                let mut mask = f64x2_lt(r2, rc2v);
+                if !lane1 {
+                    mask = v128_and(mask, u64x2(u64::MAX, 0));
+                }
+                let bits = i64x2_bitmask(mask);
+                k += 2;
+                if bits == 0 {
+                    continue;
+                }
+                pairs += (bits & 1) as usize + (bits >> 1) as usize;
+                let (a, c, ec, fc) = (f64x2(t0[0], t1[0]), f64x2(t0[1], t1[1]), f64x2(t0[4], t1[4]), f64x2(t0[5], t1[5]));
+                let rr = f64x2_sqrt(r2);
+                let ir = f64x2_div(one, rr);
+                let ir2 = f64x2_mul(ir, ir);
+                let ir6 = f64x2_mul(f64x2_mul(ir2, ir2), ir2);
+                let rep = f64x2_mul(a, f64x2_mul(ir6, ir6));
+                let att = f64x2_mul(c, ir6);
+                let e = f64x2_sub(f64x2_sub(f64x2_sub(rep, att), ec), f64x2_mul(f64x2_sub(rr, rcv), fc));
+                ev = f64x2_add(ev, v128_and(e, mask));
+                let de_r = f64x2_mul(f64x2_add(f64x2_mul(m12, rep), f64x2_mul(six, att)), ir2);
+                let g = v128_and(f64x2_sub(de_r, f64x2_mul(fc, ir)), mask);
+                let (gx, gy, gz) = (f64x2_mul(g, dx), f64x2_mul(g, dy), f64x2_mul(g, dz));
+                fxi = f64x2_add(fxi, gx);
+                fyi = f64x2_add(fyi, gy);
+                fzi = f64x2_add(fzi, gz);
+                unsafe {
+                    *fx.get_unchecked_mut(j0) -= f64x2_extract_lane::<0>(gx);
+                    *fy.get_unchecked_mut(j0) -= f64x2_extract_lane::<0>(gy);
+                    *fz.get_unchecked_mut(j0) -= f64x2_extract_lane::<0>(gz);
+                    if lane1 {
+                        *fx.get_unchecked_mut(j1) -= f64x2_extract_lane::<1>(gx);
+                        *fy.get_unchecked_mut(j1) -= f64x2_extract_lane::<1>(gy);
+                        *fz.get_unchecked_mut(j1) -= f64x2_extract_lane::<1>(gz);
+                    }
+                }
+            }
+            fx[i] += f64x2_extract_lane::<0>(fxi) + f64x2_extract_lane::<1>(fxi);
+            fy[i] += f64x2_extract_lane::<0>(fyi) + f64x2_extract_lane::<1>(fyi);
+            fz[i] += f64x2_extract_lane::<0>(fzi) + f64x2_extract_lane::<1>(fzi);
+        }
+        (f64x2_extract_lane::<0>(ev) + f64x2_extract_lane::<1>(ev), pairs)
     }
 }
