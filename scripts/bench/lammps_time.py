@@ -5,7 +5,12 @@ neighbour list, so LAMMPS does the same pair work. Prints JSON: per file, ms per
 + communication time of a `run` without time integration, divided by the steps) with the neighbour list built
 once (`ms`) and rebuilt at every evaluation (`msRebuild`, what a single-point energy+forces costs), and the energy.
 
-Usage: python scripts/bench/lammps_time.py STEPS FILE.extxyz...
+With --skin=S (Å) also `msSkin`: the list built once with that skin (pairs out to cutoff + S listed, as a
+Verlet list that is reused needs), the like-for-like reference for a neighbour list with the same skin.
+
+--reused-only skips the rebuilt-list run (slow; for repeated rounds).
+
+Usage: python scripts/bench/lammps_time.py [--skin=S] [--reused-only] STEPS FILE.extxyz...
 """
 import json
 import os
@@ -20,29 +25,44 @@ from lammps_setup import Interface, header, lammps_version, run_lammps, uff_tabl
 table = uff_table()
 
 
-def time_one(path, steps, rebuild):
+def time_one(path, steps, rebuild, skin=0.0):
     iface = Interface(path)
     with tempfile.TemporaryDirectory() as tmp:
         iface.write_data(os.path.join(tmp, "data.lmp"))
         lines = header() + iface.pair_coeffs(table, zero_within_layer=False)
         excl = " ".join("exclude type %d %d" % p for p in iface.same_layer_type_pairs())
-        lines += ["neighbor 0.0 bin", ("neigh_modify every 1 delay 0 check no " if rebuild else "neigh_modify every 1000000 delay 0 check no ") + excl,
+        lines += ["neighbor %g bin" % skin, ("neigh_modify every 1 delay 0 check no " if rebuild else "neigh_modify every 1000000 delay 0 check no ") + excl,
                   "thermo_style custom step pe", "thermo_modify format float %.15g", "run 0", "run %d" % steps]
         log = run_lammps(tmp, lines, env=dict(os.environ, OMP_NUM_THREADS="1"))
         loop = [float(x) for x in re.findall(r"Loop time of ([\d.eE+-]+) on", log)][-1]
+        # "NN.N% CPU use": CPU time of the loop over its wall time; on a loaded machine CPU time is the fairer clock.
+        cpu = [float(x) for x in re.findall(r"([\d.]+)% CPU use", log)][-1] / 100
         pe = float(re.findall(r"^\s*0\s+([-\d.eE+]+)\s*$", log, re.M)[0])
-    return {"file": path, "natoms": iface.natoms, "ms": loop / steps * 1000, "energy": pe, "lammps": lammps_version(log)}
+    return {"file": path, "natoms": iface.natoms, "ms": loop / steps * 1000, "cpuMs": loop * cpu / steps * 1000, "energy": pe, "lammps": lammps_version(log)}
 
 
 def main():
     if not shutil.which("lmp"):
         print(json.dumps({"unavailable": "LAMMPS (`lmp`) is not installed: apt-get install lammps"}))
         return
-    steps = int(sys.argv[1])
+    args = sys.argv[1:]
+    skin, rebuild = 0.0, True
+    while args and args[0].startswith("--"):
+        a = args.pop(0)
+        if a.startswith("--skin="):
+            skin = float(a.split("=", 1)[1])
+        elif a == "--reused-only":
+            rebuild = False
+    steps = int(args[0])
     out = []
-    for p in sys.argv[2:]:
+    for p in args[1:]:
         r = time_one(p, steps, False)
-        r["msRebuild"] = time_one(p, steps, True)["ms"]
+        if rebuild:
+            r["msRebuild"] = time_one(p, steps, True)["ms"]
+        if skin > 0:
+            k = time_one(p, steps, False, skin)
+            r["msSkin"], r["cpuMsSkin"] = k["ms"], k["cpuMs"]
+            r["skin"] = skin
         out.append(r)
     print(json.dumps(out))
 

@@ -4,7 +4,7 @@
 //! Records are flat f64 vectors; a field is `(name, length)` and its offset is the sum of the lengths before it.
 
 /// Bumped whenever a kernel signature or the meaning of a field changes.
-pub const ABI_VERSION: u32 = 4;
+pub const ABI_VERSION: u32 = 5;
 
 /// Kernel status: kernels return a count ≥ 0 or one of these (negative). `detail` numbers, when a status
 /// has them, are left in the result buffer and named `{0}`, `{1}`, … in the message.
@@ -135,6 +135,9 @@ pub const RECORDS: &[(&str, Fields)] = &[
     // Force field (hl_ff_*): pair table entries (A eV Å¹², C eV Å⁶, R0 Å, d), result head then 3n forces.
     ("ff_pair", &[("a", 1), ("c", 1), ("r0", 1), ("d", 1)]),
     ("ff_head", &[("energy", 1), ("pairs", 1)]),
+    // Neighbour list (hl_ffn_*) result head, then 3n forces: pairs within the cutoff, list builds so far, pairs
+    // listed (within cutoff + skin).
+    ("ffn_head", &[("energy", 1), ("pairs", 1), ("builds", 1), ("listed", 1)]),
 ];
 
 /// Number of f64s in a record.

@@ -18,14 +18,14 @@ pub struct System<'a> {
 }
 
 #[inline]
-fn pair(p: &[f64], r: f64) -> (f64, f64) {
+pub(crate) fn pair(p: &[f64], r: f64) -> (f64, f64) {
     let (e, de_over_r) = pair_ir(p, r, 1.0 / r);
     (e, de_over_r * r)
 }
 
 /// Energy and dE/dr / r at r, given 1/r (one division per pair in the hot loop).
 #[inline(always)]
-fn pair_ir(p: &[f64], r: f64, ir: f64) -> (f64, f64) {
+pub(crate) fn pair_ir(p: &[f64], r: f64, ir: f64) -> (f64, f64) {
     let (a, c, r0, d) = (p[0], p[1], p[2], p[3]);
     let ir2 = ir * ir;
     let ir6 = ir2 * ir2 * ir2;
@@ -41,7 +41,7 @@ fn pair_ir(p: &[f64], r: f64, ir: f64) -> (f64, f64) {
 /// Bin index in 0..n and periodic image of an unwrapped bin index k, without integer division (slow, and this
 /// runs once per bin visit; k is never more than a few cells away).
 #[inline]
-fn wrap_bin(mut k: i64, n: i64) -> (i64, i64) {
+pub(crate) fn wrap_bin(mut k: i64, n: i64) -> (i64, i64) {
     let mut image = 0;
     while k < 0 {
         k += n;
@@ -56,17 +56,17 @@ fn wrap_bin(mut k: i64, n: i64) -> (i64, i64) {
 
 /// Cell list over fractional in-plane coordinates wrapped into [0, 1), one list per group, so an atom only
 /// visits atoms of lower groups, and a stencil of bin offsets that can hold a partner within the cutoff.
-struct Bins {
-    na: i64,
-    nb: i64,
+pub(crate) struct Bins {
+    pub(crate) na: i64,
+    pub(crate) nb: i64,
     /// Bin offsets (dp, dq) whose nearest points are closer than the cutoff, with that in-plane distance².
-    stencil: Vec<(i64, i64, f64)>,
+    pub(crate) stencil: Vec<(i64, i64, f64)>,
     /// Per group: start index of each bin into `atoms` (na·nb + 1 entries) and the atoms, bin by bin.
-    start: Vec<Vec<usize>>,
-    atoms: Vec<Vec<usize>>,
+    pub(crate) start: Vec<Vec<usize>>,
+    pub(crate) atoms: Vec<Vec<usize>>,
     /// Wrapped Cartesian positions and each atom's bin.
-    w: Vec<f64>,
-    bin: Vec<usize>,
+    pub(crate) w: Vec<f64>,
+    pub(crate) bin: Vec<usize>,
 }
 
 /// Distance from the origin to the segment p + t·q, t in [0, 1].
@@ -76,7 +76,7 @@ fn seg_dist(px: f64, py: f64, qx: f64, qy: f64) -> f64 {
     ((px + t * qx).powi(2) + (py + t * qy).powi(2)).sqrt()
 }
 
-fn bins(cell: &[f64], pos: &[f64], group: &[u8], rc: f64) -> Bins {
+pub(crate) fn bins(cell: &[f64], pos: &[f64], group: &[u8], rc: f64) -> Bins {
     let (ax, ay, bx, by) = (cell[0], cell[1], cell[3], cell[4]);
     let det = ax * by - ay * bx;
     let ha = det.abs() / (bx * bx + by * by).sqrt(); // spacing of planes of constant u

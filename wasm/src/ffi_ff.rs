@@ -5,6 +5,8 @@
 // Raw pointers from JS are the ABI; every one is checked by `slice` before use.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
+use crate::abi;
+use crate::ff_nlist::NeighbourList;
 use crate::ff_table::{ExactLayer, RigidSet, Table};
 
 pub const ERR_NULL: i32 = -1;
@@ -17,10 +19,11 @@ pub const TABLE_PARAMS: usize = 13;
 struct Registry {
     tables: Vec<Option<Table>>,
     sets: Vec<Option<RigidSet>>,
+    lists: Vec<Option<NeighbourList>>,
     result: Vec<f64>,
 }
 
-static mut REG: Registry = Registry { tables: Vec::new(), sets: Vec::new(), result: Vec::new() };
+static mut REG: Registry = Registry { tables: Vec::new(), sets: Vec::new(), lists: Vec::new(), result: Vec::new() };
 
 fn reg() -> &'static mut Registry {
     // Single-threaded wasm: one caller at a time.
@@ -208,5 +211,58 @@ pub extern "C" fn hl_fft_set_energy_forces(h: i32, group: *const u8, d: *const f
     r.result.clear();
     r.result.push(e);
     r.result.extend_from_slice(&f);
+    n as i32
+}
+
+/// A neighbour list (ff_nlist.rs) over n atoms: cell (9), group and species (u8 per atom), pair table pp
+/// (ff_pair records, nspec²), cutoff and skin (Å). Built at the first evaluation. Returns a list handle.
+#[no_mangle]
+pub extern "C" fn hl_ffn_create(cell: *const f64, group: *const u8, species: *const u8, n: usize, pp: *const f64, nspec: usize, cutoff: f64, skin: f64) -> i32 {
+    let (c, g, s, p) = match unsafe { (slice(cell, 9), slice(group, n), slice(species, n), slice(pp, abi::size("ff_pair") * nspec * nspec)) } {
+        (Some(c), Some(g), Some(s), Some(p)) => (c, g, s, p),
+        _ => return ERR_NULL,
+    };
+    let det = c[0] * c[4] - c[1] * c[3];
+    if n == 0 || nspec == 0 || !(cutoff > 0.0) || !(skin >= 0.0) || !cutoff.is_finite() || !skin.is_finite() || !(det.abs() > 1e-9) || s.iter().any(|&x| x as usize >= nspec) {
+        return ERR_PARAM;
+    }
+    put(&mut reg().lists, NeighbourList::new(c, g, s, nspec, p, cutoff, skin))
+}
+
+#[no_mangle]
+pub extern "C" fn hl_ffn_free(h: i32) {
+    if let Some(slot) = reg().lists.get_mut(h as usize) {
+        *slot = None;
+    }
+}
+
+/// Energy (and forces when `forces` ≠ 0) at positions pos (3n): result an ffn_head record, then 3n forces.
+#[no_mangle]
+pub extern "C" fn hl_ffn_energy_forces(h: i32, pos: *const f64, n: usize, forces: u32) -> i32 {
+    let r = reg();
+    let list = match r.lists.get_mut(h as usize).and_then(|x| x.as_mut()) {
+        Some(l) => l,
+        None => return ERR_HANDLE,
+    };
+    let p = match unsafe { slice(pos, 3 * n) } {
+        Some(p) => p,
+        None => return ERR_NULL,
+    };
+    if n != list.atoms() || p.iter().any(|x| !x.is_finite()) {
+        return ERR_PARAM;
+    }
+    let head = abi::size("ffn_head");
+    r.result.clear();
+    r.result.resize(head + if forces != 0 { 3 * n } else { 0 }, 0.0);
+    let (e, pairs) = if forces != 0 {
+        list.energy_forces(p, Some(&mut r.result[head..]))
+    } else {
+        list.energy_forces(p, None)
+    };
+    let put_field = |res: &mut Vec<f64>, name: &str, v: f64| res[abi::offset("ffn_head", name)] = v;
+    put_field(&mut r.result, "energy", e);
+    put_field(&mut r.result, "pairs", pairs as f64);
+    put_field(&mut r.result, "builds", list.builds as f64);
+    put_field(&mut r.result, "listed", list.listed() as f64);
     n as i32
 }

@@ -15,6 +15,7 @@ pub mod interface;
 pub mod ffi;
 pub mod ff;
 pub mod ff_table;
+pub mod ff_nlist;
 pub mod ffi_ff;
 
 use std::alloc::{alloc, dealloc, Layout};

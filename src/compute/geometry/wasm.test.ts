@@ -19,6 +19,7 @@ import {
 import { GeometryError, HeterolabWasm, Layout, type GeometryExports } from './wasm';
 import { buildWasmTable, wasmLookup, wasmTableData, wasmTabulatedBackend } from '../ff/table-wasm';
 import { buildLayerTable } from '../ff/table';
+import { wasmNeighbourBackend } from '../ff/nlist-wasm';
 import { wasmBackend } from '../ff/wasm-backend';
 
 const bytes = readFileSync(new URL('./build/heterolab.wasm', import.meta.url));
@@ -73,7 +74,7 @@ describe('the ABI table', () => {
     const t = JSON.parse(json);
     t.records.match.fields.area = [16, 2];
     expect(() => Layout.check(JSON.stringify(t))).toThrow(/match\.area has length 2, expected 1.*npm run build:wasm/);
-    expect(() => Layout.check(JSON.stringify({ ...JSON.parse(json), abi: 3 }))).toThrow(/ABI 3, expected 4/);
+    expect(() => Layout.check(JSON.stringify({ ...JSON.parse(json), abi: 3 }))).toThrow(/ABI 3, expected 5/);
     expect(() => Layout.check('{')).toThrow(/not valid JSON/);
     const stale = { memory: x.memory } as unknown as GeometryExports;
     expect(() => HeterolabWasm.fromExports(stale)).toThrow(/no ABI table.*rebuild/);
@@ -205,6 +206,18 @@ describe('kernels (compiled crate, run in Node)', () => {
     expect(wasmTableData(g, h)).toHaveLength(t.data.length);
     expect(wasmLookup(g, h, 0, 0.3, 0.2, t.top + 3)[0]).toBeLessThan(0);
     (g.exports as unknown as { hl_fft_table_free(h: number): void }).hl_fft_table_free(h);
+  });
+
+  it('hl_ffn_*: the neighbour list gives the exact kernel\'s energy, refuses bad input and frees its list', async () => {
+    const cell = Float64Array.from([2.5, 0, 0, -1.25, 2.165, 0, 0, 0, 20]);
+    const sys = { cell, positions: Float64Array.from([0, 0, 0, 0.3, 0.2, 3.4]), numbers: Uint8Array.from([79, 6]), role: Uint8Array.from([0, 1]) };
+    const P = { model: 'uff' as const, cutoff: 12 };
+    const nl = wasmNeighbourBackend(g);
+    const [a, b] = [await nl.energyForces(sys, P), await wasmBackend(g).energyForces(sys, P)];
+    expect(a.pairs).toBe(b.pairs);
+    expect(Math.abs(a.energy - b.energy)).toBeLessThan(1e-12 * Math.abs(b.energy));
+    await expect(nl.energyForces({ ...sys, positions: Float64Array.from([0, 0, 0, 0.3, 0.2, NaN]) }, P)).rejects.toThrow(/neighbour list: a parameter is out of range/);
+    nl.dispose();
   });
 
   it('hl_alloc / hl_free: allocation failure is an error, not a trap', () => {

@@ -36,7 +36,7 @@ export interface FFKernelInput {
 }
 
 /** The ABI this wrapper speaks (abi.rs ABI_VERSION). */
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;
 
 /**
  * What this wrapper reads and writes: record → field → length (a 2×2 matrix is 4 numbers, a position 3).
@@ -68,6 +68,7 @@ const EXPECTED: Record<string, Record<string, number>> = {
   iface_atom: { pos: 3, number: 1, role: 1, layer: 1, fixed: 1 },
   ff_pair: { a: 1, c: 1, r0: 1, d: 1 },
   ff_head: { energy: 1, pairs: 1 },
+  ffn_head: { energy: 1, pairs: 1, builds: 1, listed: 1 },
 };
 
 /** Status names this wrapper and geometry.ts refer to. */
