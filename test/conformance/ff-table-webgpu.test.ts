@@ -122,6 +122,15 @@ describe.skipIf(!gpu.ok)(`tabulated rigid layers on WebGPU in Node (${gpu.ok ? g
     }
   });
 
+  it('a registry scan of more configurations than one dispatch holds (64×64, two batches) matches the host tables', async () => {
+    const [, sys] = all[0];
+    const P: FFParams = { model: 'uff', cutoff: 12 };
+    const gb = await onGPU(sys, P);
+    const [a, b] = [await registryScan(gb, sys, 1, 64, 64, P), await registryScan(tabulatedBackend(gb.tables), sys, 1, 64, 64, P)];
+    expect(a.energy.length).toBe(4096);
+    for (let k = 0; k < 4096; k++) expect(Math.abs(a.energy[k] - b.energy[k])).toBeLessThanOrEqual(2e-5 * Math.abs(b.energy[k]) + 1e-7);
+  });
+
   it('z-scan, registry scan and rigid relaxation agree with the exact path', async () => {
     const [, sys] = all[1];
     const P: FFParams = { model: 'd2', cutoff: 12 };

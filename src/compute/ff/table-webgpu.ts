@@ -37,6 +37,17 @@ export function wasmRigidTables(g: HeterolabWasm, sys: FFSystem, p: FFParams, o:
   return { ...frame, tables, speciesIndex, buildMs: Date.now() - t0 };
 }
 
+/** Lookups one configuration costs: (atom, layer below it) pairs in different groups of `group`. */
+export function lookupCount(T: RigidTables, group: Uint8Array): number {
+  let count = 0;
+  T.tables.forEach((t, l) => {
+    if (!t) return;
+    const gg = group[T.first[l]];
+    for (let i = 0; i < T.layer.length; i++) if (T.layer[i] > l && group[i] !== gg) count++;
+  });
+  return count;
+}
+
 interface TablePipelines {
   layout: GPUBindGroupLayout;
   energies: GPUComputePipeline;
@@ -81,8 +92,6 @@ export function packTables(T: RigidTables): { layers: number[]; headers: ArrayBu
 
 export interface WebGPUTabulatedBackend extends FFBackend {
   readonly tables: RigidTables;
-  /** Lookups (atom × table) one configuration costs. */
-  lookupsPerConfiguration(sys: FFSystem): number;
   /** Frees the GPU buffers (not the device); later calls throw. */
   dispose(): void;
 }
@@ -103,38 +112,46 @@ export async function webgpuTabulatedBackend(device: GPUDevice, T: RigidTables, 
     device.queue.writeBuffer(b, 0, data instanceof ArrayBuffer ? data : (data.buffer as ArrayBuffer), 0, data.byteLength);
     return b;
   };
-  // Reference positions wrapped into the supercell in f64 (every table repeats with the supercell), so the
-  // f32 coordinates stay small; w carries the layer.
+  // Only atoms with a table below them go to the GPU (the substrate's are never looked up): cand[a] is the
+  // system index of GPU atom a. Reference positions are wrapped into the supercell in f64 (every table
+  // repeats with the supercell), so the f32 coordinates stay small; w carries the layer.
+  const cand: number[] = [];
+  for (let i = 0; i < n; i++) if (layers.some((l) => l < T.layer[i])) cand.push(i);
+  const m = cand.length;
   const c = [cell[0], cell[1], cell[3], cell[4]];
   const det = c[0] * c[3] - c[1] * c[2];
-  const atomData = new ArrayBuffer(16 * Math.max(1, n));
+  const atomData = new ArrayBuffer(16 * Math.max(1, m));
   const af = new Float32Array(atomData), au = new Uint32Array(atomData);
-  for (let i = 0; i < n; i++) {
+  cand.forEach((i, a) => {
     const x = T.ref[3 * i], y = T.ref[3 * i + 1];
     const fu = Math.floor((x * c[3] - y * c[2]) / det), fv = Math.floor((c[0] * y - c[1] * x) / det);
-    af.set([x - fu * c[0] - fv * c[2], y - fu * c[1] - fv * c[3], T.ref[3 * i + 2]], 4 * i);
-    au[4 * i + 3] = T.layer[i];
-  }
+    af.set([x - fu * c[0] - fv * c[2], y - fu * c[1] - fv * c[3], T.ref[3 * i + 2]], 4 * a);
+    au[4 * a + 3] = T.layer[i];
+  });
   const tabBuf = fixed(headers), coefBuf = fixed(coef), atomBuf = fixed(atomData);
   const pool = new BufferPool(device);
   let live = true;
 
-  /** Species index of atom i in table k, or −1 where they do not interact (same or lower layer, same group). */
+  /** Species index of GPU atom a in table k at [k·m + a], or −1 where they do not interact (same or lower layer, same group). */
   function specFor(group: Uint8Array): Int32Array {
-    const s = new Int32Array(Math.max(1, ntab * n)).fill(-1);
+    const s = new Int32Array(Math.max(1, ntab * m)).fill(-1);
     layers.forEach((l, k) => {
       const gg = group[T.first[l]], idx = T.speciesIndex[l]!;
-      for (let i = 0; i < n; i++) if (T.layer[i] > l && group[i] !== gg) s[k * n + i] = idx[T.numbers[i]];
+      cand.forEach((i, a) => {
+        if (T.layer[i] > l && group[i] !== gg) s[k * m + a] = idx[T.numbers[i]];
+      });
     });
     return s;
   }
 
   /** Per (table, layer above): the lowest reference z (Å) of an interacting atom, to find atoms below h0. */
   function lowest(spec: Int32Array): Float64Array {
-    const m = new Float64Array(ntab * nl).fill(Infinity);
+    const low = new Float64Array(ntab * nl).fill(Infinity);
     for (let k = 0; k < ntab; k++)
-      for (let i = 0; i < n; i++) if (spec[k * n + i] >= 0) m[k * nl + T.layer[i]] = Math.min(m[k * nl + T.layer[i]], T.ref[3 * i + 2]);
-    return m;
+      cand.forEach((i, a) => {
+        if (spec[k * m + a] >= 0) low[k * nl + T.layer[i]] = Math.min(low[k * nl + T.layer[i]], T.ref[3 * i + 2]);
+      });
+    return low;
   }
 
   /** True when some atom sits below the lowest tabulated height of a table under layer displacements d. */
@@ -172,7 +189,7 @@ export async function webgpuTabulatedBackend(device: GPUDevice, T: RigidTables, 
       device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
       return b;
     };
-    const params = upload(Uint32Array.from([n, nconf, ntab, nl]), UNIFORM);
+    const params = upload(Uint32Array.from([m, nconf, ntab, nl]), UNIFORM);
     const specBuf = upload(spec, STORAGE), dispBuf = upload(disp, STORAGE);
     const bytes = 16 * outLen;
     const out = take(bytes, OUT), read = take(bytes, READ);
@@ -195,12 +212,11 @@ export async function webgpuTabulatedBackend(device: GPUDevice, T: RigidTables, 
     return r;
   }
 
-  const wgs = Math.ceil(n / TILE);
+  const wgs = Math.max(1, Math.ceil(m / TILE));
   return {
     kind: 'webgpu',
     tabulated: true,
     tables: T,
-    lookupsPerConfiguration: (sys) => specFor(sys.role).reduce((a, s) => a + (s >= 0 ? 1 : 0), 0),
     dispose() {
       live = false;
       pool.destroy();
@@ -213,18 +229,19 @@ export async function webgpuTabulatedBackend(device: GPUDevice, T: RigidTables, 
       const forces = new Float64Array(3 * n);
       let energy = 0;
       if (ntab) {
-        const r = await dispatch(pl.gradients, spec, packDisp([d]), 1, [wgs, ntab], ntab * n);
+        const r = await dispatch(pl.gradients, spec, packDisp([d]), 1, [wgs, ntab], ntab * m);
         const v = new Float64Array(4);
         layers.forEach((l, k) => {
           const t = T.tables[l]!;
           let rx = 0, ry = 0, rz = 0;
-          for (let i = 0; i < n; i++) {
-            if (spec[k * n + i] < 0) continue;
-            const q = 4 * (k * n + i), li = T.layer[i];
+          for (let a = 0; a < m; a++) {
+            const i = cand[a], si = spec[k * m + a];
+            if (si < 0) continue;
+            const q = 4 * (k * m + a), li = T.layer[i];
             const z = T.ref[3 * i + 2] + d[3 * li + 2] - d[3 * l + 2];
             if (z - t.top < t.h0) {
               // Below the table: the exact sum on the host, as table.ts answers there.
-              lookup(t, spec[k * n + i], T.ref[3 * i] + d[3 * li] - d[3 * l], T.ref[3 * i + 1] + d[3 * li + 1] - d[3 * l + 1], z, v);
+              lookup(t, si, T.ref[3 * i] + d[3 * li] - d[3 * l], T.ref[3 * i + 1] + d[3 * li + 1] - d[3 * l + 1], z, v);
             } else v.set(r.subarray(q, q + 4));
             energy += v[0];
             forces[3 * i] -= v[1];
@@ -251,22 +268,22 @@ export async function webgpuTabulatedBackend(device: GPUDevice, T: RigidTables, 
       checkParams(T, p);
       const d0 = displacements(T, sys);
       const moved = movedLayers(T, sys, group);
-      const m = shifts.length / 3;
-      const ds = Array.from({ length: m }, (_, q) => {
+      const nconf = shifts.length / 3;
+      const ds = Array.from({ length: nconf }, (_, q) => {
         const d = d0.slice();
         moved.forEach((mv, l) => {
           if (mv) for (let cc = 0; cc < 3; cc++) d[3 * l + cc] += shifts[3 * q + cc];
         });
         return d;
       });
-      const out = new Float64Array(m);
+      const out = new Float64Array(nconf);
       if (!ntab) return out;
       const spec = specFor(sys.role);
       const low = lowest(spec);
-      // Batches bounded so one dispatch stays well under a second on a software adapter.
-      const perBatch = Math.max(1, Math.min(65535, Math.floor(2e6 / Math.max(1, n * ntab))));
-      for (let q0 = 0; q0 < m; q0 += perBatch) {
-        const nq = Math.min(perBatch, m - q0);
+      // Batches of ~2.5e5 threads: enough to fill a GPU, and a dispatch of about a second on SwiftShader.
+      const perBatch = Math.max(1, Math.min(65535, Math.floor(2.5e5 / (wgs * TILE))));
+      for (let q0 = 0; q0 < nconf; q0 += perBatch) {
+        const nq = Math.min(perBatch, nconf - q0);
         const r = await dispatch(pl.energies, spec, packDisp(ds.slice(q0, q0 + nq)), nq, [wgs, nq], nq * wgs);
         for (let q = 0; q < nq; q++) {
           const d = ds[q0 + q];
