@@ -52,6 +52,9 @@ async function run(sizes: number[]) {
   return rows;
 }
 
+/** Milliseconds with three significant digits below 10 ms (table lookups take fractions of a millisecond). */
+const ms = (x: number) => (x < 10 ? x.toPrecision(3) : x.toFixed(1));
+
 function show(rows: FFBenchRow[], adapter: string) {
   const tb = $('table').querySelector('tbody')!;
   tb.replaceChildren();
@@ -61,13 +64,13 @@ function show(rows: FFBenchRow[], adapter: string) {
     const build = r.what === 'table build';
     const cells = [fmt(cps, 1), fmt(pps), fmt(lps)].map((x, k) => (build || (k === 1 && !r.pairs) || (k === 2 && !r.lookups) ? '–' : x));
     const tr = document.createElement('tr');
-    for (const v of [r.backend, String(r.atoms), r.what, String(r.configurations), r.ms.toFixed(1), ...cells]) {
+    for (const v of [r.backend, String(r.atoms), r.what, String(r.configurations), ms(r.ms), ...cells]) {
       const td = document.createElement('td');
       td.textContent = v;
       tr.append(td);
     }
     tb.append(tr);
-    lines.push(`${r.backend.padEnd(8)} ${String(r.atoms).padStart(6)}  ${r.what.padEnd(19)} ${String(r.configurations).padStart(7)}  ${r.ms.toFixed(1).padStart(7)}  ${cells[0].padStart(13)}  ${cells[1].padStart(12)}  ${cells[2].padStart(9)}`);
+    lines.push(`${r.backend.padEnd(8)} ${String(r.atoms).padStart(6)}  ${r.what.padEnd(19)} ${String(r.configurations).padStart(7)}  ${ms(r.ms).padStart(7)}  ${cells[0].padStart(13)}  ${cells[1].padStart(12)}  ${cells[2].padStart(9)}`);
   }
   $('table').hidden = false;
   $('text').hidden = false;
