@@ -22,6 +22,9 @@ function fmt(x: number, digits = 0) {
   return x >= 1e6 ? x.toExponential(2) : x.toFixed(digits);
 }
 
+/** ?grid=N fixes the registry-scan grid (N × N; the tables get 4N × 4N), e.g. for a quick scripted check. */
+const gridParam = Number(new URLSearchParams(location.search).get('grid')) || 0;
+
 async function run(sizes: number[]) {
   const status = $('status');
   const rows: (FFBenchRow & { note?: string })[] = [];
@@ -39,7 +42,7 @@ async function run(sizes: number[]) {
     const k = Math.max(1, Math.round(Math.sqrt(target / per)));
     const scaled = { ...match, filmMatrix: match.filmMatrix.map((r: number[]) => r.map((x) => x * k)), substrateMatrix: match.substrateMatrix.map((r: number[]) => r.map((x) => x * k)) } as typeof match;
     const s = (await api.build({ request: req, match: scaled, placement: { zSeparation: 3.0, shift: [0, 0] } })).structure;
-    const grid = s.numbers.length > 5000 ? 4 : s.numbers.length > 1000 ? 8 : 24;
+    const grid = gridParam || (s.numbers.length > 5000 ? 4 : s.numbers.length > 1000 ? 8 : 24);
     for (const b of ['wasm', 'webgpu'] as const) {
       if (b === 'webgpu' && gpuStatus.kind !== 'webgpu') continue;
       status.textContent = `${b}: ${s.numbers.length} atoms…`;
