@@ -14,6 +14,7 @@ const entries = [
   'scripts/bench/match-work-bench.ts',
   'scripts/bench/refuse-bench.ts',
   'scripts/bench/ff-bench.ts',
+  'scripts/bench/ff-gpu-bench.ts',
   'scripts/bench/ml-bench.ts',
   'scripts/bench/browser-bench.mjs',
   'scripts/bench/ff-browser.mjs',

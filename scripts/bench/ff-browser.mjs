@@ -3,7 +3,7 @@
 import { launch, startPreview } from '../../test/e2e/harness.mjs';
 
 const sizes = process.argv[2] ?? '200,2000';
-const server = await startPreview(4175);
+const server = await startPreview(Number(process.env.E2E_PORT ?? 4175));
 const browser = await launch();
 try {
   const page = await browser.newPage();

@@ -1,4 +1,3 @@
-import type { Structure } from '../core/structure';
 import type { HeterolabWasm } from '../compute/geometry/wasm';
 import { InterfaceService } from '../compute/interface/service';
 import { describeStructure } from '../compute/interface/kind';
@@ -6,10 +5,9 @@ import { readStructureFile } from '../io/registry';
 import { writeStructure } from '../io/write';
 import { writableFormats } from '../io/formats';
 import { conventionalStandardCell } from '../io/space-groups';
-import type { ComputeApi, FFBenchRow, FFStatus, FileInput, ReadReport, WorkerStatus } from './protocol';
-import type { FFParams } from '../compute/ff/model';
-import { systemFromStructure } from '../compute/ff/system';
-import { selectBackend, type BackendChoice, type SelectedBackend } from '../compute/ff/select';
+import type { ComputeApi, FFStatus, FileInput, ReadReport, WorkerStatus } from './protocol';
+import { ffBench, ffTableCheck } from './ff-bench';
+import type { BackendChoice, SelectedBackend } from '../compute/ff/select';
 import type { Predictor } from '../compute/ml/predictor';
 import { definitionHash, janusOf, newStageTimes, runJob, screenJobs, type ScreenDefinition } from '../compute/screen/screen';
 
@@ -95,28 +93,6 @@ export function createComputeApi(
     },
 
     ffBench: (s, choice, p, grid, repeats) => ffBench(geometry, gpu, s, choice, p, grid, repeats),
+    ffTableCheck: (s, p, shifts) => ffTableCheck(geometry, gpu, s, p, shifts),
   };
-}
-
-/** Times energy+forces and a batched registry scan of film 1 on one backend (the in-app benchmark page). */
-async function ffBench(geometry: Promise<HeterolabWasm>, gpu: (() => GPU | undefined) | undefined, s: Structure, choice: BackendChoice, p: FFParams, grid: number, repeats: number): Promise<FFBenchRow[]> {
-  const b = await selectBackend(choice, { gpu: gpu?.(), geometry: await geometry.catch(() => null) });
-  const sys = systemFromStructure(s);
-  const rows: FFBenchRow[] = [];
-  let r = await b.energyForces(sys, p); // warm-up: pipelines, JIT
-  let t0 = performance.now();
-  for (let k = 0; k < repeats; k++) r = await b.energyForces(sys, p);
-  rows.push({ backend: b.kind, atoms: s.numbers.length, what: 'energy+forces', configurations: 1, ms: (performance.now() - t0) / repeats, pairs: r.pairs });
-  const shifts = new Float64Array(3 * grid * grid);
-  for (let i = 0; i < grid; i++)
-    for (let j = 0; j < grid; j++) {
-      const k = i * grid + j;
-      shifts[3 * k] = (i / grid) * s.cell[0] + (j / grid) * s.cell[3];
-      shifts[3 * k + 1] = (i / grid) * s.cell[1] + (j / grid) * s.cell[4];
-    }
-  await b.energiesForShifts(sys, 1, shifts.subarray(0, 3), p);
-  t0 = performance.now();
-  await b.energiesForShifts(sys, 1, shifts, p);
-  rows.push({ backend: b.kind, atoms: s.numbers.length, what: 'registry scan', configurations: grid * grid, ms: performance.now() - t0, pairs: r.pairs * grid * grid });
-  return rows;
 }

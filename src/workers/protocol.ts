@@ -52,11 +52,20 @@ export interface FFStatus {
 export interface FFBenchRow {
   backend: 'cpu' | 'wasm' | 'webgpu';
   atoms: number;
-  what: 'energy+forces' | 'registry scan';
+  /** 'table …' rows run the tabulated rigid layers (one lookup per atom and layer below it). */
+  what: 'energy+forces' | 'registry scan' | 'table build' | 'table energy+forces' | 'table registry scan';
   configurations: number;
   ms: number;
+  /** Pair terms inside the cutoff evaluated (0 for table rows). */
   pairs: number;
+  /** Table lookups done (0 for exact rows). */
+  lookups: number;
 }
+
+/** Energies (eV) and forces (eV/Å) of the exact sum and of the WebGPU tables on the same configurations. */
+export type FFTableCheck =
+  | { skip: string }
+  | { adapter: string; configs: { exact: { energy: number; forces: Float64Array }; table: { energy: number; forces: Float64Array } }[]; scan: { exact: Float64Array; table: Float64Array } };
 
 export type ScanReply<T> = T & { backend: string };
 export type RelaxReply = Omit<RelaxResult, 'system'> & { structure: Structure; backend: string };
@@ -101,10 +110,12 @@ export interface ComputeApi {
   screenRun(jobs: ScreenJob[], progress?: (row: ScreenRow) => void): Promise<{ rows: ScreenRow[]; times: StageTimes }>;
   /** Times energy+forces and a batched registry scan on `s` with the given backend. */
   ffBench(s: Structure, backend: BackendChoice, p: FFParams, grid: number, repeats: number): Promise<FFBenchRow[]>;
+  /** Tabulated layers on WebGPU against the exact sum (wasm): film 1 shifted by each (dx, dy, dz) in Å. */
+  ffTableCheck(s: Structure, p: FFParams, shifts: [number, number, number][]): Promise<FFTableCheck>;
 }
 
 /** Every method of ComputeApi, once: the client's methods are generated from this list. */
-export const COMPUTE_METHODS = ['status', 'readFiles', 'matches', 'upperMatches', 'build', 'place', 'evaluate', 'ffConfigure', 'zScan', 'registryScan', 'relax', 'modelInfo', 'writeStructure', 'writableFormats', 'screenDefine', 'screenRun', 'ffBench'] as const;
+export const COMPUTE_METHODS = ['status', 'readFiles', 'matches', 'upperMatches', 'build', 'place', 'evaluate', 'ffConfigure', 'zScan', 'registryScan', 'relax', 'modelInfo', 'writeStructure', 'writableFormats', 'screenDefine', 'screenRun', 'ffBench', 'ffTableCheck'] as const;
 
 // The list and the interface cannot drift apart: a method missing from the list fails to compile here.
 type Listed = (typeof COMPUTE_METHODS)[number];

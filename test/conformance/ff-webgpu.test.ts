@@ -3,6 +3,7 @@ import { energyForces } from '../../src/compute/ff/cpu';
 import { FF_MODELS, type FFParams } from '../../src/compute/ff/model';
 import { cpuBackend, registryScan, zScan } from '../../src/compute/ff/ops';
 import { requestDevice, webgpuBackend, type WebGPUBackend } from '../../src/compute/ff/webgpu';
+import { MAX_SPECIES } from '../../src/compute/ff/ff-wgsl';
 import { cases, expectSameAsReference } from '../helpers/ff-cases';
 import { nodeGPU } from '../helpers/node-gpu';
 
@@ -26,6 +27,17 @@ describe.skipIf(!gpu.ok)(`force-field conformance on WebGPU in Node (${gpu.ok ? 
         await expectSameAsReference(ref, b, sys, P, 1e-4, 1e-7, [0, 0, 0, 0.3, -0.2, 0.1, 0, 0, 1.5, 7.1, -3.3, 0.2]);
       });
     }
+  it('refuses systems with more species than the workgroup parameter table holds, naming the limit', async () => {
+    b ??= await webgpuBackend((await requestDevice(gpu.ok ? gpu.gpu : undefined)).device);
+    const n = MAX_SPECIES + 1;
+    const sys = {
+      cell: Float64Array.from([30, 0, 0, 0, 30, 0, 0, 0, 30]),
+      positions: Float64Array.from({ length: 3 * n }, (_, k) => (k % 3 === 2 ? 3 * (Math.floor(k / 3) % 2) : 2.5 * Math.floor(k / 3))),
+      numbers: Uint8Array.from({ length: n }, (_, i) => i + 1),
+      role: Uint8Array.from({ length: n }, (_, i) => i % 2),
+    };
+    await expect(b.energyForces(sys, { model: 'uff', cutoff: 12 })).rejects.toThrow(new RegExp(`at most ${MAX_SPECIES} species, this system has ${n}`));
+  });
   it('a batched registry scan and z-scan give the same maps and minima as the CPU reference', async () => {
     const [, sys] = list[0];
     const P: FFParams = { model: 'd2', cutoff: 12 };

@@ -6,6 +6,7 @@ import { librarySpecs, screenSpecs } from './screen.mjs';
 import { workbenchUiSpecs } from './workbench-ui.mjs';
 import { hardeningInputSpecs } from './hardening-input.mjs';
 import { workbenchPanelsSpecs } from './workbench-panels.mjs';
+import { ffGpuSpecs } from './ff-gpu.mjs';
 
 if (!existsSync('dist/index.html')) {
   console.error('e2e: dist/ is missing; run `npm run build` first');
@@ -170,5 +171,6 @@ const failures = await run([
   ...workbenchUiSpecs(),
   ...hardeningInputSpecs(),
   ...workbenchPanelsSpecs(),
+  ...ffGpuSpecs(),
 ]);
 process.exit(failures ? 1 : 0);

@@ -8,7 +8,7 @@
 import type { EnergyForces, FFSystem } from './cpu';
 import { pairEnergy, pairTable, type FFParams } from './model';
 import type { FFBackend } from './ops';
-import { FF_WGSL } from './ff-wgsl';
+import { FF_WGSL, MAX_SPECIES, TILE } from './ff-wgsl';
 
 interface Pipelines {
   energies: GPUComputePipeline;
@@ -45,7 +45,7 @@ async function buildPipelines(device: GPUDevice): Promise<Pipelines> {
 }
 
 /** Buffers reused across calls, keyed by usage and a power-of-two size class. */
-class BufferPool {
+export class BufferPool {
   private free = new Map<string, GPUBuffer[]>();
   constructor(private device: GPUDevice) {}
   take(size: number, usage: number): GPUBuffer {
@@ -65,15 +65,17 @@ class BufferPool {
   }
 }
 
-const STORAGE = 0x80 | 0x8; // STORAGE | COPY_DST (numeric so this module loads where GPUBufferUsage is absent)
-const UNIFORM = 0x40 | 0x8;
-const OUT = 0x80 | 0x4; // STORAGE | COPY_SRC
-const READ = 0x1 | 0x8; // MAP_READ | COPY_DST
+export const STORAGE = 0x80 | 0x8; // STORAGE | COPY_DST (numeric so this module loads where GPUBufferUsage is absent)
+export const UNIFORM = 0x40 | 0x8;
+export const OUT = 0x80 | 0x4; // STORAGE | COPY_SRC
+export const READ = 0x1 | 0x8; // MAP_READ | COPY_DST
 
 /** Host-side preparation shared by both kernels: positions wrapped in-plane, packed tables, image ranges. */
 function pack(sys: FFSystem, p: FFParams, shiftSpan: [number, number]) {
   const n = sys.numbers.length;
   const t = pairTable(sys.numbers, p.model);
+  // The kernels keep the pair parameters in workgroup memory, sized for MAX_SPECIES species.
+  if (t.n > MAX_SPECIES) throw new WebGPUUnavailable(`the WebGPU kernel takes at most ${MAX_SPECIES} species, this system has ${t.n}`);
   const c = sys.cell;
   const det = c[0] * c[4] - c[1] * c[3];
   const ha = Math.abs(det) / Math.hypot(c[3], c[4]);
@@ -178,7 +180,7 @@ export async function webgpuBackend(device: GPUDevice): Promise<WebGPUBackend> {
     const pass = enc.beginComputePass();
     pass.setPipeline(entry === 'energies' ? pl.energies : pl.energyForces);
     pass.setBindGroup(0, bind);
-    pass.dispatchWorkgroups(Math.ceil(k.n / 64), nconf);
+    pass.dispatchWorkgroups(Math.ceil(k.n / TILE), nconf);
     pass.end();
     enc.copyBufferToBuffer(out, 0, read, 0, outBytes);
     device.queue.submit([enc.finish()]);
