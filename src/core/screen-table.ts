@@ -34,3 +34,21 @@ export function rowsToCsv(rows: ScreenRow[]): string {
   const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : `"${String(v).replace(/"/g, '""')}"`);
   return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
 }
+
+/** What the pool order reads of a job (compute/screen's ScreenJob). */
+export interface PoolJob {
+  index: number;
+  film: number;
+  face: 'bottom' | 'top';
+  substrate: number;
+  hkl: [number, number, number];
+}
+
+/**
+ * The order a pool works in: the two faces of a film on one substrate facet next to each other, so one worker
+ * (whose search cache holds the face-down search) does both. Rows keep their job index, so results are the same.
+ */
+export function poolOrder<J extends PoolJob>(jobs: J[]): J[] {
+  const hkl = (j: J) => j.hkl.join(' ');
+  return [...jobs].sort((a, b) => a.film - b.film || a.substrate - b.substrate || hkl(a).localeCompare(hkl(b)) || (a.face === b.face ? 0 : a.face === 'bottom' ? -1 : 1));
+}

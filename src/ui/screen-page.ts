@@ -6,7 +6,7 @@
  */
 import { DEFAULTS } from '../core/defaults';
 import { listLibrary, libraryStructure } from '../core/library/library';
-import { rowsToCsv, type ScreenRow } from '../core/screen-table';
+import { poolOrder, rowsToCsv, type ScreenRow } from '../core/screen-table';
 import type { Structure } from '../core/structure';
 import type { ScreenDefinition, ScreenFilm, ScreenJob } from '../compute/screen/screen';
 import { ComputeClient } from '../workers/client';
@@ -96,7 +96,7 @@ async function run(): Promise<void> {
     if (defs[0].definition !== hash) rows = new Map(); // another screen: start over
     hash = defs[0].definition;
     total = defs[0].jobs.length;
-    const todo: ScreenJob[] = defs[0].jobs.filter((j) => !rows.has(j.index));
+    const todo: ScreenJob[] = poolOrder(defs[0].jobs.filter((j) => !rows.has(j.index)));
     const t0 = performance.now(), start = rows.size;
     const tick = () => {
       const done = rows.size - start, left = todo.length - done, el = (performance.now() - t0) / 1000;
@@ -104,7 +104,7 @@ async function run(): Promise<void> {
       $('status').textContent = `${rows.size} / ${total} pairs on ${n} worker(s) · ${el.toFixed(0)} s${done ? `, ~${((el / done) * left).toFixed(0)} s left` : ''}`;
     };
     let next = 0;
-    const chunk = Math.max(1, Math.min(8, Math.ceil(todo.length / (4 * n))));
+    const chunk = 2 * Math.max(1, Math.min(4, Math.ceil(todo.length / (8 * n)))); // even: a pair's two faces stay on one worker
     await Promise.all(pool.map(async (c) => {
       while (next < todo.length && !signal.aborted) {
         const jobs = todo.slice(next, (next += chunk));
