@@ -11,7 +11,6 @@ const browser = await launch();
 try {
   const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   await page.goto(server.url + 'screen.html');
-  await page.evaluate(() => localStorage.removeItem('heterolab.screen'));
   const t0 = Date.now();
   await page.click('#run');
   await page.waitForFunction(() => document.getElementById('status').textContent.includes('done'), null, { timeout: 3_600_000, polling: 1000 });
