@@ -142,7 +142,8 @@ async function run(resume = false): Promise<void> {
     await Promise.all(pool.map(async (c) => {
       while (next < todo.length && !signal.aborted) {
         const jobs = todo.slice(next, (next += chunk));
-        await c.api(signal).screenRun(jobs, (r) => (rows.set(r.index, r), ran++, tick(), save()));
+        // Rows still in flight when Cancel is pressed are dropped: what was kept is what the status says.
+        await c.api(signal).screenRun(jobs, (r) => void (signal.aborted || (rows.set(r.index, r), ran++, tick(), save())));
       }
     }));
     tick();

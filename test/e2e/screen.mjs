@@ -39,7 +39,8 @@ export function screenSpecs() {
       // reload they are back with the form, and Resume runs only the missing pairs.
       await page.evaluate(() => { for (const c of document.querySelectorAll('.facet')) c.checked = true; });
       await page.click('#run');
-      await page.waitForFunction(() => window.heterolabScreen.rows().length >= 2, null, { timeout: 120_000 });
+      // Cancel once the new screen (three times the pairs) has started and finished a few of them.
+      await page.waitForFunction((n) => window.heterolabScreen.total() === n && window.heterolabScreen.rows().length >= 2, 3 * total, { timeout: 120_000 });
       await page.click('#cancel');
       await page.waitForFunction(() => document.getElementById('status').textContent.includes('Cancelled'), null, { timeout: 30_000 });
       const kept = await page.evaluate(() => window.heterolabScreen.rows().map((r) => JSON.stringify(r)).sort());
@@ -53,9 +54,9 @@ export function screenSpecs() {
       assert(await page.evaluate(() => localStorage.getItem('heterolab.screen') === null), 'nothing kept in localStorage');
       await page.reload();
       await page.waitForFunction(() => document.getElementById('status').textContent.includes('from an earlier run'));
-      const back = await page.evaluate(() => ({ rows: window.heterolabScreen.rows().map((r) => JSON.stringify(r)).sort(), total: window.heterolabScreen.total(), facets: [...document.querySelectorAll('.facet:checked')].length, filter: document.getElementById('film-filter').value, resume: !document.getElementById('resume').hidden, table: document.querySelectorAll('#rows tbody tr').length }));
+      const back = await page.evaluate(() => ({ rows: window.heterolabScreen.rows().map((r) => JSON.stringify(r)).sort(), total: window.heterolabScreen.total(), facets: [...document.querySelectorAll('.facet:checked')].length, filter: document.getElementById('film-filter').value, resume: !document.getElementById('resume').hidden, status: document.getElementById('status').textContent, table: document.querySelectorAll('#rows tbody tr').length }));
       assert(back.rows.join() === kept.join() && back.total === 3 * total && back.table === kept.length, `rows back after reload: ${back.rows.length} (table ${back.table}) of ${back.total} (cancelled at ${kept.length})`);
-      assert(back.facets === 3 && back.filter === 'MoSSe' && back.resume, `form restored, Resume offered: ${JSON.stringify({ facets: back.facets, filter: back.filter, resume: back.resume })}`);
+      assert(back.facets === 3 && back.filter === 'MoSSe' && back.resume, `form restored, Resume offered: ${JSON.stringify({ facets: back.facets, filter: back.filter, resume: back.resume, status: back.status })}`);
       await shot('screen-02-restored');
       await page.fill('#workers', '2');
       await page.click('#resume');
