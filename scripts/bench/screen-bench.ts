@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { HeterolabWasm } from '../../src/compute/geometry/wasm';
 import { InterfaceService } from '../../src/compute/interface/service';
 import { Predictor, type ModelManifest, type OrtLike } from '../../src/compute/ml/predictor';
-import { janusOf, newStageTimes, runJob, SCREEN_DEFAULTS, screenJobs, type ScreenDefinition, type ScreenFilm } from '../../src/compute/screen/screen';
+import { janusOf, newStageTimes, poolOrder, runJob, SCREEN_DEFAULTS, screenJobs, type ScreenDefinition, type ScreenFilm } from '../../src/compute/screen/screen';
 import { SearchCache } from '../../src/compute/screen/search-cache';
 import { libraryStructure, listLibrary } from '../../src/core/library/library';
 import { makeStructure, type Structure } from '../../src/core/structure';
@@ -37,7 +37,7 @@ async function runScreen(def: ScreenDefinition) {
   const searches = new SearchCache(); // per run: a later run must not reuse an earlier run's searches
   const t0 = performance.now(), c0 = process.cpuUsage();
   let built = 0, stable = 0;
-  for (const j of jobs) {
+  for (const j of poolOrder(jobs)) {
     const r = await runJob(svc, def, j, times, searches);
     if (j.index % 20 === 0) sample();
     if (!r.error) built++;
@@ -86,7 +86,7 @@ console.log('\nscaling with the number of pairs (generated variants, facet (111)
 console.log('| films × substrates | pairs (with faces) | with a cell | s | CPU s | CPU ms per pair | peak RSS MB |');
 // --large adds the issue's 500 films × 50 substrates (50,000 pairs); --sizes 25x10,100x50 picks the sizes.
 const sizesArg = process.argv[process.argv.indexOf('--sizes') + 1];
-const sizes = process.argv.includes('--sizes') ? sizesArg.split(',').map((x) => x.split('x').map(Number)) : quick ? [[20, 5], [40, 10]] : [[25, 10], [50, 20], [100, 25], ...(process.argv.includes('--large') ? [[500, 50]] : [])];
+const sizes = process.argv.includes('--sizes') ? sizesArg.split(',').filter((x) => x !== 'none').map((x) => x.split('x').map(Number)) : quick ? [[20, 5], [40, 10]] : [[25, 10], [50, 20], [100, 25], ...(process.argv.includes('--large') ? [[500, 50]] : [])];
 for (const [nf, ns] of sizes) {
   peak = 0;
   const r = await runScreen({ films: films(nf), substrates: metals(ns), facets: [[1, 1, 1]], limits, models });

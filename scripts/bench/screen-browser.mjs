@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { launch, startPreview } from '../../test/e2e/harness.mjs';
 
 if (!existsSync('dist/screen.html')) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-const server = await startPreview(4179);
+const server = await startPreview(Number(process.env.E2E_PORT ?? 4179));
 const browser = await launch();
 try {
   const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();

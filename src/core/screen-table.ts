@@ -49,6 +49,9 @@ export interface PoolJob {
  * (whose search cache holds the face-down search) does both. Rows keep their job index, so results are the same.
  */
 export function poolOrder<J extends PoolJob>(jobs: J[]): J[] {
-  const hkl = (j: J) => j.hkl.join(' ');
-  return [...jobs].sort((a, b) => a.film - b.film || a.substrate - b.substrate || hkl(a).localeCompare(hkl(b)) || (a.face === b.face ? 0 : a.face === 'bottom' ? -1 : 1));
+  // Facets in the order the screen lists them (the first job with each).
+  const facet = new Map<string, number>();
+  for (const j of [...jobs].sort((a, b) => a.index - b.index)) if (!facet.has(j.hkl.join(' '))) facet.set(j.hkl.join(' '), facet.size);
+  const f = (j: J) => facet.get(j.hkl.join(' '))!;
+  return [...jobs].sort((a, b) => a.film - b.film || a.substrate - b.substrate || f(a) - f(b) || (a.face === b.face ? 0 : a.face === 'bottom' ? -1 : 1));
 }

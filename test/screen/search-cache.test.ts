@@ -40,6 +40,7 @@ describe('shared coincidence searches', () => {
   it('the pool order puts both faces of a pair next to each other and keeps every job', () => {
     const o = poolOrder(jobs);
     expect(o.map((j) => j.index).sort((a, b) => a - b)).toEqual(jobs.map((j) => j.index));
+    expect(poolOrder(screenJobs({ ...def, facets: [[1, 1, 1], [1, 0, 0], [1, 1, 0]] }, () => true)).slice(0, 6).map((j) => j.hkl.join('') + j.face[0])).toEqual(['111b', '111t', '100b', '100t', '110b', '110t']);
     for (let k = 0; k < o.length; k += 2) expect([o[k].film, o[k].substrate, o[k].face, o[k + 1].face]).toEqual([o[k + 1].film, o[k + 1].substrate, 'bottom', 'top']);
   });
 

@@ -20,8 +20,11 @@ export class SearchCache {
   hits = 0;
   misses = 0;
 
-  /** Entries kept: a screen's search results are a few kB each. */
-  constructor(private max = 4096) {}
+  /**
+   * Entries kept (a few kB each). The CLI and the pool run a pair's two faces one after the other, so a short
+   * memory catches them; more would only help films whose lattices are exactly another's.
+   */
+  constructor(private max = 256) {}
 
   /** The matches of the prepared pair under `params`, searched once per distinct pair of lattices. */
   search(g: HeterolabWasm, p: Prepared, params: MatchParams): Promise<SearchOutcome> {
