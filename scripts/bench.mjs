@@ -24,10 +24,11 @@ const entries = [
 for (const entry of entries) {
   if (entry.endsWith('.mjs')) {
     // Browser benchmarks drive the production build in headless Chromium.
-    execFileSync(process.execPath, [entry], { stdio: 'inherit' });
+    execFileSync(process.execPath, [entry, ...process.argv.slice(3)], { stdio: 'inherit' });
     continue;
   }
   const outfile = `bench-results/${entry.split('/').pop().replace(/\.ts$/, '.mjs')}`;
   await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['@spglib/moyo-wasm', 'webgpu', 'onnxruntime-web', 'onnxruntime-node'], logLevel: 'warning' });
-  execFileSync(process.execPath, ['--expose-gc', outfile], { stdio: 'inherit' });
+  // Arguments after the name reach the benchmark (`npm run bench -- screen-bench --large`).
+  execFileSync(process.execPath, ['--expose-gc', outfile, ...process.argv.slice(3)], { stdio: 'inherit' });
 }

@@ -6,12 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { launch, startPreview } from '../../test/e2e/harness.mjs';
 
 if (!existsSync('dist/screen.html')) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-const server = await startPreview(4179);
+const server = await startPreview(Number(process.env.E2E_PORT ?? 4179));
 const browser = await launch();
 try {
   const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   await page.goto(server.url + 'screen.html');
-  await page.evaluate(() => localStorage.removeItem('heterolab.screen'));
   const t0 = Date.now();
   await page.click('#run');
   await page.waitForFunction(() => document.getElementById('status').textContent.includes('done'), null, { timeout: 3_600_000, polling: 1000 });

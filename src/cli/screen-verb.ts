@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { findLibraryEntry, libraryStructure, listLibrary } from '../core/library/library';
 import { basename, extname, join } from 'node:path';
 import type { Structure } from '../core/structure';
-import { definitionHash, janusOf, mergeShards, newStageTimes, rowsToCsv, runJob, SCREEN_DEFAULTS, screenJobs, shardJobs, type ScreenDefinition, type ScreenFilm, type ScreenRow, type ShardFile } from '../compute/screen/screen';
+import { definitionHash, janusOf, mergeShards, poolOrder, newStageTimes, rowsToCsv, runJob, SCREEN_DEFAULTS, screenJobs, shardJobs, type ScreenDefinition, type ScreenFilm, type ScreenRow, type ShardFile } from '../compute/screen/screen';
 import type { Predictor } from '../compute/ml/predictor';
 import { DEFAULTS } from '../core/defaults';
 import { FileError, flagNumber, flagString, listDirectory, UsageError, writeOutput, type Args } from './args';
@@ -133,12 +133,14 @@ export async function screenVerb(a: Args, read: (f: string) => Promise<Structure
   const rows: ScreenRow[] = [];
   const t0 = performance.now();
   const times = newStageTimes();
-  for (const [k, job] of jobs.entries()) {
+  // Both faces of a pair one after the other (they share one search, see search-cache.ts); rows go out in job order.
+  for (const [k, job] of poolOrder(jobs).entries()) {
     rows.push(await runJob(svc, def, job, times));
     const el = (performance.now() - t0) / 1000, left = (el / (k + 1)) * (jobs.length - k - 1);
     const r = rows[rows.length - 1];
     process.stderr.write(`[${k + 1}/${jobs.length}] ${r.film} (${r.face} down) on ${r.substrate}(${r.hkl}): ${r.error ?? `${r.nAtoms} atoms, E_bind ${r.mlBindingEnergy} ± ${r.mlBindingEnergySigma} eV/atom`} · ${el.toFixed(1)} s, ~${left.toFixed(0)} s left\n`);
   }
+  rows.sort((x, y) => x.index - y.index);
   await (predictor as Predictor | null)?.release();
   const file: ShardFile | null = shard ? { type: 'heterolab-screen-shard', schemaVersion: 1, definition: definitionHash(def), shard, jobs: all.length, rows } : null;
   emitRows(a, rows, file);

@@ -34,3 +34,24 @@ export function rowsToCsv(rows: ScreenRow[]): string {
   const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : `"${String(v).replace(/"/g, '""')}"`);
   return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
 }
+
+/** What the pool order reads of a job (compute/screen's ScreenJob). */
+export interface PoolJob {
+  index: number;
+  film: number;
+  face: 'bottom' | 'top';
+  substrate: number;
+  hkl: [number, number, number];
+}
+
+/**
+ * The order a pool works in: the two faces of a film on one substrate facet next to each other, so one worker
+ * (whose search cache holds the face-down search) does both. Rows keep their job index, so results are the same.
+ */
+export function poolOrder<J extends PoolJob>(jobs: J[]): J[] {
+  // Facets in the order the screen lists them (the first job with each).
+  const facet = new Map<string, number>();
+  for (const j of [...jobs].sort((a, b) => a.index - b.index)) if (!facet.has(j.hkl.join(' '))) facet.set(j.hkl.join(' '), facet.size);
+  const f = (j: J) => facet.get(j.hkl.join(' '))!;
+  return [...jobs].sort((a, b) => a.film - b.film || a.substrate - b.substrate || f(a) - f(b) || (a.face === b.face ? 0 : a.face === 'bottom' ? -1 : 1));
+}

@@ -78,6 +78,12 @@ export class SessionDb implements SessionSink {
     return restoreSession(r);
   }
 
+  /** The revision stored for `id` (0 when none), read without restoring: lets an unreadable record be replaced. */
+  async storedRevision(id: string): Promise<number> {
+    const r = (await this.db.get(STORE, id)) as { revision?: unknown } | undefined;
+    return typeof r?.revision === 'number' && Number.isFinite(r.revision) ? r.revision : 0;
+  }
+
   async rename(id: string, name: string): Promise<void> {
     const s = await this.load(id);
     await this.save({ ...s, name }, s.revision);

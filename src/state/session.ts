@@ -10,6 +10,7 @@ import { makeStructure, type Structure } from '../core/structure';
 import { validateStructure } from '../core/validate';
 import type { LatticeMatch } from '../compute/geometry/geometry';
 import type { LayerFaces, StructureKind } from '../core/layer';
+import { screenFrom, type ScreenRecord } from './screen-record';
 
 export const SESSION_TYPE = 'heterolab-session';
 export const SCHEMA_VERSION = 2;
@@ -82,6 +83,8 @@ export interface Session {
   /** Films stacked on film 1, bottom to top. Schema 2. */
   stack: StackFilm[];
   ffModel: FFModel;
+  /** The screen page's screen and its finished rows (null or absent: none); see screen-record.ts. */
+  screen?: ScreenRecord | null;
   [unknown: string]: unknown;
 }
 
@@ -107,6 +110,7 @@ export function newSession(name = 'Untitled session'): Session {
     twistDeg: null,
     stack: [],
     ffModel: 'd2',
+    screen: null,
   };
 }
 
@@ -317,7 +321,16 @@ export function restoreSession(input: unknown): Session {
     twistDeg: Number.isNaN(t1) ? null : t1,
     stack: s.match ? stack : [], // stacked films sit on film 1's cell: without a match there is nothing to stack on
     ffModel: (FF_MODELS as readonly string[]).includes(s.ffModel as string) ? (s.ffModel as FFModel) : DEFAULTS.ffModel,
+    screen: s.screen === null || s.screen === undefined ? null : screenOf(s.screen),
   };
+}
+
+function screenOf(x: unknown): ScreenRecord {
+  try {
+    return screenFrom(x);
+  } catch (e) {
+    throw new SessionError((e as Error).message);
+  }
 }
 
 function parseJson(text: string): unknown {

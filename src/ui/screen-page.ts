@@ -1,20 +1,22 @@
 /**
  * The screen page (screen.html): choose 2D materials (library families, a filter, your own files), metals,
  * facets and limits; run every pair on a pool of compute workers (one per core) with progress, time left and
- * cancel; partial results are kept in this browser and resumed after a reload; table, heat map, scatter,
+ * cancel; partial results are kept in a session (IndexedDB, state/screen-session.ts) and resumed after a reload
+ * (Resume, or Run on the same screen, skips the finished pairs); table, heat map, scatter,
  * CSV/JSON export. A heat-map click opens the pair in the workbench.
  */
 import { DEFAULTS } from '../core/defaults';
 import { listLibrary, libraryStructure } from '../core/library/library';
-import { rowsToCsv, type ScreenRow } from '../core/screen-table';
+import { poolOrder, rowsToCsv, type ScreenRow } from '../core/screen-table';
 import type { Structure } from '../core/structure';
 import type { ScreenDefinition, ScreenFilm, ScreenJob } from '../compute/screen/screen';
+import type { ScreenForm, ScreenRecord } from '../state/screen-record';
+import { ScreenSession } from '../state/screen-session';
 import { ComputeClient } from '../workers/client';
 import { drawHeat, drawScatter, ResultsTable } from './screen-views';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const spawn = () => new ComputeClient(() => new Worker(new URL('../workers/compute.worker.ts', import.meta.url), { type: 'module' }));
-const SAVED = 'heterolab.screen';
 const DEG = Math.PI / 180;
 
 const metals = listLibrary({ family: 'metal' });
@@ -38,6 +40,29 @@ function chosenFilms(): ScreenFilm[] {
   return [...lib.map((e) => ({ name: e.id, structure: libraryStructure(e), formationEnergy: e.family === 'metal' ? null : e.formationEnergy })), ...ownFilms];
 }
 
+/** The form as the session keeps it. */
+function form(): ScreenForm {
+  const num = (id: string) => Number($<HTMLInputElement>(id).value);
+  return {
+    families: [$<HTMLInputElement>('fam-janus').checked && 'janus', $<HTMLInputElement>('fam-common').checked && 'common-2d'].filter(Boolean) as ScreenForm['families'],
+    filmFilter: $<HTMLInputElement>('film-filter').value,
+    metals: [...document.querySelectorAll<HTMLInputElement>('#metals input:checked')].map((c) => c.value),
+    facets: [...document.querySelectorAll<HTMLInputElement>('.facet:checked')].map((c) => c.value),
+    maxArea: num('max-area'), maxStrainPct: num('max-strain'), maxAngleDeg: num('max-angle'),
+  };
+}
+
+function applyForm(f: ScreenForm): void {
+  $<HTMLInputElement>('fam-janus').checked = f.families.includes('janus');
+  $<HTMLInputElement>('fam-common').checked = f.families.includes('common-2d');
+  $<HTMLInputElement>('film-filter').value = f.filmFilter;
+  for (const c of document.querySelectorAll<HTMLInputElement>('#metals input')) c.checked = f.metals.includes(c.value);
+  for (const c of document.querySelectorAll<HTMLInputElement>('.facet')) c.checked = f.facets.includes(c.value);
+  $<HTMLInputElement>('max-area').value = String(f.maxArea);
+  $<HTMLInputElement>('max-strain').value = String(f.maxStrainPct);
+  $<HTMLInputElement>('max-angle').value = String(f.maxAngleDeg);
+}
+
 /** The screen the form describes (the model string matches the CLI's, so definitions hash alike). */
 function definition(models = ''): ScreenDefinition {
   const num = (id: string) => Number($<HTMLInputElement>(id).value);
@@ -55,6 +80,9 @@ const table = new ResultsTable($<HTMLTableElement>('rows'));
 let rows = new Map<number, ScreenRow>();
 let total = 0, hash = '', pick: (x: number, y: number) => ScreenRow | undefined = () => undefined;
 let running: AbortController | null = null;
+let runForm: ScreenForm = form();
+let ran = 0; // pairs computed since this page loaded (the e2e test checks a resume runs only the missing ones)
+const kept = ScreenSession.open();
 
 function show(): void {
   const all = [...rows.values()].sort((a, b) => a.index - b.index);
@@ -67,21 +95,24 @@ function show(): void {
 }
 
 let saveTimer = 0;
-function save(now = false): void {
+/** Keeps the screen in its session: at most every 2 s while running, now at the end (awaited before the status says so). */
+function save(now = false): Promise<void> {
+  if (!now && saveTimer) return Promise.resolve(); // a write is due soon and will take this row too
   clearTimeout(saveTimer);
-  const write = () => {
-    try {
-      localStorage.setItem(SAVED, JSON.stringify({ definition: hash, total, rows: [...rows.values()] }));
-    } catch (e) {
-      $('status').textContent += ` (results not kept in this browser: ${(e as Error).message})`;
-    }
+  saveTimer = 0;
+  const write = async () => {
+    const rec: ScreenRecord = { form: runForm, definition: hash, total, rows: [...rows.values()].sort((a, b) => a.index - b.index) };
+    const why = await (await kept).save(rec);
+    if (why) $('notice').textContent = `Results not kept: ${why}`;
   };
-  if (now) write();
-  else saveTimer = window.setTimeout(write, 1500);
+  if (now) return write();
+  saveTimer = window.setTimeout(() => ((saveTimer = 0), void write()), 2000);
+  return Promise.resolve();
 }
 
 /** Runs the jobs not yet done on `n` workers, chunk by chunk; cancel stops every worker at once. */
-async function run(): Promise<void> {
+async function run(resume = false): Promise<void> {
+  await restored; // the kept rows are in before the finished pairs are skipped
   const probe = spawn();
   const info = await probe.api().modelInfo().finally(() => probe.close());
   const def = definition(`${info.name} ${info.version}; prior ${DEFAULTS.ffModel}`);
@@ -91,12 +122,15 @@ async function run(): Promise<void> {
   setRunning(true);
   const n = Math.max(1, Math.min(16, Number($<HTMLInputElement>('workers').value) || 1));
   const pool = Array.from({ length: n }, spawn);
+  let cancelled = false, finished = false;
   try {
     const defs = await Promise.all(pool.map((c) => c.api(signal).screenDefine(def)));
+    if (resume && defs[0].definition !== hash) throw new Error('the kept screen cannot be resumed: its 2D materials or models differ from these (own files must be chosen again)');
     if (defs[0].definition !== hash) rows = new Map(); // another screen: start over
+    runForm = form();
     hash = defs[0].definition;
     total = defs[0].jobs.length;
-    const todo: ScreenJob[] = defs[0].jobs.filter((j) => !rows.has(j.index));
+    const todo: ScreenJob[] = poolOrder(defs[0].jobs.filter((j) => !rows.has(j.index)));
     const t0 = performance.now(), start = rows.size;
     const tick = () => {
       const done = rows.size - start, left = todo.length - done, el = (performance.now() - t0) / 1000;
@@ -104,21 +138,24 @@ async function run(): Promise<void> {
       $('status').textContent = `${rows.size} / ${total} pairs on ${n} worker(s) · ${el.toFixed(0)} s${done ? `, ~${((el / done) * left).toFixed(0)} s left` : ''}`;
     };
     let next = 0;
-    const chunk = Math.max(1, Math.min(8, Math.ceil(todo.length / (4 * n))));
+    const chunk = 2 * Math.max(1, Math.min(4, Math.ceil(todo.length / (8 * n)))); // even: a pair's two faces stay on one worker
     await Promise.all(pool.map(async (c) => {
       while (next < todo.length && !signal.aborted) {
         const jobs = todo.slice(next, (next += chunk));
-        await c.api(signal).screenRun(jobs, (r) => (rows.set(r.index, r), tick(), save()));
+        // Rows still in flight when Cancel is pressed are dropped: what was kept is what the status says.
+        await c.api(signal).screenRun(jobs, (r) => void (signal.aborted || (rows.set(r.index, r), ran++, tick(), save())));
       }
     }));
     tick();
-    $('status').textContent += ' · done';
+    finished = true;
   } catch (e) {
-    if ((e as Error).name !== 'AbortError') $('status').textContent = `The screen stopped: ${(e as Error).message}`;
-    else $('status').textContent = `Cancelled after ${rows.size} / ${total} pairs; the results so far are kept (Run resumes).`;
+    cancelled = (e as Error).name === 'AbortError';
+    if (!cancelled) $('status').textContent = `The screen stopped: ${(e as Error).message}`;
   } finally {
-    save(true);
     for (const c of pool) c.close();
+    await save(true); // kept before the status says so
+    if (finished) $('status').textContent += ' · done';
+    if (cancelled) $('status').textContent = `Cancelled after ${rows.size} / ${total} pairs; the results so far are kept (Resume finishes the rest).`;
     running = null;
     setRunning(false);
     show();
@@ -128,6 +165,7 @@ async function run(): Promise<void> {
 function setRunning(on: boolean): void {
   $<HTMLButtonElement>('run').disabled = on;
   $<HTMLButtonElement>('cancel').disabled = !on;
+  $<HTMLButtonElement>('resume').hidden = on || rows.size === 0 || rows.size >= total;
 }
 
 function download(name: string, text: string, type: string): void {
@@ -139,6 +177,7 @@ function download(name: string, text: string, type: string): void {
 }
 
 $('run').addEventListener('click', () => void run());
+$('resume').addEventListener('click', () => void kept.then((k) => (k.screen && applyForm(k.screen.form), run(true))));
 $('cancel').addEventListener('click', () => running?.abort());
 $('row-filter').addEventListener('input', show);
 $('csv').addEventListener('click', () => download('heterolab-screen.csv', rowsToCsv([...rows.values()].sort((a, b) => a.index - b.index)), 'text/csv'));
@@ -160,17 +199,19 @@ $<HTMLInputElement>('own-films').addEventListener('change', async (ev) => {
   $('film-count').textContent = `${ownFilms.length} own file(s)${bad.length ? `; not read: ${bad.join('; ')}` : ''}`;
 });
 
-// Results of an earlier visit come back (and Run resumes them when the same screen is chosen again).
-try {
-  const kept = JSON.parse(localStorage.getItem(SAVED) ?? 'null') as { definition: string; total: number; rows: ScreenRow[] } | null;
-  if (kept && Array.isArray(kept.rows)) {
-    rows = new Map(kept.rows.map((r) => [r.index, r]));
-    total = kept.total;
-    hash = kept.definition;
-    $('status').textContent = `${rows.size} / ${total} pairs from an earlier run are shown; Run resumes the same screen.`;
-    show();
-  }
-} catch {
-  localStorage.removeItem(SAVED); // a corrupt record: start clean rather than fail
-}
-Object.assign(window, { heterolabScreen: { run, cancel: () => running?.abort(), rows: () => [...rows.values()], total: () => total } });
+// The kept screen comes back (validated by restoreSession); Resume, or Run on the same screen, finishes it.
+const restored = kept.then((k) => {
+  if (k.notice) $('notice').textContent = k.notice;
+  const rec = k.screen;
+  if (!rec) return;
+  rows = new Map(rec.rows.map((r) => [r.index, r]));
+  total = rec.total;
+  hash = rec.definition;
+  applyForm((runForm = rec.form));
+  $('status').textContent = `${rows.size} / ${total} pairs from an earlier run are shown${rows.size < total ? '; Resume finishes the rest' : ''}.`;
+  $<HTMLProgressElement>('progress').value = total ? rows.size / total : 0;
+  setRunning(false);
+  show();
+});
+window.addEventListener('pagehide', () => void (running && save(true)));
+Object.assign(window, { heterolabScreen: { restored, run, ran: () => ran, cancel: () => running?.abort(), rows: () => [...rows.values()], total: () => total } });

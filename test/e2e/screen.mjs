@@ -18,7 +18,6 @@ export function screenSpecs() {
   return [
     ['screen page: MoSSe (both faces) on Au, Cu, Ag(111) on 2 workers: progress, table, heat map, CSV, cancel and resume, open in the workbench', async ({ page, url, shot }) => {
       await page.goto(url + 'screen.html');
-      await page.evaluate(() => localStorage.removeItem('heterolab.screen'));
       await choose(page);
       await page.click('#run');
       await page.waitForFunction(() => document.getElementById('status').textContent.includes('done'), null, { timeout: 180_000 });
@@ -36,24 +35,36 @@ export function screenSpecs() {
       const csv = readFileSync(await dl.path(), 'utf8').trim().split('\n');
       assert(csv[0].startsWith('index,film,face') && csv.length === rows.length + 1, `CSV: ${csv.length} lines`);
 
-      // Cancel part-way through a larger screen: partial rows are kept, and after a reload Run resumes only the rest.
+      // Cancel part-way through a larger screen: partial rows are kept in the session (IndexedDB), and after a
+      // reload they are back with the form, and Resume runs only the missing pairs.
       await page.evaluate(() => { for (const c of document.querySelectorAll('.facet')) c.checked = true; });
       await page.click('#run');
-      await page.waitForFunction(() => window.heterolabScreen.rows().length >= 2, null, { timeout: 120_000 });
+      // Cancel once the new screen (three times the pairs) has started and finished a few of them.
+      await page.waitForFunction((n) => window.heterolabScreen.total() === n && window.heterolabScreen.rows().length >= 2, 3 * total, { timeout: 120_000 });
       await page.click('#cancel');
       await page.waitForFunction(() => document.getElementById('status').textContent.includes('Cancelled'), null, { timeout: 30_000 });
-      const kept = await page.evaluate(() => window.heterolabScreen.rows().length);
+      const kept = await page.evaluate(() => window.heterolabScreen.rows().map((r) => JSON.stringify(r)).sort());
+      assert(kept.length < 3 * total, `cancelled part-way: ${kept.length} of ${3 * total}`);
+      const stored = await page.evaluate(() => new Promise((done, fail) => {
+        const q = indexedDB.open('heterolab');
+        q.onerror = () => fail(q.error);
+        q.onsuccess = () => { const g = q.result.transaction('sessions').objectStore('sessions').get('session-screen'); g.onsuccess = () => { done({ rows: g.result?.screen?.rows?.length, total: g.result?.screen?.total }); q.result.close(); }; };
+      }));
+      assert(stored.rows === kept.length && stored.total === 3 * total, `the session in IndexedDB holds the rows: ${JSON.stringify(stored)} (cancelled at ${kept.length})`);
+      assert(await page.evaluate(() => localStorage.getItem('heterolab.screen') === null), 'nothing kept in localStorage');
       await page.reload();
       await page.waitForFunction(() => document.getElementById('status').textContent.includes('from an earlier run'));
-      const back = await page.evaluate(() => ({ n: window.heterolabScreen.rows().length, total: window.heterolabScreen.total() }));
-      assert(back.n === kept && back.total === 3 * total, `kept after reload: ${JSON.stringify(back)} (cancelled at ${kept})`);
-      await choose(page);
-      await page.evaluate(() => { for (const c of document.querySelectorAll('.facet')) c.checked = true; });
-      await page.click('#run');
+      const back = await page.evaluate(() => ({ rows: window.heterolabScreen.rows().map((r) => JSON.stringify(r)).sort(), total: window.heterolabScreen.total(), facets: [...document.querySelectorAll('.facet:checked')].length, filter: document.getElementById('film-filter').value, resume: !document.getElementById('resume').hidden, status: document.getElementById('status').textContent, table: document.querySelectorAll('#rows tbody tr').length }));
+      assert(back.rows.join() === kept.join() && back.total === 3 * total && back.table === kept.length, `rows back after reload: ${back.rows.length} (table ${back.table}) of ${back.total} (cancelled at ${kept.length})`);
+      assert(back.facets === 3 && back.filter === 'MoSSe' && back.resume, `form restored, Resume offered: ${JSON.stringify({ facets: back.facets, filter: back.filter, resume: back.resume, status: back.status })}`);
+      await shot('screen-02-restored');
+      await page.fill('#workers', '2');
+      await page.click('#resume');
       await page.waitForFunction(() => document.getElementById('status').textContent.includes('done'), null, { timeout: 300_000 });
-      const resumed = await page.evaluate(() => window.heterolabScreen.rows().length);
-      assert(resumed === 3 * total, `resumed to ${resumed} of ${3 * total}`);
-      await shot('screen-02-resumed');
+      const resumed = await page.evaluate(() => ({ n: window.heterolabScreen.rows().length, ran: window.heterolabScreen.ran(), rows: window.heterolabScreen.rows().map((r) => JSON.stringify(r)) }));
+      assert(resumed.n === 3 * total && resumed.ran === 3 * total - kept.length, `resumed to ${resumed.n} of ${3 * total}, computing ${resumed.ran} pairs (${kept.length} were kept)`);
+      assert(kept.every((r) => resumed.rows.includes(r)), 'the kept rows are unchanged');
+      await shot('screen-03-resumed');
 
       // A heat-map click hands the pair to the workbench.
       const box = await page.locator('#heat').boundingBox();
@@ -62,7 +73,7 @@ export function screenSpecs() {
       await page.waitForFunction(() => window.heterolab?.wb.get().matches?.length && window.heterolab.wb.get().iface, null, { timeout: 120_000 });
       const opened = await page.evaluate(() => ({ files: window.heterolab.store.get().structures.map((e) => e.file), atoms: window.heterolab.wb.get().iface.numbers.length }));
       assert(opened.files.some((f) => f.includes('MoSSe')) && opened.atoms > 0, `opened in the workbench: ${JSON.stringify(opened)}`);
-      await shot('screen-03-opened');
+      await shot('screen-04-opened');
     }],
   ];
 }

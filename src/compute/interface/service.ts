@@ -94,6 +94,8 @@ export function cellKey(s: InterfaceSpec): string {
 
 export class InterfaceService {
   private pairs = new Lru<Promise<PreparedPair>>(8);
+  /** Standard cells per substrate bulk: a screen prepares each substrate once per film, face and facet. */
+  private standard = new Lru<ReturnType<StandardCell>>(64);
   private layers = new Lru<Structure>(16);
   private built = new Lru<BuiltInterface>(16);
   private priors = new Lru<Promise<Prior>>(64);
@@ -120,7 +122,8 @@ export class InterfaceService {
       const warnings: string[] = [];
       let bulk = req.substrate, hklNote = 'hkl in the cell as given';
       if (req.options.hklCell !== 'given') {
-        const std = await this.deps.standardCell(req.substrate);
+        const sk = key(req.substrate);
+        const std = await (this.standard.get(sk) ?? this.standard.put(sk, this.deps.standardCell(req.substrate)));
         if (std) (bulk = std.structure), (hklNote = `hkl in the conventional standard cell of ${std.symbol} (No. ${std.number})`);
         else warnings.push((hklNote = 'symmetry analysis of the substrate failed, so hkl refers to the cell as given, not the conventional standard cell'));
       }

@@ -11,9 +11,11 @@ import { DEFAULTS } from '../../core/defaults';
 import type { Structure } from '../../core/structure';
 import type { MatchParams } from '../geometry/geometry';
 import { extractLayer } from '../geometry/geometry';
+import { search } from '../interface/pipeline';
 import type { InterfaceService } from '../interface/service';
 import type { InterfaceRequest } from '../interface/types';
 import type { ScreenRow } from '../../core/screen-table';
+import { SearchCache } from './search-cache';
 
 /** A 2D material to screen: a name, its structure and (when known) its formation energy in eV/atom. */
 export interface ScreenFilm {
@@ -99,6 +101,7 @@ export function definitionHash(def: ScreenDefinition): string {
   );
 }
 
+
 /** Jobs of shard `i` of `n` (0-based): every n-th job, so each shard gets a mix of cheap and costly pairs. */
 export function shardJobs(jobs: ScreenJob[], i: number, n: number): ScreenJob[] {
   return jobs.filter((j) => j.index % n === i);
@@ -122,8 +125,11 @@ export interface StageTimes {
 
 export const newStageTimes = (): StageTimes => ({ match: 0, build: 0, forceField: 0, prediction: 0 });
 
+/** The searches this thread's screens share (see search-cache.ts). */
+export const screenSearches = new SearchCache();
+
 /** One pair, start to finish; a pair that fails is a row with an error (the screen goes on). */
-export async function runJob(service: InterfaceService, def: ScreenDefinition, job: ScreenJob, times: StageTimes = newStageTimes()): Promise<ScreenRow> {
+export async function runJob(service: InterfaceService, def: ScreenDefinition, job: ScreenJob, times: StageTimes = newStageTimes(), searches: SearchCache | null = screenSearches): Promise<ScreenRow> {
   let t = performance.now();
   const lap = (k: keyof StageTimes) => {
     const now = performance.now();
@@ -141,9 +147,15 @@ export async function runJob(service: InterfaceService, def: ScreenDefinition, j
     const request: InterfaceRequest = { film: film.structure, substrate: sub.structure, options: { hkl: job.hkl, face: job.face, layers: DEFAULTS.slabLayers, vacuum: DEFAULTS.vacuum } };
     const l = def.limits;
     const params: MatchParams = { maxArea: l.maxArea, maxStrain: l.maxStrain, maxAngle: l.maxAngle, criterion: l.criterion, limit: 50 };
-    const found = await service.matches(request, params, { kind: 'all' });
+    const { prepared } = await service.pair(request);
+    // Both faces search on the file's face-down layer: the flip keeps the lattice but not the last bits of its
+    // vectors, and those bits pick which of the symmetry-equivalent matches the search keeps. So the two faces
+    // share one search (and its match) whether or not it is cached, in any order or shard.
+    const onBottom = job.face === 'top' ? (await service.pair({ ...request, options: { ...request.options, face: 'bottom' } })).prepared : prepared;
+    const g = await service.geometryModule();
+    const found = await (searches ? searches.search(g, onBottom, params) : search(g, onBottom, params, { kind: 'all' }));
     lap('match');
-    row.face = found.film.faces.bottom.map((z) => symbolOf(z)).join(','); // the layer is already flipped for 'top'
+    row.face = prepared.film.faces.bottom.map((z) => symbolOf(z)).join(','); // the layer is already flipped for 'top'
     if (!found.matches.length) return { ...row, error: 'no coincident supercell within the limits' };
     // Smallest cell first (the list is sorted by area), then the lowest strain among cells of that area.
     const best = found.matches.filter((m) => m.area <= found.matches[0].area * (1 + 1e-6)).sort((a, b) => maxStrain(a) - maxStrain(b))[0];
@@ -170,6 +182,7 @@ export async function runJob(service: InterfaceService, def: ScreenDefinition, j
 }
 
 const maxStrain = (m: { principalStrains: [number, number] }) => Math.max(...m.principalStrains.map(Math.abs));
+
 
 /** The substrate stabilises the film when E_bind > E_form; decided only beyond 2σ of the binding energy. */
 export function stability(eBind: number, sigma: number, eForm: number | null): ScreenRow['stable'] {
@@ -215,4 +228,4 @@ export function mergeShards(files: { name: string; data: unknown }[]): ScreenRow
   return shards.flatMap((s) => s.d.rows).sort((a, b) => a.index - b.index);
 }
 
-export { rowsToCsv } from '../../core/screen-table';
+export { poolOrder, rowsToCsv } from '../../core/screen-table';
