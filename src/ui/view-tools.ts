@@ -11,7 +11,7 @@ import { $, on } from './dom';
 import { disposer } from './panels/panel';
 
 /** What covers the canvas (by id and class under .stage): everything absolutely placed over it. */
-const OVERLAYS = '.stage > .overlay, .stage > .toolbar, .stage > .legend, .stage > .placement, .stage > .measure';
+const OVERLAYS = '.stage > .overlay, .view-bars > .toolbar, .stage > .legend, .stage > .placement, .stage > .measure';
 
 export function mountViewTools(view: StructureView): () => void {
   const d = disposer();

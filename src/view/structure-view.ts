@@ -188,10 +188,18 @@ export class StructureView {
     this.gizmo.addEventListener('change', () => this.requestRender());
     this.gizmo.addEventListener('dragging-changed', (ev) => {
       this.controls.enabled = !ev.value;
-      if (ev.value) this.dragged = true;
-      else this.gizmoEmit(true);
+      if (ev.value) (this.dragged = true), (this.gizmoMoved = false);
+      else if (this.gizmoMoved) this.gizmoEmit(true);
+      // Pressed and released without turning (the ring's picker is wider than the ring and lies over atoms):
+      // a click, which measures the atom under it, not a turn by 0° with an undo step.
+      else this.dragged = false;
     });
-    this.gizmo.addEventListener('objectChange', () => this.gizmoEmit(false));
+    this.gizmo.addEventListener('objectChange', () => {
+      const c = this.centre;
+      if (!c || (Math.abs(this.pivot.rotation.z) < 1e-9 && this.pivot.position.distanceTo(c) < 1e-9)) return;
+      this.gizmoMoved = true;
+      this.gizmoEmit(false);
+    });
     this.scene.add(this.gizmo.getHelper());
     this.setGizmoMode('rotate');
     this.resizeObserver = new ResizeObserver(() => this.resize());
@@ -224,6 +232,8 @@ export class StructureView {
   }
 
   private atomDrag = false;
+  /** The gizmo turned or slid the film during this press (a press without motion is a click). */
+  private gizmoMoved = false;
 
   private gizmoEmit(done: boolean): void {
     const c = this.centre;

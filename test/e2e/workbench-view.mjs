@@ -130,7 +130,7 @@ export function workbenchViewSpecs() {
         await scrambleCamera(page);
         await page.click('#reset-view');
         const f = await framing(page);
-        const covers = [...(await rectOf(page, '.stage > .overlay')), ...(await rectOf(page, '.stage > .toolbar')), ...(await rectOf(page, '#placement'))];
+        const covers = [...(await rectOf(page, '.stage > .overlay')), ...(await rectOf(page, '.view-bars > .toolbar')), ...(await rectOf(page, '#placement'))];
         assert(covers.length >= 3 && covers.every((c) => !overlaps(c, f.free)), `free area ${JSON.stringify(f.free)} clear of ${JSON.stringify(covers)}`);
         assert(inside(f.drawn, f.free), `interface ${JSON.stringify(f.drawn)} inside the free area ${JSON.stringify(f.free)}`);
         // Not a postage stamp either: the framed structure spans most of the free area's smaller side.
@@ -156,12 +156,12 @@ export function workbenchViewSpecs() {
       await page.click('#view-a');
       await page.click('#reset-view');
       const f = await framing(page);
-      const bars = await rectOf(page, '.stage > .toolbar, .stage > .overlay');
+      const bars = await rectOf(page, '.view-bars > .toolbar, .stage > .overlay');
       assert(inside(f.drawn, f.free) && bars.every((b) => !overlaps(b, f.drawn)), `slab ${JSON.stringify(f.drawn)} clear of ${JSON.stringify(bars)}`);
       await shot(`view-05-tall-${tag}`);
     }]);
 
-    specs.push([`view [cpu] ${tag}: a ×N stack says its own area on the card`, async ({ page, url, shot }) => {
+    specs.push([`view [cpu] ${tag}: a stack of two films says the area of the whole stack cell on the card`, async ({ page, url, shot }) => {
       await page.setViewportSize(size);
       await stackReady(page, url);
       const gid = await page.evaluate(() => window.heterolab.store.get().structures[2].structure.id);
