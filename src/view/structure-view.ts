@@ -270,20 +270,23 @@ export class StructureView {
   private installPointer(): void {
     let drag: { plane: THREE.Plane; start: THREE.Vector3; moved: boolean } | null = null;
     const hitPlane = (ev: PointerEvent, plane: THREE.Plane) => this.ray(ev).ray.intersectPlane(plane, new THREE.Vector3());
+    // Capture phase: this runs before TransformControls and OrbitControls see the press, so a press on an atom
+    // of the active film slides the film even where the gizmo's ring (whose picker is wider than the ring, and
+    // drawn over everything) passes in front of it; elsewhere the ring turns the film as before.
     this.canvas.addEventListener('pointerdown', (ev) => {
-      // TransformControls saw this pointerdown first: a gizmo drag has already begun (and set `dragged`).
-      if (!this.gizmo.dragging) this.dragged = false;
-      if (!this.gestures || !this.drawn || ev.button !== 0 || this.gizmo.dragging || this.gizmo.axis) return;
+      this.dragged = false;
+      if (!this.gestures || !this.drawn || ev.button !== 0) return;
       const hit = this.pick(ev);
       // Dragging an atom of the active film slides the film (the gizmo's arrows do the same).
       if (hit && this.meshes[hit.m] === this.filmMesh()) {
         drag = { plane: new THREE.Plane(new THREE.Vector3(0, 0, 1), -hit.point.z), start: hit.point, moved: false };
         this.controls.enabled = false;
+        this.gizmo.enabled = false;
         this.atomDrag = true;
         this.canvas.setPointerCapture(ev.pointerId);
         ev.preventDefault();
       }
-    });
+    }, { capture: true });
     this.canvas.addEventListener('pointermove', (ev) => {
       if (!drag || !this.gestures) return;
       const p = hitPlane(ev, drag.plane);
@@ -298,6 +301,7 @@ export class StructureView {
       if (p && drag.moved) this.gestures?.slide(p.x - drag.start.x, p.y - drag.start.y, true);
       drag = null;
       this.controls.enabled = true;
+      this.gizmo.enabled = true;
     };
     this.canvas.addEventListener('pointerup', end);
     this.canvas.addEventListener('pointercancel', end);
