@@ -53,3 +53,14 @@ export function atomicNumber(symbol: string, lenient = false): number {
   }
   return BY_SYMBOL.get(two[0].toLowerCase()) ?? 0;
 }
+
+/**
+ * Slack (Å) added to the sum of covalent radii for two atoms to count as bonded: Jmol's default bondTolerance
+ * (0.45 Å, jmol.sourceforge.net/docs "set bondTolerance"), with Cordero's radii in place of Jmol's own.
+ */
+export const BOND_TOLERANCE = 0.45;
+
+/** Longest distance (Å) at which atoms `za` and `zb` are drawn bonded: r_a + r_b + BOND_TOLERANCE. */
+export function bondCutoff(za: number, zb: number): number {
+  return element(za).covalentRadius + element(zb).covalentRadius + BOND_TOLERANCE;
+}

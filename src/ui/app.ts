@@ -101,8 +101,8 @@ export function mountApp(store: Store, view: StructureView, hooks?: AppHooks): v
 
   $<HTMLInputElement>('images').addEventListener('change', (ev) => store.setShowImages((ev.target as HTMLInputElement).checked));
   $('reset-view').addEventListener('click', () => {
-    const e = store.selected();
-    if (e) view.fit(e.structure);
+    // Whatever is drawn (the interface, when it is shown), framed in the free area of the canvas.
+    view.fit();
   });
   $('clear-messages').addEventListener('click', () => store.clearMessages());
 

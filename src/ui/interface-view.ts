@@ -10,6 +10,7 @@ import { shownTwist, type WorkbenchState } from '../state/workbench-model';
 import { $, el, fmt, on, text } from './dom';
 import { disposer, type PanelContext } from './panels/panel';
 import { showLegend } from './legend';
+import { mountViewTools } from './view-tools';
 
 /** In-plane area (Å²) of a cell: |a × b|. */
 export function cellArea(c: ArrayLike<number>): number {
@@ -27,8 +28,19 @@ export function overlayLines(s: WorkbenchState, iface: Structure): string[] {
   ];
 }
 
+/** The card is rewritten in place (three lines), so a slider tick adds no elements. */
+function writeCard(s: WorkbenchState, iface: Structure): void {
+  const card = $('overlay'), lines = overlayLines(s, iface);
+  if (card.dataset.card !== 'interface' || card.children.length !== lines.length) {
+    card.replaceChildren(...lines.map((_, i) => el(i === 0 ? 'strong' : 'div')));
+    card.dataset.card = 'interface';
+  }
+  lines.forEach((t, i) => text(card.children[i] as HTMLElement, t));
+}
+
 export function mountInterfaceView({ store, wb, view }: PanelContext): () => void {
   const d = disposer();
+  d.add(mountViewTools(view));
   let drawn: Structure | null = null;
   const hiddenRoles = (s: WorkbenchState) => {
     const films = Array.from({ length: s.stack.length + 1 }, (_, k) => k + 1);
@@ -39,18 +51,13 @@ export function mountInterfaceView({ store, wb, view }: PanelContext): () => voi
     if (s.shows !== 'interface' || !s.iface || view.dragging()) return;
     if (!force && drawn === s.iface) return;
     const fit = drawn === null || drawn.numbers.length !== s.iface.numbers.length;
+    // Card and legend first: framing (on a new interface) keeps clear of them at their new size.
+    showLegend(s.iface.numbers);
+    writeCard(s, s.iface);
     const r = view.setStructure(s.iface, { images: store.get().showImages, imageAxes: [true, true, false], hiddenRoles: hiddenRoles(s), tintFilms: $<HTMLInputElement>('tint-films').checked, activeRole: s.activeFilm + 1 }, fit);
     document.body.dataset.drawnAtoms = String(r.drawnAtoms);
     document.body.dataset.view = 'interface';
     drawn = s.iface;
-    showLegend(s.iface.numbers);
-    // The card is rewritten in place (three lines), so a slider tick adds no elements.
-    const card = $('overlay'), lines = overlayLines(s, s.iface);
-    if (card.dataset.card !== 'interface' || card.children.length !== lines.length) {
-      card.replaceChildren(...lines.map((_, i) => el(i === 0 ? 'strong' : 'div')));
-      card.dataset.card = 'interface';
-    }
-    lines.forEach((t, i) => text(card.children[i] as HTMLElement, t));
   };
   d.add(watch(wb, (s) => [s.iface, s.shows] as const, (_, s) => {
     if (s.shows !== 'interface') drawn = null;

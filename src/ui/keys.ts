@@ -6,13 +6,20 @@ import { $, on } from './dom';
 export function mountKeys(wb: Workbench): () => void {
   return on(window, 'keydown', (ev: KeyboardEvent) => {
     const t = ev.target as HTMLElement;
-    if (t.closest('input, textarea, select, dialog')) return;
+    // Typing in a field (or moving a slider with the arrows) keeps its keys; a ticked checkbox does not.
+    if (t.closest('textarea, select, dialog') || (t instanceof HTMLInputElement && !['checkbox', 'radio', 'button'].includes(t.type))) return;
     const s = wb.get(), p = activePlacement(s), key = ev.key;
     if ((ev.ctrlKey || ev.metaKey) && key.toLowerCase() === 'z') {
       ev.preventDefault();
       return ev.shiftKey ? wb.redo() : wb.undo();
     }
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    // The view's keys work on any structure shown, interface or not.
+    const viewKeys: Record<string, string> = { a: 'view-a', b: 'view-b', c: 'view-c', n: 'view-normal', t: 'view-top', p: 'ortho', k: 'bonds', l: 'labels', Escape: 'clear-measure' };
+    if (viewKeys[key] && document.body.dataset.view) {
+      ev.preventDefault();
+      return $(viewKeys[key]).click();
+    }
     const acts: Record<string, () => void> = {
       o: () => $('open').click(),
       m: () => $('find-matches').click(),

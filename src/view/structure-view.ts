@@ -4,6 +4,13 @@ import { TransformControls } from 'three/examples/jsm/controls/TransformControls
 import { element } from '../core/elements';
 import type { Structure } from '../core/structure';
 import { FILM_TINTS } from './film-colours';
+import { CameraRig, viewDirection, type Camera, type ViewAxis } from './camera-rig';
+import { freeArea, type Rect } from './free-area';
+import { drawnColours } from './palette';
+import { scaleSprites } from './text-sprite';
+import { Triad } from './triad';
+import { AtomExtras } from './atom-extras';
+import { ATOMS_PER_MEASURE, disposeMeasure, measureObject, measureText, type MeasureMode } from './measure';
 
 /** Above this many drawn atoms, periodic images are not drawn (the caller is told). */
 export const MAX_DRAWN_ATOMS = 400_000;
@@ -40,6 +47,12 @@ export interface DrawResult {
   note?: string;
 }
 
+/** One atom picked for a measurement: its index in the drawn structure and periodic-image offset (Å). */
+interface Pick {
+  atom: number;
+  image: [number, number, number];
+}
+
 /** One InstancedMesh and, per instance, the atom it draws and that atom's periodic-image offset (Å). */
 interface AtomMesh {
   mesh: THREE.InstancedMesh;
@@ -47,6 +60,8 @@ interface AtomMesh {
   image: Float64Array;
   /** Above IMPOSTOR_ATOMS the spheres are drawn as impostors and `mesh` only answers picking. */
   impostors?: THREE.Mesh;
+  /** Bonds and labels, on demand, under the same parent as `mesh`. */
+  extras?: AtomExtras;
 }
 
 /**
@@ -116,7 +131,21 @@ function impostorMesh(centres: Float32Array, radii: Float32Array, colours: Float
 export class StructureView {
   readonly renderer: THREE.WebGLRenderer;
   private scene = new THREE.Scene();
-  private camera = new THREE.PerspectiveCamera(40, 1, 0.1, 5000);
+  private rig = new CameraRig();
+  private get camera(): Camera {
+    return this.rig.camera;
+  }
+  private triad = new Triad();
+  /** Rectangles (CSS px, client coordinates) of the overlays covering the canvas; the camera frames the rest. */
+  private overlays: () => DOMRect[] = () => [];
+  private measureMode: MeasureMode = 'distance';
+  /** Measurements drawn (atom picks; redrawn from the new positions when the structure is redrawn). */
+  private measured: Pick[][] = [];
+  private measureGroup = new THREE.Group();
+  /** Told the value of each finished measurement (and prompts while picking); null when cleared. */
+  onMeasure: ((text: string | null) => void) | null = null;
+  /** Bonds (covalent-radius criterion, core/elements bondCutoff) and atom labels, drawn on demand. */
+  private extraFlags = { bonds: false, labels: false };
   private controls: OrbitControls;
   private meshes: AtomMesh[] = [];
   private box: THREE.LineSegments | null = null;
@@ -130,7 +159,7 @@ export class StructureView {
   private gizmo: TransformControls;
   private gizmoMode: 'rotate' | 'translate' = 'rotate';
   private gestures: FilmGestures | null = null;
-  private picked: { m: number; k: number }[] = [];
+  private picked: Pick[] = [];
   private dragged = false;
   /** Drawn-atom count above which atoms are impostors (benchmarks set Infinity to time triangle spheres). */
   impostorAtoms = IMPOSTOR_ATOMS;
@@ -141,10 +170,13 @@ export class StructureView {
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio));
     this.scene.background = new THREE.Color('#f4f6f9');
     this.scene.add(new THREE.AmbientLight(0xffffff, 1.1));
-    const key = new THREE.DirectionalLight(0xffffff, 2.2);
-    key.position.set(1, 2, 3);
-    this.camera.add(key);
-    this.scene.add(this.camera);
+    for (const cam of [this.rig.perspective, this.rig.orthographic]) {
+      const key = new THREE.DirectionalLight(0xffffff, 2.2);
+      key.position.set(1, 2, 3);
+      cam.add(key);
+      this.scene.add(cam);
+    }
+    this.scene.add(this.measureGroup);
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.enableDamping = false;
     this.controls.addEventListener('change', () => this.requestRender());
@@ -156,10 +188,18 @@ export class StructureView {
     this.gizmo.addEventListener('change', () => this.requestRender());
     this.gizmo.addEventListener('dragging-changed', (ev) => {
       this.controls.enabled = !ev.value;
-      if (ev.value) this.dragged = true;
-      else this.gizmoEmit(true);
+      if (ev.value) (this.dragged = true), (this.gizmoMoved = false);
+      else if (this.gizmoMoved) this.gizmoEmit(true);
+      // Pressed and released without turning (the ring's picker is wider than the ring and lies over atoms):
+      // a click, which measures the atom under it, not a turn by 0° with an undo step.
+      else this.dragged = false;
     });
-    this.gizmo.addEventListener('objectChange', () => this.gizmoEmit(false));
+    this.gizmo.addEventListener('objectChange', () => {
+      const c = this.centre;
+      if (!c || (Math.abs(this.pivot.rotation.z) < 1e-9 && this.pivot.position.distanceTo(c) < 1e-9)) return;
+      this.gizmoMoved = true;
+      this.gizmoEmit(false);
+    });
     this.scene.add(this.gizmo.getHelper());
     this.setGizmoMode('rotate');
     this.resizeObserver = new ResizeObserver(() => this.resize());
@@ -192,6 +232,8 @@ export class StructureView {
   }
 
   private atomDrag = false;
+  /** The gizmo turned or slid the film during this press (a press without motion is a click). */
+  private gizmoMoved = false;
 
   private gizmoEmit(done: boolean): void {
     const c = this.centre;
@@ -228,20 +270,23 @@ export class StructureView {
   private installPointer(): void {
     let drag: { plane: THREE.Plane; start: THREE.Vector3; moved: boolean } | null = null;
     const hitPlane = (ev: PointerEvent, plane: THREE.Plane) => this.ray(ev).ray.intersectPlane(plane, new THREE.Vector3());
+    // Capture phase: this runs before TransformControls and OrbitControls see the press, so a press on an atom
+    // of the active film slides the film even where the gizmo's ring (whose picker is wider than the ring, and
+    // drawn over everything) passes in front of it; elsewhere the ring turns the film as before.
     this.canvas.addEventListener('pointerdown', (ev) => {
-      // TransformControls saw this pointerdown first: a gizmo drag has already begun (and set `dragged`).
-      if (!this.gizmo.dragging) this.dragged = false;
-      if (!this.gestures || !this.drawn || ev.button !== 0 || this.gizmo.dragging || this.gizmo.axis) return;
+      this.dragged = false;
+      if (!this.gestures || !this.drawn || ev.button !== 0) return;
       const hit = this.pick(ev);
       // Dragging an atom of the active film slides the film (the gizmo's arrows do the same).
       if (hit && this.meshes[hit.m] === this.filmMesh()) {
         drag = { plane: new THREE.Plane(new THREE.Vector3(0, 0, 1), -hit.point.z), start: hit.point, moved: false };
         this.controls.enabled = false;
+        this.gizmo.enabled = false;
         this.atomDrag = true;
         this.canvas.setPointerCapture(ev.pointerId);
         ev.preventDefault();
       }
-    });
+    }, { capture: true });
     this.canvas.addEventListener('pointermove', (ev) => {
       if (!drag || !this.gestures) return;
       const p = hitPlane(ev, drag.plane);
@@ -256,26 +301,108 @@ export class StructureView {
       if (p && drag.moved) this.gestures?.slide(p.x - drag.start.x, p.y - drag.start.y, true);
       drag = null;
       this.controls.enabled = true;
+      this.gizmo.enabled = true;
     };
     this.canvas.addEventListener('pointerup', end);
     this.canvas.addEventListener('pointercancel', end);
-    // A click without a drag measures: first atom, second atom → distance.
+    // A click without a drag picks an atom for the measurement under way (2, 3 or 4 atoms by mode).
     this.canvas.addEventListener('click', (ev) => {
-      if (!this.gestures || !this.drawn || this.dragged) return;
+      if (!this.drawn || this.dragged) return;
       const hit = this.pick(ev);
       if (!hit) {
+        // A click on empty space drops the atoms picked so far, or, with none, the measurements drawn.
+        if (!this.picked.length) this.clearMeasurements();
         this.picked = [];
-        this.gestures.measure(null);
+        this.tellMeasure(null);
         return;
       }
-      this.picked.push(hit);
-      if (this.picked.length === 1) this.gestures.measure(`atom ${this.label(this.picked[0])}: click a second atom`);
-      else {
-        const [a, b] = this.picked.map((p) => this.worldOf(p));
-        this.gestures.measure(`${this.label(this.picked[0])} – ${this.label(this.picked[1])}: ${a.distanceTo(b).toFixed(3)} Å`);
-        this.picked = [];
-      }
+      this.picked.push(this.pickOf(hit));
+      const need = ATOMS_PER_MEASURE[this.measureMode];
+      const names = this.picked.map((p) => this.atomName(p.atom)).join(' – ');
+      if (this.picked.length < need) return this.tellMeasure(`${this.picked.length === 1 ? 'atom' : this.measureMode} ${names}: click a ${['second', 'third', 'fourth'][this.picked.length - 1]} atom`);
+      this.measured.push(this.picked);
+      this.picked = [];
+      this.drawMeasurements();
+      this.tellMeasure(`${names}: ${this.measurements().at(-1)!.value}`);
     });
+  }
+
+  private tellMeasure(text: string | null): void {
+    this.gestures?.measure(text);
+    this.onMeasure?.(text);
+  }
+
+  private makeExtras(s: Structure, mesh: THREE.InstancedMesh, index: Int32Array, image: Float64Array): AtomExtras | undefined {
+    const f = this.extraFlags;
+    return f.bonds || f.labels ? new AtomExtras(s, mesh, index, image, f) : undefined;
+  }
+
+  /** Turns bonds and atom labels on or off without redrawing the atoms; returns what could not be drawn. */
+  setExtras(o: { bonds?: boolean; labels?: boolean }): string[] {
+    this.extraFlags = { ...this.extraFlags, ...o };
+    const notes: string[] = [];
+    for (const am of this.meshes) {
+      const parent = am.mesh.parent;
+      am.extras?.dispose();
+      am.extras = this.drawn && parent ? this.makeExtras(this.drawn, am.mesh, am.index, am.image) : undefined;
+      if (am.extras && parent) {
+        parent.add(am.extras.group);
+        notes.push(...am.extras.notes);
+      }
+    }
+    this.requestRender();
+    return [...new Set(notes)];
+  }
+
+  /** Bonds and labels drawn now (tests). */
+  extrasDrawn(): { bonds: number; labels: number } {
+    return this.meshes.reduce((t, am) => ({ bonds: t.bonds + (am.extras?.bondCount ?? 0), labels: t.labels + (am.extras?.labelCount() ?? 0) }), { bonds: 0, labels: 0 });
+  }
+
+  /** Measure distances (2 atoms), angles (3) or dihedrals (4); atoms picked so far are dropped. */
+  setMeasureMode(mode: MeasureMode): void {
+    this.measureMode = mode;
+    this.picked = [];
+  }
+
+  /** The measurements drawn: kind, atoms (symbol and 1-based number) and value with its unit. */
+  measurements(): { kind: MeasureMode; atoms: string[]; value: string }[] {
+    return this.measured.map((m) => ({ kind: (['distance', 'angle', 'dihedral'] as const)[m.length - 2], atoms: m.map((p) => this.atomName(p.atom)), value: measureText(m.map((p) => this.pickPosition(p))) }));
+  }
+
+  /** Measurements drawn in the scene (tests). */
+  measureGroupSize(): number {
+    return this.measureGroup.children.length;
+  }
+
+  clearMeasurements(): void {
+    this.measured = [];
+    this.picked = [];
+    this.drawMeasurements();
+    this.tellMeasure(null);
+  }
+
+  private pickOf(p: { m: number; k: number }): Pick {
+    const am = this.meshes[p.m];
+    return { atom: am.index[p.k], image: [am.image[3 * p.k], am.image[3 * p.k + 1], am.image[3 * p.k + 2]] };
+  }
+
+  private pickPosition(p: Pick): [number, number, number] {
+    const x = this.drawn!.positions;
+    return [x[3 * p.atom] + p.image[0], x[3 * p.atom + 1] + p.image[1], x[3 * p.atom + 2] + p.image[2]];
+  }
+
+  private atomName(i: number): string {
+    return `${element(this.drawn!.numbers[i]).symbol}${i + 1}`;
+  }
+
+  private drawMeasurements(): void {
+    for (const g of [...this.measureGroup.children]) disposeMeasure(g);
+    if (this.drawn) for (const m of this.measured) {
+      const pts = m.map((p) => this.pickPosition(p));
+      this.measureGroup.add(measureObject(pts, measureText(pts), 17));
+    }
+    this.requestRender();
   }
 
   private filmMesh(): AtomMesh | null {
@@ -287,11 +414,6 @@ export class StructureView {
     const s = this.drawn!, am = this.meshes[p.m];
     const i = am.index[p.k];
     return new THREE.Vector3(s.positions[3 * i] + am.image[3 * p.k], s.positions[3 * i + 1] + am.image[3 * p.k + 1], s.positions[3 * i + 2] + am.image[3 * p.k + 2]);
-  }
-
-  private label(p: { m: number; k: number }): string {
-    const i = this.meshes[p.m].index[p.k];
-    return `${element(this.drawn!.numbers[i]).symbol}${i + 1}`;
   }
 
   /** Centre of the atoms of film `role` in the cell (no images), or null when there are none. */
@@ -325,7 +447,8 @@ export class StructureView {
     const c = this.centre;
     if (c && this.gizmo.object) {
       // TransformControls keep their handles a constant size on screen: the same factor as theirs.
-      const f = c.distanceTo(this.camera.position) * Math.min((1.9 * Math.tan((Math.PI * this.camera.fov) / 360)) / this.camera.zoom, 7);
+      const cam = this.camera;
+      const f = cam instanceof THREE.OrthographicCamera ? (cam.top - cam.bottom) / cam.zoom : c.distanceTo(cam.position) * Math.min((1.9 * Math.tan((Math.PI * cam.fov) / 360)) / cam.zoom, 7);
       const scale = (f * this.gizmo.size) / 4;
       if (this.gizmoMode === 'rotate') ring = toClient(c.clone().add(new THREE.Vector3(0, -0.5 * scale, 0)));
       else plane = toClient(c.clone().add(new THREE.Vector3(0.15 * scale, 0.15 * scale, 0)));
@@ -346,14 +469,17 @@ export class StructureView {
   async toPng(o: { scale?: number; background?: 'white' | 'transparent' | 'screen'; helpers?: boolean } = {}): Promise<Blob | null> {
     const helper = this.gizmo.getHelper(), shown = helper.visible, bg = this.scene.background, ratio = this.renderer.getPixelRatio();
     helper.visible = shown && (o.helpers ?? false);
+    const triadShown = this.triad.visible;
+    this.triad.visible = o.helpers ?? false;
     this.scene.background = o.background === 'transparent' ? null : o.background === 'white' ? new THREE.Color('#ffffff') : bg;
     // A larger drawing buffer for one frame (setPixelRatio resizes it); the page's canvas size does not change.
     if ((o.scale ?? 1) !== 1) this.renderer.setPixelRatio(ratio * (o.scale ?? 1));
     try {
-      this.renderer.render(this.scene, this.camera);
+      this.draw();
       return await new Promise<Blob | null>((resolve) => this.canvas.toBlob(resolve, 'image/png'));
     } finally {
       helper.visible = shown;
+      this.triad.visible = triadShown;
       this.scene.background = bg;
       this.renderer.setPixelRatio(ratio);
       this.renderNow();
@@ -364,22 +490,46 @@ export class StructureView {
     const w = this.canvas.clientWidth || 1;
     const h = this.canvas.clientHeight || 1;
     this.renderer.setSize(w, h, false);
-    this.camera.aspect = w / h;
+    this.updateFreeArea();
+  }
+
+  /** Tells the view which overlays cover the canvas (client rectangles), so framing keeps clear of them. */
+  setOverlays(rects: () => DOMRect[]): void {
+    this.overlays = rects;
+    this.updateFreeArea();
+  }
+
+  /** Re-reads the overlays (one moved or resized): the framed centre follows, the zoom stays. */
+  updateFreeArea(): void {
+    const w = this.canvas.clientWidth || 1, h = this.canvas.clientHeight || 1, r = this.canvas.getBoundingClientRect();
+    const rects: Rect[] = this.overlays().filter((o) => o.width > 0 && o.height > 0).map((o) => ({ left: o.left - r.left, top: o.top - r.top, right: o.right - r.left, bottom: o.bottom - r.top }));
+    this.rig.setSize(w, h, freeArea(w, h, rects));
     this.camera.updateProjectionMatrix();
     this.requestRender();
+  }
+
+  /** The part of the canvas the camera frames (CSS px from the canvas's top-left), for tests. */
+  freeArea(): Rect {
+    return { ...this.rig.free };
+  }
+
+  private draw(): void {
+    scaleSprites(this.scene, this.rig.worldPerPx());
+    this.renderer.render(this.scene, this.camera);
+    this.triad.render(this.renderer, this.camera, this.rig.free, this.canvas.clientHeight || 1);
   }
 
   requestRender(): void {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      this.renderer.render(this.scene, this.camera);
+      this.draw();
     });
   }
 
   /** Renders now (tests and exports call this before reading pixels). */
   renderNow(): void {
-    this.renderer.render(this.scene, this.camera);
+    this.draw();
   }
 
   clear(): void {
@@ -387,6 +537,7 @@ export class StructureView {
       am.mesh.removeFromParent();
       am.mesh.dispose();
       (am.mesh.material as THREE.Material).dispose();
+      am.extras?.dispose();
       if (am.impostors) {
         am.impostors.removeFromParent();
         am.impostors.geometry.dispose();
@@ -405,12 +556,19 @@ export class StructureView {
     this.centre = null;
     this.drawn = null;
     this.picked = [];
+    for (const g of [...this.measureGroup.children]) disposeMeasure(g);
+    this.triad.setCell(null);
     this.requestRender();
   }
 
   setStructure(s: Structure | null, opts: DrawOptions, fit = true): DrawResult {
+    // Measurements follow the atoms through a redraw of the same atoms (a new z, shift or twist) and end otherwise.
+    const sameAtoms = !!s && !!this.drawn && this.drawn.numbers.length === s.numbers.length && this.drawn.numbers.every((z, i) => z === s.numbers[i]);
+    const measured = sameAtoms ? this.measured : [];
     this.clear();
+    this.measured = measured;
     if (!s) return { drawnAtoms: 0, imagesDrawn: false };
+    const palette = drawnColours(s.numbers);
     const n = s.numbers.length;
     const axes = opts.imageAxes ?? s.pbc;
     const reps = [0, 1, 2].map((k) => (opts.images && axes[k] ? [-1, 0, 1] : [0]));
@@ -440,6 +598,7 @@ export class StructureView {
     }
     const c = s.cell;
     const useImpostors = total > this.impostorAtoms;
+    const notes: string[] = [];
     const build = (atoms: number[], origin: THREE.Vector3): AtomMesh => {
       const total = count * atoms.length;
       const centres = useImpostors ? new Float32Array(3 * total) : null;
@@ -468,7 +627,7 @@ export class StructureView {
               m.makeScale(r, r, r);
               m.setPosition(x, y, z);
               mesh.setMatrixAt(k, m);
-              color.set(e.color);
+              color.set(palette.get(s.numbers[a])!.color);
               if (opts.tintFilms && role && role[a] > 0) color.lerp(new THREE.Color(FILM_TINTS[(role[a] - 1) % FILM_TINTS.length]), 0.55);
               if (isImage) color.lerp(white, 0.45); // images are paler than the cell's own atoms
               mesh.setColorAt(k, color);
@@ -483,20 +642,24 @@ export class StructureView {
       mesh.instanceMatrix.needsUpdate = true;
       if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
       mesh.computeBoundingSphere();
-      if (!centres) return { mesh, index, image };
+      const extras = this.makeExtras(s, mesh, index, image);
+      if (extras) notes.push(...extras.notes);
+      if (!centres) return { mesh, index, image, extras };
       // The triangle spheres stay for picking (raycasts ignore material visibility) but are not drawn.
       (mesh.material as THREE.Material).visible = false;
-      return { mesh, index, image, impostors: impostorMesh(centres, radii!, colours!) };
+      return { mesh, index, image, extras, impostors: impostorMesh(centres, radii!, colours!) };
     };
     const rest = build(shown, new THREE.Vector3());
     this.scene.add(rest.mesh);
     if (rest.impostors) this.scene.add(rest.impostors);
+    if (rest.extras) this.scene.add(rest.extras.group);
     this.meshes = [rest];
     if (centre) {
       const fm = build(film, centre);
       this.pivot.position.copy(centre);
       this.pivot.add(fm.mesh);
       if (fm.impostors) this.pivot.add(fm.impostors);
+      if (fm.extras) this.pivot.add(fm.extras.group);
       this.meshes.push(fm);
       this.centre = centre;
       this.gizmo.attach(this.pivot);
@@ -505,9 +668,15 @@ export class StructureView {
     if (s.pbc.some(Boolean)) {
       this.box = cellBox(c);
       this.scene.add(this.box);
+      this.triad.setCell(c);
     }
+    this.drawMeasurements();
+    // The value shown next to the view follows the atoms too.
+    const last = this.measurements().at(-1);
+    if (last && !this.picked.length) this.tellMeasure(`${last.atoms.join(' – ')}: ${last.value}`);
     if (fit) this.fit(s);
     this.requestRender();
+    if (notes.length) note = [note, ...new Set(notes)].filter(Boolean).join('; ');
     return { drawnAtoms: total, imagesDrawn: count > 1, note };
   }
 
@@ -525,31 +694,122 @@ export class StructureView {
     return (performance.now() - t0) / frames;
   }
 
-  /** Points the camera at the structure (cell centre, or the atoms' centre without a cell), looking down -y with z up. */
-  fit(s: Structure): void {
-    const box = new THREE.Box3();
-    const v = new THREE.Vector3();
-    for (let a = 0; a < s.numbers.length; a++) box.expandByPoint(v.set(s.positions[3 * a], s.positions[3 * a + 1], s.positions[3 * a + 2]));
+  /**
+   * Seen along `dir` (unit, from the structure towards the camera): the centre of the atoms and cell corners, how
+   * far they reach across the view (`radius`, Å) and towards the camera (`depth`, Å), spheres included.
+   */
+  private extent(s: Structure, dir: THREE.Vector3): { centre: THREE.Vector3; radius: number; depth: number } {
+    const pts: THREE.Vector3[] = [];
+    for (let a = 0; a < s.numbers.length; a++) pts.push(new THREE.Vector3(s.positions[3 * a], s.positions[3 * a + 1], s.positions[3 * a + 2]));
     if (s.pbc.some(Boolean)) {
       const c = s.cell;
-      for (let corner = 0; corner < 8; corner++)
-        box.expandByPoint(v.set(
-          (corner & 1 ? c[0] : 0) + (corner & 2 ? c[3] : 0) + (corner & 4 ? c[6] : 0),
-          (corner & 1 ? c[1] : 0) + (corner & 2 ? c[4] : 0) + (corner & 4 ? c[7] : 0),
-          (corner & 1 ? c[2] : 0) + (corner & 2 ? c[5] : 0) + (corner & 4 ? c[8] : 0),
-        ));
+      for (let k = 0; k < 8; k++) pts.push(new THREE.Vector3((k & 1 ? c[0] : 0) + (k & 2 ? c[3] : 0) + (k & 4 ? c[6] : 0), (k & 1 ? c[1] : 0) + (k & 2 ? c[4] : 0) + (k & 4 ? c[7] : 0), (k & 1 ? c[2] : 0) + (k & 2 ? c[5] : 0) + (k & 4 ? c[8] : 0)));
     }
-    const centre = box.getCenter(new THREE.Vector3());
-    const radius = Math.max(2, box.getSize(new THREE.Vector3()).length() / 2);
-    const dist = radius / Math.sin((this.camera.fov * Math.PI) / 360) * 1.05;
-    this.camera.up.set(0, 0, 1);
-    this.camera.position.copy(centre).add(new THREE.Vector3(0.55, -1, 0.45).normalize().multiplyScalar(dist));
-    this.camera.near = Math.max(0.01, dist / 100);
-    this.camera.far = dist * 10;
-    this.camera.updateProjectionMatrix();
-    this.controls.target.copy(centre);
+    const centre = new THREE.Box3().setFromPoints(pts).getCenter(new THREE.Vector3());
+    // The spheres stick out of their centres by up to the largest drawn radius.
+    let rmax = 0;
+    for (const z of new Set(s.numbers)) rmax = Math.max(rmax, element(z).covalentRadius * RADIUS_SCALE);
+    let radius = 0, depth = 0;
+    const q = new THREE.Vector3();
+    for (const p of pts) {
+      q.subVectors(p, centre);
+      const along = q.dot(dir);
+      depth = Math.max(depth, along);
+      radius = Math.max(radius, q.addScaledVector(dir, -along).length());
+    }
+    return { centre, radius: Math.max(2, radius + rmax), depth: depth + rmax };
+  }
+
+  /**
+   * Frames the structure (default: the one drawn) in the part of the canvas no overlay covers: cell and atoms
+   * inside it, seen from the front-right and above, z up.
+   */
+  fit(s: Structure | null = this.drawn): void {
+    if (!s) return;
+    this.updateFreeArea();
+    this.aim(s, new THREE.Vector3(0.55, -1, 0.45));
+  }
+
+  /** Looks along a cell axis or the surface normal (the axis pointing at the viewer), framed like `fit`. */
+  viewAlong(axis: ViewAxis): void {
+    const s = this.drawn;
+    if (!s) return;
+    this.updateFreeArea();
+    this.aim(s, viewDirection(s.pbc.some(Boolean) ? s.cell : [1, 0, 0, 0, 1, 0, 0, 0, 1], axis));
+  }
+
+  private aim(s: Structure, towards: THREE.Vector3): void {
+    const dir = towards.clone().normalize(), { centre, radius, depth } = this.extent(s, dir);
+    this.controls.target.copy(this.rig.frame(centre, radius, depth, dir));
     this.controls.update();
     this.requestRender();
+  }
+
+  /** Orthographic (true) or perspective projection; direction, target and apparent size stay. */
+  setOrthographic(on: boolean): void {
+    const cam = this.rig.setOrthographic(on, this.controls.target);
+    this.controls.object = cam;
+    this.gizmo.camera = cam;
+    this.controls.update();
+    this.requestRender();
+  }
+
+  isOrthographic(): boolean {
+    return this.rig.isOrthographic();
+  }
+
+  /** The axis triad in the corner (a helper: PNG exports leave it out). */
+  setTriad(on: boolean): void {
+    this.triad.visible = on;
+    this.requestRender();
+  }
+
+  /** Where the camera looks (unit vector) and whether it is orthographic (tests and the UI's state). */
+  cameraState(): { direction: [number, number, number]; orthographic: boolean } {
+    const d = this.camera.getWorldDirection(new THREE.Vector3());
+    return { direction: [d.x, d.y, d.z], orthographic: this.rig.isOrthographic() };
+  }
+
+  /** Client coordinates (CSS px) of atom `i` of the drawn structure in its own cell (tests click atoms). */
+  atomClient(i: number): { x: number; y: number } | null {
+    const s = this.drawn;
+    if (!s || i < 0 || i >= s.numbers.length) return null;
+    const r = this.canvas.getBoundingClientRect(), v = new THREE.Vector3(s.positions[3 * i], s.positions[3 * i + 1], s.positions[3 * i + 2]).project(this.camera);
+    return { x: r.left + ((v.x + 1) / 2) * r.width, y: r.top + ((1 - v.y) / 2) * r.height };
+  }
+
+  /** The drawn colour of atom `i` ('#rrggbb', sRGB), as its sphere is coloured in the cell (tests). */
+  atomColour(i: number): string | null {
+    for (const am of this.meshes)
+      for (let k = 0; k < am.index.length; k++)
+        if (am.index[k] === i && am.image[3 * k] === 0 && am.image[3 * k + 1] === 0 && am.image[3 * k + 2] === 0) {
+          const c = new THREE.Color();
+          am.mesh.getColorAt(k, c);
+          return '#' + c.getHexString();
+        }
+    return null;
+  }
+
+  /**
+   * Client rectangle (CSS px) of the drawn atoms and cell on screen, and the screen scale at the orbit target
+   * (px per Å): what tests check framing with.
+   */
+  screenBounds(): { left: number; top: number; right: number; bottom: number; pxPerA: number } | null {
+    const s = this.drawn;
+    if (!s) return null;
+    const r = this.canvas.getBoundingClientRect(), v = new THREE.Vector3();
+    let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+    const add = (x: number, y: number, z: number) => {
+      v.set(x, y, z).project(this.camera);
+      const px = r.left + ((v.x + 1) / 2) * r.width, py = r.top + ((1 - v.y) / 2) * r.height;
+      (left = Math.min(left, px)), (right = Math.max(right, px)), (top = Math.min(top, py)), (bottom = Math.max(bottom, py));
+    };
+    for (let a = 0; a < s.numbers.length; a++) add(s.positions[3 * a], s.positions[3 * a + 1], s.positions[3 * a + 2]);
+    if (s.pbc.some(Boolean)) {
+      const c = s.cell;
+      for (let k = 0; k < 8; k++) add((k & 1 ? c[0] : 0) + (k & 2 ? c[3] : 0) + (k & 4 ? c[6] : 0), (k & 1 ? c[1] : 0) + (k & 2 ? c[4] : 0) + (k & 4 ? c[7] : 0), (k & 1 ? c[2] : 0) + (k & 2 ? c[5] : 0) + (k & 4 ? c[8] : 0));
+    }
+    return { left, top, right, bottom, pxPerA: this.rig.pxPerA(this.controls.target) };
   }
 
   dispose(): void {

@@ -7,6 +7,7 @@ import { workbenchUiSpecs } from './workbench-ui.mjs';
 import { hardeningInputSpecs } from './hardening-input.mjs';
 import { workbenchPanelsSpecs } from './workbench-panels.mjs';
 import { ffGpuSpecs } from './ff-gpu.mjs';
+import { workbenchViewSpecs } from './workbench-view.mjs';
 
 if (!existsSync('dist/index.html')) {
   console.error('e2e: dist/ is missing; run `npm run build` first');
@@ -172,5 +173,6 @@ const failures = await run([
   ...hardeningInputSpecs(),
   ...workbenchPanelsSpecs(),
   ...ffGpuSpecs(),
+  ...workbenchViewSpecs(),
 ]);
 process.exit(failures ? 1 : 0);
