@@ -12,7 +12,7 @@ export const VALUED = new Set([
   '--termination', '--fixed', '--max-atoms', '--max-area', '--max-strain', '--max-angle', '--twist', '--twist-scan', '--limit',
   '--face', '--match', '--z', '--shift', '--strain', '--model', '--cutoff', '--film-atoms', '--film-from-z', '--fmax', '--steps',
   '--from', '--to', '--step', '--grid', '--backend', '--films', '--films-dir', '--substrates', '--facets', '--shard',
-  '--criterion', '--formation-energy', '--models', '--max-work', '--family', '--element', '--search', '--library', '--e-form',
+  '--criterion', '--formation-energy', '--models', '--max-work', '--family', '--element', '--search', '--library', '--e-form', '--fit-params',
 ]);
 
 export function parseArgs(argv: string[]): Args {
