@@ -4,6 +4,7 @@ import { assert, dropFiles, run, Skip } from './harness.mjs';
 import { stackSpecs, workbenchSpecs } from './workbench.mjs';
 import { librarySpecs, screenSpecs } from './screen.mjs';
 import { workbenchUiSpecs } from './workbench-ui.mjs';
+import { modelCardSpecs } from './model-card.mjs';
 
 if (!existsSync('dist/index.html')) {
   console.error('e2e: dist/ is missing; run `npm run build` first');
@@ -166,5 +167,6 @@ const failures = await run([
   ...screenSpecs(),
   ...librarySpecs(),
   ...workbenchUiSpecs(),
+  ...modelCardSpecs(),
 ]);
 process.exit(failures ? 1 : 0);
