@@ -11,7 +11,7 @@ export function modelCardSpecs() {
       await page.click('#example-interface');
       await page.waitForSelector('#model-card', { state: 'visible', timeout: 120_000 });
       await page.click('#model-card');
-      await page.waitForSelector('#card-dialog[open] img.card-image');
+      await page.waitForSelector('#card-dialog[open] img.card-image', { state: 'attached' });
       const img = await page.evaluate(async () => {
         const i = document.querySelector('#card-dialog img.card-image');
         await i.decode();
