@@ -119,7 +119,7 @@ def variants_table(t):
     v = t.get("priorVariants")
     if not v:
         return ""
-    L = ["How the force-field prior is used (nested CV, family chosen inside each outer fold among the families of that variant; RMSE in " + t["unit"] + "):\n",
+    L = ["Which force-field prior, used how (nested CV, family and k chosen inside each outer fold among the families of that variant, from the --fast candidate set with 3 members: `models/prior_variants.py`; RMSE in " + t["unit"] + "):\n",
          "| variant | " + " | ".join(s for _, s in SCHEMES) + " | families chosen (leave one film out) |", "|---" * (2 + len(SCHEMES)) + "|"]
 
     def row(label, ev):
@@ -129,7 +129,7 @@ def variants_table(t):
     for label, ev in v.items():
         row(label, ev)
     row("**shipped procedure: every family, the shipped prior**", t["nested"])
-    L.append("\nRows on the `fit` prior: the leave-one-film-out column uses a prior refitted without the held-out film(s) (held out); the other two columns use `fit` as shipped, fitted to all these records (optimistic). Rows on `d2` (no fitting) are held out in every column. The shipped prior is the one with the lower leave-one-film-out error with every family.")
+    L.append("\nOn the `fit` prior, leave one film out uses a prior refitted without the held-out film(s) in every outer and inner fold, so these numbers are held out like those on `d2` (no fitting). The last row is the shipped procedure (this training run's candidates and members) on the shipped prior. Differences of a few hundredths between rows are within the spread between the four folds.")
     return "\n".join(L) + "\n"
 
 

@@ -131,7 +131,7 @@ def train_target(t, key, a, report, manifest, held_all):
             sys.exit(f"train: --families {a.families} matches no candidate family")
     evals, held = evaluate(t, key, fams, prior_idx, members)
     held_all[key] = held
-    variants = prior_variants(t, key, fams, prior_idx, members, a.cmp) if a.cmp is not None or a.variants else None
+    variants = prior_variants(t, key, fams, prior_idx, members, a.cmp) if a.variants else None
     best, scores, k, fitted = ship(t, key, fams, prior_idx, members)
     lc = nested.learning_curve(best, t.X, t.ys[key], t.film, prior_idx, tt["studyGoal"], 2 if a.fast else 3, t.fold_X) if len(set(t.film)) >= 2 else None
     rep = {"unit": tt["unit"], "title": tt["title"], "goal": tt["goal"], "shipped": best.name, "shippedInnerRmse": scores, "sigmaScale": k,
@@ -199,7 +199,7 @@ def main():
     ap.add_argument("--compare-note", default="", help="that table's prior (heterolab features --prior --model M)")
     ap.add_argument("--fold-features", nargs=2, action="append", default=[], metavar=("FOLD.json", "TABLE.csv"), help="(repeatable) the same table with the prior refitted without one film (models/prior_folds.py), used for that film's leave-one-film-out folds")
     ap.add_argument("--compare-fold-features", nargs=2, action="append", default=[], metavar=("FOLD.json", "TABLE.csv"), help="as --fold-features, for the --compare-features table")
-    ap.add_argument("--variants", action="store_true", help="report the prior-as-feature and prior-as-residual variants (on without --fast)")
+    ap.add_argument("--variants", action="store_true", help="also run the prior variants (every scheme, slow; models/prior_variants.py does leave one film out only)")
     ap.add_argument("--families", help="comma-separated name parts: keep only the candidate families that contain one (quick runs, tests)")
     ap.add_argument("--card-only", action="store_true", help="rewrite MODEL_CARD.md and the plot from the metrics.json and manifest.json in --out")
     a = ap.parse_args()
@@ -215,7 +215,7 @@ def main():
     a.out_models = t.exportable
     t.prior_model = a.prior_note.split(",")[0] if a.prior_note else "this table's prior"
     t.fold_X = load_fold_features(a.fold_features, t) if a.fold_features else None
-    a.variants = a.variants or not a.fast
+
     a.cmp = None
     if a.compare_features:
         ct = data_io.load_features_csv(a.compare_features)

@@ -55,3 +55,8 @@ if ((${#fast[@]} == 0)); then
   done
 fi
 .venv/bin/python models/train.py --features "$out/features.csv" --out "$out" "${fast[@]}" --data-note "$note" --prior-note "$prior" "${compare[@]}"
+if ((${#fast[@]} == 0)); then
+  # Which prior, used how (nested leave one film out): into metrics.json and the card.
+  if [[ $other == d2 ]]; then tables=("$out/features.csv" "$out/features-d2.csv"); else tables=("$out/features-fit.csv" "$out/features.csv"); fi
+  .venv/bin/python models/prior_variants.py "$out" "${tables[@]}" "$out/build/prior-folds"
+fi
