@@ -23,7 +23,7 @@ ort.env.wasm.numThreads = 1;
 const manifest = JSON.parse(readFileSync('models/manifest.json', 'utf8')) as ModelManifest;
 const p = await Predictor.create(ort as unknown as OrtLike, manifest, async (f) => new Uint8Array(readFileSync(`models/${f}`)));
 const prep = prepare(g, await read('test/fixtures/structures/MoS2_monolayer.vasp'), await read('test/fixtures/structures/Au_fcc_conventional.vasp'), { hkl: [1, 1, 1], layers: 4, maxAtoms: 1e5 });
-const m = search(g, prep, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' }).matches[0];
+const m = (await search(g, prep, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' })).matches[0]; // search is async (chunked)
 const s = assemble(g, prep, m, { zSeparation: 3.0, shift: [0, 0] }, [], { hkl: [1, 1, 1], maxAtoms: 1e5 }).structure;
 const strain = Math.max(...m.principalStrains.map(Math.abs));
 const prior = await forceFieldPrior(wasmBackend(g), s);
