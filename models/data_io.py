@@ -66,7 +66,9 @@ def load_features_csv(path):
     sub = np.array([r["substrate"] for r in rows])
     ys = {"ebind": np.array([float(r["E_bind_eV_per_atom"]) for r in rows]), "zsep": np.array([float(r["z_sep_A"]) for r in rows])}
     eform = np.array([float(r["E_form_eV_per_atom"]) if r["E_form_eV_per_atom"] != "" else np.nan for r in rows])
-    return Table(feats, X, ys, film, sub, eform, "heterolab features", True)
+    t = Table(feats, X, ys, film, sub, eform, "heterolab features", True)
+    t.ids = np.array([r["id"] for r in rows])
+    return t
 
 
 def _rows_from_json(path):

@@ -137,38 +137,53 @@ def ensemble_predict(fam, Xtr, ytr, Xte, prior_idx, members, seed):
     return np.stack(cols, axis=1)
 
 
-def sigma_scale(fam, X, y, folds, prior_idx, members, seed):
-    """k such that 68.3% of the inner-fold errors lie within k · (members' std): calibrated on those folds only."""
+def sigma_scale(fam, X, y, folds, prior_idx, members, seed, Xs=None):
+    """k such that 68.3% of the inner-fold errors lie within k · (members' std): calibrated on those folds only.
+    Xs: one feature matrix per fold (a prior held out with the fold's test rows), else X for all."""
     ratios = []
     for j, (a, b) in enumerate(folds):
-        mp = ensemble_predict(fam, X[a], y[a], X[b], prior_idx, members, seed + 31 * j)
+        Xj = Xs[j] if Xs is not None else X
+        mp = ensemble_predict(fam, Xj[a], y[a], Xj[b], prior_idx, members, seed + 31 * j)
         ratios.append(np.abs(mp.mean(axis=1) - y[b]) / (mp.std(axis=1) + 1e-9))
     return float(np.quantile(np.concatenate(ratios), COVER_Q))
 
 
-def choose(fams, X, y, folds, prior_idx):
-    """Inner-CV RMSE of every family; returns (best family, {name: rmse})."""
+def choose(fams, X, y, folds, prior_idx, Xs=None):
+    """Inner-CV RMSE of every family; returns (best family, {name: rmse}). Xs as in sigma_scale."""
     scores = {}
     for fam in fams:
         p = np.zeros(len(y))
-        for a, b in folds:
-            p[b] = fam.fit_predict(X[a], y[a], X[b], prior_idx)
+        for j, (a, b) in enumerate(folds):
+            Xj = Xs[j] if Xs is not None else X
+            p[b] = fam.fit_predict(Xj[a], y[a], Xj[b], prior_idx)
         scores[fam.name] = float(np.sqrt(((p - y) ** 2).mean()))
     best = min(fams, key=lambda f: scores[f.name])
     return best, scores
 
 
-def nested(scheme, fams, X, y, film, sub, prior_idx, members):
-    """One outer scheme, nested: per outer fold choose, calibrate, fit, score. Returns a report dict."""
+def fold_matrix(X, film, te, fold_X):
+    """The feature matrix for a fold whose test rows are `te`: the one whose prior was fitted without the test
+    film (fold_X[frozenset({film})], leave one film out), else X."""
+    if fold_X is None:
+        return X
+    return fold_X.get(frozenset(film[te].tolist()), X)
+
+
+def nested(scheme, fams, X0, y, film, sub, prior_idx, members, fold_X=None):
+    """One outer scheme, nested: per outer fold choose, calibrate, fit, score. Returns a report dict.
+    fold_X (leave one film out only): {film: feature matrix whose prior was fitted without that film}."""
     n = len(y)
     pred, sig = np.full(n, np.nan), np.full(n, np.nan)
     fam_pred = {f.name: np.full(n, np.nan) for f in fams}
     base_pred = {}
     chosen, ks = [], []
     for i, (tr, te) in enumerate(outer_splits(scheme, n, film, sub)):
+        X = fold_matrix(X0, film, te, fold_X if scheme == LOFO else None)
         folds = inner_splits(scheme, tr, film, sub)
-        best, _ = choose(fams, X[tr], y[tr], folds, prior_idx)
-        k = sigma_scale(best, X[tr], y[tr], folds, prior_idx, members, SEED + 1000 * i)
+        # Inner folds of leave one film out: a prior held out with the outer and the inner test film.
+        Xs = [fold_X.get(frozenset(set(film[tr[b]].tolist()) | set(film[te].tolist())), X)[tr] for _, b in folds] if scheme == LOFO and fold_X else None
+        best, _ = choose(fams, X[tr], y[tr], folds, prior_idx, Xs)
+        k = sigma_scale(best, X[tr], y[tr], folds, prior_idx, members, SEED + 1000 * i, Xs)
         mp = ensemble_predict(best, X[tr], y[tr], X[te], prior_idx, members, SEED + 1000 * i + 7)
         pred[te], sig[te] = mp.mean(axis=1), k * mp.std(axis=1)
         chosen.append(best.name)
@@ -202,13 +217,14 @@ def power_law(ns, rmses, goal):
     return {"a": float(math.exp(loga)), "b": float(b), "nAtGoal": float((math.exp(loga) / goal) ** (1 / b)), "note": "power law through the points; a guess, not a promise"}
 
 
-def learning_curve(fam, X, y, film, prior_idx, goal, repeats):
+def learning_curve(fam, X0, y, film, prior_idx, goal, repeats, fold_X=None):
     """Held-out (leave one film out) RMSE of a fixed family against the number of training films and records."""
     films = sorted(set(film))
     by_films = {}
     for test in films:
         others = [f for f in films if f != test]
         te = np.where(film == test)[0]
+        X = fold_matrix(X0, film, te, fold_X)
         for m in range(1, len(others) + 1):
             for combo in itertools.combinations(others, m):
                 tr = np.where(np.isin(film, combo))[0]
@@ -218,6 +234,7 @@ def learning_curve(fam, X, y, film, prior_idx, goal, repeats):
     rng = np.random.default_rng(SEED)
     by_rec = {}
     for tr, te in outer_splits(LOFO, len(y), film, None):
+        X = fold_matrix(X0, film, te, fold_X)
         for frac in (0.25, 0.5, 0.75, 1.0):
             for _ in range(1 if frac == 1.0 else repeats):
                 part = rng.choice(tr, max(4, int(round(frac * len(tr)))), replace=False)

@@ -53,7 +53,7 @@ def evaluate(t, key, fams, prior_idx, members):
     y = t.ys[key]
     out, held = {}, {}
     for sch in schemes_for(t, key):
-        r = nested.nested(sch, fams, t.X, y, t.film, t.sub, prior_idx, members)
+        r = nested.nested(sch, fams, t.X, y, t.film, t.sub, prior_idx, members, t.fold_X)
         held[sch] = (r.pop("_pred"), r.pop("_sigma"))
         out[sch] = r
         print(f"  {key} {sch}: RMSE {r['selected']['rmse']:.3f}, ±1σ {r['coverage']['within_1_sigma']:.2f}, ±2σ {r['coverage']['within_2_sigma']:.2f}, chosen {r['chosen']}", file=sys.stderr)
@@ -67,10 +67,13 @@ def ship(t, key, fams, prior_idx, members):
     y, n = t.ys[key], len(t.ys[key])
     all_rows = np.arange(n)
     sch = nested.LOFO if len(set(t.film)) >= 2 else nested.RANDOM
-    best, scores = nested.choose(fams, t.X, y, nested.inner_splits(sch, all_rows, t.film, t.sub), prior_idx)
+    splits = nested.inner_splits(sch, all_rows, t.film, t.sub)
+    per_fold = lambda folds, s: [nested.fold_matrix(t.X, t.film, b, t.fold_X) for _, b in folds] if s == nested.LOFO and t.fold_X else None
+    best, scores = nested.choose(fams, t.X, y, splits, prior_idx, per_fold(splits, sch))
     k = {}
     for name, s in (("knownFilm", nested.LOSO if len(set(t.sub)) >= 2 else nested.RANDOM), ("newFilm", sch)):
-        k[name] = nested.sigma_scale(best, t.X, y, nested.inner_splits(s, all_rows, t.film, t.sub), prior_idx, members, nested.SEED + 5)
+        folds = nested.inner_splits(s, all_rows, t.film, t.sub)
+        k[name] = nested.sigma_scale(best, t.X, y, folds, prior_idx, members, nested.SEED + 5, per_fold(folds, s))
     fitted = fit_members(best, t.X, y, prior_idx, members, nested.SEED)
     return best, scores, k, fitted
 
@@ -93,6 +96,30 @@ def stability_reliability(t, pred, sigma):
             "accuracyOfStableCall": float(((p > 0.5) == (truth > 0.5)).mean())}
 
 
+def prior_variants(t, key, fams, prior_idx, members, cmp):
+    """Nested CV of the ways to use a force-field prior, per scheme (LOFO, LOSO, random): for this table's prior
+    and the other one (`cmp`, the same rows with another force-field model), the prior as a feature only
+    (families that do not subtract it) and as the residual baseline only (families on y − prior), and the other
+    prior with every family (the shipped procedure on this prior is `nested` itself). The pick among them is by
+    the same nested CV (leave one film out)."""
+    out = {}
+    runs = []
+    if cmp:
+        runs.append((f"{cmp['prior']}: every family", cmp["t"], cmp["fams"][key], cmp["prior_idx"][key]))
+    for name, tab, fs0, pi in [(t.prior_model, t, fams, prior_idx)] + ([(cmp["prior"], cmp["t"], cmp["fams"][key], cmp["prior_idx"][key])] if cmp else []):
+        for how, keep in (("as a feature", lambda f: not f.residual), ("as a residual baseline", lambda f: f.residual)):
+            fs = [f for f in fs0 if keep(f)]
+            if fs:
+                runs.append((f"{name}: {how}", tab, fs, pi))
+    for label, tab, fs, pi in runs:
+        out[label] = {}
+        for sch in [s for s in schemes_for(tab, key) if not s.startswith("study")]:
+            r = nested.nested(sch, fs, tab.X, tab.ys[key], tab.film, tab.sub, pi, members, getattr(tab, "fold_X", None))
+            out[label][sch] = {"selected": r["selected"], "chosen": r["chosen"], "coverage": r["coverage"]}
+        print(f"  {key} prior variant {label}: LOFO {out[label].get(nested.LOFO, {}).get('selected', {}).get('rmse', float('nan')):.3f}", file=sys.stderr)
+    return out
+
+
 def train_target(t, key, a, report, manifest, held_all):
     tt = TARGETS[key]
     prior_idx = t.feats.index(tt["prior"]) if tt["prior"] in t.feats else None
@@ -104,10 +131,11 @@ def train_target(t, key, a, report, manifest, held_all):
             sys.exit(f"train: --families {a.families} matches no candidate family")
     evals, held = evaluate(t, key, fams, prior_idx, members)
     held_all[key] = held
+    variants = prior_variants(t, key, fams, prior_idx, members, a.cmp) if a.variants else None
     best, scores, k, fitted = ship(t, key, fams, prior_idx, members)
-    lc = nested.learning_curve(best, t.X, t.ys[key], t.film, prior_idx, tt["studyGoal"], 2 if a.fast else 3) if len(set(t.film)) >= 2 else None
+    lc = nested.learning_curve(best, t.X, t.ys[key], t.film, prior_idx, tt["studyGoal"], 2 if a.fast else 3, t.fold_X) if len(set(t.film)) >= 2 else None
     rep = {"unit": tt["unit"], "title": tt["title"], "goal": tt["goal"], "shipped": best.name, "shippedInnerRmse": scores, "sigmaScale": k,
-           "nested": evals, "learningCurve": lc, "members": members, "families": [f.name for f in fams]}
+           "nested": evals, "learningCurve": lc, "members": members, "families": [f.name for f in fams], "priorVariants": variants}
     if t.exportable and a.out_models:
         path = os.path.join(a.out, f"{key}.onnx")
         onnx.save(to_onnx([m for m, _ in fitted], len(t.feats), f"heterolab_{key}"), path)
@@ -127,6 +155,29 @@ def train_target(t, key, a, report, manifest, held_all):
     report["targets"][key] = rep
 
 
+def load_fold_features(pairs, t):
+    """{film group: feature matrix} from --fold-features pairs (fold JSON, table): each film's rows must all be
+    held out of that fold's prior (or excluded from the force-field fit altogether)."""
+    out, fitted = {}, set()
+    for fold_json, table in pairs:
+        doc = json.load(open(fold_json))
+        ft = data_io.load_features_csv(table)
+        if ft.feats != t.feats or list(ft.ids) != list(t.ids):
+            sys.exit(f"train: {table} must have the same rows and features as --features")
+        held, excl = set(doc["heldOutIds"]), set(doc["excludedIds"])
+        fitted |= held
+        # The predictor's film groups this table's prior is held out for (one film, or a pair for inner folds).
+        groups = [g for g in sorted(set(t.film)) if {i[:8] for i in t.ids[t.film == g]} & held]
+        if all({i[:8] for i in t.ids[t.film == g]} <= held | excl for g in groups) and groups:
+            out[frozenset(groups)] = ft.X
+    # A film the force field never saw (e.g. records added with --data) needs no refit: the shipped prior is held out.
+    missing = sorted(g for g in set(t.film) if frozenset([g]) not in out and {i[:8] for i in t.ids[t.film == g]} & fitted)
+    if missing:
+        sys.exit(f"train: no --fold-features table holds out {', '.join(missing)}")
+    print(f"leave one film out: each film's folds use a prior refitted without it ({len(pairs)} fold tables)", file=sys.stderr)
+    return out
+
+
 def load(a):
     if a.table:
         names = open(a.features_names).read().split() if a.features_names else []
@@ -144,6 +195,11 @@ def main():
     ap.add_argument("--fast", action="store_true", help="fewer trees, members and candidates (CI)")
     ap.add_argument("--data-note", default="")
     ap.add_argument("--prior-note", default="", help="the force-field prior behind the ff_* features (heterolab features --prior)")
+    ap.add_argument("--compare-features", help="the same table with another force-field prior (heterolab features --model M): nested CV of both priors side by side")
+    ap.add_argument("--compare-note", default="", help="that table's prior (heterolab features --prior --model M)")
+    ap.add_argument("--fold-features", nargs=2, action="append", default=[], metavar=("FOLD.json", "TABLE.csv"), help="(repeatable) the same table with the prior refitted without one film (models/prior_folds.py), used for that film's leave-one-film-out folds")
+    ap.add_argument("--compare-fold-features", nargs=2, action="append", default=[], metavar=("FOLD.json", "TABLE.csv"), help="as --fold-features, for the --compare-features table")
+    ap.add_argument("--variants", action="store_true", help="also run the prior variants (every scheme, slow; models/prior_variants.py does leave one film out only)")
     ap.add_argument("--families", help="comma-separated name parts: keep only the candidate families that contain one (quick runs, tests)")
     ap.add_argument("--card-only", action="store_true", help="rewrite MODEL_CARD.md and the plot from the metrics.json and manifest.json in --out")
     a = ap.parse_args()
@@ -157,6 +213,18 @@ def main():
     except data_io.DataError as e:
         sys.exit(f"train: {e}")
     a.out_models = t.exportable
+    t.prior_model = a.prior_note.split(",")[0] if a.prior_note else "this table's prior"
+    t.fold_X = load_fold_features(a.fold_features, t) if a.fold_features else None
+
+    a.cmp = None
+    if a.compare_features:
+        ct = data_io.load_features_csv(a.compare_features)
+        if ct.feats != t.feats or len(ct.X) != len(t.X):
+            sys.exit("train: --compare-features must have the same rows and features as --features")
+        pi = {k: ct.feats.index(v["prior"]) for k, v in TARGETS.items()}
+        ct.fold_X = load_fold_features(a.compare_fold_features, ct) if a.compare_fold_features else None
+        a.cmp = {"t": ct, "prior": a.compare_note.split(",")[0] or "the other prior", "prior_idx": pi,
+                 "fams": {k: nested.usable(nested.families(ct.feats, k, a.fast), True) for k in TARGETS}}
     if not t.exportable:
         print("note: the table lacks some of the app's features: evaluating only; no ONNX models or manifest are written", file=sys.stderr)
         if os.path.abspath(a.out) == os.path.abspath(os.path.join(os.path.dirname(__file__))):
@@ -164,7 +232,12 @@ def main():
     report = {"generated": "models/train.py", "fast": a.fast, "rows": int(len(t.X)), "films": sorted(set(t.film.tolist())), "substrates": sorted(set(t.sub.tolist())),
               "source": t.source, "dataNote": a.data_note, "exportable": t.exportable, "features": t.feats, "prior": a.prior_note,
               "versions": {"scikit-learn": sklearn.__version__, "skl2onnx": skl2onnx.__version__, "onnx": onnx.__version__, "onnxruntime": ort.__version__, "numpy": np.__version__},
-              "seed": nested.SEED, "targets": {}}
+              "seed": nested.SEED, "targets": {},
+              # The fitted force field (models/ff-fit) was fitted to the Hetero2d records: its prior is not held out.
+              "priorFittedToData": a.prior_note.startswith("force field fit,"),
+              # ...except in the leave-one-film-out folds when each film has a prior refitted without it.
+              "priorHeldOutInLofo": t.fold_X is not None,
+              "comparePrior": a.compare_note, "comparePriorHeldOutInLofo": bool(a.compare_fold_features)}
     manifest = {"name": "heterolab-hetero2d", "version": "", "featuresVersion": None, "features": t.feats, "targets": {}}
     if a.features:
         with open(a.features) as f:

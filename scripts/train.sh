@@ -40,5 +40,23 @@ fi
 for f in "${records[@]}"; do [[ -f "$f" ]] || { echo "train: data file $f not found (set HETERO2D_JSON or pass --data)" >&2; exit 1; }; done
 node dist-cli/heterolab.mjs features "${records[@]}" -o "$out/features.csv"
 prior=$(node dist-cli/heterolab.mjs features --prior)
-note="Training files: $(for f in "${records[@]}"; do printf '%s (sha256 %s) ' "$(basename "$f")" "$(sha256sum "$f" | cut -c1-12)"; done)"
-.venv/bin/python models/train.py --features "$out/features.csv" --out "$out" "${fast[@]}" --data-note "$note" --prior-note "$prior"
+# The full run also puts the other force-field prior (d2: no fitting; fit: fitted to these records) beside the
+# shipped one (MODEL_CARD.md). A `fit` prior knows these records' answers, so for the leave-one-film-out folds it is
+# refitted without the held-out film(s) (models/prior_folds.py) and recomputed (features --fit-params).
+compare=()
+if ((${#fast[@]} == 0)); then
+  if [[ $prior == "force field fit,"* ]]; then other=d2 folds=--fold-features; else other=fit folds=--compare-fold-features; fi
+  node dist-cli/heterolab.mjs features "${records[@]}" --model $other -o "$out/features-$other.csv" 2>/dev/null
+  compare=(--compare-features "$out/features-$other.csv" --compare-note "$(node dist-cli/heterolab.mjs features --prior --model $other)")
+  .venv/bin/python models/prior_folds.py "$out/build/prior-folds"
+  for j in "$out"/build/prior-folds/*.json; do
+    node dist-cli/heterolab.mjs features "${records[@]}" --model fit --fit-params "$j" -o "${j%.json}.csv" 2>/dev/null
+    compare+=($folds "$j" "${j%.json}.csv")
+  done
+fi
+.venv/bin/python models/train.py --features "$out/features.csv" --out "$out" "${fast[@]}" --data-note "$note" --prior-note "$prior" "${compare[@]}"
+if ((${#fast[@]} == 0)); then
+  # Which prior, used how (nested leave one film out): into metrics.json and the card.
+  if [[ $other == d2 ]]; then tables=("$out/features.csv" "$out/features-d2.csv"); else tables=("$out/features-fit.csv" "$out/features.csv"); fi
+  .venv/bin/python models/prior_variants.py "$out" "${tables[@]}" "$out/build/prior-folds"
+fi

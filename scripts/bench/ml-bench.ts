@@ -9,7 +9,7 @@ import { HeterolabWasm } from '../../src/compute/geometry/wasm';
 import { Domain } from '../../src/compute/ml/domain';
 import { computeFeatures } from '../../src/compute/ml/features';
 import { Predictor, type ModelManifest, type OrtLike } from '../../src/compute/ml/predictor';
-import { forceFieldPrior } from '../../src/compute/ml/prior';
+import { forceFieldPrior, PRIOR_PARAMS } from '../../src/compute/ml/prior';
 import { readStructureFile } from '../../src/io/registry';
 
 const g = await HeterolabWasm.fromBytes(readFileSync('src/compute/geometry/build/heterolab.wasm'));
@@ -23,7 +23,7 @@ ort.env.wasm.numThreads = 1;
 const manifest = JSON.parse(readFileSync('models/manifest.json', 'utf8')) as ModelManifest;
 const p = await Predictor.create(ort as unknown as OrtLike, manifest, async (f) => new Uint8Array(readFileSync(`models/${f}`)));
 const prep = prepare(g, await read('test/fixtures/structures/MoS2_monolayer.vasp'), await read('test/fixtures/structures/Au_fcc_conventional.vasp'), { hkl: [1, 1, 1], layers: 4, maxAtoms: 1e5 });
-const m = search(g, prep, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' }).matches[0];
+const m = (await search(g, prep, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' })).matches[0]; // search is async (chunked)
 const s = assemble(g, prep, m, { zSeparation: 3.0, shift: [0, 0] }, [], { hkl: [1, 1, 1], maxAtoms: 1e5 }).structure;
 const strain = Math.max(...m.principalStrains.map(Math.abs));
 const prior = await forceFieldPrior(wasmBackend(g), s);
@@ -52,8 +52,8 @@ const rows = [
   ['  of which features', `${featOnly.toFixed(3)} ms`, ''],
   [`  of which the domain check (${manifest.domain?.rows.length ?? 0} training rows)`, `${domainOnly.toFixed(4)} ms`, ''],
   ['1,000 predictions, one batch', `${thousand.toFixed(2)} ms`, '< 20 ms'],
-  [`force-field prior (D2 rigid relaxation, ${s.numbers.length} atoms, wasm)`, `${priorMs.toFixed(1)} ms`, '(not in the targets; runs once per geometry)'],
-  ['model files (ebind.onnx + zsep.onnx)', `${((size('ebind.onnx') + size('zsep.onnx')) / 1024).toFixed(0)} KiB`, ''],
+  [`force-field prior (${PRIOR_PARAMS.model} rigid relaxation, ${s.numbers.length} atoms, wasm)`, `${priorMs.toFixed(1)} ms`, '(not in the targets; runs once per geometry)'],
+  ['model files (ebind.onnx + zsep.onnx)', `${((size('ebind.onnx') + size('zsep.onnx')) / 1024).toFixed(0)} KiB`, '< 1 MB'],
   ['onnxruntime-web wasm (ort-wasm-simd-threaded.wasm)', `${(statSync('node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm').size / 1024).toFixed(0)} KiB`, ''],
 ];
 console.log(`\nPredictors on onnxruntime-web ${ort.env.versions?.web ?? ''} (wasm, 1 thread) in Node, MoS2 on Au(111), models ${manifest.version}`);

@@ -17,7 +17,7 @@ export const VALUED = new Set([
   '--termination', '--fixed', '--max-atoms', '--max-area', '--max-strain', '--max-angle', '--twist', '--twist-scan', '--limit',
   '--face', '--match', '--z', '--shift', '--strain', '--model', '--cutoff', '--film-atoms', '--film-from-z', '--fmax', '--steps',
   '--from', '--step', '--grid', '--backend', '--films', '--films-dir', '--substrates', '--facets', '--shard',
-  '--criterion', '--formation-energy', '--models', '--max-work', '--family', '--element', '--search', '--library', '--e-form',
+  '--criterion', '--formation-energy', '--models', '--max-work', '--family', '--element', '--search', '--library', '--e-form', '--fit-params',
 ]);
 /** Flags without a value. Anything in neither set is refused: a mistyped flag must not be ignored silently. */
 export const SWITCHES = new Set(['--json', '--csv', '--flip', '--relax-z', '--initial', '--names', '--prior']);

@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../core/defaults';
 import { PLANE_TOL } from '../core/planes';
 import { makeStructure, type Structure } from '../core/structure';
 import { energyForces, type FFSystem } from '../compute/ff/cpu';
@@ -44,7 +45,7 @@ export function filmGroups(s: Structure, a: Args): { group: Uint8Array; how: str
 }
 
 function params(a: Args): FFParams {
-  const model = flagString(a, '--model') ?? 'uff';
+  const model = flagString(a, '--model') ?? DEFAULTS.ffModel;
   if (!FF_MODELS.includes(model as FFModel)) throw new UsageError(`--model must be ${FF_MODELS.join(', ')} (got "${model}")`);
   return { model: model as FFModel, cutoff: flagNumber(a, '--cutoff', { min: 4, max: 40 }) ?? DEFAULT_CUTOFF };
 }

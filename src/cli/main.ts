@@ -14,6 +14,7 @@ import { screenVerb } from './screen-verb';
 import { LIBRARY_USAGE, libraryVerb } from './library-verb';
 import { GeometryError } from '../compute/geometry/wasm';
 import { FFParameterError } from '../compute/ff/model';
+import { PRIOR_PARAMS } from '../compute/ml/prior';
 import { installNodePlatform } from './node-platform';
 import { DEFAULTS } from '../core/defaults';
 
@@ -34,7 +35,7 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
   build FILM SUBSTRATE_BULK --hkl 1,1,1 [--match I] [--z 3.0] [--twist DEG] [--shift 0,0] [--layers 4]
         [--vacuum 15] [--face bottom|top] [--strain film|substrate|shared] [--termination K] [--fixed N] -o OUT.vasp
       the interface of match I (z in Å: film bottom plane − substrate top plane).
-  relax INTERFACE_FILE [--model uff|d2|fit] [--cutoff 12] [--fmax 0.01] [--backend wasm|cpu|webgpu]
+  relax INTERFACE_FILE [--model uff|d2|fit (default fit)] [--cutoff 12] [--fmax 0.01] [--backend wasm|cpu|webgpu]
         [--film-from-z Z | --film-atoms A-B] [-o OUT] [--json]
       rigid-body pre-relaxation of the film (x, y, z; twist fixed) with the force field.
   predict FILM SUBSTRATE_BULK --hkl 1,1,1 [--face bottom|top] [--max-area 100] [--max-strain 5] [--e-form EV[,SIGMA]] [--json]
@@ -47,8 +48,9 @@ const USAGE = `heterolab command line (npm run --silent cli -- VERB ...)
       every film (both faces of a Janus film; files or library ids) on every substrate facet: best match, force-field prior,
       ONNX estimates ± σ, stability vs the formation energy. Defaults are Hetero2d's. With --shard the
       output is a shard file; join them with: screen merge SHARD... [-o OUT] [--csv]
-  features RECORDS.json... [-o table.csv] | features --names
-      the training table: targets and features of Hetero2d/aiHD records (what npm run train reads).
+  features RECORDS.json... [-o table.csv] [--model fit] | features --names | features --prior [--model fit]
+      the training table: targets and features of Hetero2d/aiHD records (what npm run train reads); --model
+      changes the force-field prior (for comparing priors; the models are trained on the default).
   zscan INTERFACE_FILE [--from 2 --to 6 --step 0.05] [...film selection] [--json]
   registry-scan INTERFACE_FILE [--grid 24] [--relax-z] [...film selection] [--json]
       binding curve and registry energy map. The film is the role column (extxyz from heterolab), the given
@@ -296,8 +298,8 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (e instanceof FFParameterError) {
-      // predict's force-field prior is fixed (the predictors were trained on d2 features): no --model to change.
-      const hint = verb === 'predict' ? 'predict needs its d2 force-field prior for every element; relax, zscan and registry-scan take --model uff' : undefined;
+      // predict's force-field prior is fixed (the predictors were trained on its features): no --model to change.
+      const hint = verb === 'predict' ? `predict needs its ${PRIOR_PARAMS.model} force-field prior for every element; relax, zscan and registry-scan take --model uff` : undefined;
       const error = { code: 'ff-parameters', message: e.message, line: null, ...(e.z !== undefined ? { z: e.z, model: e.model } : {}), ...(hint ? { hint } : {}) };
       if (json) process.stdout.write(JSON.stringify({ error }) + '\n');
       process.stderr.write(`error: ${e.message}${hint ? ` (${hint})` : ''}\n`);

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { useFitParameters, type FitParameters } from '../compute/ff/model';
 import type { Structure } from '../core/structure';
 import { wasmBackend } from '../compute/ff/wasm-backend';
 import { computeFeatures, FEATURE_NAMES, FEATURES_VERSION, interfaceZSeparation } from '../compute/ml/features';
-import { forceFieldPrior } from '../compute/ml/prior';
+import { forceFieldPrior, PRIOR_PARAMS } from '../compute/ml/prior';
+import { FF_MODELS, type FFModel } from '../core/defaults';
 import { flagString, UsageError, writeOutput, type Args } from './args';
 import { cliService, loadGeometry, noMatch, parseHkl, specFrom } from './geometry-verbs';
 import { formula } from '../core/structure';
@@ -28,9 +31,15 @@ interface H2dInfo {
  * (unrelaxed) structure, computed by the same code the app uses, with the force-field prior relaxed from there.
  */
 export async function featuresVerb(a: Args, readAll: ReadAll): Promise<number> {
+  // --model: the prior's force-field model; another than the shipped one only for the trainer's comparison of priors.
+  const model = (flagString(a, '--model') ?? PRIOR_PARAMS.model) as FFModel;
+  if (!FF_MODELS.includes(model)) throw new UsageError(`--model must be ${FF_MODELS.join(', ')} (got "${model}")`);
+  // --fit-params FILE (training pipeline only): the `fit` model refitted without a held-out film (models/prior_folds.py).
+  const fitFile = flagString(a, '--fit-params');
+  if (fitFile) useFitParameters(JSON.parse(readFileSync(fitFile, 'utf8')) as FitParameters);
   if (a.flags.has('--prior')) {
     // The force-field prior behind the ff_* features: the trainer records it in the manifest and the card.
-    process.stdout.write(priorId() + '\n');
+    process.stdout.write(priorId(model) + '\n');
     return 0;
   }
   if (a.flags.has('--names')) {
@@ -55,7 +64,7 @@ export async function featuresVerb(a: Args, readAll: ReadAll): Promise<number> {
         continue;
       }
       const strain = Math.max(Math.abs(h.alignment?.u ?? NaN), Math.abs(h.alignment?.v ?? NaN));
-      const prior = await forceFieldPrior(g, s0);
+      const prior = await forceFieldPrior(g, s0, model);
       const f = computeFeatures({ structure: s0, strain, ff: prior });
       if (f.missing.length) process.stderr.write(`note: ${h.id}: missing ${f.missing.join(', ')}\n`);
       const cell = (x: unknown) => (typeof x === 'number' ? (Number.isFinite(x) ? String(Number(x.toPrecision(10))) : '') : `"${String(x ?? '').replace(/"/g, '')}"`);

@@ -24,7 +24,7 @@ describe('session records', () => {
     expect(back.filmId).toBeNull();
     expect(back.placement).toEqual({ zSeparation: 3.2, shift: [0.5, 0] });
     expect(back.options.hkl).toEqual([1, 1, 1]);
-    expect(back.ffModel).toBe('d2');
+    expect(back.ffModel).toBe('fit'); // DEFAULTS.ffModel: the fitted model (models/ff-fit/FIT_CARD.md)
   });
   it('refuses what it cannot read, with a reason', () => {
     expect(() => restoreSession('{not json')).toThrow(/not valid JSON/);

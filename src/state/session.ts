@@ -109,7 +109,7 @@ export function newSession(name = 'Untitled session'): Session {
     placement: { ...DEFAULT_PLACEMENT, shift: [0, 0] },
     twistDeg: null,
     stack: [],
-    ffModel: 'd2',
+    ffModel: DEFAULTS.ffModel,
     screen: null,
   };
 }

@@ -143,7 +143,7 @@ describe('workbench stacks (real geometry and force field)', () => {
     const energyAt = async (k: number) => {
       wb.setPlacement({ zSeparation: zs.z[k] }, false);
       await wb.rebuild();
-      return (await api.service.evaluate(wb.get().iface!, { model: 'd2', cutoff: 12 })).energy;
+      return (await api.service.evaluate(wb.get().iface!, { model: wb.get().ffModel, cutoff: 12 })).energy; // the scan's model (the default)
     };
     // The scan leaves out the pairs inside the moving block (film 1 with film 2), constant while it moves.
     const [a, b] = [20, 40];

@@ -1,12 +1,21 @@
 /** The model card, as DOM: a tiny markdown renderer (headings, tables, lists, paragraphs, bold, code). */
 import { el } from './dom';
 
-/** Tiny markdown renderer for the model card (headings, tables, lists, paragraphs, bold, code). */
-export function markdown(text: string): HTMLElement[] {
+/**
+ * Tiny markdown renderer for the model card (headings, tables, lists, paragraphs, bold, code, images).
+ * `images` maps an image's file name in the markdown to the URL it is served from (a same-origin asset); an
+ * image not in it is shown as its alt text, so the card never loads anything from another origin.
+ */
+export function markdown(text: string, images: Readonly<Record<string, string>> = {}): HTMLElement[] {
   const out: HTMLElement[] = [];
+  const image = (part: string) => {
+    const [, alt, src] = /^!\[([^\]]*)\]\(([^)]+)\)$/.exec(part)!;
+    return images[src] ? el('img', { src: images[src], alt, class: 'card-image' }) : el('i', {}, `[${alt}]`);
+  };
   const inline = (t: string) => {
     const span = document.createElement('span');
-    for (const part of t.split(/(\*\*[^*]+\*\*|`[^`]+`)/)) span.append(part.startsWith('**') ? el('b', {}, part.slice(2, -2)) : part.startsWith('`') ? el('code', {}, part.slice(1, -1)) : part);
+    for (const part of t.split(/(\*\*[^*]+\*\*|`[^`]+`|!\[[^\]]*\]\([^)]+\))/))
+      span.append(part.startsWith('**') ? el('b', {}, part.slice(2, -2)) : part.startsWith('`') ? el('code', {}, part.slice(1, -1)) : part.startsWith('![') ? image(part) : part);
     return span;
   };
   const lines = text.split('\n');

@@ -32,7 +32,7 @@ describe('CLI: force field', () => {
     const ref = JSON.parse(cli('relax', iface, '--json', '--backend', 'cpu').out);
     expect(ref.backend).toBe('cpu');
     expect(ref.energy).toBeCloseTo(j.energy, 6);
-    expect(j.model).toBe('uff');
+    expect(j.model).toBe('fit'); // the default model (DEFAULTS.ffModel)
     expect(j.film).toBe('role column of the file');
     expect(j.zSeparation).toBeLessThan(3.6);
     expect(j.bindingEnergy).toBeGreaterThan(0);

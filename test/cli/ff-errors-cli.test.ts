@@ -20,14 +20,14 @@ function us2(): string {
 }
 
 describe('CLI: elements a force-field model does not cover (issue 12, bug 5)', () => {
-  it('predict with a U film exits 1 with {"error"} naming U, d2 and what to do, not an internal error', () => {
+  it('predict with a U film exits 1 with {"error"} naming U, the prior\'s model (fit) and what to do, not an internal error', () => {
     const r = cli('predict', us2(), GOOD + 'Au_fcc_conventional.vasp', '--hkl', '1,1,1', '--json');
     expect(r.err).not.toMatch(/internal error/);
     expect(r.code, r.err).toBe(1);
     const { error } = JSON.parse(r.out);
     expect(error.code).toBe('ff-parameters');
-    expect(error.message).toMatch(/d2 force field has no parameters for U \(Z = 92\)/);
-    expect([error.z, error.model, error.line]).toEqual([92, 'd2', null]);
+    expect(error.message).toMatch(/fit force field has no parameters for U \(Z = 92\)/);
+    expect([error.z, error.model, error.line]).toEqual([92, 'fit', null]);
     expect(error.hint).toMatch(/--model uff/);
   });
   it('zscan --model d2 of a U-containing interface exits 1 (bad input), and --model uff runs it', () => {

@@ -8,6 +8,7 @@ import { hardeningInputSpecs } from './hardening-input.mjs';
 import { workbenchPanelsSpecs } from './workbench-panels.mjs';
 import { ffGpuSpecs } from './ff-gpu.mjs';
 import { workbenchViewSpecs } from './workbench-view.mjs';
+import { modelCardSpecs } from './model-card.mjs';
 
 if (!existsSync('dist/index.html')) {
   console.error('e2e: dist/ is missing; run `npm run build` first');
@@ -174,5 +175,6 @@ const failures = await run([
   ...workbenchPanelsSpecs(),
   ...ffGpuSpecs(),
   ...workbenchViewSpecs(),
+  ...modelCardSpecs(),
 ]);
 process.exit(failures ? 1 : 0);

@@ -69,22 +69,39 @@ function d2(z: number, model: FFModel): readonly [number, number] {
   return row;
 }
 
-const FIT_BY_Z = new Map(FIT_ELEMENTS.map(([z, a, c]) => [z, [a, c] as const]));
+/** The numbers of the 'fit' model, in fit-params.ts's shape. */
+export interface FitParameters {
+  elements: ReadonlyArray<readonly [z: number, a: number, c: number]>;
+  fallback: { wall: number; dispersion: number };
+  carbonMetal: { wall: number; dispersion: number };
+}
+const fitOf = (p: FitParameters) => ({ byZ: new Map(p.elements.map(([z, a, c]) => [z, [a, c] as const])), fallback: p.fallback, carbonMetal: p.carbonMetal });
+const SHIPPED_FIT = fitOf({ elements: FIT_ELEMENTS, fallback: FIT_FALLBACK_SCALE, carbonMetal: FIT_CARBON_METAL });
+let FIT = SHIPPED_FIT;
 const FIT_METAL_SET = new Set(FIT_METALS);
+
+/**
+ * Replaces the 'fit' numbers for this process (null: back to fit-params.ts). For the training pipeline only
+ * (`heterolab features --fit-params FILE`): a prior from `fit` refitted without a held-out film, so the
+ * predictors' held-out errors are not helped by a prior fitted to the held-out rows (models/prior_folds.py).
+ */
+export function useFitParameters(p: FitParameters | null): void {
+  FIT = p ? fitOf(p) : SHIPPED_FIT;
+}
 
 /** Per-element A (eV Å^12) and C (eV Å^6) of 'fit': fitted where the data had the element, else d2 × global factors. */
 function fitElement(z: number): readonly [number, number] {
-  const own = FIT_BY_Z.get(z);
+  const own = FIT.byZ.get(z);
   if (own) return own;
   const [, , x, depth] = uff(z);
   const [c6] = d2(z, 'fit');
-  return [FIT_FALLBACK_SCALE.wall * depth * KCAL_PER_MOL_IN_EV * x ** 12, FIT_FALLBACK_SCALE.dispersion * D2_S6_PBE * c6 * JNM6_PER_MOL_IN_EV_A6];
+  return [FIT.fallback.wall * depth * KCAL_PER_MOL_IN_EV * x ** 12, FIT.fallback.dispersion * D2_S6_PBE * c6 * JNM6_PER_MOL_IN_EV_A6];
 }
 
 function fitPair(zi: number, zj: number): [number, number] {
   const [ai, ci] = fitElement(zi), [aj, cj] = fitElement(zj);
   const cm = (zi === 6 && FIT_METAL_SET.has(zj)) || (zj === 6 && FIT_METAL_SET.has(zi));
-  return [Math.sqrt(ai * aj) * (cm ? FIT_CARBON_METAL.wall : 1), Math.sqrt(ci * cj) * (cm ? FIT_CARBON_METAL.dispersion : 1)];
+  return [Math.sqrt(ai * aj) * (cm ? FIT.carbonMetal.wall : 1), Math.sqrt(ci * cj) * (cm ? FIT.carbonMetal.dispersion : 1)];
 }
 
 /** Pair parameters for the species present. Throws FFParameterError for an element the model does not cover. */

@@ -10,15 +10,15 @@ import type { FormationEnergy } from './stability';
  * the prior model (e.g. a fitted interlayer model), change PRIOR_PARAMS in prior.ts and run `npm run train`:
  * the card then reports the new prior, and models trained on another prior warn here until retrained.
  */
-export function priorId(): string {
-  return `force field ${PRIOR_PARAMS.model}, cutoff ${PRIOR_PARAMS.cutoff} Å, rigid-body relaxation from z = ${PRIOR_START_Z} Å (src/compute/ml/prior.ts)`;
+export function priorId(model: string = PRIOR_PARAMS.model): string {
+  return `force field ${model}, cutoff ${PRIOR_PARAMS.cutoff} Å, rigid-body relaxation from z = ${PRIOR_START_Z} Å (src/compute/ml/prior.ts)`;
 }
 
 export type Prior = Awaited<ReturnType<typeof forceFieldPrior>>;
 
 export interface InterfaceEstimate extends PredictionResult {
   features: Features;
-  /** The force-field prior the models read (model D2, rigid relaxation from the given geometry). */
+  /** The force-field prior the models read (PRIOR_PARAMS' model, rigid relaxation from the given geometry). */
   forceField: { model: string; zSeparation: number; bindingEnergy: number; converged: boolean; backend: string };
 }
 

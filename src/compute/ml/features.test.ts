@@ -111,3 +111,42 @@ describe('interface features (hand-checked)', () => {
     expect(() => computeFeatures({ structure: s, strain: 0 })).toThrow(/roles/);
   });
 });
+
+/** A clean fcc slab of element z (lattice a, Å), 6 planes, one atom per plane in the primitive surface cell. */
+function fccSlab(z: number, a: number, facet: '111' | '100' | '110') {
+  const d = a / Math.SQRT2;
+  const cells = {
+    // in-plane cell rows, per-plane in-plane shift (fractional), plane spacing
+    '111': { cell: [d, 0, 0, d / 2, (d * Math.sqrt(3)) / 2, 0], shift: (k: number) => [(k % 3) / 3, (k % 3) / 3], dz: a / Math.sqrt(3) },
+    '100': { cell: [d, 0, 0, 0, d, 0], shift: (k: number) => [(k % 2) / 2, (k % 2) / 2], dz: a / 2 },
+    '110': { cell: [d, 0, 0, 0, a, 0], shift: (k: number) => [(k % 2) / 2, (k % 2) / 2], dz: d / 2 },
+  }[facet];
+  const [ax, ay, , bx, by] = cells.cell;
+  const pos: number[] = [];
+  for (let k = 0; k < 6; k++) {
+    const [u, v] = cells.shift(k);
+    pos.push(u * ax + v * bx, u * ay + v * by, k * cells.dz);
+  }
+  const top = 5 * cells.dz;
+  pos.push(0, 0, top + 3.2); // one film atom (S) above
+  return makeStructure({
+    numbers: Uint8Array.from([...Array(6).fill(z), 16]),
+    positions: Float64Array.from(pos),
+    cell: Float64Array.from([...cells.cell, 0, 0, 40]),
+    pbc: [true, true, true],
+    arrays: { role: Uint8Array.from([0, 0, 0, 0, 0, 0, 1]) },
+  });
+}
+
+describe('substrate work function per facet (substrate-props.ts)', () => {
+  const wf = (z: number, a: number, facet: '111' | '100' | '110') => get(computeFeatures({ structure: fccSlab(z, a, facet), strain: 0 }).values, 'sub_work_function_eV');
+  it('reads the facet from the slab and uses its measured value where one is listed', () => {
+    expect(wf(29, 3.615, '111')).toBe(4.94);
+    expect(wf(29, 3.615, '100')).toBe(4.59);
+    expect(wf(29, 3.615, '110')).toBe(4.48);
+    expect(wf(47, 4.086, '111')).toBe(4.46);
+  });
+  it('falls back to the polycrystalline value where no facet value was verified', () => {
+    expect(wf(79, 4.078, '111')).toBeCloseTo(5.1, 12);
+  });
+});

@@ -11,10 +11,10 @@ import { PLANE_TOL, zSeparationOf } from '../../core/planes';
 import { formula, type Structure } from '../../core/structure';
 import { canonicalInterface } from '../ff/system';
 import { ELEMENT_PROPS } from './element-props';
-import { KJ_PER_MOL_PER_EV, WORK_FUNCTION_EV } from './substrate-props';
+import { FACET_WORK_FUNCTION_EV, KJ_PER_MOL_PER_EV, WORK_FUNCTION_EV } from './substrate-props';
 
 /** Version of the feature definitions; a model records the version it was trained with. */
-export const FEATURES_VERSION = 2;
+export const FEATURES_VERSION = 3;
 
 export const FEATURE_NAMES = [
   'sub_en_pauling',
@@ -90,9 +90,13 @@ function prop(z: number, c: Col, missing: Set<string>): number {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-function workFunction(z: number, missing: Set<string>): number {
+/** The facet an fcc slab's top face is, from (bulk coordination, top-atom coordination); others are not told apart. */
+export const FACET_OF: Readonly<Record<string, string>> = { '12,9': '111', '12,8': '100', '12,7': '110' };
+
+/** Work function (eV) of element z: the facet's measured value where FACET_WORK_FUNCTION_EV has it, else polycrystalline. */
+function workFunction(z: number, facet: string | undefined, missing: Set<string>): number {
   const sym = ELEMENT_PROPS[z - 1]?.[1] ?? `Z=${z}`;
-  const v = WORK_FUNCTION_EV[sym];
+  const v = (facet !== undefined ? FACET_WORK_FUNCTION_EV[sym]?.[facet] : undefined) ?? WORK_FUNCTION_EV[sym];
   if (v === undefined) missing.add(`work function of ${sym}`);
   return v ?? NaN;
 }
@@ -138,7 +142,7 @@ export function computeFeatures(inp: FeatureInput): Features {
     avg(sub, 'nD') / 10,
     nn,
     topPlane.length / area,
-    mean(sub.map((i) => workFunction(s.numbers[i], missing))),
+    mean(sub.map((i) => workFunction(s.numbers[i], FACET_OF[`${bonds.coordination},${bonds.topCoordination}`], missing))),
     avg(sub, 'bulkModulus'),
     bonds.coordination,
     eBond,
@@ -223,7 +227,7 @@ function neighbourDistances(s: Structure, i: number, cands: number[], maxD: numb
  * energy per bond this is the broken-bond estimate of the facet's surface energy, γ ≈ (broken bonds per area) ×
  * E_bond / 2 (e.g. M. Methfessel, D. Hennig, M. Scheffler, Phys. Rev. B 46 (1992) 4816).
  */
-function substrateBonds(s: Structure, sub: number[], nn: number, area: number): { coordination: number; brokenPerArea: number } {
+function substrateBonds(s: Structure, sub: number[], nn: number, area: number): { coordination: number; topCoordination: number; brokenPerArea: number } {
   const z = (i: number) => s.positions[3 * i + 2];
   const maxD = 2 * nn;
   const near = (i: number) => sub.filter((j) => Math.abs(z(j) - z(i)) <= maxD);
@@ -238,9 +242,12 @@ function substrateBonds(s: Structure, sub: number[], nn: number, area: number): 
   }
   const region = sub.filter((i) => top - z(i) <= bond);
   const sample = region.slice(0, SAMPLE);
+  const count = (i: number) => neighbourDistances(s, i, near(i), BOND_FACTOR * bond).length;
   let missing = 0;
-  for (const i of sample) missing += Math.max(0, coordination - neighbourDistances(s, i, near(i), BOND_FACTOR * bond).length);
-  return { coordination, brokenPerArea: (missing / sample.length) * (region.length / area) };
+  for (const i of sample) missing += Math.max(0, coordination - count(i));
+  // Neighbours of the top plane's atoms: what tells the facet (fcc: 9 on (111), 8 on (100), 7 on (110)).
+  const topCoordination = Math.max(0, ...sub.filter((i) => top - z(i) <= PLANE_TOL).slice(0, 8).map(count));
+  return { coordination, topCoordination, brokenPerArea: (missing / sample.length) * (region.length / area) };
 }
 
 /** z-separation (Å) of film 1 over the substrate: bottom plane of the film minus top plane of the substrate. */

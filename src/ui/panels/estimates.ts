@@ -8,6 +8,7 @@ import { FF_MODEL_LABELS, type FFModel } from '../../core/defaults';
 import { watch } from '../../state/watch';
 import type { WorkbenchState } from '../../state/workbench-model';
 import { $, el, fmt, hide, on, text } from '../dom';
+import { CARD_IMAGES } from '../card-images';
 import { markdown } from '../markdown';
 import { disposer, type Panel } from './panel';
 
@@ -57,7 +58,7 @@ export const mountEstimates: Panel = (root, { wb, port }) => {
   d.add(on($('ff-backend'), 'change', (ev) => void wb.setBackend((ev.target as HTMLSelectElement).value as 'auto')));
   d.add(on($('model-card'), 'click', async () => {
     const info = await port().modelInfo();
-    $('card-text').replaceChildren(...markdown(info.card));
+    $('card-text').replaceChildren(...markdown(info.card, CARD_IMAGES));
     $<HTMLDialogElement>('card-dialog').showModal();
   }));
   return d.dispose;
