@@ -214,6 +214,8 @@ export class Workbench {
         ...(changed ? { zscan: null, registry: null, relax: null } : {}),
         live: { ff: r.ff, ffError: r.ffError, ml: r.ml, mlError: r.mlError, mlScope: r.mlScope, pending: false, latencyMs: this.now() - t0 },
       });
+      // Another backend ran than the one configured (the GPU was lost): fetch the status with its notice.
+      if (r.ff && this.state.ffStatus && r.ff.backend !== this.state.ffStatus.kind) void this.port().status().then((st) => st.ff && this.set({ ffStatus: st.ff }));
     } catch (e) {
       if (seq === this.buildSeq) this.fail(e, 'twist'); // shown at the placement controls that asked for it
     }
