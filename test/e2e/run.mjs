@@ -4,6 +4,8 @@ import { assert, dropFiles, run, Skip } from './harness.mjs';
 import { stackSpecs, workbenchSpecs } from './workbench.mjs';
 import { librarySpecs, screenSpecs } from './screen.mjs';
 import { workbenchUiSpecs } from './workbench-ui.mjs';
+import { faultSpecs } from './faults.mjs';
+import { soakSpecs } from './soak.mjs';
 
 if (!existsSync('dist/index.html')) {
   console.error('e2e: dist/ is missing; run `npm run build` first');
@@ -166,5 +168,7 @@ const failures = await run([
   ...screenSpecs(),
   ...librarySpecs(),
   ...workbenchUiSpecs(),
+  ...faultSpecs(),
+  ...soakSpecs(),
 ]);
 process.exit(failures ? 1 : 0);
