@@ -70,10 +70,15 @@ const FILES = ['graphene.vasp', 'MoS2_monolayer.vasp', 'Au_fcc_conventional.vasp
 /** Relative weights: cheap edits often, scans and reloads rarely. */
 const WEIGHTS = { load: 6, match: 6, twist: 10, slide: 14, predict: 14, scan: 4, relax: 3, stack: 5, save: 6, reload: 1, import: 2 };
 
+/** Waits until nothing runs; a stall (60 s) is thrown as a Stall with what was still running. */
+class Stall extends Error {}
 const idle = (page) => page.waitForFunction(() => {
   const h = window.heterolab, s = h?.wb.get();
   return s && document.body.dataset.ready === 'true' && !h.store.get().busy && !s.job && !s.live.pending && s.session.status !== 'saving';
-}, null, { timeout: 300_000, polling: 50 });
+}, null, { timeout: 60_000, polling: 50 }).catch(async () => {
+  const st = await page.evaluate(() => { const h = window.heterolab, s = h?.wb.get(); return { ready: document.body.dataset.ready, busy: h?.store.get().busy, job: s?.job, pending: s?.live.pending, session: s?.session.status, error: s?.error }; });
+  throw new Stall(`stalled 60 s: ${JSON.stringify(st)}`);
+});
 
 async function ready(page, url) {
   await page.goto(url);
@@ -172,7 +177,14 @@ export async function soak(page, url, { n, seed, every = 100, log = () => {} }) 
     let x = r() * total, name = names[0];
     for (const k of names) if ((x -= WEIGHTS[k]) < 0) { name = k; break; }
     counts[name]++;
-    await act(page, url, name, r);
+    try {
+      await act(page, url, name, r);
+    } catch (e) {
+      if (!(e instanceof Stall)) throw e;
+      problems.push(`${name} (#${i}): ${e.message}`);
+      await page.reload(); // carry on from the saved session, so the rest of the run is measured
+      await ready(page, url);
+    }
     // Errors the app shows as bugs (not refusals of bad requests, which are data): internal messages.
     const internal = await page.evaluate(() => [...document.querySelectorAll('#messages li.internal')].map((li) => li.textContent));
     if (internal.length) problems.push(...internal.map((m) => `after ${name} (#${i}): ${m}`));
