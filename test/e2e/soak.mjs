@@ -204,7 +204,12 @@ export function assertFlat({ samples, problems }) {
   assert(problems.length === 0, `no errors: ${problems.slice(0, 5).join(' | ')}`);
   const [a, b] = [samples[0], samples.at(-1)];
   for (const k of ['heapMB', 'wasmMB', 'gpuMB']) assert(b[k] <= a[k] * 1.25 + SLACK_MB, `${k} flat: ${a[k]} → ${b[k]}`);
-  assert(b.gpuBuffers <= a.gpuBuffers + 16, `GPU buffers flat: ${a.gpuBuffers} → ${b.gpuBuffers}`);
+  // The buffer pool holds what the last operations needed (14–30 buffers in the 1,000-action run, up and down
+  // with the number of stacked films), so the count is checked for a trend: the end may exceed the first
+  // half's peak by at most that swing (16); a leak grows past it.
+  const firstHalf = samples.filter((x) => x.at <= b.at / 2);
+  const peak = Math.max(...firstHalf.map((x) => x.gpuBuffers));
+  assert(b.gpuBuffers <= peak + 16, `GPU buffers flat: ${a.gpuBuffers} at the start, first-half peak ${peak}, ${b.gpuBuffers} at the end`);
 }
 
 export function soakSpecs() {
@@ -214,7 +219,7 @@ export function soakSpecs() {
       const own = await context.browser().newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
       const page = await own.newPage();
       await meterWorker(page);
-      const r = await soak(page, url + '?backend=webgpu', { n: 50, seed: 17, every: 50 });
+      const r = await soak(page, url + '?backend=webgpu', { n: 50, seed: 17, every: 10 });
       await own.close();
       console.log(`    ${r.samples.map((s) => `#${s.at}: heap ${s.heapMB} MB, wasm ${s.wasmMB} MiB, GPU ${s.gpuBuffers} buffers ${s.gpuMB} MiB`).join(' → ')}`);
       assertFlat(r);
