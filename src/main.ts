@@ -17,6 +17,7 @@ import { ComputeClient } from './workers/client';
 const client = new ComputeClient(() => new Worker(new URL('./workers/compute.worker.ts', import.meta.url), { type: 'module' }));
 const port = client.api;
 const store = new Store(port, classifyStructure);
+client.onCrash = (why) => store.report('error', `the compute worker stopped (${why}) and was restarted: what was running failed, your session is intact`);
 const view = new StructureView(document.getElementById('view') as HTMLCanvasElement);
 const params = new URLSearchParams(location.search);
 
@@ -81,9 +82,10 @@ void dbReady.then(async (db) => {
   try {
     if (await openFromScreen()) return;
     if (!db) return;
-    const list = await db.list();
-    const want = params.get('session') ?? list[0]?.id;
-    if (want && list.some((s) => s.id === want) && store.get().structures.length === 0) await wb.load(await db.load(want)); // db.load validates through restoreSession
+    const { session, skipped } = await db.restoreLatest(params.get('session')); // validated through restoreSession
+    if (session && store.get().structures.length === 0) await wb.load(session);
+    // After loading (which clears the message list), so the warning stays in view.
+    for (const why of skipped) store.report('warning', `a saved session could not be restored and was left as it is (${why})`);
   } catch (e) {
     store.report('warning', `the last session could not be restored: ${(e as Error).message}`);
   } finally {

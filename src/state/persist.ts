@@ -22,9 +22,13 @@ export interface SessionSummary {
 export class SessionDb implements SessionSink {
   private channel: BroadcastChannel | null = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('heterolab-sessions') : null;
 
+  /** Why this tab's connection was closed (a newer version in another tab), after which nothing is written. */
+  private closed: string | null = null;
+
   private constructor(private db: IDBPDatabase) {}
 
   static async open(onBlocked?: (why: string) => void): Promise<SessionDb> {
+    let self: SessionDb | null = null;
     const db = await openDB(DB_NAME, DB_VERSION, {
       upgrade(db, oldVersion) {
         // Cumulative steps: a browser at any older version runs the ones it missed.
@@ -32,12 +36,13 @@ export class SessionDb implements SessionSink {
       },
       blocked: () => onBlocked?.('another heterolab tab holds an older database version open; close it to finish upgrading'),
       blocking: () => {
-        // A newer tab wants to upgrade: let it, this tab reloads its data on next use.
+        // A newer tab wants to upgrade: let it. This tab's records stay as they were; it stops writing.
         db.close();
+        if (self) self.closed = 'a newer heterolab opened in another tab and took over session storage: nothing new was saved here (your work is still on screen); reload this tab';
         onBlocked?.('a newer heterolab opened in another tab; reload this one');
       },
     });
-    return new SessionDb(db);
+    return (self = new SessionDb(db));
   }
 
   /** Called with the session id whenever another tab saves a session. */
@@ -46,6 +51,7 @@ export class SessionDb implements SessionSink {
   }
 
   async save(s: Session, baseRevision: number) {
+    if (this.closed) return { ok: false as const, reason: 'error' as const, message: this.closed };
     try {
       const tx = this.db.transaction(STORE, 'readwrite');
       const stored = (await tx.store.get(s.id)) as { revision?: number } | undefined;
@@ -82,6 +88,24 @@ export class SessionDb implements SessionSink {
   async storedRevision(id: string): Promise<number> {
     const r = (await this.db.get(STORE, id)) as { revision?: unknown } | undefined;
     return typeof r?.revision === 'number' && Number.isFinite(r.revision) ? r.revision : 0;
+  }
+
+  /**
+   * The session to reopen: `want` if given, else the newest, and if that record fails validation (corrupted,
+   * or written by a broken build) the next newest that restores. Bad records are named and left as they are.
+   */
+  async restoreLatest(want?: string | null): Promise<{ session: Session | null; skipped: string[] }> {
+    const ids = (await this.list()).map((s) => s.id);
+    const order = want ? (ids.includes(want) ? [want, ...ids.filter((i) => i !== want)] : []) : ids;
+    const skipped: string[] = [];
+    for (const id of order) {
+      try {
+        return { session: await this.load(id), skipped };
+      } catch (e) {
+        skipped.push(`${id}: ${(e as Error).message}`);
+      }
+    }
+    return { session: null, skipped };
   }
 
   async rename(id: string, name: string): Promise<void> {

@@ -91,7 +91,10 @@ export class Store {
       });
     } catch (e) {
       if ((e as Error).name === 'AbortError') return;
-      this.set({ messages: [{ id: this.nextMessage++, severity: 'internal', issue: { code: 'unsupported', message: `internal error: ${(e as Error).message}` } }, ...this.state.messages] });
+      // A worker that crashed or hung is a fault of the machine, not a bug: say which files were not read.
+      const crashed = (e as Error).name === 'WorkerCrashedError';
+      const message = crashed ? `${files.map((f) => f.name).join(', ')} not read: ${(e as Error).message}` : `internal error: ${(e as Error).message}`;
+      this.set({ messages: [{ id: this.nextMessage++, severity: crashed ? 'error' : 'internal', issue: { code: 'unsupported', message } }, ...this.state.messages] });
     } finally {
       this.set({ busy: false });
     }

@@ -33,6 +33,8 @@ export async function rebuild(wb: Workbench): Promise<void> {
       ...(sameLattice(wb.state.iface, r.structure) ? {} : { zscan: null, registry: null, relax: null }),
       live: { ff: r.ff, ffError: r.ffError, ml: r.ml, mlError: r.mlError, mlScope: r.mlScope, pending: false, latencyMs: wb.now() - t0 },
     });
+    // Another backend ran than the one configured (the GPU was lost): fetch the status with its notice.
+    if (r.ff && wb.state.ffStatus && r.ff.backend !== wb.state.ffStatus.kind) void wb.port().status().then((st) => st.ff && wb.set({ ffStatus: st.ff }));
   } catch (e) {
     if (seq === wb.buildSeq) wb.fail(e, 'twist'); // shown at the placement controls that asked for it
   }

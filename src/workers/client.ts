@@ -1,6 +1,6 @@
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { BackendChoice } from '../compute/ff/select';
-import { COMPUTE_METHODS, type ComputeApi, type FileInput } from './protocol';
+import { COMPUTE_METHODS, HEARTBEAT, type ComputeApi, type FileInput } from './protocol';
 
 export class AbortedError extends Error {
   constructor() {
@@ -16,6 +16,9 @@ export class WorkerCrashedError extends Error {
     this.name = 'WorkerCrashedError';
   }
 }
+
+/** How long a worker with calls in flight may stay silent (no reply, progress or heartbeat) before it counts as hung (ms). */
+export const HANG_MS = 120_000;
 
 /** The worker's API bound to one AbortSignal: the same methods and types as ComputeApi, generated from its list. */
 export type ComputePort = (signal?: AbortSignal) => ComputeApi;
@@ -50,8 +53,16 @@ export class ComputeClient {
 
   /** Rejecters of the calls in flight on the current worker, so a crash can fail them instead of hanging. */
   private pending = new Set<(e: Error) => void>();
-  /** Called after the worker crashed and was restarted (the app shows it). */
+  /** Called after the worker crashed or hung and was restarted (the app shows it). */
   onCrash: ((why: string) => void) | null = null;
+  /**
+   * A busy worker cannot answer anything, so a hang is told from work by silence: with calls in flight, a
+   * heartbeat is sent every hangMs/4 and answered whenever the worker's event loop is free (e.g. while it
+   * waits for the GPU or a download); replies and progress count too. hangMs of silence (ms) and it is hung.
+   */
+  hangMs = HANG_MS;
+  private lastSign = 0;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
 
   constructor(private spawn: () => Worker) {
     this.respawn();
@@ -59,7 +70,43 @@ export class ComputeClient {
 
   /** Stops the worker for good (pool members that are done). */
   close(): void {
+    this.stopWatchdog();
     this.worker.terminate();
+  }
+
+  private alive = (): void => {
+    this.lastSign = Date.now();
+  };
+
+  /** Watches for a hang while calls are in flight (and only then: an idle worker costs nothing). */
+  private startWatchdog(): void {
+    if (this.watchdog) return;
+    this.alive();
+    // hangMs is read now: a change takes effect from the next quiet spell.
+    this.watchdog = setInterval(() => {
+      if (this.pending.size === 0) return this.stopWatchdog();
+      const quiet = Date.now() - this.lastSign;
+      if (quiet >= this.hangMs) return this.crashed(this.worker, `it did not answer for ${Math.round(quiet / 1000)} s`);
+      this.worker.postMessage({ type: HEARTBEAT });
+    }, Math.max(10, this.hangMs / 4));
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+
+  /** A call is done: with none left in flight, the watchdog stops (the next call starts a fresh quiet spell). */
+  private settle(fail: (e: Error) => void): void {
+    this.pending.delete(fail);
+    if (this.pending.size === 0) this.stopWatchdog();
+  }
+
+  /** Worker `w` died or hung: fail what it had, start a fresh one, say so (late events of an old worker do nothing). */
+  private crashed(w: Worker, why: string): void {
+    if (w !== this.worker) return;
+    this.respawn(new WorkerCrashedError(why));
+    this.onCrash?.(why);
   }
 
   /** A fresh worker; calls still in flight on the old one fail with `why` (they can never be answered). */
@@ -68,15 +115,15 @@ export class ComputeClient {
     const orphans = [...this.pending];
     this.pending.clear();
     for (const f of orphans) f(why);
+    this.stopWatchdog();
     const w = (this.worker = this.spawn());
     this.remote = wrap<ComputeApi>(w);
-    const crashed = (why: string) => {
-      if (w !== this.worker) return;
-      this.respawn(new WorkerCrashedError(why));
-      this.onCrash?.(why);
-    };
-    w.addEventListener('error', (e) => crashed((e as ErrorEvent).message || 'an uncaught error'));
-    w.addEventListener('messageerror', () => crashed('a message it could not read'));
+    w.addEventListener('message', this.alive);
+    w.addEventListener('error', (e) => {
+      e.preventDefault(); // handled: restarted and said so (not also an uncaught error on the page)
+      this.crashed(w, (e as ErrorEvent).message || 'an uncaught error');
+    });
+    w.addEventListener('messageerror', () => this.crashed(w, 'a message it could not read'));
   }
 
   /** The API bound to `signal`. */
@@ -89,17 +136,19 @@ export class ComputeClient {
   private async call(method: keyof ComputeApi, args: unknown[], signal?: AbortSignal): Promise<unknown> {
     if (signal?.aborted) throw new AbortedError();
     if (method === 'ffConfigure') this.ffChoice = args[0] as BackendChoice;
-    const wire = args.map((a) => (typeof a === 'function' ? proxy(a) : a));
+    // A progress report is a sign of life (a long job on a busy worker answers nothing else).
+    const wire = args.map((a) => (typeof a === 'function' ? proxy((...x: unknown[]) => (this.alive(), (a as (...y: unknown[]) => unknown)(...x))) : a));
     const t = TRANSFER[method];
     if (t) wire[0] = transfer(wire[0], t(args));
     return new Promise((resolve, reject) => {
       const fail = (e: Error) => {
         signal?.removeEventListener('abort', onAbort);
-        this.pending.delete(fail);
+        this.settle(fail);
         reject(e);
       };
       const onAbort = () => this.respawn(); // fails this call (and any other in flight) as aborted
       this.pending.add(fail);
+      this.startWatchdog();
       signal?.addEventListener('abort', onAbort, { once: true });
       const r = this.remote;
       const configure = this.ffSent !== r && this.ffChoice !== 'auto' && method !== 'ffConfigure' ? r.ffConfigure(this.ffChoice) : Promise.resolve();
@@ -109,7 +158,7 @@ export class ComputeClient {
         .then(
           (v) => {
             signal?.removeEventListener('abort', onAbort);
-            this.pending.delete(fail);
+            this.settle(fail);
             this.stats.calls++;
             this.stats.bytesIn += typedBytes(v);
             resolve(v);

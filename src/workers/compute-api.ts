@@ -11,7 +11,8 @@ import type { BackendChoice, SelectedBackend } from '../compute/ff/select';
 import type { Predictor } from '../compute/ml/predictor';
 import { definitionHash, janusOf, newStageTimes, runJob, screenJobs, type ScreenDefinition } from '../compute/screen/screen';
 
-const status = (b: SelectedBackend): FFStatus => ({ choice: b.choice, kind: b.kind, adapter: b.adapter, notices: [...b.notices] });
+// The adapter is named only while WebGPU runs (after a lost device the wasm fallback has none).
+const status = (b: SelectedBackend): FFStatus => ({ choice: b.choice, kind: b.kind, adapter: b.kind === 'webgpu' ? b.adapter : undefined, notices: [...b.notices] });
 
 /**
  * The worker's API as a plain object over one interface service, so Node tests call exactly what the browser
@@ -27,11 +28,13 @@ export function createComputeApi(
   return {
     service,
     async status(): Promise<WorkerStatus> {
+      const chosen = service.configuredFF();
+      const ff = chosen ? { ff: status(await chosen) } : {};
       try {
         await geometry;
-        return { geometry: 'wasm' };
+        return { geometry: 'wasm', ...ff };
       } catch (e) {
-        return { geometry: 'unavailable', geometryError: (e as Error).message };
+        return { geometry: 'unavailable', geometryError: (e as Error).message, ...ff };
       }
     },
 

@@ -6,7 +6,7 @@ import { geometryWasmUrl } from '../compute/geometry/wasm-url';
 import { setSpaceGroupInit } from '../io/space-groups';
 import { createComputeApi } from './compute-api';
 import { loadPredictor, modelCard } from './models';
-import type { ComputeApi, FileInput } from './protocol';
+import { HEARTBEAT, type ComputeApi, type FileInput } from './protocol';
 
 // Browser side of io's platform hooks: moyo's wasm is fetched from our own origin when a CIF needs it.
 setSpaceGroupInit(async (m) => {
@@ -32,4 +32,10 @@ const exposed: ComputeApi = {
     return transfer(out, [...new Set(buffers)]);
   },
 };
+// Heartbeats are answered here, before comlink sees them (the client's hang detection, client.ts).
+self.addEventListener('message', (e: MessageEvent) => {
+  if (e.data?.type !== HEARTBEAT) return;
+  e.stopImmediatePropagation();
+  self.postMessage({ type: HEARTBEAT });
+});
 expose(exposed);

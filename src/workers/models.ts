@@ -4,7 +4,7 @@
  */
 import manifest from '../../models/manifest.json';
 import modelCard from '../../models/MODEL_CARD.md?raw';
-import { browserOrt } from '../compute/ml/ort-browser';
+import { browserOrt, fetchModel } from '../compute/ml/ort-browser';
 import { Predictor, type ModelManifest } from '../compute/ml/predictor';
 
 const urls: Record<string, string> = {
@@ -15,12 +15,12 @@ const urls: Record<string, string> = {
 let predictor: Promise<Predictor> | null = null;
 
 export function loadPredictor(): Promise<Predictor> {
-  predictor ??= Predictor.create(browserOrt(), manifest as unknown as ModelManifest, async (file) => {
+  const m = manifest as unknown as ModelManifest;
+  predictor ??= Predictor.create(browserOrt(), m, async (file) => {
     const url = urls[file];
-    if (!url) throw new Error(`model file ${file} is not bundled`);
-    const r = await fetch(url);
-    if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`);
-    return new Uint8Array(await r.arrayBuffer());
+    const target = Object.values(m.targets).find((t) => t.file === file);
+    if (!url || !target) throw new Error(`model file ${file} is not bundled`);
+    return fetchModel(url, file, target.sha256);
   });
   predictor.catch(() => (predictor = null));
   return predictor;

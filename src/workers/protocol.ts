@@ -38,6 +38,8 @@ export interface WorkerStatus {
   /** Geometry backend that is loaded ('wasm' once heterolab.wasm is instantiated). */
   geometry: 'wasm' | 'unavailable';
   geometryError?: string;
+  /** The force-field backend as it stands now (after any fallback, e.g. a lost GPU), once one was chosen. */
+  ff?: FFStatus;
 }
 
 /** Which force-field backend runs, and why when it is not the one asked for. */
@@ -115,6 +117,9 @@ export interface ComputeApi {
 }
 
 /** Every method of ComputeApi, once: the client's methods are generated from this list. */
+/** The client's heartbeat message; the worker answers it with the same object whenever its event loop is free. */
+export const HEARTBEAT = 'heterolab-heartbeat';
+
 export const COMPUTE_METHODS = ['status', 'readFiles', 'matches', 'upperMatches', 'build', 'place', 'evaluate', 'ffConfigure', 'zScan', 'registryScan', 'relax', 'modelInfo', 'writeStructure', 'writableFormats', 'screenDefine', 'screenRun', 'ffBench', 'ffTableCheck'] as const;
 
 // The list and the interface cannot drift apart: a method missing from the list fails to compile here.

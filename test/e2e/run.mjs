@@ -9,6 +9,8 @@ import { workbenchPanelsSpecs } from './workbench-panels.mjs';
 import { ffGpuSpecs } from './ff-gpu.mjs';
 import { workbenchViewSpecs } from './workbench-view.mjs';
 import { modelCardSpecs } from './model-card.mjs';
+import { faultSpecs } from './faults.mjs';
+import { soakSpecs } from './soak.mjs';
 
 if (!existsSync('dist/index.html')) {
   console.error('e2e: dist/ is missing; run `npm run build` first');
@@ -176,5 +178,7 @@ const failures = await run([
   ...ffGpuSpecs(),
   ...workbenchViewSpecs(),
   ...modelCardSpecs(),
+  ...faultSpecs(),
+  ...soakSpecs(),
 ]);
 process.exit(failures ? 1 : 0);

@@ -275,6 +275,11 @@ export class InterfaceService {
     return this.ff ?? this.configureFF('auto');
   }
 
+  /** The backend chosen so far (null before any choice), without choosing one. */
+  configuredFF(): Promise<SelectedBackend> | null {
+    return this.ff;
+  }
+
   async evaluate(s: Structure, p: FFParams): Promise<FFEvaluation> {
     const b = await this.backend();
     const sys = systemFromStructure(s);
