@@ -5,6 +5,8 @@ import type { Structure } from './structure';
 
 /** Largest structure heterolab accepts from a file; parsers check counts against it before allocating. */
 export const MAX_ATOMS = 2_000_000;
+/** Largest structure file read (bytes); the app checks it before reading a dropped file, the CLI before opening one. */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 /** Atoms closer than this (Å) are reported as overlapping; periodic images closer than this make a cell degenerate. */
 export const OVERLAP_DISTANCE = 0.5;
 /** Coordinates and cell components beyond this (Å) are rejected: no real structure is a kilometre wide. */

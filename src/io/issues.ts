@@ -1,5 +1,5 @@
 import type { Structure } from '../core/structure';
-import { MAX_ATOMS, validateStructure } from '../core/validate';
+import { MAX_ATOMS, MAX_FILE_BYTES, validateStructure } from '../core/validate';
 import { decimalNumber } from './fast-text';
 
 /** Format ids, as ASE names them. `json` covers pymatgen Structure dicts and Hetero2d records. */
@@ -42,8 +42,8 @@ export type ParseResult =
   | { ok: true; structures: Structure[]; warnings: ParseIssue[] }
   | { ok: false; issue: ParseIssue };
 
-/** Limits checked before any large allocation. */
-export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/** Limits checked before any large allocation (defined in core/validate.ts, where the UI can read it too). */
+export { MAX_FILE_BYTES };
 /** How to get under the atom limit (MAX_ATOMS in core/validate.ts, a build-time setting), for every too-many-atoms issue. */
 export const ATOM_LIMIT_HINT = `heterolab reads at most ${MAX_ATOMS.toLocaleString('en-US')} atoms (MAX_ATOMS in src/core/validate.ts, a build setting): split the file or use a smaller supercell`;
 

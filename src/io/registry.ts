@@ -23,7 +23,7 @@ export function tooLargeIssue(size: number, unit: 'bytes' | 'characters' = 'byte
   const [what, limit] = unit === 'bytes' ? [`${(size / 2 ** 20).toFixed(1)} MiB`, `${MAX_FILE_BYTES / 2 ** 20} MiB`] : [`${size.toLocaleString('en-US')} characters`, `${MAX_FILE_BYTES.toLocaleString('en-US')} characters`];
   return {
     code: 'too-large',
-    message: `file is ${what}; the limit is ${limit} (MAX_FILE_BYTES in src/io/issues.ts: change it and rebuild to raise it)`,
+    message: `file is ${what}; the limit is ${limit} (MAX_FILE_BYTES in src/core/validate.ts: change it and rebuild to raise it)`,
     hint: 'or split the file, or keep only the structures you need (e.g. one frame of a trajectory)',
   };
 }

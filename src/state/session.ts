@@ -118,7 +118,7 @@ export class SessionError extends Error {}
 
 /** Deepest nesting a session record may have (a real one is under 10 levels deep). */
 export const MAX_SESSION_DEPTH = 64;
-/** Largest session text accepted (characters), as for structure files (MAX_FILE_BYTES in io/issues.ts). */
+/** Largest session text accepted (characters), as for structure files (MAX_FILE_BYTES in core/validate.ts). */
 export const MAX_SESSION_CHARS = 256 * 1024 * 1024;
 /**
  * z-separation range accepted from a session (Å). The low end is the CLI's `--z` minimum; the high end is wider

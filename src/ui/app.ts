@@ -1,5 +1,6 @@
 import { cellParameters, cellVolume } from '../core/cell';
 import { formula } from '../core/structure';
+import { MAX_FILE_BYTES } from '../core/validate';
 import type { AppState, Message, Store, StructureEntry } from '../state/store';
 import type { StructureView } from '../view/structure-view';
 import type { FileInput } from '../workers/protocol';
@@ -7,8 +8,9 @@ import type { FileInput } from '../workers/protocol';
 import { $, el } from './dom';
 import { showLegend } from './legend';
 
-async function toInputs(files: Iterable<File>): Promise<FileInput[]> {
-  return Promise.all([...files].map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+/** A file over the size limit is not read (a 1 GB drop would stall the page and fill memory): the worker refuses it by size. */
+export async function toInputs(files: Iterable<File>): Promise<FileInput[]> {
+  return Promise.all([...files].map(async (f) => (f.size > MAX_FILE_BYTES ? { name: f.name, bytes: new ArrayBuffer(0), size: f.size } : { name: f.name, bytes: await f.arrayBuffer() })));
 }
 
 function describeMessage(m: Message): HTMLElement {

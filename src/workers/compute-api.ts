@@ -1,7 +1,8 @@
 import type { HeterolabWasm } from '../compute/geometry/wasm';
 import { InterfaceService } from '../compute/interface/service';
 import { describeStructure } from '../compute/interface/kind';
-import { readStructureFile } from '../io/registry';
+import { readStructureFile, tooLargeIssue } from '../io/registry';
+import { MAX_FILE_BYTES } from '../core/validate';
 import { writeStructure } from '../io/write';
 import { writableFormats } from '../io/formats';
 import { conventionalStandardCell } from '../io/space-groups';
@@ -41,7 +42,7 @@ export function createComputeApi(
     async readFiles(files: FileInput[]): Promise<ReadReport[]> {
       const out: ReadReport[] = [];
       for (const f of files) {
-        const r = await readStructureFile(f.name, new Uint8Array(f.bytes));
+        const r = f.size !== undefined && f.size > MAX_FILE_BYTES ? { ok: false as const, issue: { ...tooLargeIssue(f.size), file: f.name } } : await readStructureFile(f.name, new Uint8Array(f.bytes));
         if (!r.ok) {
           out.push({ file: f.name, ok: false, issue: r.issue });
           continue;

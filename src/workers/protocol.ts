@@ -27,6 +27,8 @@ export interface TargetSummary {
 export interface FileInput {
   name: string;
   bytes: ArrayBuffer;
+  /** Set (bytes empty) when the page did not read the file because it is over MAX_FILE_BYTES: the worker refuses it by size. */
+  size?: number;
 }
 
 /** What reading one file gave: structures with their warnings (and each one's kind and faces), or the one issue that stopped it. */

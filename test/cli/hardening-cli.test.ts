@@ -89,7 +89,7 @@ describe('CLI hardening: bad arguments are refused with a message, never silentl
     expect(r.code).toBe(1);
     const e = JSON.parse(r.out).error;
     expect(e.code).toBe('too-large');
-    expect(e.message).toMatch(/file is 1024\.0 MiB; the limit is 256 MiB \(MAX_FILE_BYTES in src\/io\/issues\.ts: change it and rebuild to raise it\)/);
+    expect(e.message).toMatch(/file is 1024\.0 MiB; the limit is 256 MiB \(MAX_FILE_BYTES in src\/core\/validate\.ts: change it and rebuild to raise it\)/);
     expect(e.hint).toMatch(/split the file/);
     expect(ms).toBeLessThan(1000);
     // The app's path (bytes already in hand) and text input give the same message.
