@@ -44,7 +44,8 @@ export function findVacuumLayer(s: Structure): VacuumLayerInfo | null {
 export const MAX_2D_THICKNESS = 7;
 
 /** What kind of structure a file holds, for lists, roles and defaults. */
-export type StructureKind = '2D layer' | 'bulk' | 'slab' | 'molecule';
+export const STRUCTURE_KINDS = ['2D layer', 'bulk', 'slab', 'molecule'] as const;
+export type StructureKind = (typeof STRUCTURE_KINDS)[number];
 
 /**
  * Quick look by vacuum gap only (for structures made in the app, such as library entries, whose kind is known);

@@ -26,6 +26,12 @@ describe('session records', () => {
     expect(back.options.hkl).toEqual([1, 1, 1]);
     expect(back.ffModel).toBe('fit'); // DEFAULTS.ffModel: the fitted model (models/ff-fit/FIT_CARD.md)
   });
+  it('refuses a structure kind it does not know (issue 17: markup in kind was shown)', () => {
+    const rec = (kind: unknown) => JSON.parse(sessionToText({ ...newSession(), structures: [{ structure: au(), file: 'Au.vasp', kind: kind as 'bulk' }] }));
+    expect(restoreSession(rec('slab')).structures[0].kind).toBe('slab');
+    expect(() => restoreSession(rec('<img src=x onerror=alert(1)>'))).toThrow(/structure 1: kind is "<img.*it must be one of 2D layer, bulk, slab, molecule/);
+    expect(() => restoreSession(rec(7))).toThrow(/kind is 7/);
+  });
   it('refuses what it cannot read, with a reason', () => {
     expect(() => restoreSession('{not json')).toThrow(/not valid JSON/);
     expect(() => restoreSession({ type: 'something-else' })).toThrow(SessionError);

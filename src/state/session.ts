@@ -9,7 +9,7 @@ import { MAX_Z } from '../core/elements';
 import { makeStructure, type Structure } from '../core/structure';
 import { validateStructure } from '../core/validate';
 import type { LatticeMatch } from '../compute/geometry/geometry';
-import type { LayerFaces, StructureKind } from '../core/layer';
+import { STRUCTURE_KINDS, type LayerFaces, type StructureKind } from '../core/layer';
 import { screenFrom, type ScreenRecord } from './screen-record';
 
 export const SESSION_TYPE = 'heterolab-session';
@@ -277,6 +277,13 @@ function matchFrom(x: unknown, where: string): LatticeMatch {
 }
 
 /** Validates and upgrades anything claiming to be a session (from IndexedDB or a file). Throws SessionError. */
+/** A structure's kind as stored: one of STRUCTURE_KINDS (an old record without one is bulk). */
+function kindFrom(x: unknown, k: number): StructureKind {
+  if (x === undefined) return 'bulk';
+  if (typeof x === 'string' && (STRUCTURE_KINDS as readonly string[]).includes(x)) return x as StructureKind;
+  throw new SessionError(`structure ${k + 1}: kind is ${JSON.stringify(x)?.slice(0, 40)}; it must be one of ${STRUCTURE_KINDS.join(', ')}`);
+}
+
 export function restoreSession(input: unknown): Session {
   if (typeof input === 'string' && input.length > MAX_SESSION_CHARS) throw new SessionError(`the session file has ${input.length} characters; the limit is ${MAX_SESSION_CHARS}`);
   const raw = fromJson(typeof input === 'string' ? parseJson(input) : input) as Record<string, unknown>;
@@ -290,7 +297,7 @@ export function restoreSession(input: unknown): Session {
   if (s.structures !== undefined && !Array.isArray(s.structures)) throw new SessionError('structures must be a list');
   const structures = ((s.structures ?? []) as unknown[]).map((e, k) => {
     const r = (e ?? {}) as Record<string, unknown>;
-    return { structure: structureFrom(r.structure, `structure ${k + 1}${typeof r.file === 'string' ? ` (${r.file.slice(0, 80)})` : ''}`), file: String(r.file ?? 'unnamed'), kind: (r.kind as StructureKind) ?? 'bulk', ...facesFrom(r.faces) };
+    return { structure: structureFrom(r.structure, `structure ${k + 1}${typeof r.file === 'string' ? ` (${r.file.slice(0, 80)})` : ''}`), file: String(r.file ?? 'unnamed'), kind: kindFrom(r.kind, k), ...facesFrom(r.faces) };
   });
   const ids = new Set(structures.map((e) => e.structure.id));
   const ref = (x: unknown) => (typeof x === 'string' && ids.has(x) ? x : null);
