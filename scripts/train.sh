@@ -40,6 +40,7 @@ fi
 for f in "${records[@]}"; do [[ -f "$f" ]] || { echo "train: data file $f not found (set HETERO2D_JSON or pass --data)" >&2; exit 1; }; done
 node dist-cli/heterolab.mjs features "${records[@]}" -o "$out/features.csv"
 prior=$(node dist-cli/heterolab.mjs features --prior)
+note="Training files: $(for f in "${records[@]}"; do printf '%s (sha256 %s) ' "$(basename "$f")" "$(sha256sum "$f" | cut -c1-12)"; done)"
 # The full run also puts the other force-field prior (d2: no fitting; fit: fitted to these records) beside the
 # shipped one (MODEL_CARD.md). A `fit` prior knows these records' answers, so for the leave-one-film-out folds it is
 # refitted without the held-out film(s) (models/prior_folds.py) and recomputed (features --fit-params).
