@@ -36,7 +36,7 @@ const settled = (page) => page.waitForFunction(() => {
 
 /** Every string in a JSON value with the markup appended, except the keys whose value is a fixed word. */
 function mark(x, key) {
-  if (typeof x === 'string') return ['type', '$typed', 'ffModel', 'face', 'status'].includes(key) ? x : x + MARK;
+  if (typeof x === 'string') return ['type', '$typed', 'ffModel', 'face', 'status', 'kind', 'strain'].includes(key) ? x : x + MARK;
   if (Array.isArray(x)) return x.map((v) => mark(v, key));
   if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, mark(v, k)]));
   return x;
@@ -95,11 +95,12 @@ export function hardeningInputSpecs() {
       assert(body.includes('onerror="window.__xss=1"'), 'the markup is visible as text');
       await shot('hardening-02-session');
 
-      // A number typed outside an input's range is set to the bound, with a note right after the input.
+      // A number typed outside an input's range: the input carries the range, the form refuses it with the range, the options stay.
+      const before = await page.evaluate(() => window.heterolab.wb.get().options.maxArea);
       await page.fill('#max-area', '99999');
       await page.dispatchEvent('#max-area', 'change');
-      const clamp = await page.evaluate(() => ({ value: document.getElementById('max-area').value, note: document.querySelector('.clamp-note[data-for="max-area"]:not([hidden])')?.textContent ?? null, next: document.getElementById('max-area').nextElementSibling?.className, area: window.heterolab.wb.get().options.maxArea }));
-      assert(clamp.value === '2000' && /max area 99999 Å² is outside 5 to 2000 Å²: set to 2000 Å²/.test(clamp.note) && /clamp-note/.test(clamp.next) && clamp.area === 2000, `clamped with a note next to the input: ${JSON.stringify(clamp)}`);
+      const range = await page.evaluate(() => ({ min: document.getElementById('max-area').min, max: document.getElementById('max-area').max, note: document.getElementById('options-note').textContent, area: window.heterolab.wb.get().options.maxArea }));
+      assert(range.min === '5' && range.max === '2000' && /max area must be a number from 5 to 2000 Å² \(got "99999"\)/.test(range.note) && range.area === before, `refused with its range next to the form: ${JSON.stringify(range)}`);
       await shot('hardening-02b-clamped');
     }],
 

@@ -23,6 +23,8 @@ async function open(page, url, size, backend, files) {
   await page.goto(url + (backend === 'cpu' ? '?backend=cpu' : ''));
   await page.waitForSelector('#empty:not([hidden])');
   await dropFiles(page, files);
+  // Idle alone can be seen before the drop is handled: wait for every file's entry (the first CI run raced here).
+  await page.waitForFunction((n) => window.heterolab.store.get().structures.length >= n, files.length, { timeout: 60_000 });
   await idle(page);
 }
 

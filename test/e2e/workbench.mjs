@@ -17,7 +17,11 @@ const settled = (page) => page.waitForFunction(() => {
 const estimatesFor = (page, prev) => page.waitForFunction((p) => {
   const s = window.heterolab.wb.get();
   return !s.live.pending && s.live.ff && s.live.ff.bindingEnergy !== p;
-}, prev, { timeout: 120_000 });
+}, prev, { timeout: 120_000 }).catch(async (e) => {
+  // Say what the estimates were when they did not come (the bare timeout hid the cause).
+  const live = await page.evaluate(() => { const s = window.heterolab.wb.get(); return { pending: s.live.pending, ff: s.live.ff?.bindingEnergy ?? null, ffError: s.live.ffError ?? null, backend: s.live.ff?.backend ?? null, twist: s.twistDeg, messages: s.messages?.slice?.(-3) }; });
+  throw new Error(`${e.message}; estimates: ${JSON.stringify(live)} (previous ${prev})`);
+});
 
 /** MoS2 (film), Au (substrate) and graphene dropped, the first match built and estimated (`?backend=cpu`). */
 export async function stackReady(page, url) {
@@ -220,7 +224,6 @@ export function workbenchSpecs(backend) {
       await page.click('#find-matches');
       await page.waitForFunction(() => !window.heterolab.wb.get().job && window.heterolab.wb.get().matches?.length, null, { timeout: 60_000 });
       await settled(page);
-      const offE = (await state(page)).ffE;
       const angle2 = await page.evaluate(async (a0) => {
         const wb = window.heterolab.wb;
         for (const t of [30, 10, 20, 40, 50, 5, 15, 25, 35, 45, 55].filter((t) => t !== a0)) {
@@ -233,7 +236,8 @@ export function workbenchSpecs(backend) {
       await page.fill('#twist', String(angle2));
       await page.dispatchEvent('#twist', 'input');
       await page.waitForFunction((a) => window.heterolab.wb.get().twistDeg === a, angle2);
-      await estimatesFor(page, offE);
+      // The new angle may be symmetry-equivalent to the old one (same energy to the last digit): wait for its estimates, not for a new value.
+      await settled(page);
       await page.click('#run-zscan');
       await page.waitForFunction(() => window.heterolab.wb.get().zscan, null, { timeout: 180_000 });
       await page.waitForSelector('#zscan-chart canvas');

@@ -9,7 +9,9 @@ const form = (o: Record<string, string> = {}) => ({ hkl: '0 0 1', face: 'bottom'
 describe('options form: termination, fixed layers, strain side', () => {
   it('reads them, and names the field and the allowed range for a bad fixed-layer count', () => {
     expect(readOptionsForm(form())).toEqual({ ok: true, options: { hkl: [0, 0, 1], face: 'bottom', layers: 4, vacuum: 15, maxArea: 100, maxStrainPct: 5, fixedLayers: 2, termination: 1, strain: 'substrate' } });
-    expect(readOptionsForm(form({ 'fixed-layers': '5' }))).toEqual({ ok: false, problem: 'fixed layers must be a whole number from 0 to 4 (the slab layers; got "5")' });
+    // More fixed layers than the slab has (the layer count was just lowered): all of them are fixed, the layer change is not refused.
+    expect((readOptionsForm(form({ 'fixed-layers': '5' })) as { options: { fixedLayers: number } }).options.fixedLayers).toBe(4);
+    expect(readOptionsForm(form({ 'fixed-layers': '-1' }))).toEqual({ ok: false, problem: 'fixed layers must be a whole number from 0 to 4 (the slab layers; got "-1")' });
     expect((readOptionsForm(form({ 'fixed-layers': '' })) as { problem: string }).problem).toMatch(/^fixed layers must be/);
     expect((readOptionsForm(form({ strain: 'sideways' })) as { options: { strain: string } }).options.strain).toBe('film');
   });

@@ -44,8 +44,9 @@ export function readOptionsForm(values: Record<string, string>): { ok: true; opt
   // Forms written before these fields (tests, old pages) leave them out: only what is there is read.
   if (values['fixed-layers'] !== undefined) {
     const v = values['fixed-layers'].trim(), x = Number(v), n = options.layers!;
-    if (v === '' || !Number.isInteger(x) || x < 0 || x > n) return { ok: false, problem: `fixed layers must be a whole number from 0 to ${n} (the slab layers; got "${v}")` };
-    options.fixedLayers = x;
+    if (v === '' || !Number.isInteger(x) || x < 0) return { ok: false, problem: `fixed layers must be a whole number from 0 to ${n} (the slab layers; got "${v}")` };
+    // Fewer slab layers than fixed ones: fix them all rather than refuse the layer change (the form shows the value used).
+    options.fixedLayers = Math.min(x, n);
   }
   if (values.termination !== undefined) options.termination = Math.max(0, Math.round(Number(values.termination)) || 0);
   if (values.strain !== undefined) options.strain = (STRAIN_SIDES as readonly string[]).includes(values.strain) ? (values.strain as StrainSide) : 'film';
