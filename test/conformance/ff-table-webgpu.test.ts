@@ -6,7 +6,7 @@ import { tabulatedBackend } from '../../src/compute/ff/tabulated';
 import { wasmRigidTables, webgpuTabulatedBackend, type WebGPUTabulatedBackend } from '../../src/compute/ff/table-webgpu';
 import { wasmBackend } from '../../src/compute/ff/wasm-backend';
 import { requestDevice } from '../../src/compute/ff/webgpu';
-import { cases } from '../helpers/ff-cases';
+import { cases, turnedLayer } from '../helpers/ff-cases';
 import { geometry } from '../helpers/geometry';
 import { nodeGPU } from '../helpers/node-gpu';
 
@@ -63,18 +63,7 @@ describe.skipIf(!gpu.ok)(`tabulated rigid layers on WebGPU in Node (${gpu.ok ? g
     }
   }
 
-  const turned = (sys: FFSystem, deg: number): FFSystem => {
-    const top = Math.max(...sys.role), c = sys.cell, t = (deg * Math.PI) / 180;
-    const cx = (c[0] + c[3]) / 2, cy = (c[1] + c[4]) / 2;
-    const positions = sys.positions.slice();
-    for (let i = 0; i < sys.numbers.length; i++) {
-      if (sys.role[i] !== top) continue;
-      const x = positions[3 * i] - cx, y = positions[3 * i + 1] - cy;
-      positions[3 * i] = cx + Math.cos(t) * x - Math.sin(t) * y;
-      positions[3 * i + 1] = cy + Math.sin(t) * x + Math.cos(t) * y;
-    }
-    return { ...sys, positions };
-  };
+  const turned = (sys: FFSystem, deg: number): FFSystem => turnedLayer(sys, Math.max(...sys.role), deg);
 
   const picks: [string, FFSystem][] = [all[0], all[1], all[3]];
   for (const model of FF_MODELS)

@@ -7,7 +7,7 @@ import { buildLayerTable, exactPoint, lookup, TableTooLarge } from '../../src/co
 import { buildRigidTables, tabulatedBackend } from '../../src/compute/ff/tabulated';
 import { buildWasmTable, rigidLayersBackend, wasmLookup, wasmTableData, wasmTabulatedBackend } from '../../src/compute/ff/table-wasm';
 import { wasmBackend } from '../../src/compute/ff/wasm-backend';
-import { cases } from '../helpers/ff-cases';
+import { cases, turnedLayer } from '../helpers/ff-cases';
 import { geometry } from '../helpers/geometry';
 
 /**
@@ -30,19 +30,6 @@ function turned(sys: FFSystem, deg: number): FFSystem {
   return turnedLayer(sys, Math.max(...sys.role), deg);
 }
 
-/** Layer `layer`'s atoms turned by `deg` degrees about the cell's centre. */
-function turnedLayer(sys: FFSystem, layer: number, deg: number): FFSystem {
-  const c = sys.cell, t = (deg * Math.PI) / 180;
-  const cx = (c[0] + c[3]) / 2, cy = (c[1] + c[4]) / 2;
-  const positions = sys.positions.slice();
-  for (let i = 0; i < sys.numbers.length; i++) {
-    if (sys.role[i] !== layer) continue;
-    const x = positions[3 * i] - cx, y = positions[3 * i + 1] - cy;
-    positions[3 * i] = cx + Math.cos(t) * x - Math.sin(t) * y;
-    positions[3 * i + 1] = cy + Math.sin(t) * x + Math.cos(t) * y;
-  }
-  return { ...sys, positions };
-}
 
 async function expectClose(tab: FFBackend, sys: FFSystem, P: FFParams): Promise<void> {
   const want = await exact.energyForces(sys, P);

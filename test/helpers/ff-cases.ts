@@ -52,3 +52,17 @@ export async function expectSameAsReference(ref: FFBackend, got: FFBackend, sys:
   const e2 = await got.energiesForShifts(sys, 1, sh, p);
   for (let k = 0; k < e1.length; k++) expect(Math.abs(e2[k] - e1[k])).toBeLessThanOrEqual(rel * Math.abs(e1[k]) + abs);
 }
+
+/** Layer `layer`'s atoms turned by `deg` degrees about the cell's centre (twisted variants of a case). */
+export function turnedLayer(sys: FFSystem, layer: number, deg: number): FFSystem {
+  const c = sys.cell, t = (deg * Math.PI) / 180;
+  const cx = (c[0] + c[3]) / 2, cy = (c[1] + c[4]) / 2;
+  const positions = sys.positions.slice();
+  for (let i = 0; i < sys.numbers.length; i++) {
+    if (sys.role[i] !== layer) continue;
+    const x = positions[3 * i] - cx, y = positions[3 * i + 1] - cy;
+    positions[3 * i] = cx + Math.cos(t) * x - Math.sin(t) * y;
+    positions[3 * i + 1] = cy + Math.sin(t) * x + Math.cos(t) * y;
+  }
+  return { ...sys, positions };
+}
