@@ -23,6 +23,14 @@ pub(crate) fn pair(p: &[f64], r: f64) -> (f64, f64) {
     (e, de_over_r * r)
 }
 
+/// A pair of the smoothed-linear form (LAMMPS lj/smooth/linear): energy shifted by E(rc) and the slope term, and
+/// g = (dE/dr)/r with it, from the raw pair (e, dE/dr / r); `t` is a pair-table row [A, C, r0, d, E(rc), E'(rc)].
+/// One definition for the exact sum (ff.rs) and the neighbour list (ff_nlist.rs).
+#[inline(always)]
+pub(crate) fn shifted_pair(t: &[f64], r: f64, ir: f64, rc: f64, raw: (f64, f64)) -> (f64, f64) {
+    (raw.0 - t[4] - (r - rc) * t[5], raw.1 - t[5] * ir)
+}
+
 /// Energy and dE/dr / r at r, given 1/r (one division per pair in the hot loop).
 #[inline(always)]
 pub(crate) fn pair_ir(p: &[f64], r: f64, ir: f64) -> (f64, f64) {
@@ -229,11 +237,10 @@ fn kernel<const FORCES: bool>(s: &System, forces: &mut [f64]) -> (f64, usize) {
                     let t = &row[6 * spj..][..6];
                     let r = r2.sqrt();
                     let ir = 1.0 / r;
-                    let (e, de_r) = pair_ir(&t[..4], r, ir);
-                    energy += e - t[4] - (r - rc) * t[5];
+                    let (e, gsc) = shifted_pair(t, r, ir, rc, pair_ir(&t[..4], r, ir));
+                    energy += e;
                     pairs += 1;
                     if FORCES {
-                        let gsc = de_r - t[5] * ir;
                         fx += gsc * dx;
                         fy += gsc * dy;
                         fz += gsc * dz;

@@ -5,7 +5,7 @@
 //! check yes`). Layout: positions, species and forces as separate arrays (structure of arrays); per listed
 //! atom i (the higher group) a run of partners j with an index into a small table of in-plane image offsets.
 
-use crate::ff::{bins, pair, pair_ir};
+use crate::ff::{bins, pair, pair_ir, shifted_pair};
 use std::collections::HashMap;
 
 pub struct NeighbourList {
@@ -277,11 +277,10 @@ impl NeighbourList {
                 let t = unsafe { row.get_unchecked(6 * *sp.get_unchecked(j) as usize..) };
                 let r = r2.sqrt();
                 let ir = 1.0 / r;
-                let (e, de_r) = if DAMPED { pair_ir(&t[..4], r, ir) } else { lj_ir(t[0], t[1], ir) };
-                energy += e - t[4] - (r - rc) * t[5];
+                let (e, g) = shifted_pair(t, r, ir, rc, if DAMPED { pair_ir(&t[..4], r, ir) } else { lj_ir(t[0], t[1], ir) });
+                energy += e;
                 pairs += 1;
                 if FORCES {
-                    let g = de_r - t[5] * ir;
                     fxi += g * dx;
                     fyi += g * dy;
                     fzi += g * dz;
