@@ -1,7 +1,7 @@
 // End-to-end specs for the panels of issue 13 that remained: termination / fixed layers / strain side in the
 // Interface panel, the built interface and the export; the Interface numbers panel and the report; matches
 // filters, sort by |ε|, show more and scatter tooltips; Janus faces by element; one 2D detection (extxyz
-// monolayer = 2D layer; graphene as substrate warned); automatic roles. Each at 1366×768 or 1440×900, in
+// monolayer = 2D layer; graphene as substrate warned); automatic roles; a stacked film that grows the cell. Each at 1366×768 or 1440×900, in
 // ?backend=cpu and auto.
 import { readFileSync } from 'node:fs';
 import { assert, dropFiles } from './harness.mjs';
@@ -159,6 +159,88 @@ function detectionSpec(backend, size, tag) {
   }];
 }
 
+/** The interface on screen as plain arrays (cell, positions, numbers, roles) and what the panels show for it. */
+const snapshot = (page) => st(page, () => {
+  const s = window.heterolab.wb.get(), i = s.iface, c = i.cell;
+  const rows = Object.fromEntries([...document.querySelectorAll('#numbers tr')].map((r) => [r.children[0].textContent, r.children[1].textContent]));
+  return {
+    cell: [...c], positions: [...i.positions], numbers: [...i.numbers], role: [...i.arrays.role], area: Math.abs(c[0] * c[4] - c[1] * c[3]),
+    stack: JSON.stringify(s.stack), placement: JSON.stringify(s.placement), forces: s.live.ff?.forces.length ?? 0, ffE: s.live.ff?.bindingEnergy ?? null,
+    overlay: document.getElementById('overlay').textContent, rows, stackText: document.getElementById('stack').textContent, estimates: document.getElementById('estimates').textContent,
+  };
+});
+
+/** Lower-layer (substrate, film 1) atoms of `old` with no atom of the same element in `grown` at the same place modulo the grown cell (1e-6 Å). */
+function unmoved(old, grown) {
+  const c = grown.cell, d = c[0] * c[4] - c[1] * c[3], missing = [];
+  for (let i = 0; i < old.numbers.length; i++) {
+    if (old.role[i] > 1) continue;
+    const hit = grown.numbers.some((z, j) => {
+      if (z !== old.numbers[i] || grown.role[j] > 1) return false;
+      const x = grown.positions[3 * j] - old.positions[3 * i], y = grown.positions[3 * j + 1] - old.positions[3 * i + 1], dz = grown.positions[3 * j + 2] - old.positions[3 * i + 2];
+      const u = (x * c[4] - y * c[3]) / d, v = (c[0] * y - c[1] * x) / d, ru = u - Math.round(u), rv = v - Math.round(v);
+      return Math.hypot(ru * c[0] + rv * c[3], ru * c[1] + rv * c[4], dz) < 1e-6;
+    });
+    if (!hit) missing.push(i);
+  }
+  return missing;
+}
+
+function growthSpec(backend, size, tag) {
+  return [`workbench panels [${backend}] ${size.width}×${size.height}: a film that needs a larger cell grows the stack (WSe2 on graphene/Cu(111)): area and atoms of the grown cell, full composition, layers below unmoved, estimates, undo`, async ({ page, url, shot }) => {
+    // Issue 13 item 11 ("a ×3 stack still says area 42.50 Å²"): graphene on Cu(111) is one small cell; WSe2 fits it only on a larger one.
+    await open(page, url, size, backend, ['structures/graphene.vasp', 'structures/Cu_fcc_conventional.vasp', 'structures/WSe2_monolayer.extxyz']);
+    await page.click('#structures li:nth-child(1) [data-role=film]');
+    await page.click('#structures li:nth-child(2) [data-role=substrate]');
+    await page.fill('#max-area', '100');
+    await page.dispatchEvent('#max-area', 'change');
+    await page.click('#find-matches');
+    await built(page);
+    // A registry shift on film 1, so carrying it into the grown cell is tested, not only the origin.
+    await st(page, () => window.heterolab.wb.setPlacement({ shift: [0.13, 0.31] }));
+    await page.waitForFunction(() => { const s = window.heterolab.wb.get(); return s.iface && !s.live.pending && s.live.ff && s.placement.shift[0] === 0.13; }, null, { timeout: 180_000 });
+    await built(page);
+    const one = await snapshot(page);
+    const wse2 = await st(page, () => window.heterolab.store.get().structures.find((e) => e.file === 'WSe2_monolayer.extxyz').structure.id);
+    await page.selectOption('#add-film-structure', wse2);
+    await page.click('#add-film');
+    await page.waitForFunction(() => { const s = window.heterolab.wb.get(); return s.stack.length === 1 && s.iface?.arrays.role.includes(2) && !s.live.pending && s.live.ff?.forces.length === 3 * s.iface.numbers.length; }, null, { timeout: 180_000 });
+    await built(page);
+    const g = await st(page, () => window.heterolab.wb.get().stack[0].match.substrateMatrix);
+    const n = Math.abs(g[0][0] * g[1][1] - g[0][1] * g[1][0]);
+    const two = await snapshot(page);
+    assert(n > 1, `WSe2 needs a larger cell: substrate supercell ${JSON.stringify(g)}`);
+    assert(Math.abs(two.area / (n * one.area) - 1) < 1e-6, `grown area ${two.area} Å² = ${n} × ${one.area} Å²`);
+    // What the user reads: the overlay card and the numbers panel give the grown cell's area and atoms.
+    assert(two.overlay.includes(`area ${(n * one.area).toFixed(2)} Å²`), `overlay area ×${n}: ${two.overlay}`);
+    assert(two.rows.area === `${(n * one.area).toFixed(3)} Å²`, `numbers panel area ×${n}: ${two.rows.area} (was ${one.rows.area})`);
+    const lowerAtoms = (x) => x.role.filter((r) => r <= 1).length;
+    assert(lowerAtoms(two) === n * lowerAtoms(one), `layers below ×${n}: ${lowerAtoms(two)} atoms (were ${lowerAtoms(one)})`);
+    const count = (x, z) => x.numbers.filter((k) => k === z).length;
+    const full = `C${count(two, 6)}Cu${count(two, 29)}Se${count(two, 34)}W${count(two, 74)}`;
+    assert(count(two, 74) > 0 && two.rows.composition === `${full} (${two.numbers.length} atoms)`, `full composition: ${two.rows.composition}, want ${full}`);
+    assert(two.overlay.startsWith(`${full} · ${two.numbers.length} atoms`), `overlay composition: ${two.overlay}`);
+    assert(new RegExp(`cell ×${n}`).test(two.stackText), `layers panel says the cell grew: ${two.stackText}`);
+    // The layers below stayed where they were (modulo the grown cell), shift included.
+    const missing = unmoved(one, two);
+    assert(missing.length === 0, `atoms of the layers below that moved: ${missing.slice(0, 10)}`);
+    // Estimates are those of the grown structure.
+    assert(two.forces === 3 * two.numbers.length && two.ffE !== one.ffE && two.estimates !== one.estimates, `estimates of the grown stack: ${two.forces} forces for ${two.numbers.length} atoms, E ${one.ffE} → ${two.ffE}`);
+    await page.locator('#numbers-panel').scrollIntoViewIfNeeded();
+    await shot(`panels-${tag}-grown-stack`);
+    // Undo: the ungrown stack, exactly.
+    await page.click('#undo');
+    await page.waitForFunction(() => { const s = window.heterolab.wb.get(); return s.stack.length === 0 && s.iface && !s.iface.arrays.role.includes(2) && !s.live.pending; }, null, { timeout: 180_000 });
+    await built(page);
+    const back = await snapshot(page);
+    for (const k of ['cell', 'positions', 'numbers', 'stack', 'placement'])
+      assert(JSON.stringify(back[k]) === JSON.stringify(one[k]), `undo restores ${k}: ${JSON.stringify(back[k]).slice(0, 200)} vs ${JSON.stringify(one[k]).slice(0, 200)}`);
+    assert(back.rows.area === one.rows.area && back.rows.composition === one.rows.composition && back.overlay === one.overlay, `panels after undo: ${back.rows.area}, ${back.rows.composition}, ${back.overlay}`);
+    assert(back.ffE === one.ffE, `estimates after undo: ${back.ffE} vs ${one.ffE}`);
+    await shot(`panels-${tag}-grown-stack-undone`);
+  }];
+}
+
 export function workbenchPanelsSpecs() {
   return [
     optionsSpec('cpu', SIZES.small, 'cpu-1366'),
@@ -167,5 +249,7 @@ export function workbenchPanelsSpecs() {
     matchesSpec('cpu', SIZES.large, 'cpu-1440'),
     detectionSpec('cpu', SIZES.large, 'cpu-1440'),
     detectionSpec('auto', SIZES.small, 'auto-1366'),
+    growthSpec('cpu', SIZES.small, 'cpu-1366'),
+    growthSpec('auto', SIZES.large, 'auto-1440'),
   ];
 }
