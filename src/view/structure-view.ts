@@ -3,19 +3,21 @@ import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
 import { element } from '../core/elements';
 import type { Structure } from '../core/structure';
-import { FILM_TINTS } from './film-colours';
 import { CameraRig, viewDirection, type Camera, type ViewAxis } from './camera-rig';
 import { freeArea, type Rect } from './free-area';
 import { drawnColours } from './palette';
 import { scaleSprites } from './text-sprite';
 import { Triad } from './triad';
 import { AtomExtras } from './atom-extras';
-import { ATOMS_PER_MEASURE, disposeMeasure, measureObject, measureText, type MeasureMode } from './measure';
+import { buildAtomMesh, disposeAtomMesh, filmCentre, RADIUS_SCALE, type AtomMesh, type MeshSpec } from './atom-mesh';
+import { cellBox, cellCorners } from './cell-box';
+import { IMPOSTOR_ATOMS } from './impostors';
+import type { MeasureMode } from './measure';
+import { Measurements, type Pick } from './measurements';
 
 /** Above this many drawn atoms, periodic images are not drawn (the caller is told). */
 export const MAX_DRAWN_ATOMS = 400_000;
-/** Spheres are drawn at this fraction of the covalent radius, so bonds stay visible. */
-const RADIUS_SCALE = 0.55;
+export { IMPOSTOR_ATOMS } from './impostors';
 
 export interface DrawOptions {
   /** Draw the neighbouring periodic images (3 × 3 in-plane for a layer, 3 × 3 × 3 for bulk). */
@@ -47,81 +49,6 @@ export interface DrawResult {
   note?: string;
 }
 
-/** One atom picked for a measurement: its index in the drawn structure and periodic-image offset (Å). */
-interface Pick {
-  atom: number;
-  image: [number, number, number];
-}
-
-/** One InstancedMesh and, per instance, the atom it draws and that atom's periodic-image offset (Å). */
-interface AtomMesh {
-  mesh: THREE.InstancedMesh;
-  index: Int32Array;
-  image: Float64Array;
-  /** Above IMPOSTOR_ATOMS the spheres are drawn as impostors and `mesh` only answers picking. */
-  impostors?: THREE.Mesh;
-  /** Bonds and labels, on demand, under the same parent as `mesh`. */
-  extras?: AtomExtras;
-}
-
-/**
- * Above this many drawn atoms, atoms are drawn as sphere impostors (one camera-facing quad per atom, shaded as a
- * sphere in the fragment shader, with its depth) instead of triangle spheres: 2 triangles per atom instead of
- * ~100, which is what makes 10,000+ atoms orbit smoothly on a weak or software GPU.
- */
-export const IMPOSTOR_ATOMS = 3000;
-
-const IMPOSTOR_VERTEX = `
-attribute vec3 centre;
-attribute float radius;
-attribute vec3 icolor;
-varying vec2 vUv;
-varying vec3 vColor;
-varying vec3 vCentre;
-varying float vRadius;
-void main() {
-  vec4 c = modelViewMatrix * vec4(centre, 1.0);
-  vUv = position.xy;
-  vColor = icolor;
-  vCentre = c.xyz;
-  vRadius = radius;
-  c.xy += position.xy * radius;
-  gl_Position = projectionMatrix * c;
-}`;
-
-const IMPOSTOR_FRAGMENT = `
-uniform mat4 projectionMatrix;
-varying vec2 vUv;
-varying vec3 vColor;
-varying vec3 vCentre;
-varying float vRadius;
-void main() {
-  float r2 = dot(vUv, vUv);
-  if (r2 > 1.0) discard;
-  vec3 n = vec3(vUv, sqrt(1.0 - r2));
-  vec3 l = normalize(vec3(0.35, 0.55, 1.0));
-  float diffuse = max(dot(n, l), 0.0);
-  float specular = pow(max(dot(reflect(-l, n), vec3(0.0, 0.0, 1.0)), 0.0), 24.0);
-  vec4 p = projectionMatrix * vec4(vCentre + vec3(0.0, 0.0, n.z * vRadius), 1.0);
-  gl_FragDepth = 0.5 * (p.z / p.w) + 0.5;
-  gl_FragColor = vec4(vColor * (0.42 + 0.7 * diffuse) + 0.18 * specular, 1.0);
-  #include <colorspace_fragment>
-}`;
-
-/** One quad per atom, shaded as a sphere: centres and radii in Å, colours linear RGB. */
-function impostorMesh(centres: Float32Array, radii: Float32Array, colours: Float32Array): THREE.Mesh {
-  const g = new THREE.InstancedBufferGeometry();
-  g.setAttribute('position', new THREE.BufferAttribute(new Float32Array([-1, -1, 0, 1, -1, 0, 1, 1, 0, -1, 1, 0]), 3));
-  g.setIndex([0, 1, 2, 0, 2, 3]);
-  g.setAttribute('centre', new THREE.InstancedBufferAttribute(centres, 3));
-  g.setAttribute('radius', new THREE.InstancedBufferAttribute(radii, 1));
-  g.setAttribute('icolor', new THREE.InstancedBufferAttribute(colours, 3));
-  g.instanceCount = radii.length;
-  const mesh = new THREE.Mesh(g, new THREE.ShaderMaterial({ vertexShader: IMPOSTOR_VERTEX, fragmentShader: IMPOSTOR_FRAGMENT }));
-  mesh.frustumCulled = false; // the quads' bounds are not the geometry's; the cell is small enough to draw whole
-  return mesh;
-}
-
 /**
  * three.js view of one structure: atoms as InstancedMeshes (sphere per atom, radius ∝ covalent radius, Jmol
  * colour), the cell as line segments, orbit controls. Renders on demand, not in a loop. For an interface the
@@ -138,10 +65,8 @@ export class StructureView {
   private triad = new Triad();
   /** Rectangles (CSS px, client coordinates) of the overlays covering the canvas; the camera frames the rest. */
   private overlays: () => DOMRect[] = () => [];
-  private measureMode: MeasureMode = 'distance';
-  /** Measurements drawn (atom picks; redrawn from the new positions when the structure is redrawn). */
-  private measured: Pick[][] = [];
-  private measureGroup = new THREE.Group();
+  /** Atoms picked and measurements drawn (redrawn from the new positions when the same atoms are redrawn). */
+  private meas = new Measurements(() => this.drawn, () => this.requestRender());
   /** Told the value of each finished measurement (and prompts while picking); null when cleared. */
   onMeasure: ((text: string | null) => void) | null = null;
   /** Bonds (covalent-radius criterion, core/elements bondCutoff) and atom labels, drawn on demand. */
@@ -159,7 +84,6 @@ export class StructureView {
   private gizmo: TransformControls;
   private gizmoMode: 'rotate' | 'translate' = 'rotate';
   private gestures: FilmGestures | null = null;
-  private picked: Pick[] = [];
   private dragged = false;
   /** Drawn-atom count above which atoms are impostors (benchmarks set Infinity to time triangle spheres). */
   impostorAtoms = IMPOSTOR_ATOMS;
@@ -176,7 +100,7 @@ export class StructureView {
       cam.add(key);
       this.scene.add(cam);
     }
-    this.scene.add(this.measureGroup);
+    this.scene.add(this.meas.group);
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.enableDamping = false;
     this.controls.addEventListener('change', () => this.requestRender());
@@ -311,19 +235,12 @@ export class StructureView {
       const hit = this.pick(ev);
       if (!hit) {
         // A click on empty space drops the atoms picked so far, or, with none, the measurements drawn.
-        if (!this.picked.length) this.clearMeasurements();
-        this.picked = [];
+        if (!this.meas.picked.length) this.clearMeasurements();
+        this.meas.picked = [];
         this.tellMeasure(null);
         return;
       }
-      this.picked.push(this.pickOf(hit));
-      const need = ATOMS_PER_MEASURE[this.measureMode];
-      const names = this.picked.map((p) => this.atomName(p.atom)).join(' – ');
-      if (this.picked.length < need) return this.tellMeasure(`${this.picked.length === 1 ? 'atom' : this.measureMode} ${names}: click a ${['second', 'third', 'fourth'][this.picked.length - 1]} atom`);
-      this.measured.push(this.picked);
-      this.picked = [];
-      this.drawMeasurements();
-      this.tellMeasure(`${names}: ${this.measurements().at(-1)!.value}`);
+      this.tellMeasure(this.meas.add(this.pickOf(hit)));
     });
   }
 
@@ -361,48 +278,28 @@ export class StructureView {
 
   /** Measure distances (2 atoms), angles (3) or dihedrals (4); atoms picked so far are dropped. */
   setMeasureMode(mode: MeasureMode): void {
-    this.measureMode = mode;
-    this.picked = [];
+    this.meas.mode = mode;
+    this.meas.picked = [];
   }
 
   /** The measurements drawn: kind, atoms (symbol and 1-based number) and value with its unit. */
   measurements(): { kind: MeasureMode; atoms: string[]; value: string }[] {
-    return this.measured.map((m) => ({ kind: (['distance', 'angle', 'dihedral'] as const)[m.length - 2], atoms: m.map((p) => this.atomName(p.atom)), value: measureText(m.map((p) => this.pickPosition(p))) }));
+    return this.meas.list();
   }
 
   /** Measurements drawn in the scene (tests). */
   measureGroupSize(): number {
-    return this.measureGroup.children.length;
+    return this.meas.group.children.length;
   }
 
   clearMeasurements(): void {
-    this.measured = [];
-    this.picked = [];
-    this.drawMeasurements();
+    this.meas.clear();
     this.tellMeasure(null);
   }
 
   private pickOf(p: { m: number; k: number }): Pick {
     const am = this.meshes[p.m];
     return { atom: am.index[p.k], image: [am.image[3 * p.k], am.image[3 * p.k + 1], am.image[3 * p.k + 2]] };
-  }
-
-  private pickPosition(p: Pick): [number, number, number] {
-    const x = this.drawn!.positions;
-    return [x[3 * p.atom] + p.image[0], x[3 * p.atom + 1] + p.image[1], x[3 * p.atom + 2] + p.image[2]];
-  }
-
-  private atomName(i: number): string {
-    return `${element(this.drawn!.numbers[i]).symbol}${i + 1}`;
-  }
-
-  private drawMeasurements(): void {
-    for (const g of [...this.measureGroup.children]) disposeMeasure(g);
-    if (this.drawn) for (const m of this.measured) {
-      const pts = m.map((p) => this.pickPosition(p));
-      this.measureGroup.add(measureObject(pts, measureText(pts), 17));
-    }
-    this.requestRender();
   }
 
   private filmMesh(): AtomMesh | null {
@@ -414,22 +311,6 @@ export class StructureView {
     const s = this.drawn!, am = this.meshes[p.m];
     const i = am.index[p.k];
     return new THREE.Vector3(s.positions[3 * i] + am.image[3 * p.k], s.positions[3 * i + 1] + am.image[3 * p.k + 1], s.positions[3 * i + 2] + am.image[3 * p.k + 2]);
-  }
-
-  /** Centre of the atoms of film `role` in the cell (no images), or null when there are none. */
-  private filmCentre(s: Structure, role: number): THREE.Vector3 | null {
-    const r = s.arrays.role;
-    if (!r) return null;
-    const c = new THREE.Vector3();
-    let n = 0;
-    for (let i = 0; i < r.length; i++)
-      if (r[i] === role) {
-        c.x += s.positions[3 * i];
-        c.y += s.positions[3 * i + 1];
-        c.z += s.positions[3 * i + 2];
-        n++;
-      }
-    return n ? c.multiplyScalar(1 / n) : null;
   }
 
   /**
@@ -533,17 +414,7 @@ export class StructureView {
   }
 
   clear(): void {
-    for (const am of this.meshes) {
-      am.mesh.removeFromParent();
-      am.mesh.dispose();
-      (am.mesh.material as THREE.Material).dispose();
-      am.extras?.dispose();
-      if (am.impostors) {
-        am.impostors.removeFromParent();
-        am.impostors.geometry.dispose();
-        (am.impostors.material as THREE.Material).dispose();
-      }
-    }
+    for (const am of this.meshes) disposeAtomMesh(am);
     if (this.box) {
       this.scene.remove(this.box);
       this.box.geometry.dispose();
@@ -555,8 +426,8 @@ export class StructureView {
     this.box = null;
     this.centre = null;
     this.drawn = null;
-    this.picked = [];
-    for (const g of [...this.measureGroup.children]) disposeMeasure(g);
+    this.meas.picked = [];
+    this.meas.undraw();
     this.triad.setCell(null);
     this.requestRender();
   }
@@ -564,9 +435,9 @@ export class StructureView {
   setStructure(s: Structure | null, opts: DrawOptions, fit = true): DrawResult {
     // Measurements follow the atoms through a redraw of the same atoms (a new z, shift or twist) and end otherwise.
     const sameAtoms = !!s && !!this.drawn && this.drawn.numbers.length === s.numbers.length && this.drawn.numbers.every((z, i) => z === s.numbers[i]);
-    const measured = sameAtoms ? this.measured : [];
+    const measured = sameAtoms ? this.meas.measured : [];
     this.clear();
-    this.measured = measured;
+    this.meas.measured = measured;
     if (!s) return { drawnAtoms: 0, imagesDrawn: false };
     const palette = drawnColours(s.numbers);
     const n = s.numbers.length;
@@ -583,7 +454,7 @@ export class StructureView {
     const role = s.arrays.role;
     const active = opts.activeRole ?? 1;
     // The active film gets a mesh of its own (under the pivot) when there is a gizmo to move it.
-    const centre = this.gestures && role && !hidden.has(active) ? this.filmCentre(s, active) : null;
+    const centre = this.gestures && role && !hidden.has(active) ? filmCentre(s, active) : null;
     const shown: number[] = [], film: number[] = [];
     for (let a = 0; a < n; a++) {
       if (role && hidden.has(role[a])) continue;
@@ -597,58 +468,16 @@ export class StructureView {
       this.sphere = new THREE.SphereGeometry(1, detail[0], detail[1]);
     }
     const c = s.cell;
-    const useImpostors = total > this.impostorAtoms;
     const notes: string[] = [];
-    const build = (atoms: number[], origin: THREE.Vector3): AtomMesh => {
-      const total = count * atoms.length;
-      const centres = useImpostors ? new Float32Array(3 * total) : null;
-      const radii = useImpostors ? new Float32Array(total) : null;
-      const colours = useImpostors ? new Float32Array(3 * total) : null;
-      const index = new Int32Array(total);
-      const image = new Float64Array(3 * total);
-      const mesh = new THREE.InstancedMesh(this.sphere, new THREE.MeshStandardMaterial({ roughness: 0.45, metalness: 0.05 }), total);
-      const m = new THREE.Matrix4();
-      const color = new THREE.Color();
-      const white = new THREE.Color('#ffffff');
-      let k = 0;
-      for (const i of reps[0])
-        for (const j of reps[1])
-          for (const l of reps[2]) {
-            const isImage = i !== 0 || j !== 0 || l !== 0;
-            const tx = i * c[0] + j * c[3] + l * c[6];
-            const ty = i * c[1] + j * c[4] + l * c[7];
-            const tz = i * c[2] + j * c[5] + l * c[8];
-            for (const a of atoms) {
-              const e = element(s.numbers[a]);
-              index[k] = a;
-              image.set([tx, ty, tz], 3 * k);
-              const r = e.covalentRadius * RADIUS_SCALE;
-              const x = s.positions[3 * a] + tx - origin.x, y = s.positions[3 * a + 1] + ty - origin.y, z = s.positions[3 * a + 2] + tz - origin.z;
-              m.makeScale(r, r, r);
-              m.setPosition(x, y, z);
-              mesh.setMatrixAt(k, m);
-              color.set(palette.get(s.numbers[a])!.color);
-              if (opts.tintFilms && role && role[a] > 0) color.lerp(new THREE.Color(FILM_TINTS[(role[a] - 1) % FILM_TINTS.length]), 0.55);
-              if (isImage) color.lerp(white, 0.45); // images are paler than the cell's own atoms
-              mesh.setColorAt(k, color);
-              if (centres) {
-                centres.set([x, y, z], 3 * k);
-                radii![k] = r;
-                colours!.set([color.r, color.g, color.b], 3 * k);
-              }
-              k++;
-            }
-          }
-      mesh.instanceMatrix.needsUpdate = true;
-      if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
-      mesh.computeBoundingSphere();
-      const extras = this.makeExtras(s, mesh, index, image);
-      if (extras) notes.push(...extras.notes);
-      if (!centres) return { mesh, index, image, extras };
-      // The triangle spheres stay for picking (raycasts ignore material visibility) but are not drawn.
-      (mesh.material as THREE.Material).visible = false;
-      return { mesh, index, image, extras, impostors: impostorMesh(centres, radii!, colours!) };
+    const spec: MeshSpec = {
+      s, reps, sphere: this.sphere, palette, tintFilms: !!opts.tintFilms, useImpostors: total > this.impostorAtoms,
+      extras: (mesh, index, image) => {
+        const x = this.makeExtras(s, mesh, index, image);
+        if (x) notes.push(...x.notes);
+        return x;
+      },
     };
+    const build = (atoms: number[], origin: THREE.Vector3) => buildAtomMesh(spec, atoms, origin);
     const rest = build(shown, new THREE.Vector3());
     this.scene.add(rest.mesh);
     if (rest.impostors) this.scene.add(rest.impostors);
@@ -670,10 +499,10 @@ export class StructureView {
       this.scene.add(this.box);
       this.triad.setCell(c);
     }
-    this.drawMeasurements();
+    this.meas.redraw();
     // The value shown next to the view follows the atoms too.
     const last = this.measurements().at(-1);
-    if (last && !this.picked.length) this.tellMeasure(`${last.atoms.join(' – ')}: ${last.value}`);
+    if (last && !this.meas.picked.length) this.tellMeasure(`${last.atoms.join(' – ')}: ${last.value}`);
     if (fit) this.fit(s);
     this.requestRender();
     if (notes.length) note = [note, ...new Set(notes)].filter(Boolean).join('; ');
@@ -702,8 +531,7 @@ export class StructureView {
     const pts: THREE.Vector3[] = [];
     for (let a = 0; a < s.numbers.length; a++) pts.push(new THREE.Vector3(s.positions[3 * a], s.positions[3 * a + 1], s.positions[3 * a + 2]));
     if (s.pbc.some(Boolean)) {
-      const c = s.cell;
-      for (let k = 0; k < 8; k++) pts.push(new THREE.Vector3((k & 1 ? c[0] : 0) + (k & 2 ? c[3] : 0) + (k & 4 ? c[6] : 0), (k & 1 ? c[1] : 0) + (k & 2 ? c[4] : 0) + (k & 4 ? c[7] : 0), (k & 1 ? c[2] : 0) + (k & 2 ? c[5] : 0) + (k & 4 ? c[8] : 0)));
+      for (const p of cellCorners(s.cell)) pts.push(new THREE.Vector3(...p));
     }
     const centre = new THREE.Box3().setFromPoints(pts).getCenter(new THREE.Vector3());
     // The spheres stick out of their centres by up to the largest drawn radius.
@@ -806,8 +634,7 @@ export class StructureView {
     };
     for (let a = 0; a < s.numbers.length; a++) add(s.positions[3 * a], s.positions[3 * a + 1], s.positions[3 * a + 2]);
     if (s.pbc.some(Boolean)) {
-      const c = s.cell;
-      for (let k = 0; k < 8; k++) add((k & 1 ? c[0] : 0) + (k & 2 ? c[3] : 0) + (k & 4 ? c[6] : 0), (k & 1 ? c[1] : 0) + (k & 2 ? c[4] : 0) + (k & 4 ? c[7] : 0), (k & 1 ? c[2] : 0) + (k & 2 ? c[5] : 0) + (k & 4 ? c[8] : 0));
+      for (const p of cellCorners(s.cell)) add(...p);
     }
     return { left, top, right, bottom, pxPerA: this.rig.pxPerA(this.controls.target) };
   }
@@ -820,14 +647,4 @@ export class StructureView {
   }
 }
 
-function cellBox(c: Float64Array): THREE.LineSegments {
-  const o = [0, 0, 0];
-  const a = [c[0], c[1], c[2]], b = [c[3], c[4], c[5]], cc = [c[6], c[7], c[8]];
-  const add = (...vs: number[][]) => vs.reduce((s, v) => s.map((x, i) => x + v[i]), [0, 0, 0]);
-  const corners = [o, a, b, cc, add(a, b), add(a, cc), add(b, cc), add(a, b, cc)];
-  const edges = [[0, 1], [0, 2], [0, 3], [1, 4], [1, 5], [2, 4], [2, 6], [3, 5], [3, 6], [4, 7], [5, 7], [6, 7]];
-  const pos = new Float32Array(edges.flatMap(([p, q]) => [...corners[p], ...corners[q]]));
-  const g = new THREE.BufferGeometry();
-  g.setAttribute('position', new THREE.BufferAttribute(pos, 3));
-  return new THREE.LineSegments(g, new THREE.LineBasicMaterial({ color: '#39424e' }));
-}
+
