@@ -4,6 +4,10 @@
  * so the orbit centre stays in the middle of what the user can see, at any zoom.
  */
 import * as THREE from 'three';
+import { element } from '../core/elements';
+import type { Structure } from '../core/structure';
+import { RADIUS_SCALE } from './atom-mesh';
+import { cellCorners } from './cell-box';
 import type { Rect } from './free-area';
 
 export type ViewAxis = 'a' | 'b' | 'c' | 'normal';
@@ -155,4 +159,33 @@ export function viewDirection(cell: ArrayLike<number>, axis: ViewAxis): THREE.Ve
     if (bPerp.lengthSq() > 1e-12) d.addScaledVector(bPerp.normalize(), -1e-3 * Math.sign(d.z)).normalize();
   }
   return d;
+}
+
+/** What framing keeps in view: the atoms of the cell and, for a periodic structure, the cell's corners (Å). */
+export function framePoints(s: Structure): THREE.Vector3[] {
+  const pts: THREE.Vector3[] = [];
+  for (let a = 0; a < s.numbers.length; a++) pts.push(new THREE.Vector3(s.positions[3 * a], s.positions[3 * a + 1], s.positions[3 * a + 2]));
+  if (s.pbc.some(Boolean)) for (const p of cellCorners(s.cell)) pts.push(new THREE.Vector3(...p));
+  return pts;
+}
+
+/**
+ * Seen along `dir` (unit, from the structure towards the camera): the centre of the atoms and cell corners, how
+ * far they reach across the view (`radius`, Å) and towards the camera (`depth`, Å), spheres included.
+ */
+export function structureExtent(s: Structure, dir: THREE.Vector3): { centre: THREE.Vector3; radius: number; depth: number } {
+  const pts = framePoints(s);
+  const centre = new THREE.Box3().setFromPoints(pts).getCenter(new THREE.Vector3());
+  // The spheres stick out of their centres by up to the largest drawn radius.
+  let rmax = 0;
+  for (const z of new Set(s.numbers)) rmax = Math.max(rmax, element(z).covalentRadius * RADIUS_SCALE);
+  let radius = 0, depth = 0;
+  const q = new THREE.Vector3();
+  for (const p of pts) {
+    q.subVectors(p, centre);
+    const along = q.dot(dir);
+    depth = Math.max(depth, along);
+    radius = Math.max(radius, q.addScaledVector(dir, -along).length());
+  }
+  return { centre, radius: Math.max(2, radius + rmax), depth: depth + rmax };
 }

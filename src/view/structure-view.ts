@@ -1,16 +1,18 @@
+// The structure view (class StructureView below): scene, controls, gizmo gestures, picking and framing. Its parts
+// live beside it: atom meshes (atom-mesh.ts), impostors (impostors.ts), the cell box (cell-box.ts), measurements
+// (measurements.ts), cameras and framing (camera-rig.ts), bonds and labels (atom-extras.ts).
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
-import { element } from '../core/elements';
 import type { Structure } from '../core/structure';
-import { CameraRig, viewDirection, type Camera, type ViewAxis } from './camera-rig';
+import { CameraRig, framePoints, structureExtent, viewDirection, type Camera, type ViewAxis } from './camera-rig';
 import { freeArea, type Rect } from './free-area';
 import { drawnColours } from './palette';
 import { scaleSprites } from './text-sprite';
 import { Triad } from './triad';
 import { AtomExtras } from './atom-extras';
-import { buildAtomMesh, disposeAtomMesh, filmCentre, RADIUS_SCALE, type AtomMesh, type MeshSpec } from './atom-mesh';
-import { cellBox, cellCorners } from './cell-box';
+import { buildAtomMesh, disposeAtomMesh, filmCentre, type AtomMesh, type MeshSpec } from './atom-mesh';
+import { cellBox } from './cell-box';
 import { IMPOSTOR_ATOMS } from './impostors';
 import type { MeasureMode } from './measure';
 import { Measurements, type Pick } from './measurements';
@@ -524,31 +526,6 @@ export class StructureView {
   }
 
   /**
-   * Seen along `dir` (unit, from the structure towards the camera): the centre of the atoms and cell corners, how
-   * far they reach across the view (`radius`, Å) and towards the camera (`depth`, Å), spheres included.
-   */
-  private extent(s: Structure, dir: THREE.Vector3): { centre: THREE.Vector3; radius: number; depth: number } {
-    const pts: THREE.Vector3[] = [];
-    for (let a = 0; a < s.numbers.length; a++) pts.push(new THREE.Vector3(s.positions[3 * a], s.positions[3 * a + 1], s.positions[3 * a + 2]));
-    if (s.pbc.some(Boolean)) {
-      for (const p of cellCorners(s.cell)) pts.push(new THREE.Vector3(...p));
-    }
-    const centre = new THREE.Box3().setFromPoints(pts).getCenter(new THREE.Vector3());
-    // The spheres stick out of their centres by up to the largest drawn radius.
-    let rmax = 0;
-    for (const z of new Set(s.numbers)) rmax = Math.max(rmax, element(z).covalentRadius * RADIUS_SCALE);
-    let radius = 0, depth = 0;
-    const q = new THREE.Vector3();
-    for (const p of pts) {
-      q.subVectors(p, centre);
-      const along = q.dot(dir);
-      depth = Math.max(depth, along);
-      radius = Math.max(radius, q.addScaledVector(dir, -along).length());
-    }
-    return { centre, radius: Math.max(2, radius + rmax), depth: depth + rmax };
-  }
-
-  /**
    * Frames the structure (default: the one drawn) in the part of the canvas no overlay covers: cell and atoms
    * inside it, seen from the front-right and above, z up.
    */
@@ -567,7 +544,7 @@ export class StructureView {
   }
 
   private aim(s: Structure, towards: THREE.Vector3): void {
-    const dir = towards.clone().normalize(), { centre, radius, depth } = this.extent(s, dir);
+    const dir = towards.clone().normalize(), { centre, radius, depth } = structureExtent(s, dir);
     this.controls.target.copy(this.rig.frame(centre, radius, depth, dir));
     this.controls.update();
     this.requestRender();
@@ -632,10 +609,7 @@ export class StructureView {
       const px = r.left + ((v.x + 1) / 2) * r.width, py = r.top + ((1 - v.y) / 2) * r.height;
       (left = Math.min(left, px)), (right = Math.max(right, px)), (top = Math.min(top, py)), (bottom = Math.max(bottom, py));
     };
-    for (let a = 0; a < s.numbers.length; a++) add(s.positions[3 * a], s.positions[3 * a + 1], s.positions[3 * a + 2]);
-    if (s.pbc.some(Boolean)) {
-      for (const p of cellCorners(s.cell)) add(...p);
-    }
+    for (const p of framePoints(s)) add(p.x, p.y, p.z);
     return { left, top, right, bottom, pxPerA: this.rig.pxPerA(this.controls.target) };
   }
 
