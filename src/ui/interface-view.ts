@@ -6,7 +6,7 @@
  */
 import { formula, type Structure } from '../core/structure';
 import { watch } from '../state/watch';
-import { shownTwist, type WorkbenchState } from '../state/workbench-model';
+import { activePlacement, activeTwist, type WorkbenchState } from '../state/workbench-model';
 import { $, el, fmt, on, text } from './dom';
 import { disposer, type PanelContext } from './panels/panel';
 import { showLegend } from './legend';
@@ -18,13 +18,19 @@ export function cellArea(c: ArrayLike<number>): number {
   return Math.hypot(x, y, z);
 }
 
+/**
+ * The card's lines: the whole stack's composition and cell area, then the strain, twist, z and shift of the film
+ * the sliders move (in a stack it is named, "film 2 of 3", so the card and the sliders never disagree unsaid).
+ */
 export function overlayLines(s: WorkbenchState, iface: Structure): string[] {
-  const m = s.match!;
+  const f = s.activeFilm > 0 ? s.stack[s.activeFilm - 1] : undefined;
+  const m = f?.match ?? s.match!, p = activePlacement(s);
   const full = formula(iface.numbers, false), reduced = formula(iface.numbers);
+  const which = s.stack.length ? `film ${s.activeFilm + 1} of ${s.stack.length + 1}: ` : '';
   return [
     `${full} · ${iface.numbers.length} atoms · interface${reduced !== full ? ` (${reduced} reduced)` : ''}`,
-    `area ${fmt(cellArea(iface.cell), 2)} Å² · strain ${fmt(100 * m.principalStrains[0], 2)} / ${fmt(100 * m.principalStrains[1], 2)} % · twist ${fmt(shownTwist(m.twist, s.twistPeriodDeg), 2)}°`,
-    `z ${fmt(s.placement.zSeparation, 2)} Å · shift ${fmt(s.placement.shift[0], 2)}, ${fmt(s.placement.shift[1], 2)}${s.stack.length ? ` · ${s.stack.length + 1} films stacked` : ''}`,
+    `area ${fmt(cellArea(iface.cell), 2)} Å² · strain ${fmt(100 * m.principalStrains[0], 2)} / ${fmt(100 * m.principalStrains[1], 2)} % · twist ${fmt(activeTwist(s), 2)}°`,
+    `${which}z ${fmt(p.zSeparation, 2)} Å · shift ${fmt(p.shift[0], 2)}, ${fmt(p.shift[1], 2)}${s.stack.length ? ` · ${s.stack.length + 1} films stacked` : ''}`,
   ];
 }
 

@@ -221,6 +221,10 @@ function growthSpec(backend, size, tag) {
     assert(count(two, 74) > 0 && two.rows.composition === `${full} (${two.numbers.length} atoms)`, `full composition: ${two.rows.composition}, want ${full}`);
     assert(two.overlay.startsWith(`${full} · ${two.numbers.length} atoms`), `overlay composition: ${two.overlay}`);
     assert(new RegExp(`cell ×${n}`).test(two.stackText), `layers panel says the cell grew: ${two.stackText}`);
+    // The card speaks of the film the sliders move (film 2, just added), and says so: its twist, z and shift are the sliders'.
+    const sliders = await st(page, () => ['twist-out', 'zsep-out', 'shift-a-out', 'shift-b-out'].map((id) => document.getElementById(id).textContent));
+    const card = two.overlay.match(/twist (-?[\d.]+)°.*film 2 of 2: z ([\d.]+) Å · shift (-?[\d.]+), (-?[\d.]+)/);
+    assert(card && Number(card[1]).toFixed(1) === Number(sliders[0]).toFixed(1) && card.slice(2).join() === sliders.slice(1).join(), `card ${two.overlay} vs sliders ${sliders}`);
     // The layers below stayed where they were (modulo the grown cell), shift included.
     const missing = unmoved(one, two);
     assert(missing.length === 0, `atoms of the layers below that moved: ${missing.slice(0, 10)}`);
