@@ -58,12 +58,17 @@ export function sideStrains(strainTensor: readonly number[], side: StrainSide): 
   return { film: minusI(U).map((x) => x / 2) as M2, substrate: [(1 + Ui[0]) / 2 - 1, Ui[1] / 2, Ui[2] / 2, (1 + Ui[3]) / 2 - 1] };
 }
 
+/** In-plane area (Å²) of a cell: |a × b| (the card and the numbers panel both show it). */
+export function cellArea(c: ArrayLike<number>): number {
+  const x = c[1] * c[5] - c[2] * c[4], y = c[2] * c[3] - c[0] * c[5], z = c[0] * c[4] - c[1] * c[3];
+  return Math.hypot(x, y, z);
+}
+
 export function interfaceNumbers(s: WorkbenchState, names: (id: string) => string): InterfaceNumbers | null {
   const i = s.iface, m = s.match;
   if (!i || !m) return null;
   const p = cellParameters(i.cell);
-  const c = i.cell;
-  const area = Math.abs(c[0] * c[4] - c[1] * c[3]);
+  const area = cellArea(i.cell);
   const side = s.options.strain;
   const st = sideStrains(m.strainTensor, side);
   const pct = (t: M2) => t.map((x) => 100 * x) as M2;

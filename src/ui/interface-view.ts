@@ -11,12 +11,7 @@ import { $, el, fmt, on, text } from './dom';
 import { disposer, type PanelContext } from './panels/panel';
 import { showLegend } from './legend';
 import { mountViewTools } from './view-tools';
-
-/** In-plane area (Å²) of a cell: |a × b|. */
-export function cellArea(c: ArrayLike<number>): number {
-  const x = c[1] * c[5] - c[2] * c[4], y = c[2] * c[3] - c[0] * c[5], z = c[0] * c[4] - c[1] * c[3];
-  return Math.hypot(x, y, z);
-}
+import { cellArea } from './interface-numbers';
 
 /**
  * The card's lines: the whole stack's composition and cell area, then the strain, twist, z and shift of the film
