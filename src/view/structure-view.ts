@@ -1,6 +1,7 @@
-// The structure view (class StructureView below): scene, controls, gizmo gestures, picking and framing. Its parts
+// The structure view (class StructureView below): scene, controls, gizmo and pointer gestures, framing. Its parts
 // live beside it: atom meshes (atom-mesh.ts), impostors (impostors.ts), the cell box (cell-box.ts), measurements
-// (measurements.ts), cameras and framing (camera-rig.ts), bonds and labels (atom-extras.ts).
+// (measurements.ts), rays and picking (picking.ts), cameras and framing (camera-rig.ts), bonds and labels
+// (atom-extras.ts).
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { TransformControls } from 'three/examples/jsm/controls/TransformControls.js';
@@ -16,6 +17,7 @@ import { cellBox } from './cell-box';
 import { IMPOSTOR_ATOMS } from './impostors';
 import type { MeasureMode } from './measure';
 import { Measurements, type Pick } from './measurements';
+import { clientOf, nearestAtom, rayAt } from './picking';
 
 /** Above this many drawn atoms, periodic images are not drawn (the caller is told). */
 export const MAX_DRAWN_ATOMS = 400_000;
@@ -174,23 +176,13 @@ export class StructureView {
     }
   }
 
-  private ray(ev: PointerEvent): THREE.Raycaster {
-    const r = this.canvas.getBoundingClientRect();
-    const p = new THREE.Vector2(((ev.clientX - r.left) / r.width) * 2 - 1, -((ev.clientY - r.top) / r.height) * 2 + 1);
-    const rc = new THREE.Raycaster();
-    rc.setFromCamera(p, this.camera);
-    return rc;
+  private ray(ev: MouseEvent): THREE.Raycaster {
+    return rayAt(this.canvas, this.camera, ev.clientX, ev.clientY);
   }
 
   /** The atom under the pointer: mesh number and instance, or null. */
   private pick(ev: MouseEvent): { m: number; k: number; point: THREE.Vector3 } | null {
-    const rc = this.ray(ev as PointerEvent);
-    let best: { m: number; k: number; point: THREE.Vector3; d: number } | null = null;
-    this.meshes.forEach((am, m) => {
-      const hit = rc.intersectObject(am.mesh)[0];
-      if (hit?.instanceId !== undefined && (!best || hit.distance < best.d)) best = { m, k: hit.instanceId, point: hit.point.clone(), d: hit.distance };
-    });
-    return best;
+    return nearestAtom(this.ray(ev), this.meshes);
   }
 
   private installPointer(): void {
@@ -322,10 +314,7 @@ export class StructureView {
    */
   handles(): { ring: { x: number; y: number } | null; plane: { x: number; y: number } | null; film: { x: number; y: number } | null } {
     const r = this.canvas.getBoundingClientRect();
-    const toClient = (v: THREE.Vector3) => {
-      const p = v.clone().project(this.camera);
-      return { x: r.left + ((p.x + 1) / 2) * r.width, y: r.top + ((1 - p.y) / 2) * r.height };
-    };
+    const toClient = (v: THREE.Vector3) => clientOf(this.canvas, this.camera, v, r);
     let ring = null, plane = null, film = null;
     const c = this.centre;
     if (c && this.gizmo.object) {
@@ -579,8 +568,7 @@ export class StructureView {
   atomClient(i: number): { x: number; y: number } | null {
     const s = this.drawn;
     if (!s || i < 0 || i >= s.numbers.length) return null;
-    const r = this.canvas.getBoundingClientRect(), v = new THREE.Vector3(s.positions[3 * i], s.positions[3 * i + 1], s.positions[3 * i + 2]).project(this.camera);
-    return { x: r.left + ((v.x + 1) / 2) * r.width, y: r.top + ((1 - v.y) / 2) * r.height };
+    return clientOf(this.canvas, this.camera, new THREE.Vector3(s.positions[3 * i], s.positions[3 * i + 1], s.positions[3 * i + 2]));
   }
 
   /** The drawn colour of atom `i` ('#rrggbb', sRGB), as its sphere is coloured in the cell (tests). */
@@ -602,14 +590,12 @@ export class StructureView {
   screenBounds(): { left: number; top: number; right: number; bottom: number; pxPerA: number } | null {
     const s = this.drawn;
     if (!s) return null;
-    const r = this.canvas.getBoundingClientRect(), v = new THREE.Vector3();
+    const r = this.canvas.getBoundingClientRect();
     let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
-    const add = (x: number, y: number, z: number) => {
-      v.set(x, y, z).project(this.camera);
-      const px = r.left + ((v.x + 1) / 2) * r.width, py = r.top + ((1 - v.y) / 2) * r.height;
-      (left = Math.min(left, px)), (right = Math.max(right, px)), (top = Math.min(top, py)), (bottom = Math.max(bottom, py));
-    };
-    for (const p of framePoints(s)) add(p.x, p.y, p.z);
+    for (const p of framePoints(s)) {
+      const { x, y } = clientOf(this.canvas, this.camera, p, r);
+      (left = Math.min(left, x)), (right = Math.max(right, x)), (top = Math.min(top, y)), (bottom = Math.max(bottom, y));
+    }
     return { left, top, right, bottom, pxPerA: this.rig.pxPerA(this.controls.target) };
   }
 
