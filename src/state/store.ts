@@ -1,3 +1,7 @@
+/**
+ * The app store: the structures read (with their kind and layer faces), the selected one, the messages for the
+ * user, the periodic-images toggle and the worker's status. The workbench (workbench.ts) holds the interface.
+ */
 import type { Structure } from '../core/structure';
 import type { ParseIssue } from '../io/issues';
 import type { ComputeApi, FileInput, WorkerStatus } from '../workers/protocol';
