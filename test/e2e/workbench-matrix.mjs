@@ -121,6 +121,9 @@ function matrixSpec(backend, size) {
     await page.click('#twist-scan');
     await jobDone(page, 'scan');
     for (const id of ['#estimates-panel', '#export-panel', '#stack-panel', '#numbers-panel']) assert(await page.isVisible(id), `${id} still shown after the option change and the twist scan`);
+    // 7 (charts you can read): a twist scan with gaps (angles without a cell) draws its points, not dashes alone.
+    const scanDots = await wb(page, () => { const s = window.heterolab.wb.get().scan.map((e) => e.strainPct); return { gaps: s.includes(null) && s.some((v) => v !== null), dots: document.getElementById('scan-chart').dataset.dots }; });
+    assert(scanDots.gaps && scanDots.dots === 'shown', `the twist scan's points are drawn: ${JSON.stringify(scanDots)}`);
     mark('twist scan');
     // 2: the gizmo's ring snaps to angles the twist scan found a cell at, while dragging and when let go.
     await page.waitForTimeout(200);
@@ -136,6 +139,8 @@ function matrixSpec(backend, size) {
     await page.mouse.move(h.ring.x + 60, h.ring.y - 5, { steps: 6 }); // along the ring at its front point
     const during = Number(await page.inputValue('#twist'));
     await page.mouse.up();
+    // The release asks the worker for a cell at the snapped angle (not a job): wait for the answer, then the estimates.
+    await page.waitForFunction(() => window.heterolab.wb.get().twistDeg !== null || window.heterolab.wb.get().error, null, { timeout: 60_000 });
     await settled(page);
     const after = await wb(page, () => ({ twist: window.heterolab.wb.get().twistDeg, error: window.heterolab.wb.get().error, turned: window.heterolab.wb.get().match.twist }));
     assert(after.turned !== matchBefore, `the ring drag turned the film to a new cell: ${JSON.stringify(after)}`);
@@ -160,11 +165,25 @@ function matrixSpec(backend, size) {
     await furniture(page, size, 'after a refused twist');
 
     // 9 + expect "measurement": a distance between two atoms; its label covers no slider and is in the window.
-    const pick = async (i) => { const q = await wb(page, (i) => window.heterolab.view.atomClient(i), i); await page.mouse.click(q.x, q.y); };
-    const [i0, i1] = await wb(page, () => { const r = window.heterolab.wb.get().iface.arrays.role, v = window.heterolab.view; const sub = [...r.keys()].filter((i) => r[i] === 0).sort((i, j) => v.atomClient(j).y - v.atomClient(i).y); return [sub[0], sub[1]]; });
-    await pick(i0);
-    await pick(i1);
-    await page.waitForFunction(() => /Å$/.test(document.getElementById('measure').textContent));
+    // Each click is retried from fresh screen positions until the label answers: the twist note just grew the
+    // placement bar, and the re-framing that follows (a ResizeObserver, next frame) can move the atoms meanwhile.
+    const pick = async (i, want) => {
+      for (let k = 0; k < 4; k++) {
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        const q = await wb(page, (i) => window.heterolab.view.atomClient(i), i);
+        await page.mouse.click(q.x, q.y);
+        if (await page.waitForFunction((w) => new RegExp(w).test(document.getElementById('measure').textContent), want, { timeout: 5000 }).then(() => true, () => false)) return;
+      }
+      throw new Error(`atom ${i} could not be picked (${await page.textContent('#measure')})`);
+    };
+    // Two front atoms of the substrate's bottom layer, far apart on screen (neither hidden behind another).
+    const [i0, i1] = await wb(page, () => {
+      const r = window.heterolab.wb.get().iface.arrays.role, v = window.heterolab.view;
+      const low = [...r.keys()].filter((i) => r[i] === 0).sort((i, j) => v.atomClient(j).y - v.atomClient(i).y).slice(0, 6);
+      return [low[0], low.slice(1).sort((i, j) => Math.abs(v.atomClient(j).x - v.atomClient(low[0]).x) - Math.abs(v.atomClient(i).x - v.atomClient(low[0]).x))[0]];
+    });
+    await pick(i0, 'click a second atom');
+    await pick(i1, 'Å$');
     await furniture(page, size, 'with a measurement');
     await p('02-measure');
     await page.keyboard.press('Escape');
@@ -211,6 +230,8 @@ function matrixSpec(backend, size) {
     await page.locator('#registry-map').scrollIntoViewIfNeeded();
     const map = await page.evaluate(() => { const c = document.getElementById('registry-map'), r = c.getBoundingClientRect(); const [x, y] = c.dataset.minPx.split(' ').map(Number); return { range: c.dataset.range, min: c.dataset.min.split(' ').map(Number), x: r.left + (x * r.width) / c.width, y: r.top + (y * r.height) / c.height }; });
     assert(/^0 \d/.test(map.range), `colour bar from 0: ${map.range}`);
+    const spread = /the energy varies by ([\d.]+) meV per film atom over the shifts/.exec(await page.textContent('#scan-note'));
+    assert(spread && Math.abs(Number(spread[1]) - Number(map.range.split(' ')[1])) < 0.006, `the note says the colour bar's range: ${spread?.[0]} vs ${map.range}`);
     await page.mouse.click(map.x, map.y);
     await page.waitForFunction((m) => { const s = window.heterolab.wb.get().placement.shift; const d = (a, b) => Math.min(Math.abs(a - b), 1 - Math.abs(a - b)); return d(s[0], m[0]) < 0.02 && d(s[1], m[1]) < 0.02; }, map.min);
     await settled(page);
