@@ -5,7 +5,7 @@ import { makeStructure, type Structure } from '../core/structure';
 import type { LatticeMatch } from '../compute/geometry/geometry';
 import { Store, type StructureKind } from './store';
 import { Workbench, type WorkbenchPort } from './workbench';
-import { pendingOptions, type SessionSink } from './workbench-model';
+import { activeTwist, dialledTwist, pendingOptions, type SessionSink } from './workbench-model';
 import { restoreSession, sessionToText } from './session';
 import { HISTORY_KEPT } from './workbench-history';
 
@@ -111,6 +111,16 @@ describe('workbench keeps the work', () => {
     await wb.setTwist(45);
     expect(wb.get()).toMatchObject({ twistDeg: 0.3, errorAt: 'twist' });
     expect(wb.get().error).toMatch(/No coincident supercell at 45°/);
+  });
+
+  it('the slider and a refusal say where the film is (its cell\'s twist, not the angle dialled); [ and ] step from the angle dialled', async () => {
+    const { wb } = setUp(['2D layer', 'bulk']);
+    await wb.findMatches();
+    await wb.setTwist(0.3); // the cell found for 0.3° lies at 0°, within the angle tolerance
+    expect(activeTwist(wb.get())).toBe(0);
+    expect(dialledTwist(wb.get())).toBeCloseTo(0.3, 9);
+    await wb.setTwist(45);
+    expect(wb.get().error).toMatch(/the film stays at 0°\.$/);
   });
 
   it('view options and an untouched page never mark the session unsaved; an edit does', async () => {

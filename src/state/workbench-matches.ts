@@ -3,7 +3,7 @@
  * chosen (from the list or by dialling a twist). Actions over a Workbench. The interface on screen is kept
  * until a new one replaces it; a refusal leaves everything as it was and says why, next to its control.
  */
-import { DEG, REBUILD_OPTIONS, snapshotOf, type WorkbenchState } from './workbench-model';
+import { DEG, fmtN, REBUILD_OPTIONS, shownTwist, snapshotOf, type WorkbenchState } from './workbench-model';
 import type { InterfaceOptions } from './session';
 import { DEFAULTS } from '../core/defaults';
 import type { LatticeMatch } from '../compute/geometry/geometry';
@@ -116,7 +116,7 @@ export async function setTwist(wb: Workbench, deg: number | null): Promise<void>
     if (seq !== wb.twistSeq) return; // a newer twist arrived meanwhile
     if (!r.matches.length) {
       const o = wb.state.options;
-      return wb.problem(`No coincident supercell at ${tw}° within the tolerances (area ≤ ${o.maxArea} Å², strain ≤ ${o.maxStrainPct} %); the film stays at ${before.twistDeg ?? 'the matched angle'}${before.twistDeg === null ? '' : '°'}.`, 'twist');
+      return wb.problem(`No coincident supercell at ${tw}° within the tolerances (area ≤ ${o.maxArea} Å², strain ≤ ${o.maxStrainPct} %); the film stays at ${before.match ? `${fmtN(shownTwist(before.match.twist, wb.state.twistPeriodDeg))}°` : 'its angle'}.`, 'twist');
     }
     wb.pushUndo(before);
     wb.set({ twistDeg: tw, match: r.matches[0], error: null, shows: 'interface' });

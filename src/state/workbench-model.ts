@@ -140,8 +140,18 @@ export function shownTwist(t: number, periodDeg: number): number {
   return (reduceTwist(t, periodDeg * DEG) * 180) / Math.PI;
 }
 
-/** That film's twist (degrees, reduced into the pair's twist period): as dialled, else its match's. */
+/**
+ * That film's twist (degrees, reduced into the pair's twist period): where the film is, its match's twist
+ * (the cell found for a dialled angle lies within the angle tolerance of it, not on it); as dialled before any match.
+ */
 export function activeTwist(s: WorkbenchState): number {
+  const f = s.activeFilm > 0 ? s.stack[s.activeFilm - 1] : null;
+  const m = f ? f.match : s.match;
+  return m ? shownTwist(m.twist, s.twistPeriodDeg) : dialledTwist(s);
+}
+
+/** That film's twist as last dialled (degrees, reduced), else where it is: what the [ and ] keys step from. */
+export function dialledTwist(s: WorkbenchState): number {
   const f = s.activeFilm > 0 ? s.stack[s.activeFilm - 1] : null;
   const dialled = f ? f.twistDeg : s.twistDeg;
   const m = f ? f.match : s.match;

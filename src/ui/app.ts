@@ -103,8 +103,10 @@ export function mountApp(store: Store, view: StructureView, hooks?: AppHooks): v
 
   $<HTMLInputElement>('images').addEventListener('change', (ev) => store.setShowImages((ev.target as HTMLInputElement).checked));
   $('reset-view').addEventListener('click', () => {
-    // Whatever is drawn (the interface, when it is shown), framed in the free area of the canvas.
+    // Whatever is drawn (the interface, when it is shown), framed in the free area of the canvas; from the
+    // default direction, so the top view is no longer on (the projection stays as chosen).
     view.fit();
+    $('view-top').classList.remove('on');
   });
   $('clear-messages').addEventListener('click', () => store.clearMessages());
 

@@ -1,5 +1,5 @@
 /** Keyboard shortcuts of the workbench (the help dialog lists them); ignored while typing in a field. */
-import { activePlacement, activeTwist } from '../state/workbench-model';
+import { activePlacement, dialledTwist } from '../state/workbench-model';
 import type { Workbench } from '../state/workbench';
 import { $, on } from './dom';
 
@@ -26,8 +26,8 @@ export function mountKeys(wb: Workbench): () => void {
       r: () => void wb.relax(),
       i: () => wb.show(s.shows === 'interface' ? 'structure' : 'interface'),
       '?': () => $<HTMLDialogElement>('help-dialog').showModal(),
-      '[': () => void wb.setTwist(activeTwist(s) - 0.5),
-      ']': () => void wb.setTwist(activeTwist(s) + 0.5),
+      '[': () => void wb.setTwist(dialledTwist(s) - 0.5),
+      ']': () => void wb.setTwist(dialledTwist(s) + 0.5),
       g: () => $('gizmo-mode').click(),
       ArrowLeft: () => wb.setPlacement({ shift: [p.shift[0] - 0.01, p.shift[1]] }),
       ArrowRight: () => wb.setPlacement({ shift: [p.shift[0] + 0.01, p.shift[1]] }),

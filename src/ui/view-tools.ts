@@ -10,8 +10,8 @@ import type { StructureView } from '../view/structure-view';
 import { $, on } from './dom';
 import { disposer } from './panels/panel';
 
-/** What covers the canvas (by id and class under .stage): everything absolutely placed over it. */
-const OVERLAYS = '.stage > .overlay, .view-bars > .toolbar, .stage > .legend, .stage > .placement, .stage > .measure';
+/** What covers the canvas (by id and class under .stage): everything placed over it (the foot holds legend and bar). */
+const OVERLAYS = '.stage > .overlay, .view-bars > .toolbar, .stage-foot > .legend, .stage-foot > .placement, .view-bars > .measure';
 
 export function mountViewTools(view: StructureView): () => void {
   const d = disposer();

@@ -39,17 +39,21 @@ export interface LineChartHandle {
  */
 export function lineChart(el: HTMLElement, x: number[], y: (number | null)[], o: { xLabel: string; yLabel: string; title: string; onPick?: (x: number) => void; marks?: ChartMark[]; yRange?: [number, number]; dot?: [number, number] }): LineChartHandle {
   let marks = o.marks ?? [];
+  // With gaps (the twist scan: most angles have no cell) the line breaks into dashes a few px long, or nothing
+  // for a lone value: show the points too.
+  const isolated = y.includes(null) && y.some((v) => v !== null);
   const u = put(el, {
     title: o.title,
     scales: { x: { time: false }, ...(o.yRange ? { y: { range: () => o.yRange! } } : {}) },
     axes: [{ label: o.xLabel, size: 36 }, { label: o.yLabel, size: 56 }],
-    series: [{ label: o.xLabel }, { label: o.yLabel, stroke: '#1f6feb', width: 1.5, spanGaps: false, points: { show: false } }],
+    series: [{ label: o.xLabel }, { label: o.yLabel, stroke: '#1f6feb', width: 1.5, spanGaps: false, points: { show: isolated, size: 6, fill: '#1f6feb' } }],
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     hooks: { draw: [(u) => marks.forEach((m) => mark(u, m)), (u) => o.dot && dot(u, o.dot)] },
   }, [x, y]);
   if (o.onPick) u.over.addEventListener('click', () => u.cursor.left !== undefined && u.cursor.left >= 0 && o.onPick!(u.posToVal(u.cursor.left, 'x')));
   el.dataset.points = String(x.length);
+  el.dataset.dots = isolated ? 'shown' : 'none';
   if (o.yRange) el.dataset.yRange = o.yRange.join(' ');
   const label = () => (el.dataset.marks = marks.map((m) => `${m.label}=${m.x}`).join(' '));
   label();

@@ -42,6 +42,13 @@ export function mapGeometry(w: number, h: number, a: [number, number], b: [numbe
   return { toPx, toFrac };
 }
 
+/** How much the energy varies over the shifts (meV per film atom): the colour bar's top. */
+export function spreadMeV(energy: ArrayLike<number>, filmAtoms: number): number {
+  let lo = Infinity, hi = -Infinity;
+  for (let k = 0; k < energy.length; k++) (lo = Math.min(lo, energy[k])), (hi = Math.max(hi, energy[k]));
+  return ((hi - lo) / Math.max(1, filmAtoms)) * 1000;
+}
+
 /** Draws the map; returns the minimum's absolute shift and the colour-bar top (meV per film atom). */
 export function registryMap(canvas: HTMLCanvasElement, d: RegistryMapData): { min: [number, number]; maxMeV: number } {
   const ctx = canvas.getContext('2d')!, W = canvas.width, H = canvas.height;
@@ -51,7 +58,7 @@ export function registryMap(canvas: HTMLCanvasElement, d: RegistryMapData): { mi
     if (d.energy[k] < lo) (lo = d.energy[k]), (kMin = k);
     hi = Math.max(hi, d.energy[k]);
   }
-  const maxMeV = ((hi - lo) / Math.max(1, d.filmAtoms)) * 1000;
+  const maxMeV = spreadMeV(d.energy, d.filmAtoms);
   ctx.clearRect(0, 0, W, H);
   const quad = (u: number, v: number, du: number, dv: number) => {
     const p = [toPx(u, v), toPx(u + du, v), toPx(u + du, v + dv), toPx(u, v + dv)];

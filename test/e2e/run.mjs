@@ -8,6 +8,7 @@ import { hardeningInputSpecs } from './hardening-input.mjs';
 import { workbenchPanelsSpecs } from './workbench-panels.mjs';
 import { ffGpuSpecs } from './ff-gpu.mjs';
 import { workbenchViewSpecs } from './workbench-view.mjs';
+import { workbenchMatrixSpecs } from './workbench-matrix.mjs';
 import { modelCardSpecs } from './model-card.mjs';
 import { faultSpecs } from './faults.mjs';
 import { soakSpecs } from './soak.mjs';
@@ -177,6 +178,7 @@ const failures = await run([
   ...workbenchPanelsSpecs(),
   ...ffGpuSpecs(),
   ...workbenchViewSpecs(),
+  ...workbenchMatrixSpecs(),
   ...modelCardSpecs(),
   ...faultSpecs(),
   ...soakSpecs(),

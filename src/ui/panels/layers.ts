@@ -2,7 +2,7 @@
  * Layers panel: the substrate and each film of the stack, bottom to top, with its colour (the same table the
  * 3D view tints with), twist, strain and z; show/hide per layer; which film the controls move; add a film on
  * top (its refusal is shown here) and remove the top one. Rows are rebuilt only when the stack itself changes;
- * a z tick only rewrites that film's z.
+ * a z tick only rewrites that film's z, a twist tick its details.
  */
 import { faceDownLabel } from '../../core/layer';
 import { formula } from '../../core/structure';
@@ -25,20 +25,27 @@ export const mountLayers: Panel = (root, { store, wb }) => {
     const li = el('li', { class: role > 0 && role - 1 === s.activeFilm ? 'active' : '', 'data-role': String(role) });
     const eye = el('input', { type: 'checkbox', title: 'visible', 'aria-label': `show ${label}`, 'data-eye': String(role) });
     eye.checked = !s.hiddenLayers.includes(role);
-    li.append(eye, el('span', { class: 'swatch', style: `background:${layerColour(role)}` }), el('span', { class: 'what' }, el('b', {}, label), ' ', el('span', { class: 'muted small' }, detail, role > 0 ? el('span', { class: 'z' }) : '')));
+    li.append(eye, el('span', { class: 'swatch', style: `background:${layerColour(role)}` }), el('span', { class: 'what' }, el('b', {}, label), ' ', el('span', { class: 'muted small' }, el('span', { class: 'detail' }, detail), role > 0 ? el('span', { class: 'z' }) : '')));
     if (role > 0) li.append(el('button', { type: 'button', class: 'link', 'data-select': String(role - 1), title: 'Move this film with the sliders and gizmo' }, role - 1 === s.activeFilm ? 'moving' : 'select'));
     if (role > 1 && role - 1 === s.stack.length) li.append(el('button', { type: 'button', class: 'link', id: 'remove-film', title: 'Take this film off the stack (Undo brings it back)' }, 'remove'));
     return li;
   };
+  let shape = '';
   const drawRows = (s: WorkbenchState) => {
-    const rows = [row(s, 0, `${name(s.substrateId)}(${(s.builtOptions ?? s.options).hkl.join('')})`, `substrate, ${s.options.layers} layers`)];
+    const rows: [number, string, string][] = [[0, `${name(s.substrateId)}(${(s.builtOptions ?? s.options).hkl.join('')})`, `substrate, ${s.options.layers} layers`]];
     const down = (id: string | null, face: 'bottom' | 'top') => faceDownLabel(store.get().structures.find((e) => e.structure.id === id)?.faces, face);
-    if (s.match) rows.push(row(s, 1, name(s.filmId), `film 1 · ${down(s.filmId, (s.builtOptions ?? s.options).face)} · twist ${fmt(shownTwist(s.match.twist, s.twistPeriodDeg), 2)}° · strain ${strain(s.match)}`));
+    if (s.match) rows.push([1, name(s.filmId), `film 1 · ${down(s.filmId, (s.builtOptions ?? s.options).face)} · twist ${fmt(shownTwist(s.match.twist, s.twistPeriodDeg), 2)}° · strain ${strain(s.match)}`]);
     s.stack.forEach((f, k) => {
       const grow = det(f.match.substrateMatrix);
-      rows.push(row(s, k + 2, name(f.filmId), `film ${k + 2} · ${down(f.filmId, f.face)} · twist ${fmt(shownTwist(f.match.twist, s.twistPeriodDeg), 2)}° · strain ${strain(f.match)}${grow > 1 ? ` · cell ×${grow}` : ''}`));
+      rows.push([k + 2, name(f.filmId), `film ${k + 2} · ${down(f.filmId, f.face)} · twist ${fmt(shownTwist(f.match.twist, s.twistPeriodDeg), 2)}° · strain ${strain(f.match)}${grow > 1 ? ` · cell ×${grow}` : ''}`]);
     });
-    $('stack').replaceChildren(...rows);
+    // The rows are rebuilt when the layers, their names, the moving film or what is hidden change; a new twist
+    // (a new match) only rewrites the details.
+    const key = JSON.stringify([rows.map(([r, l]) => [r, l]), s.activeFilm, s.hiddenLayers]);
+    if (key !== shape) {
+      shape = key;
+      $('stack').replaceChildren(...rows.map(([r, l, dt]) => row(s, r, l, dt)));
+    } else rows.forEach(([, , dt], k) => text($('stack').children[k].querySelector<HTMLElement>('.detail')!, dt));
     drawZ(s);
   };
   const drawZ = (s: WorkbenchState) => {

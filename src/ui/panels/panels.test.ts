@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readOptionsForm } from './options';
 import { snapTwist } from './placement';
 import { inPlane, wellRange } from './scans';
-import { mapGeometry } from '../../view/registry-map';
+import { mapGeometry, spreadMeV } from '../../view/registry-map';
 import { csv } from '../dom';
 
 const form = (o: Record<string, string> = {}) => ({ hkl: '1 1 1', face: 'bottom', layers: '4', vacuum: '15', 'max-area': '100', 'max-strain': '5', ...o });
@@ -57,5 +57,10 @@ describe('registry map geometry', () => {
     const [u, v] = g.toFrac(x, y);
     expect(u).toBeCloseTo(0.25);
     expect(v).toBeCloseTo(0.7);
+  });
+
+  it('says how far the energy spreads over the shifts, in meV per film atom (the colour bar\'s top)', () => {
+    expect(spreadMeV([-10, -10.003, -10.001], 3)).toBeCloseTo(1, 9);
+    expect(spreadMeV([-5, -5], 0)).toBe(0);
   });
 });

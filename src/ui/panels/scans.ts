@@ -7,7 +7,7 @@
 import { watch } from '../../state/watch';
 import { activePlacement, type WorkbenchState } from '../../state/workbench-model';
 import { clearChart, lineChart, type LineChartHandle } from '../../view/charts';
-import { mapGeometry, registryMap } from '../../view/registry-map';
+import { mapGeometry, registryMap, spreadMeV } from '../../view/registry-map';
 import { $, csv, download, fileStem, fmt, hide, on, text } from '../dom';
 import { disposer, type Panel } from './panel';
 
@@ -61,6 +61,9 @@ export const mountScans: Panel = (_root, { wb }) => {
     const notes: string[] = [];
     if (s.zscan) notes.push(`binding curve minimum: z = ${fmt(s.zscan.min.z, 2)} Å, E_int = ${fmt(-s.zscan.min.bindingEnergy, 4)} eV per film atom (E_bind ${fmt(s.zscan.min.bindingEnergy, 4)}, positive = bound; ${s.zscan.backend})`);
     if (s.registry) notes.push(`registry map (${s.registry.nx}×${s.registry.ny}, ${s.registry.backend}): lowest at shift ${s.registry.min.shift.map((x, k) => fmt((((s.registry!.base[k] + x) % 1) + 1) % 1, 2)).join(', ')} (fractions of a, b), E_bind ${fmt(s.registry.min.bindingEnergy, 4)} eV/atom; click the map to move the film there`);
+    // A nearly flat map stretched onto the whole colour bar looks like noise: say how small the range is.
+    const spread = s.registry ? spreadMeV(s.registry.energy, s.registry.filmAtoms) : 0;
+    if (s.registry) notes.push(`the energy varies by ${fmt(spread, 2)} meV per film atom over the shifts${spread < 1 ? ': nearly flat, the registry hardly matters here (the colours stretch that small range)' : ''}`);
     if (s.relax) notes.push(`pre-relaxed${s.relax.films > 1 ? ` (${s.relax.films} films)` : ''} (${s.relax.backend}): film 1 z = ${fmt(s.relax.zSeparation, 3)} Å, E_bind = ${fmt(s.relax.bindingEnergy, 4)} eV/atom, ${s.relax.iterations} steps${s.relax.converged ? '' : ' (not converged)'}`);
     text($('scan-note'), notes.join(' · '));
   }));
