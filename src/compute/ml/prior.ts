@@ -8,6 +8,16 @@ import { canonicalInterface, systemFromStructure } from '../ff/system';
 export const PRIOR_PARAMS = { model: DEFAULTS.ffModel, cutoff: DEFAULTS.cutoff };
 /** Starting z-separation (Å) of the prior's relaxation. */
 export const PRIOR_START_Z = DEFAULTS.startZ;
+/**
+ * Net-force tolerance (eV/Å per film) of the prior's relaxation, by BFGS from the parabola-refined z bracket:
+ * ~9 force evaluations after 18 scan energies per screen pair, where the z-scan + golden section + FIRE (to
+ * 0.01 eV/Å) it replaced took ~27 after 56 (6.4 vs 18.9 CPU ms per pair over 250 pairs of the study's screen,
+ * scripts/bench/screen-prior-bench.ts). At 1e-4 the result is within 1.0e-4 Å and 2.6e-7 eV/atom of a BFGS
+ * run to 1e-6; the old prior stopped up to 6.9e-3 Å and 3.4e-4 eV/atom short of it on flat in-plane surfaces.
+ */
+export const PRIOR_FMAX = 1e-4;
+/** Tolerance (eV/Å) of the FIRE fallback when BFGS stalls: the prior's tolerance before BFGS. */
+export const PRIOR_FALLBACK_FMAX = 0.01;
 
 /**
  * Force-field prior for an interface: rigid-body relaxation of film 1 (x, y, z) with PRIOR_PARAMS' model, from
@@ -21,6 +31,10 @@ export async function forceFieldPrior(b: FFBackend, s: Structure, model: FFModel
   // where the user happened to put the film: the models predict the relaxed interface.
   const sys0 = systemFromStructure(canonicalInterface(s));
   const sys = shifted(sys0, 1, 0, 0, PRIOR_START_Z - zSeparation(sys0, 1));
-  const r = await relaxRigid(b, sys, { ...PRIOR_PARAMS, model }, { fmax: 0.01, maxSteps: 400 });
+  const p = { ...PRIOR_PARAMS, model };
+  let r = await relaxRigid(b, sys, p, { fmax: PRIOR_FMAX, maxSteps: 400, optimizer: 'bfgs' });
+  // BFGS stalls on a few rough surfaces (~1 pair in 250 of the screen, e.g. CrSeTe-1H top on Fe(110)): FIRE
+  // from where it stopped then settles it to the tolerance the prior had before BFGS (0.01 eV/Å).
+  if (!r.converged) r = await relaxRigid(b, r.system, p, { fmax: PRIOR_FALLBACK_FMAX, maxSteps: 400, optimizer: 'fire', bracket: false });
   return { zSeparation: r.films[0].zSeparation, bindingEnergy: r.bindingEnergy, converged: r.converged };
 }
