@@ -92,5 +92,8 @@ for (const name of out) {
   const dz = Math.max(...results[name].map((r, k) => Math.abs(r.z - exact[k].z)));
   const de = Math.max(...results[name].map((r, k) => Math.abs(r.e - exact[k].e)));
   const worst = (d: (k: number) => number) => cases[cases.map((_, k) => k).reduce((m, k) => (d(k) > d(m) ? k : m), 0)].name;
+  const off = results[name].filter((r, k) => Math.abs(r.z - exact[k].z) > 1e-3 || Math.abs(r.e - exact[k].e) > 1e-5).length;
+  const deeper = results[name].filter((r, k) => r.e > exact[k].e + 1e-5).length;
+  console.log(`${name}: ${off} of ${cases.length} pairs beyond 1e-3 Å or 1e-5 eV/atom of the reference (${deeper} of them more bound than it)`);
   console.log(`${name} vs the tight reference: max |Δz| ${dz.toExponential(2)} Å (${worst((k) => Math.abs(results[name][k].z - exact[k].z))}), max |ΔE| ${de.toExponential(2)} eV/atom (${worst((k) => Math.abs(results[name][k].e - exact[k].e))})`);
 }

@@ -11,9 +11,10 @@ export const PRIOR_START_Z = DEFAULTS.startZ;
 /**
  * Net-force tolerance (eV/Å per film) of the prior's relaxation, by BFGS from the parabola-refined z bracket:
  * ~9 force evaluations after 18 scan energies per screen pair, where the z-scan + golden section + FIRE (to
- * 0.01 eV/Å) it replaced took ~27 after 56 (6.4 vs 18.9 CPU ms per pair over 250 pairs of the study's screen,
- * scripts/bench/screen-prior-bench.ts). At 1e-4 the result is within 1.0e-4 Å and 2.6e-7 eV/atom of a BFGS
- * run to 1e-6; the old prior stopped up to 6.9e-3 Å and 3.4e-4 eV/atom short of it on flat in-plane surfaces.
+ * 0.01 eV/Å) it replaced took ~27 after 56: 6.4 vs 19.1 CPU ms per pair over 250 pairs of the study's screen
+ * (npm run bench -- screen-prior --stride 10). Against that old algorithm run to 1e-4 eV/Å, 249 of the 250 land
+ * within 1e-3 Å and 1e-5 eV/atom (the old prior: 231); the odd one (MoOS-1H on Ta(100)) stays, as the old prior
+ * did, on an in-plane saddle of the symmetric start registry (0, 0) that the tighter FIRE leaves.
  */
 export const PRIOR_FMAX = 1e-4;
 /** Tolerance (eV/Å) of the FIRE fallback when BFGS stalls: the prior's tolerance before BFGS. */
