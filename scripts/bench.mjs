@@ -19,6 +19,7 @@ const entries = [
   'scripts/bench/browser-bench.mjs',
   'scripts/bench/ff-browser.mjs',
   'scripts/bench/screen-bench.ts',
+  'scripts/bench/screen-prior-bench.ts',
   'scripts/bench/screen-browser.mjs',
 ].filter((e) => !only || e.includes(only));
 for (const entry of entries) {

@@ -2,12 +2,12 @@
 // facets, Hetero2d's limits) through the same service the CLI uses, with per-stage times and peak memory; and
 // scaling: pairs (films × substrates from generated variants of library entries: lattice constants scaled by
 // up to ±4 %) and max area. The browser run of the same screen is scripts/bench/screen-browser.mjs.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { HeterolabWasm } from '../../src/compute/geometry/wasm';
 import { InterfaceService } from '../../src/compute/interface/service';
 import { Predictor, type ModelManifest, type OrtLike } from '../../src/compute/ml/predictor';
-import { janusOf, newStageTimes, poolOrder, runJob, SCREEN_DEFAULTS, screenJobs, type ScreenDefinition, type ScreenFilm } from '../../src/compute/screen/screen';
+import { janusOf, newStageTimes, poolOrder, runJob, SCREEN_DEFAULTS, screenJobs, type ScreenDefinition, type ScreenFilm, type ScreenRow } from '../../src/compute/screen/screen';
 import { SearchCache } from '../../src/compute/screen/search-cache';
 import { libraryStructure, listLibrary } from '../../src/core/library/library';
 import { makeStructure, type Structure } from '../../src/core/structure';
@@ -29,6 +29,12 @@ function scaled(s: Structure, f: number, bulk: boolean): Structure {
   return makeStructure({ numbers: s.numbers, positions: s.positions.map((x, i) => x * m[i % 3]), cell: s.cell.map((x, i) => x * m[i % 3]), pbc: s.pbc, info: { ...s.info } });
 }
 
+/** CPU seconds (user + system) of this process: stage times that other jobs on the machine do not inflate. */
+const cpuSeconds = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+};
+
 async function runScreen(def: ScreenDefinition) {
   const svc = new InterfaceService({ geometry, standardCell: conventionalStandardCell, predictor: () => predictor });
   const janus = await Promise.all(def.films.map((f) => janusOf(svc, f)));
@@ -37,15 +43,17 @@ async function runScreen(def: ScreenDefinition) {
   const searches = new SearchCache(); // per run: a later run must not reuse an earlier run's searches
   const t0 = performance.now(), c0 = process.cpuUsage();
   let built = 0, stable = 0;
+  const rows: ScreenRow[] = [];
   for (const j of poolOrder(jobs)) {
-    const r = await runJob(svc, def, j, times, searches);
+    const r = await runJob(svc, def, j, times, searches, cpuSeconds);
+    rows.push(r);
     if (j.index % 20 === 0) sample();
     if (!r.error) built++;
     if (r.stable === 'stable') stable++;
   }
   const c = process.cpuUsage(c0);
   // CPU seconds of this process: on a machine shared with other jobs the wall time says more about them.
-  return { jobs: jobs.length, built, stable, s: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6, times };
+  return { jobs: jobs.length, built, stable, s: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6, times, rows: rows.sort((a, b) => a.index - b.index) };
 }
 
 const models = `${manifest.name} ${manifest.version}`;
@@ -74,9 +82,11 @@ const scalingOnly = process.argv.includes('--scaling-only');
 const full = scalingOnly ? null : await runScreen({ films: films(listLibrary({ family: 'janus' }).length), substrates: metals(listLibrary({ family: 'metal' }).length), facets: SCREEN_DEFAULTS.facets, limits, models });
 if (full) {
   const t = full.times;
+  // --rows FILE keeps the full screen's rows, to compare two versions row by row.
+  if (process.argv.includes('--rows')) writeFileSync(process.argv[process.argv.indexOf('--rows') + 1], JSON.stringify(full.rows));
 console.log('\nscreen: every Janus layer (both faces) × every library metal × (111), (110), (100), Hetero2d limits (in-process, as the CLI)');
-console.log('(stage times are wall seconds; CPU s is this process\'s user + system time, which other jobs on the machine do not inflate)');
-console.log(`| pairs | with a cell | predicted stable | total s | CPU s | match s | build s | force field s | prediction s | peak RSS MB |`);
+console.log('(stage times and CPU s are this process\'s user + system CPU seconds, which other jobs on the machine do not inflate; total s is wall)');
+console.log(`| pairs | with a cell | predicted stable | total s | CPU s | match CPU s | build CPU s | force field CPU s | prediction CPU s | peak RSS MB |`);
 console.log(`| ${full.jobs} | ${full.built} | ${full.stable} | ${full.s.toFixed(1)} | ${full.cpu.toFixed(1)} | ${t.match.toFixed(1)} | ${t.build.toFixed(1)} | ${t.forceField.toFixed(1)} | ${t.prediction.toFixed(1)} | ${(peak / 2 ** 20).toFixed(0)} |`);
 
 }

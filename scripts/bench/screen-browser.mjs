@@ -15,10 +15,15 @@ try {
   await page.click('#run');
   await page.waitForFunction(() => document.getElementById('status').textContent.includes('done'), null, { timeout: 3_600_000, polling: 1000 });
   const s = (Date.now() - t0) / 1000;
-  const r = await page.evaluate(() => ({ n: window.heterolabScreen.rows().length, built: window.heterolabScreen.rows().filter((x) => !x.error).length, workers: document.getElementById('workers').value }));
+  const r = await page.evaluate(() => ({ n: window.heterolabScreen.rows().length, built: window.heterolabScreen.rows().filter((x) => !x.error).length, workers: document.getElementById('workers').value, stages: window.heterolabScreen.stages() }));
   console.log('\nscreen in Chromium (production build, Janus library × all metals × 3 facets, Hetero2d limits)');
   console.log('| pairs | with a cell | workers | Run → done s | target |');
   console.log(`| ${r.n} | ${r.built} | ${r.workers} | ${s.toFixed(1)} | < 60 s |`);
+  // Wall seconds inside the workers, summed over them (so up to workers × Run → done).
+  const st = (k) => (r.stages[k] ?? NaN).toFixed(1);
+  console.log('\nper stage, worker wall seconds summed over the workers');
+  console.log('| match s | build s | force field s | prediction s |');
+  console.log(`| ${st('match')} | ${st('build')} | ${st('forceField')} | ${st('prediction')} |`);
 } finally {
   await browser.close();
   server.stop();

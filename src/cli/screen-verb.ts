@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { findLibraryEntry, libraryStructure, listLibrary } from '../core/library/library';
 import { basename, extname, join } from 'node:path';
 import type { Structure } from '../core/structure';
-import { definitionHash, janusOf, mergeShards, poolOrder, newStageTimes, rowsToCsv, runJob, SCREEN_DEFAULTS, screenJobs, shardJobs, type ScreenDefinition, type ScreenFilm, type ScreenRow, type ShardFile } from '../compute/screen/screen';
+import { definitionHash, janusOf, mergeShards, poolOrder, newStageTimes, rowsToCsv, runJob, SCREEN_DEFAULTS, screenJobs, screenLayout, shardFile, shardJobs, type ScreenDefinition, type ScreenFilm, type ScreenRow, type ShardFile } from '../compute/screen/screen';
 import type { Predictor } from '../compute/ml/predictor';
 import { DEFAULTS } from '../core/defaults';
 import { FileError, flagNumber, flagString, listDirectory, UsageError, writeOutput, type Args } from './args';
@@ -142,7 +142,7 @@ export async function screenVerb(a: Args, read: (f: string) => Promise<Structure
   }
   rows.sort((x, y) => x.index - y.index);
   await (predictor as Predictor | null)?.release();
-  const file: ShardFile | null = shard ? { type: 'heterolab-screen-shard', schemaVersion: 1, definition: definitionHash(def), shard, jobs: all.length, rows } : null;
+  const file: ShardFile | null = shard ? shardFile(definitionHash(def), shard, screenLayout(def, (f) => janus[def.films.indexOf(f)]), rows) : null;
   emitRows(a, rows, file);
   process.stderr.write(`stages (s): match ${times.match.toFixed(1)}, build ${times.build.toFixed(1)}, force field ${times.forceField.toFixed(1)}, prediction ${times.prediction.toFixed(1)}\n`);
   process.stderr.write(`screen: ${rows.length} pairs${shard ? ` (shard ${shard.index + 1}/${shard.count} of ${all.length})` : ''}, ${rows.filter((r) => r.error).length} without an interface, ${rows.filter((r) => r.stable === 'stable').length} predicted stable, ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);

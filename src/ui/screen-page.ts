@@ -9,7 +9,7 @@ import { DEFAULTS } from '../core/defaults';
 import { listLibrary, libraryStructure } from '../core/library/library';
 import { poolOrder, rowsToCsv, type ScreenRow } from '../core/screen-table';
 import type { Structure } from '../core/structure';
-import type { ScreenDefinition, ScreenFilm, ScreenJob } from '../compute/screen/screen';
+import type { ScreenDefinition, ScreenFilm, ScreenJob, StageTimes } from '../compute/screen/screen';
 import type { ScreenForm, ScreenRecord } from '../state/screen-record';
 import { ScreenSession } from '../state/screen-session';
 import { ComputeClient } from '../workers/client';
@@ -82,6 +82,7 @@ let total = 0, hash = '', pick: (x: number, y: number) => ScreenRow | undefined 
 let running: AbortController | null = null;
 let runForm: ScreenForm = form();
 let ran = 0; // pairs computed since this page loaded (the e2e test checks a resume runs only the missing ones)
+let stages: Partial<StageTimes> = {}; // worker seconds per stage of the last run, summed over workers (the benchmark reads it)
 const kept = ScreenSession.open();
 
 function show(): void {
@@ -132,6 +133,7 @@ async function run(resume = false): Promise<void> {
     total = defs[0].jobs.length;
     const todo: ScreenJob[] = poolOrder(defs[0].jobs.filter((j) => !rows.has(j.index)));
     const t0 = performance.now(), start = rows.size;
+    stages = {};
     const tick = () => {
       const done = rows.size - start, left = todo.length - done, el = (performance.now() - t0) / 1000;
       $<HTMLProgressElement>('progress').value = rows.size / total;
@@ -143,7 +145,8 @@ async function run(resume = false): Promise<void> {
       while (next < todo.length && !signal.aborted) {
         const jobs = todo.slice(next, (next += chunk));
         // Rows still in flight when Cancel is pressed are dropped: what was kept is what the status says.
-        await c.api(signal).screenRun(jobs, (r) => void (signal.aborted || (rows.set(r.index, r), ran++, tick(), save())));
+        const { times } = await c.api(signal).screenRun(jobs, (r) => void (signal.aborted || (rows.set(r.index, r), ran++, tick(), save())));
+        for (const [k, v] of Object.entries(times) as [keyof StageTimes, number][]) stages[k] = (stages[k] ?? 0) + v;
       }
     }));
     tick();
@@ -214,4 +217,4 @@ const restored = kept.then((k) => {
   show();
 });
 window.addEventListener('pagehide', () => void (running && save(true)));
-Object.assign(window, { heterolabScreen: { restored, run, ran: () => ran, cancel: () => running?.abort(), rows: () => [...rows.values()], total: () => total } });
+Object.assign(window, { heterolabScreen: { restored, run, ran: () => ran, cancel: () => running?.abort(), rows: () => [...rows.values()], total: () => total, stages: () => stages } });

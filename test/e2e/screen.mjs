@@ -28,6 +28,9 @@ export function screenSpecs() {
       assert(rows.every((r) => ['S', 'Se'].includes(r.face) && r.hkl === '111'), `faces by element: ${[...new Set(rows.map((r) => r.face))]}`);
       assert(rows.some((r) => r.mlBindingEnergy !== null && r.mlBindingEnergySigma > 0), 'estimates with σ');
       assert((await page.getAttribute('#progress', 'value')) === '1', 'progress at 100 %');
+      // The workers' stage seconds reach the page (npm run bench -- screen-browser prints them).
+      const stages = await page.evaluate(() => window.heterolabScreen.stages());
+      assert(['match', 'build', 'forceField', 'prediction'].every((k) => stages[k] > 0), `stage times ${JSON.stringify(stages)}`);
       const cells = await page.locator('#rows tbody tr').count();
       assert(cells === rows.length, `table rows ${cells}`);
       await shot('screen-01-done');

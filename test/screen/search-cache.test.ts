@@ -2,7 +2,7 @@
 // search, cached per exact pair of lattices, and the rows are the same with or without the cache, in any order.
 import { describe, expect, it } from 'vitest';
 import { InterfaceService } from '../../src/compute/interface/service';
-import { poolOrder, runJob, screenJobs, SCREEN_DEFAULTS, type ScreenDefinition, type ScreenRow } from '../../src/compute/screen/screen';
+import { poolOrder, runJob, screenJobs, SCREEN_DEFAULTS, shardJobs, type ScreenDefinition, type ScreenRow } from '../../src/compute/screen/screen';
 import { SearchCache } from '../../src/compute/screen/search-cache';
 import { findLibraryEntry, libraryStructure } from '../../src/core/library/library';
 import { conventionalStandardCell } from '../../src/io/space-groups';
@@ -36,6 +36,21 @@ describe('shared coincidence searches', () => {
     expect(tops.some((r) => r.area !== null)).toBe(true);
     expect(alone.map(geometryOf)).toEqual(tops.map(geometryOf));
   }, 120_000);
+
+  it('each search runs in exactly one shard, and the shards together give the unsharded rows', async () => {
+    const whole = new SearchCache();
+    const rows: ScreenRow[] = [];
+    for (const j of poolOrder(jobs)) rows.push(await runJob(service(), def, j, undefined, whole));
+    const n = 3;
+    const caches = Array.from({ length: n }, () => new SearchCache());
+    const sharded: ScreenRow[] = [];
+    for (let i = 0; i < n; i++) for (const j of poolOrder(shardJobs(jobs, i, n))) sharded.push(await runJob(service(), def, j, undefined, caches[i]));
+    // Every search once over all shards (as unsharded: one per film, substrate and facet), every top face a hit.
+    expect(caches.map((c) => c.misses).reduce((a, b) => a + b)).toBe(whole.misses);
+    expect(whole.misses).toBe(FILMS.length * def.substrates.length);
+    caches.forEach((c, i) => expect(c.hits).toBe(shardJobs(jobs, i, n).filter((j) => j.face === 'top').length));
+    expect(sharded.sort((a, b) => a.index - b.index)).toEqual(rows.sort((a, b) => a.index - b.index));
+  }, 180_000);
 
   it('the pool order puts both faces of a pair next to each other and keeps every job', () => {
     const o = poolOrder(jobs);

@@ -68,24 +68,50 @@ export interface ScreenJob {
   face: 'bottom' | 'top';
   substrate: number;
   hkl: [number, number, number];
+  /**
+   * Which coincidence search the job needs: one per (film, substrate, facet), shared by a Janus film's two
+   * faces (screen.ts searches both on the face-down layer). Shards are cut along it (shardJobs).
+   */
+  search: number;
 }
 
 export type { ScreenRow } from '../../core/screen-table';
+
+/**
+ * The shape of a screen's job list: faces per film (2 for a Janus film, else 1), substrates and facets. It fixes
+ * every job's index and search, so `merge` can check a shard's rows without the structures.
+ */
+export interface ScreenLayout {
+  faces: number[];
+  substrates: number;
+  facets: number;
+}
+
+/** A job of a layout: its facet by position in the definition's list. */
+export type JobSlot = Omit<ScreenJob, 'hkl'> & { facet: number };
+
+/** The jobs of a layout in their fixed order: films, then faces, then substrates, then facets. */
+export function layoutJobs(l: ScreenLayout): JobSlot[] {
+  const jobs: JobSlot[] = [];
+  l.faces.forEach((n, film) => {
+    for (const face of (n === 2 ? ['bottom', 'top'] : ['bottom']) as ('bottom' | 'top')[])
+      for (let substrate = 0; substrate < l.substrates; substrate++)
+        for (let facet = 0; facet < l.facets; facet++) jobs.push({ index: jobs.length, film, face, substrate, facet, search: (film * l.substrates + substrate) * l.facets + facet });
+  });
+  return jobs;
+}
+
+/** The layout of a definition; `janus(film)` says which films are Janus (both faces are screened). */
+export function screenLayout(def: ScreenDefinition, janus: (f: ScreenFilm) => boolean): ScreenLayout {
+  return { faces: def.films.map((f) => (janus(f) ? 2 : 1)), substrates: def.substrates.length, facets: def.facets.length };
+}
 
 /**
  * Every pair in a fixed order: films, then faces (both faces of a Janus film, since they are different
  * interfaces; one face otherwise), then substrates, then facets. `janus(film)` says which films are Janus.
  */
 export function screenJobs(def: ScreenDefinition, janus: (f: ScreenFilm) => boolean): ScreenJob[] {
-  const jobs: ScreenJob[] = [];
-  def.films.forEach((f, film) => {
-    const faces: ('bottom' | 'top')[] = janus(f) ? ['bottom', 'top'] : ['bottom'];
-    for (const face of faces)
-      def.substrates.forEach((_, substrate) => {
-        for (const hkl of def.facets) jobs.push({ index: jobs.length, film, face, substrate, hkl });
-      });
-  });
-  return jobs;
+  return layoutJobs(screenLayout(def, janus)).map(({ facet, ...j }) => ({ ...j, hkl: def.facets[facet] }));
 }
 
 /** Hash of everything that determines a screen's rows: structures, facets, limits and model versions. */
@@ -102,9 +128,12 @@ export function definitionHash(def: ScreenDefinition): string {
 }
 
 
-/** Jobs of shard `i` of `n` (0-based): every n-th job, so each shard gets a mix of cheap and costly pairs. */
-export function shardJobs(jobs: ScreenJob[], i: number, n: number): ScreenJob[] {
-  return jobs.filter((j) => j.index % n === i);
+/**
+ * Jobs of shard `i` of `n` (0-based): every n-th search (film, substrate, facet) with all its jobs, so the two
+ * faces of a Janus film share their search in one shard, and each shard gets a mix of cheap and costly pairs.
+ */
+export function shardJobs<J extends Pick<ScreenJob, 'search'>>(jobs: J[], i: number, n: number): J[] {
+  return jobs.filter((j) => j.search % n === i);
 }
 
 /** Whether a film's two faces differ (a Janus layer), from the project's 2D-layer detection. */
@@ -129,11 +158,15 @@ export const newStageTimes = (): StageTimes => ({ match: 0, build: 0, forceField
 export const screenSearches = new SearchCache();
 
 /** One pair, start to finish; a pair that fails is a row with an error (the screen goes on). */
-export async function runJob(service: InterfaceService, def: ScreenDefinition, job: ScreenJob, times: StageTimes = newStageTimes(), searches: SearchCache | null = screenSearches): Promise<ScreenRow> {
-  let t = performance.now();
+/** The clock (s) stage times are read from: wall time, or (a benchmark's) CPU time of the process. */
+export type StageClock = () => number;
+const wallClock: StageClock = () => performance.now() / 1000;
+
+export async function runJob(service: InterfaceService, def: ScreenDefinition, job: ScreenJob, times: StageTimes = newStageTimes(), searches: SearchCache | null = screenSearches, clock: StageClock = wallClock): Promise<ScreenRow> {
+  let t = clock();
   const lap = (k: keyof StageTimes) => {
-    const now = performance.now();
-    times[k] += (now - t) / 1000;
+    const now = clock();
+    times[k] += now - t;
     t = now;
   };
   const film = def.films[job.film], sub = def.substrates[job.substrate];
@@ -157,8 +190,7 @@ export async function runJob(service: InterfaceService, def: ScreenDefinition, j
     lap('match');
     row.face = prepared.film.faces.bottom.map((z) => symbolOf(z)).join(','); // the layer is already flipped for 'top'
     if (!found.matches.length) return { ...row, error: 'no coincident supercell within the limits' };
-    // Smallest cell first (the list is sorted by area), then the lowest strain among cells of that area.
-    const best = found.matches.filter((m) => m.area <= found.matches[0].area * (1 + 1e-6)).sort((a, b) => maxStrain(a) - maxStrain(b))[0];
+    const best = bestMatch(found.matches);
     const spec = { request, match: best, placement: { zSeparation: DEFAULTS.startZ, shift: [0, 0] as [number, number] } };
     const built = await service.build(spec);
     lap('build');
@@ -183,6 +215,11 @@ export async function runJob(service: InterfaceService, def: ScreenDefinition, j
 
 const maxStrain = (m: { principalStrains: [number, number] }) => Math.max(...m.principalStrains.map(Math.abs));
 
+/** The screen's match of a pair: the smallest cell (the search sorts by area), then the lowest strain among cells of that area. */
+export function bestMatch<M extends { area: number; principalStrains: [number, number] }>(matches: M[]): M {
+  return matches.filter((m) => m.area <= matches[0].area * (1 + 1e-6)).sort((a, b) => maxStrain(a) - maxStrain(b))[0];
+}
+
 
 /** The substrate stabilises the film when E_bind > E_form; decided only beyond 2σ of the binding energy. */
 export function stability(eBind: number, sigma: number, eForm: number | null): ScreenRow['stable'] {
@@ -192,14 +229,24 @@ export function stability(eBind: number, sigma: number, eForm: number | null): S
 }
 
 
-/** What a shard file holds; `merge` checks these before joining rows. */
+/**
+ * What a shard file holds; `merge` checks these before joining rows. Schema 2 cuts along searches (shardJobs);
+ * schema 1 files (every n-th job) are refused.
+ */
+export const SHARD_SCHEMA = 2;
 export interface ShardFile {
   type: 'heterolab-screen-shard';
-  schemaVersion: 1;
+  schemaVersion: typeof SHARD_SCHEMA;
   definition: string;
   shard: { index: number; count: number };
   jobs: number;
+  layout: ScreenLayout;
   rows: ScreenRow[];
+}
+
+/** The shard file of shard `shard` of a screen, its rows in job order. */
+export function shardFile(definition: string, shard: { index: number; count: number }, layout: ScreenLayout, rows: ScreenRow[]): ShardFile {
+  return { type: 'heterolab-screen-shard', schemaVersion: SHARD_SCHEMA, definition, shard, jobs: layoutJobs(layout).length, layout, rows };
 }
 
 /**
@@ -209,23 +256,34 @@ export interface ShardFile {
 export function mergeShards(files: { name: string; data: unknown }[]): ScreenRow[] {
   const shards = files.map(({ name, data }) => {
     const d = data as Partial<ShardFile>;
-    if (!d || d.type !== 'heterolab-screen-shard' || d.schemaVersion !== 1 || !d.shard || !Array.isArray(d.rows)) throw new Error(`${name}: not a heterolab screen shard file`);
+    if (!d || d.type !== 'heterolab-screen-shard' || !d.shard || !Array.isArray(d.rows)) throw new Error(`${name}: not a heterolab screen shard file`);
+    if (d.schemaVersion !== SHARD_SCHEMA)
+      throw new Error(`${name}: a shard file of schema ${String(d.schemaVersion)}, not ${SHARD_SCHEMA}: ${d.schemaVersion === 1 ? 'schema 1 cut every n-th job, this version cuts along shared searches, so its shards do not fit; run all shards again with this version' : 'written by another version; run all shards again with this version'}`);
+    if (!validLayout(d.layout)) throw new Error(`${name}: its layout (faces per film, substrates, facets) is missing or malformed`);
     return { name, d: d as ShardFile };
   });
   if (!shards.length) throw new Error('no shard files given');
-  const { definition, jobs } = shards[0].d, count = shards[0].d.shard.count;
+  const { definition, jobs, layout } = shards[0].d, count = shards[0].d.shard.count;
+  const slots = layoutJobs(layout);
   const seen = new Map<number, string>();
   for (const { name, d } of shards) {
     if (d.definition !== definition) throw new Error(`${name}: from a different screen (definition ${d.definition}, not ${definition}); shards must share films, substrates, facets, limits and models`);
     if (d.shard.count !== count || d.jobs !== jobs) throw new Error(`${name}: cut into ${d.shard.count} shards of ${d.jobs} jobs, not ${count} of ${jobs}`);
+    if (JSON.stringify(d.layout) !== JSON.stringify(layout) || slots.length !== jobs) throw new Error(`${name}: its layout (faces per film, substrates, facets) differs from the other shards' or from its job count`);
     if (seen.has(d.shard.index)) throw new Error(`${name}: shard ${d.shard.index + 1}/${count} was given twice (also ${seen.get(d.shard.index)})`);
     seen.set(d.shard.index, name);
-    const want = Array.from({ length: jobs }, (_, k) => k).filter((k) => k % count === d.shard.index);
+    const want = shardJobs(slots, d.shard.index, count).map((j) => j.index);
     if (d.rows.map((r) => r.index).join() !== want.join()) throw new Error(`${name}: its rows are not the jobs of shard ${d.shard.index + 1}/${count} (incomplete run?)`);
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
   if (missing.length) throw new Error(`shard(s) ${missing.map((i) => `${i + 1}/${count}`).join(', ')} missing`);
   return shards.flatMap((s) => s.d.rows).sort((a, b) => a.index - b.index);
+}
+
+function validLayout(l: unknown): l is ScreenLayout {
+  const x = l as Partial<ScreenLayout> | undefined;
+  const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+  return !!x && Array.isArray(x.faces) && x.faces.every((n) => n === 1 || n === 2) && count(x.substrates) && count(x.facets);
 }
 
 export { poolOrder, rowsToCsv } from '../../core/screen-table';
