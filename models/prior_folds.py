@@ -10,7 +10,11 @@ published values of any film sharing its elements), and writes the parameters in
 
 `npm run train` (full, not --fast) then computes one feature table per film with
 `heterolab features --fit-params FILE` and models/train.py uses it for the folds that hold those films out.
+
+Refits are cached: a fold's JSON records a key (sha256 of the fit's code, its data and the held-out targets)
+and is not refitted while the key matches, so a repeated `npm run train` skips them (~15 s of CPU each).
 """
+import hashlib
 import itertools
 import json
 import math
@@ -21,6 +25,27 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent / "ff-fit"))
 import fit as F  # noqa: E402
 from systems import all_targets  # noqa: E402
+
+
+HERE = Path(__file__).resolve().parent
+# What a refit depends on besides the held-out targets: the fit's code and the data it reads.
+SOURCES = [HERE / "ff-fit" / f for f in ("fit.py", "ffsum.py", "systems.py", "reference_data.py")]
+
+
+def cache_key(held_names: list[str]) -> str:
+    import systems
+    h = hashlib.sha256()
+    for f in SOURCES + [systems.HETERO2D]:
+        h.update(Path(f).read_bytes())
+    h.update("\n".join(held_names).encode())
+    return h.hexdigest()[:16]
+
+
+def cached(path: Path, key: str) -> bool:
+    try:
+        return json.loads(path.read_text()).get("cacheKey") == key
+    except (OSError, ValueError):
+        return False
 
 
 def main(out: Path) -> None:
@@ -37,10 +62,14 @@ def main(out: Path) -> None:
         els = set().union(*(F._elements(targets[k], 1) for k in held))
         held += [k for k, t in enumerate(targets) if t.kind != "hetero2d" and F._elements(t, 1) & els]
         train = [k for k in range(len(targets)) if k not in held]
+        key = cache_key(sorted(targets[k].system.name for k in held))
+        if cached(out / f"{g}.json", key):
+            print(f"prior fold {g}: cached", file=sys.stderr)
+            continue
         theta = F.fit([targets[k] for k in train], [bases[k] for k in train], elements)
         A, C, cm = F.fit_params(theta, elements)
         ids = [targets[k].system.name.split()[0] for k in held if targets[k].kind == "hetero2d"]
-        doc = {"films": list(gs), "heldOutIds": ids, "excludedIds": sorted(r[:8] for r in excluded), "heldOutTargets": len(held),
+        doc = {"cacheKey": key, "films": list(gs), "heldOutIds": ids, "excludedIds": sorted(r[:8] for r in excluded), "heldOutTargets": len(held),
                "elements": [[z, A[z], C[z]] for z in elements],
                "fallback": {"wall": math.exp(theta[0]), "dispersion": math.exp(theta[1])},
                "carbonMetal": {"wall": cm[0], "dispersion": cm[1]}}

@@ -50,8 +50,13 @@ if ((${#fast[@]} == 0)); then
   node dist-cli/heterolab.mjs features "${records[@]}" --model $other -o "$out/features-$other.csv" 2>/dev/null
   compare=(--compare-features "$out/features-$other.csv" --compare-note "$(node dist-cli/heterolab.mjs features --prior --model $other)")
   .venv/bin/python models/prior_folds.py "$out/build/prior-folds"
+  # A fold's table is recomputed only when its parameters, the records or the CLI changed (key in a .key file).
   for j in "$out"/build/prior-folds/*.json; do
-    node dist-cli/heterolab.mjs features "${records[@]}" --model fit --fit-params "$j" -o "${j%.json}.csv" 2>/dev/null
+    key=$(cat "$j" "${records[@]}" dist-cli/heterolab.mjs | sha256sum | cut -c1-16)
+    if [[ ! -f "${j%.json}.csv" || "$(cat "${j%.json}.key" 2>/dev/null)" != "$key" ]]; then
+      node dist-cli/heterolab.mjs features "${records[@]}" --model fit --fit-params "$j" -o "${j%.json}.csv" 2>/dev/null
+      echo "$key" > "${j%.json}.key"
+    fi
     compare+=($folds "$j" "${j%.json}.csv")
   done
 fi
