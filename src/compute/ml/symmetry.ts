@@ -18,7 +18,7 @@
  */
 import { cartesianToScaled } from '../../core/cell';
 import type { Structure } from '../../core/structure';
-import { loadSpaceGroupTables } from '../../io/space-groups';
+import { cellOperations, loadSpaceGroupTables } from '../../io/space-groups';
 
 export const SYMPREC_A = 0.01;
 
@@ -33,18 +33,13 @@ export interface LayerSymmetry {
 /** The symmetry-operation count of a film in its own cell; null when moyo rejects the cell (degenerate). */
 export async function layerSymmetry(s: Structure, symprecA = SYMPREC_A): Promise<LayerSymmetry | null> {
   await loadSpaceGroupTables(); // initialises moyo's wasm once per host (worker or CLI)
-  const m = await import('@spglib/moyo-wasm');
   const f = cartesianToScaled(s.cell, s.positions);
   if (!f) return null;
   const positions: number[][] = [];
   for (let i = 0; i < s.numbers.length; i++) positions.push([f[3 * i], f[3 * i + 1], f[3 * i + 2]]);
-  let d;
-  try {
-    d = m.analyze_cell(JSON.stringify({ lattice: { basis: Array.from(s.cell) }, positions, numbers: Array.from(s.numbers) }), symprecA, 'Standard');
-  } catch {
-    return null;
-  }
-  // moyo lists the operations of the given cell: a supercell's include its extra pure translations.
-  const translations = d.operations.filter((o) => o.rotation.every((v, k) => v === (k % 4 === 0 ? 1 : 0))).length;
-  return { operations: d.operations.length / translations, spaceGroup: d.number, symbol: d.hm_symbol };
+  const d = cellOperations(s.cell, positions, s.numbers, symprecA);
+  if (!d) return null;
+  // The operations of the given cell: a supercell's include its extra pure translations.
+  const translations = d.rotations.filter((r) => r.every((v, k) => v === (k % 4 === 0 ? 1 : 0))).length;
+  return { operations: d.rotations.length / translations, spaceGroup: d.number, symbol: d.symbol };
 }
