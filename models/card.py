@@ -159,10 +159,11 @@ def held_out_prior_text(rep):
     """What the card says about the `fit` prior per scheme: held out (refitted per fold) or optimistic."""
     held = set(rep.get("priorHeldOutIn") or [])
     others = [nested.LOSO, nested.RANDOM, nested.STUDY["ebind"]]
-    head = ("**The prior is held out.** `fit`'s parameters were fitted to these same records, so a prior from the shipped `fit` knows every record's DFT answer. "
+    every = all(s in held for s in others)
+    head = (f"**The prior is held out{'' if every else ' where it matters'}.** `fit`'s parameters were fitted to these same records, so a prior from the shipped `fit` knows every record's DFT answer. "
             "In every leave-one-film-out fold (outer and inner) the prior is therefore recomputed with `fit` refitted without the held-out film(s) (models/prior_folds.py: strict, as FIT_CARD.md's own leave-one-film-out; "
             "one refit per film and per pair of films, then `heterolab features --fit-params`), so the leave-one-film-out numbers below, the learning curve and the shipped model's choice of family and k for new films are held out. ")
-    if all(s in held for s in others):
+    if every:
         return head + ("So is every other column: each outer fold of leave one substrate out (strict: also the published values on that metal, e.g. graphene on it), random 5-fold and the study's shuffled 20-fold "
                        "has its own refit without the fold's test rows (`prior_folds.py --schemes`), and so do the leave-one-substrate-out folds the shipped k for known films is calibrated on. "
                        "Inside such an outer fold the inner folds (family choice, k) use the outer fold's prior, which has seen the inner test rows but never the outer ones: every number in this card is on rows that neither the model, nor k, nor the prior's fit saw.\n")

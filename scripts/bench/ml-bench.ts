@@ -60,10 +60,10 @@ const domainOnly = domain ? await time(async () => domain.check(feats.values), 2
 const priorMs = await time(async () => forceFieldPrior(wasmBackend(g), s), 10);
 const size = (f: string) => statSync(`models/${f}`).size;
 const rows = [
-  ['one prediction: features + both models', `${one.toFixed(3)} ms`, `< 1 ms  (CPU ${oneT.cpu.toFixed(3)} ms)`],
+  ['one prediction: features + both models', `${one.toFixed(3)} ms`, `< 1 ms  (process CPU, all threads: ${oneT.cpu.toFixed(3)} ms)`],
   ['  of which features', `${featOnly.toFixed(3)} ms`, ''],
   [`  of which the domain check (${manifest.domain?.rows.length ?? 0} training rows)`, `${domainOnly.toFixed(4)} ms`, ''],
-  ['1,000 predictions, one batch', `${thousand.toFixed(2)} ms`, `< 20 ms  (CPU ${thousandT.cpu.toFixed(2)} ms)`],
+  ['1,000 predictions, one batch', `${thousand.toFixed(2)} ms`, `< 20 ms  (process CPU, all threads: ${thousandT.cpu.toFixed(2)} ms)`],
   [`  of which the E_bind model alone (${manifest.targets.ebind.model})`, `${onnxE.wall.toFixed(2)} ms`, `CPU ${onnxE.cpu.toFixed(2)} ms`],
   [`  of which the z model alone (${manifest.targets.zsep.model})`, `${onnxZ.wall.toFixed(2)} ms`, `CPU ${onnxZ.cpu.toFixed(2)} ms`],
   [`force-field prior (${PRIOR_PARAMS.model} rigid relaxation, ${s.numbers.length} atoms, wasm)`, `${priorMs.toFixed(1)} ms`, '(not in the targets; runs once per geometry)'],
