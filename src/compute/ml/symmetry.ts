@@ -15,6 +15,9 @@
  * Not a model feature yet: the film inside a built interface is strained to the coincidence supercell, and
  * on the Hetero2d records that lowers the count found from it (MoS2: 12 in 18 of 24 records, 4 in 6, at
  * 0.01 Å), so the count must come from the film's own cell, which computeFeatures does not receive today.
+ * On the Hetero2d training records it would be constant: every film there has 12 (the records' own
+ * film_spacegroup: MoS2 and NbO2 P-6m2, point group -6m2; NbO2 and ZnTe P-3m1, -3m), so no model trained on them
+ * could use it; it tells Janus films (6) apart, which only the study's data holds.
  */
 import { cartesianToScaled } from '../../core/cell';
 import type { Structure } from '../../core/structure';
