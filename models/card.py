@@ -166,8 +166,9 @@ def held_out_prior_text(rep):
     if every:
         return head + ("So is every other column: each outer fold of leave one substrate out (strict: also the published values on that metal, e.g. graphene on it), random 5-fold and the study's shuffled 20-fold "
                        "has its own refit without the fold's test rows (`prior_folds.py --schemes`), and so do the leave-one-substrate-out folds the shipped k for known films is calibrated on. "
-                       "Inside such an outer fold the inner folds (family choice, k) use the outer fold's prior, which has seen the inner test rows but never the outer ones: every number in this card is on rows that neither the model, nor k, nor the prior's fit saw. "
-                       "One consequence shows in the coverage tables: k calibrated on inner folds whose prior knew those rows is too small for rows the prior did not know (most visibly for new substrates, where the refitted prior loses that metal's own parameters); a refit per inner fold too (~3 per outer fold) would calibrate it held out, at ~3× the refits.\n")
+                       + ("Leave one substrate out also refits per inner fold (the outer and the inner test substrates out), so its family choice and k are calibrated on a held-out prior as well. " if nested.LOSO_INNER in held else "")
+                       + "Inside the other outer folds the inner folds (family choice, k) use the outer fold's prior, which has seen the inner test rows but never the outer ones: every number in this card is on rows that neither the model, nor k, nor the prior's fit saw. "
+                       "One consequence can show in the coverage tables: k calibrated on inner folds whose prior knew those rows is too small for rows the prior did not know" + ("" if nested.LOSO_INNER in held else " (most visibly for new substrates, where the refitted prior loses that metal's own parameters)") + ".\n")
     return head + ("**Leave-one-substrate-out and the shuffled K-fold columns use the shipped prior, fitted to all records, and are optimistic** (by up to the gap between `fit` in sample and held out above); read them as upper bounds of skill.\n")
 LEAK_NOTE = " — but the force-field prior's parameters had (caveat above)"
 

@@ -91,6 +91,10 @@ def scheme_folds(table: str):
     for sch, slug in ((nested.LOSO, "loso"), (nested.RANDOM, "kfold5"), (nested.STUDY["ebind"], "study20")):
         for i, (_, te) in enumerate(nested.outer_splits(sch, len(t.ids), t.film, t.sub)):
             out.append((f"{slug}-{i:02d}", sch, i, sorted(t.ids[te].tolist())))
+    # The inner folds of leave one substrate out (family and k for new substrates): outer and inner test rows out.
+    for i, (tr, te) in enumerate(nested.outer_splits(nested.LOSO, len(t.ids), t.film, t.sub)):
+        for j, (_, b) in enumerate(nested.inner_splits(nested.LOSO, tr, t.film, t.sub)):
+            out.append((f"losoin-{i:02d}-{j}", nested.LOSO_INNER, 10 * i + j, sorted(t.ids[np.concatenate([te, tr[b]])].tolist())))
     # The shipped model's k for known films: leave-one-substrate-out folds over all rows (models/train.py ship).
     for i, (_, te) in enumerate(nested.inner_splits(nested.LOSO, np.arange(len(t.ids)), t.film, t.sub)):
         out.append((f"shiploso-{i:02d}", nested.SHIP_LOSO, i, sorted(t.ids[te].tolist())))
@@ -120,7 +124,7 @@ def main(out: Path, table: str | None = None) -> None:
     for name, sch, i, test_ids in scheme_folds(table):
         test8 = {x[:8] for x in test_ids}
         held = [k for k, t in enumerate(targets) if t.kind == "hetero2d" and rid(t) in test8]
-        if sch in (nested.LOSO, nested.SHIP_LOSO):
+        if sch in (nested.LOSO, nested.SHIP_LOSO, nested.LOSO_INNER):
             els = set().union(*(F._elements(targets[k], 0) for k in held))
             held += [k for k, t in enumerate(targets) if t.kind != "hetero2d" and F._elements(t, 0) & els]
         key = cache_key(sorted(targets[k].system.name for k in held))
