@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
  * refitted without that fold's test rows. On a synthetic table whose shipped "prior" column equals the target
  * (a prior that has seen every answer) and whose per-fold matrices hold noise in that column for the fold's
  * test rows, the nested error must be large with the per-fold matrices and ~0 without; a scheme with refits
- * but a fold without one must stop rather than leak.
+ * but a fold without one must stop rather than leak. With leave-one-substrate-out inner refits (LOSO_INNER) k
+ * is calibrated on inner folds whose prior did not know their rows: larger, and outer coverage higher.
  */
 const PY = '.venv/bin/python';
 const SCRIPT = String.raw`
@@ -35,6 +36,17 @@ for sch in (nested.LOSO, nested.RANDOM):
     except SystemExit as e:
         missing = str(e)
     out[sch] = {"leaky": leaky, "held": held, "missing": missing}
+# Leave one substrate out with inner refits: k is calibrated on inner folds whose prior does not know their rows.
+sx = {nested.LOSO: {}, nested.LOSO_INNER: {}}
+for tr, te in nested.outer_splits(nested.LOSO, n, film, sub):
+    X = X0.copy(); X[te, 2] = rng.normal(size=len(te)); sx[nested.LOSO][frozenset(te.tolist())] = X
+    for _, b in nested.inner_splits(nested.LOSO, tr, film, sub):
+        rows = np.concatenate([te, tr[b]]); Xi = X0.copy(); Xi[rows, 2] = rng.normal(size=len(rows))
+        sx[nested.LOSO_INNER][frozenset(rows.tolist())] = Xi
+inner = nested.nested(nested.LOSO, fams, X0, y, film, sub, 2, 3, None, sx)
+sx.pop(nested.LOSO_INNER)
+outer_only = nested.nested(nested.LOSO, fams, X0, y, film, sub, 2, 3, None, sx)
+out["inner"] = {"k": inner["k"]["median"], "kOuterOnly": outer_only["k"]["median"], "cov": inner["coverage"]["within_1_sigma"], "covOuterOnly": outer_only["coverage"]["within_1_sigma"]}
 print(json.dumps(out))
 `;
 
@@ -48,5 +60,9 @@ describe.skipIf(!existsSync(PY))('held-out priors for leave one substrate out an
       expect(out[sch].held).toBeGreaterThan(0.5); // the refitted priors are not (y has unit variance)
       expect(out[sch].missing).toMatch(/no refitted prior for a .* fold/);
     }
+    // Inner refits: k sized on errors the prior did not know, so outer coverage rises toward its target.
+    const inner = (out as unknown as { inner: { k: number; kOuterOnly: number; cov: number; covOuterOnly: number } }).inner;
+    expect(inner.k).toBeGreaterThan(5 * inner.kOuterOnly);
+    expect(inner.cov).toBeGreaterThan(inner.covOuterOnly);
   });
 });
