@@ -151,14 +151,25 @@ def ff_model_table(rep):
     text = open(path).read()
     sec = text.split("## Hetero2d DFT records", 1)[-1].strip().split("\n\n")[0]
     return ("## Force-field models (the prior's source)\n\nThe interlayer models every backend runs, against the Hetero2d DFT records (from models/ff-fit/FIT_CARD.md, written by `.venv/bin/python models/ff-fit/fit.py`). "
-            "`fit` is the default force field (src/core/defaults.ts) and the predictors' prior, because it is the best of the three on these records, also when each film is left out of its fit.\n\n" + sec + "\n\n" + ("" if not _fitted(rep) else HELD_OUT_PRIOR if not _leak(rep) else
+            "`fit` is the default force field (src/core/defaults.ts) and the predictors' prior, because it is the best of the three on these records, also when each film is left out of its fit.\n\n" + sec + "\n\n" + ("" if not _fitted(rep) else held_out_prior_text(rep) if not _leak(rep) else
             "**Caveat for every held-out number in this card that uses the `fit` prior:** `fit`'s own parameters were fitted to these same records, so a film held out by the predictors' nested CV was not held out of the prior (its in-sample E_bind RMSE is far below its leave-one-film-out one above). Features from `fit` therefore carry information from the held-out rows, and the nested numbers of models on the `fit` prior are optimistic by up to the gap between the in-sample and leave-one-film-out rows above; the `d2` prior (no fitting) in the variant table is free of that. A leak-free comparison needs the prior recomputed per outer fold with `fit` refitted without that fold (not done).\n"))
 
 
-HELD_OUT_PRIOR = ("**The prior is held out where it matters.** `fit`'s parameters were fitted to these same records, so a prior from the shipped `fit` knows every record's DFT answer. "
-                  "In every leave-one-film-out fold (outer and inner) the prior is therefore recomputed with `fit` refitted without the held-out film(s) (models/prior_folds.py: strict, as FIT_CARD.md's own leave-one-film-out; "
-                  "one refit per film and per pair of films, then `heterolab features --fit-params`), so the leave-one-film-out numbers below, the learning curve and the shipped model's choice of family and k for new films are held out. "
-                  "**Leave-one-substrate-out and the shuffled K-fold columns use the shipped prior, fitted to all records, and are optimistic** (by up to the gap between `fit` in sample and held out above); read them as upper bounds of skill.\n")
+def held_out_prior_text(rep):
+    """What the card says about the `fit` prior per scheme: held out (refitted per fold) or optimistic."""
+    held = set(rep.get("priorHeldOutIn") or [])
+    others = [nested.LOSO, nested.RANDOM, nested.STUDY["ebind"]]
+    every = all(s in held for s in others)
+    head = (f"**The prior is held out{'' if every else ' where it matters'}.** `fit`'s parameters were fitted to these same records, so a prior from the shipped `fit` knows every record's DFT answer. "
+            "In every leave-one-film-out fold (outer and inner) the prior is therefore recomputed with `fit` refitted without the held-out film(s) (models/prior_folds.py: strict, as FIT_CARD.md's own leave-one-film-out; "
+            "one refit per film and per pair of films, then `heterolab features --fit-params`), so the leave-one-film-out numbers below, the learning curve and the shipped model's choice of family and k for new films are held out. ")
+    if every:
+        return head + ("So is every other column: each outer fold of leave one substrate out (strict: also the published values on that metal, e.g. graphene on it), random 5-fold and the study's shuffled 20-fold "
+                       "has its own refit without the fold's test rows (`prior_folds.py --schemes`), and so do the leave-one-substrate-out folds the shipped k for known films is calibrated on. "
+                       + ("Leave one substrate out also refits per inner fold (the outer and the inner test substrates out), so its family choice and k are calibrated on a held-out prior as well. " if nested.LOSO_INNER in held else "")
+                       + "Inside the other outer folds the inner folds (family choice, k) use the outer fold's prior, which has seen the inner test rows but never the outer ones: every number in this card is on rows that neither the model, nor k, nor the prior's fit saw. "
+                       "One consequence can show in the coverage tables: k calibrated on inner folds whose prior knew those rows is too small for rows the prior did not know" + ("" if nested.LOSO_INNER in held else " (most visibly for new substrates, where the refitted prior loses that metal's own parameters)") + ".\n")
+    return head + ("**Leave-one-substrate-out and the shuffled K-fold columns use the shipped prior, fitted to all records, and are optimistic** (by up to the gap between `fit` in sample and held out above); read them as upper bounds of skill.\n")
 LEAK_NOTE = " — but the force-field prior's parameters had (caveat above)"
 
 

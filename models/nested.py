@@ -30,6 +30,11 @@ PRIOR = {"ebind": "ff_ebind_eV_per_atom", "zsep": "ff_z_A"}
 # Outer schemes. The study's published scripts use shuffled 20-fold (binding energy) and 5-fold (z-separation).
 LOFO, LOSO, RANDOM = "leave one film out", "leave one substrate out", "random 5-fold"
 STUDY = {"ebind": "study: shuffled 20-fold", "zsep": "study: shuffled 5-fold"}
+# The folds the shipped model's k for known films is calibrated on (inner_splits(LOSO) over all rows).
+SHIP_LOSO = "leave one substrate out, all rows (shipped k)"
+# Inner folds of leave one substrate out with a prior refitted without the outer and the inner test rows
+# (so k for new substrates is calibrated held out too); keyed like the outer folds, by their held-out rows.
+LOSO_INNER = "leave one substrate out, inner folds"
 # σ = k · (std of the ensemble members); k is the 68.3% quantile of |error| / std on inner-fold rows.
 COVER_Q = 0.683
 
@@ -169,19 +174,36 @@ def fold_matrix(X, film, te, fold_X):
     return fold_X.get(frozenset(film[te].tolist()), X)
 
 
-def nested(scheme, fams, X0, y, film, sub, prior_idx, members, fold_X=None):
+def scheme_matrix(X0, scheme, te, scheme_X):
+    """The feature matrix for an outer fold of a scheme other than leave one film out whose prior was refitted
+    without the fold's test rows (scheme_X[scheme][frozenset(te)], models/prior_folds.py --schemes), else X0.
+    Once a scheme has refits, every one of its folds must have one: a missing fold would silently leak."""
+    if not scheme_X or scheme not in scheme_X:
+        return X0
+    key = frozenset(np.asarray(te).tolist())
+    if key not in scheme_X[scheme]:
+        raise SystemExit(f"nested: no refitted prior for a {scheme} fold of {len(te)} rows (fold tables out of date: rerun npm run train)")
+    return scheme_X[scheme][key]
+
+
+def nested(scheme, fams, X0, y, film, sub, prior_idx, members, fold_X=None, scheme_X=None):
     """One outer scheme, nested: per outer fold choose, calibrate, fit, score. Returns a report dict.
-    fold_X (leave one film out only): {film: feature matrix whose prior was fitted without that film}."""
+    fold_X (leave one film out only): {film: feature matrix whose prior was fitted without that film}.
+    scheme_X (the other schemes): {scheme: {test rows: matrix whose prior was fitted without them}}; the inner
+    folds of such a fold use the same matrix (its prior saw the inner test rows, never the outer ones), except
+    leave one substrate out with LOSO_INNER refits (a prior without the outer and the inner test rows)."""
     n = len(y)
     pred, sig = np.full(n, np.nan), np.full(n, np.nan)
     fam_pred = {f.name: np.full(n, np.nan) for f in fams}
     base_pred = {}
     chosen, ks = [], []
     for i, (tr, te) in enumerate(outer_splits(scheme, n, film, sub)):
-        X = fold_matrix(X0, film, te, fold_X if scheme == LOFO else None)
+        X = fold_matrix(X0, film, te, fold_X) if scheme == LOFO else scheme_matrix(X0, scheme, te, scheme_X)
         folds = inner_splits(scheme, tr, film, sub)
         # Inner folds of leave one film out: a prior held out with the outer and the inner test film.
         Xs = [fold_X.get(frozenset(set(film[tr[b]].tolist()) | set(film[te].tolist())), X)[tr] for _, b in folds] if scheme == LOFO and fold_X else None
+        if scheme == LOSO and scheme_X and LOSO_INNER in scheme_X:  # the same for new substrates
+            Xs = [scheme_matrix(X0, LOSO_INNER, np.concatenate([te, tr[b]]), scheme_X)[tr] for _, b in folds]
         best, _ = choose(fams, X[tr], y[tr], folds, prior_idx, Xs)
         k = sigma_scale(best, X[tr], y[tr], folds, prior_idx, members, SEED + 1000 * i, Xs)
         mp = ensemble_predict(best, X[tr], y[tr], X[te], prior_idx, members, SEED + 1000 * i + 7)

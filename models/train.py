@@ -53,7 +53,7 @@ def evaluate(t, key, fams, prior_idx, members):
     y = t.ys[key]
     out, held = {}, {}
     for sch in schemes_for(t, key):
-        r = nested.nested(sch, fams, t.X, y, t.film, t.sub, prior_idx, members, t.fold_X)
+        r = nested.nested(sch, fams, t.X, y, t.film, t.sub, prior_idx, members, t.fold_X, getattr(t, "scheme_X", None))
         held[sch] = (r.pop("_pred"), r.pop("_sigma"))
         out[sch] = r
         print(f"  {key} {sch}: RMSE {r['selected']['rmse']:.3f}, ±1σ {r['coverage']['within_1_sigma']:.2f}, ±2σ {r['coverage']['within_2_sigma']:.2f}, chosen {r['chosen']}", file=sys.stderr)
@@ -68,7 +68,15 @@ def ship(t, key, fams, prior_idx, members):
     all_rows = np.arange(n)
     sch = nested.LOFO if len(set(t.film)) >= 2 else nested.RANDOM
     splits = nested.inner_splits(sch, all_rows, t.film, t.sub)
-    per_fold = lambda folds, s: [nested.fold_matrix(t.X, t.film, b, t.fold_X) for _, b in folds] if s == nested.LOFO and t.fold_X else None
+    sx = getattr(t, "scheme_X", None) or {}
+
+    def per_fold(folds, s):
+        if s == nested.LOFO and t.fold_X:
+            return [nested.fold_matrix(t.X, t.film, b, t.fold_X) for _, b in folds]
+        # k for known films: on leave-one-substrate-out folds of all rows, each with its own refitted prior.
+        if s == nested.LOSO and nested.SHIP_LOSO in sx:
+            return [nested.scheme_matrix(t.X, nested.SHIP_LOSO, b, sx) for _, b in folds]
+        return None
     best, scores = nested.choose(fams, t.X, y, splits, prior_idx, per_fold(splits, sch))
     k = {}
     for name, s in (("knownFilm", nested.LOSO if len(set(t.sub)) >= 2 else nested.RANDOM), ("newFilm", sch)):
@@ -157,13 +165,21 @@ def train_target(t, key, a, report, manifest, held_all):
 
 def load_fold_features(pairs, t):
     """{film group: feature matrix} from --fold-features pairs (fold JSON, table): each film's rows must all be
-    held out of that fold's prior (or excluded from the force-field fit altogether)."""
+    held out of that fold's prior (or excluded from the force-field fit altogether). Fold files of the other
+    schemes (models/prior_folds.py --schemes: "scheme", "testIds") go to t.scheme_X {scheme: {test rows: matrix}}."""
     out, fitted = {}, set()
+    t.scheme_X = {}
     for fold_json, table in pairs:
         doc = json.load(open(fold_json))
         ft = data_io.load_features_csv(table)
         if ft.feats != t.feats or list(ft.ids) != list(t.ids):
             sys.exit(f"train: {table} must have the same rows and features as --features")
+        if "scheme" in doc:
+            rows = np.where(np.isin(t.ids, doc["testIds"]))[0]
+            if len(rows) != len(doc["testIds"]):
+                sys.exit(f"train: {fold_json} names records that are not in --features")
+            t.scheme_X.setdefault(doc["scheme"], {})[frozenset(rows.tolist())] = ft.X
+            continue
         held, excl = set(doc["heldOutIds"]), set(doc["excludedIds"])
         fitted |= held
         # The predictor's film groups this table's prior is held out for (one film, or a pair for inner folds).
@@ -174,7 +190,9 @@ def load_fold_features(pairs, t):
     missing = sorted(g for g in set(t.film) if frozenset([g]) not in out and {i[:8] for i in t.ids[t.film == g]} & fitted)
     if missing:
         sys.exit(f"train: no --fold-features table holds out {', '.join(missing)}")
-    print(f"leave one film out: each film's folds use a prior refitted without it ({len(pairs)} fold tables)", file=sys.stderr)
+    print(f"leave one film out: each film's folds use a prior refitted without it ({len(pairs) - sum(map(len, t.scheme_X.values()))} fold tables)", file=sys.stderr)
+    for sch, m in sorted(t.scheme_X.items()):
+        print(f"{sch}: each outer fold uses a prior refitted without its test rows ({len(m)} fold tables)", file=sys.stderr)
     return out
 
 
@@ -237,6 +255,8 @@ def main():
               "priorFittedToData": a.prior_note.startswith("force field fit,"),
               # ...except in the leave-one-film-out folds when each film has a prior refitted without it.
               "priorHeldOutInLofo": t.fold_X is not None,
+              # ...and in the other schemes' outer folds (and the shipped k for known films) when refitted per fold.
+              "priorHeldOutIn": sorted(([nested.LOFO] if t.fold_X is not None else []) + list(getattr(t, "scheme_X", None) or {})),
               "comparePrior": a.compare_note, "comparePriorHeldOutInLofo": bool(a.compare_fold_features)}
     manifest = {"name": "heterolab-hetero2d", "version": "", "featuresVersion": None, "features": t.feats, "targets": {}}
     if a.features:

@@ -195,6 +195,21 @@ export function standardize(cell: ArrayLike<number>, fractional: number[][], num
 }
 
 /**
+ * The space group moyo finds for a cell (call loadSpaceGroupTables() first): its number, symbol and the
+ * rotation parts (row-major) of the operations of the given cell, pure translations of a supercell included.
+ * `symprec` in Å; null when moyo is not loaded or rejects the cell.
+ */
+export function cellOperations(cell: ArrayLike<number>, fractional: number[][], numbers: ArrayLike<number>, symprec: number): { number: number; symbol: string; rotations: number[][] } | null {
+  if (!moyo) return null;
+  try {
+    const d = moyo.analyze_cell(JSON.stringify({ lattice: { basis: Array.from(cell) }, positions: fractional, numbers: Array.from(numbers) }), symprec, 'Standard');
+    return { number: d.number, symbol: d.hm_symbol, rotations: d.operations.map((o) => [...o.rotation]) };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The conventional standard cell of a bulk structure (loads moyo on first use), in which Miller indices such
  * as Au(111) are meant; null when the analysis fails (the caller keeps the given cell and says so).
  */

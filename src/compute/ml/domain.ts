@@ -44,17 +44,21 @@ const share = (sorted: number[], d: number) => {
 export class Domain {
   private rows: Float64Array;
   private nf: number;
+  // Scratch for one check (a batch checks every row): no allocation per row.
+  private z: Float64Array;
+  private best: Float64Array;
   constructor(readonly m: DomainManifest) {
     this.nf = m.mean.length;
     this.rows = Float64Array.from(m.rows.flat());
+    this.z = new Float64Array(this.nf);
+    this.best = new Float64Array(m.k);
   }
 
   check(x: Float64Array): DomainCheck {
-    const { nf, m } = this;
-    const z = new Float64Array(nf);
+    const { nf, m, z, best } = this;
     for (let j = 0; j < nf; j++) z[j] = ((Number.isNaN(x[j]) ? m.median[j] : x[j]) - m.mean[j]) / m.std[j];
     const n = this.rows.length / nf;
-    const best = new Float64Array(m.k).fill(Infinity);
+    best.fill(Infinity);
     const rows = this.rows, last = m.k - 1;
     for (let r = 0; r < n; r++) {
       // Partial-distance pruning: stop summing once this row cannot enter the k best (exact result).

@@ -150,13 +150,18 @@ export class Predictor {
 
   /** The formation energy of a training film with this formula, if exactly one phase of it was trained on. */
   trainingFormation(filmFormula: string): FormationEnergy | undefined {
-    const table = this.manifest.training.filmFormationEnergies ?? {};
-    const key = formulaKey(filmFormula);
-    const hit = Object.entries(table).find(([k]) => formulaKey(k) === key);
-    if (!hit || hit[1].length !== 1) return undefined;
-    // Same DFT setup as the binding-energy labels: no further uncertainty is added for it.
-    return { value: hit[1][0], sigma: 0, source: `training film ${hit[0]} (Hetero2d record)` };
+    // Looked up per prediction: a batch repeats few formulas, so the answer is kept per formula string.
+    if (!this.formationByFormula.has(filmFormula)) {
+      const table = this.manifest.training.filmFormationEnergies ?? {};
+      const key = formulaKey(filmFormula);
+      const hit = Object.entries(table).find(([k]) => formulaKey(k) === key);
+      // Same DFT setup as the binding-energy labels: no further uncertainty is added for it.
+      this.formationByFormula.set(filmFormula, hit && hit[1].length === 1 ? { value: hit[1][0], sigma: 0, source: `training film ${hit[0]} (Hetero2d record)` } : undefined);
+    }
+    const f = this.formationByFormula.get(filmFormula);
+    return f && { ...f };
   }
+  private formationByFormula = new Map<string, FormationEnergy | undefined>();
 
   private estimate(target: 'ebind' | 'zsep', members: Float32Array, f: Features, knownFilm: boolean): Estimate {
     const t = this.manifest.targets[target];
