@@ -23,14 +23,16 @@ export interface SelectedBackend extends FFBackend {
 }
 
 /**
- * A backend that forwards to WebGPU until the device is lost or a call fails, then to `fallback` for good,
- * with a notice. Calls that fail mid-way on the GPU are re-run on the fallback, so no caller sees the loss.
+ * A backend that forwards to a WebGPU backend (exact, tabulated or neighbour list) until its device is lost or
+ * a call fails, then to `fallback` for good, with a notice. Calls that fail mid-way on the GPU are re-run on the fallback, so no caller sees the loss.
  */
-export function withFallback(gpu: WebGPUBackend, fallback: FFBackend, notices: string[]): FFBackend {
+export function withFallback(gpu: FFBackend & Pick<WebGPUBackend, 'lost'>, fallback: FFBackend, notices: string[]): FFBackend {
   let current: FFBackend = gpu;
   const drop = (why: string) => {
     if (current === gpu) {
-      notices.push(`${why}; continuing on ${fallback.kind}`);
+      // Backends on one device share the notices of its loss: said once.
+      const notice = `${why}; continuing on ${fallback.kind}`;
+      if (!notices.includes(notice)) notices.push(notice);
       current = fallback;
     }
   };
