@@ -16,6 +16,7 @@ import { requestDevice } from '../compute/ff/webgpu';
 import type { FFBenchRow, FFListCheck, FFTableCheck } from './protocol';
 import { wasmNeighbourBackend } from '../compute/ff/nlist-wasm';
 import { webgpuNeighbourBackend } from '../compute/ff/nlist-webgpu';
+import { wasmPairList } from '../compute/ff/nlist';
 import { shifted } from '../compute/ff/ops';
 import type { FFSystem } from '../compute/ff/cpu';
 
@@ -52,7 +53,7 @@ async function timeBackend(b: FFBackend, sys: FFSystem, p: FFParams, shifts: Flo
 async function timeList(g: HeterolabWasm | null, gpu: (() => GPU | undefined) | undefined, kind: FFBackend['kind'], sys: FFSystem, p: FFParams, repeats: number): Promise<FFBenchRow[]> {
   if (kind === 'cpu' || (kind === 'wasm' && !g)) return [];
   const device = kind === 'webgpu' ? (await requestDevice(gpu?.())).device : null;
-  const nl = device ? await webgpuNeighbourBackend(device) : wasmNeighbourBackend(g!);
+  const nl = device ? await webgpuNeighbourBackend(device, { build: g ? wasmPairList(g) : undefined }) : wasmNeighbourBackend(g!);
   try {
     let r = await nl.energyForces(sys, p); // the build, and warm-up
     const t0 = performance.now();
@@ -134,7 +135,7 @@ export async function ffTableCheck(geometry: Promise<HeterolabWasm>, gpu: (() =>
 }
 
 /**
- * The neighbour list on WebGPU (skin 1 Å) and the exact wasm sum through the states of the conformance suite:
+ * The neighbour list on WebGPU (skin 1 Å, lists built by wasm) and the exact wasm sum through the states of the conformance suite:
  * at the build; every atom moved < 0.49 Å (list reused); film 1 0.3 Å closer (reused); one film atom 0.6 Å down
  * (> skin/2: rebuilt); film 1 shifted by 0.37 a (rebuilt).
  */
@@ -146,7 +147,7 @@ export async function ffListCheck(geometry: Promise<HeterolabWasm>, gpu: (() => 
   } catch (e) {
     return { skip: (e as Error).message };
   }
-  const nl = await webgpuNeighbourBackend(dev.device, { skin: 1.0 });
+  const nl = await webgpuNeighbourBackend(dev.device, { skin: 1.0, build: wasmPairList(g) });
   try {
     const sys = systemFromStructure(s), exact = wasmBackend(g);
     const jiggled = { ...sys, positions: sys.positions.map((x, k) => x + 0.28 * Math.sin(1.7 * k + 0.3)) }; // |move| ≤ 0.28·√3 < 0.49 Å

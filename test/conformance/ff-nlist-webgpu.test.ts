@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FFSystem } from '../../src/compute/ff/cpu';
 import { FF_MODELS, type FFParams } from '../../src/compute/ff/model';
-import { cpuNeighbourBackend } from '../../src/compute/ff/nlist';
+import { cpuNeighbourBackend, wasmPairList, type ListBuilder } from '../../src/compute/ff/nlist';
 import { webgpuNeighbourBackend, type WebGPUNeighbourBackend } from '../../src/compute/ff/nlist-webgpu';
 import type { FFBackend } from '../../src/compute/ff/ops';
 import { wasmBackend } from '../../src/compute/ff/wasm-backend';
@@ -13,7 +13,7 @@ import { interfaceOf, listStates } from '../helpers/nlist-cases';
 import { nodeGPU } from '../helpers/node-gpu';
 
 /**
- * The Verlet neighbour list on WebGPU (f32, lists built by nlist.ts) against the exact pair sum (wasm, f64) in
+ * The Verlet neighbour list on WebGPU (f32, lists built by nlist.ts or by wasm) against the exact pair sum (wasm, f64) in
  * Node on the `webgpu` package (SwiftShader here): energy within 1e-4 relative or 1e-5 eV per atom, forces within
  * 1e-3 of the largest, the same pair count, in every list state (reused below half the skin, rebuilt above).
  * ff-webgpu.test.ts fails CI when no adapter is there; here a missing adapter skips with the reason.
@@ -43,17 +43,17 @@ describe.skipIf(!gpu.ok)(`Verlet neighbour list on WebGPU in Node (${gpu.ok ? gp
     for (const b of made) b.dispose();
     device?.destroy();
   });
-  async function onGPU(skin?: number): Promise<WebGPUNeighbourBackend> {
+  async function onGPU(skin?: number, build?: ListBuilder): Promise<WebGPUNeighbourBackend> {
     device ??= (await requestDevice(gpu.ok ? gpu.gpu : undefined)).device;
-    const b = await webgpuNeighbourBackend(device, { skin });
+    const b = await webgpuNeighbourBackend(device, { skin, build });
     made.push(b);
     return b;
   }
 
-  for (const model of ['uff', 'd2'] as const)
-    it(`${model}, ~2000 atoms: every list state against the exact sum; builds only when an atom moved > skin/2`, async () => {
+  for (const [model, builder] of [['uff', 'the TypeScript reference'], ['d2', 'wasm']] as const)
+    it(`${model}, ~2000 atoms, lists built by ${builder}: every list state against the exact sum; builds only when an atom moved > skin/2`, async () => {
       const P: FFParams = { model, cutoff: 12 };
-      const nl = await onGPU(1.0);
+      const nl = await onGPU(1.0, builder === 'wasm' ? wasmPairList(g) : undefined);
       const worst = { e: 0, f: 0 };
       for (const st of listStates(await interfaceOf(2000))) {
         const w = await expectClose(exact, nl, st.sys, P, st.what);

@@ -4,7 +4,7 @@ import type { FFParams } from '../../src/compute/ff/model';
 import { cpuBackend, shifted, type FFBackend } from '../../src/compute/ff/ops';
 import { wasmBackend } from '../../src/compute/ff/wasm-backend';
 import { wasmNeighbourBackend } from '../../src/compute/ff/nlist-wasm';
-import { cpuNeighbourBackend } from '../../src/compute/ff/nlist';
+import { buildPairList, cpuNeighbourBackend, wasmPairList, type PairList } from '../../src/compute/ff/nlist';
 import { geometry } from '../helpers/geometry';
 import { interfaceOf, jiggled, listStates } from '../helpers/nlist-cases';
 
@@ -96,5 +96,20 @@ describe('Verlet neighbour list (TypeScript reference) matches the exact pair su
     const sh = Float64Array.from([0, 0, 0, 0.3, -0.2, 0.1, 1.1, 0.4, -0.5, 0, 0, 1.5]);
     const [e1, e2] = [await exact.energiesForShifts(a, 1, sh, P), await cpu.energiesForShifts(a, 1, sh, P)];
     for (let k = 0; k < 4; k++) expect(Math.abs(e2[k] - e1[k])).toBeLessThanOrEqual(1e-10 * Math.abs(e1[k]));
+  });
+});
+
+describe('the list wasm exports (hl_ffn_pairs) is the reference list', async () => {
+  const g = await geometry();
+  const keys = (l: PairList) => Array.from(l.i, (i, k) => `${i} ${l.j[k]} ${l.ia[k]} ${l.ib[k]}`).sort();
+  it('same pairs and images, for atoms inside and outside the cell and after moves', async () => {
+    const sys0 = await interfaceOf(500);
+    const P: FFParams = { model: 'd2', cutoff: 12 };
+    for (const sys of [sys0, shifted(sys0, 1, 1.7 * sys0.cell[0] - 0.4, -2.2 * sys0.cell[4], 0.3), jiggled(sys0, 0.8, 3)]) {
+      const [ref, wasm] = [buildPairList(sys, 12, 1.0), wasmPairList(g)(sys, P, 1.0)];
+      expect(wasm.i.length).toBe(ref.i.length);
+      expect(keys(wasm)).toEqual(keys(ref));
+      expect(Array.from(wasm.wrap)).toEqual(Array.from(ref.wrap));
+    }
   });
 });

@@ -1,6 +1,6 @@
 /// <reference types="@webgpu/types" />
 /**
- * The force field through a Verlet neighbour list on WebGPU (f32): the list of nlist.ts (built on the host,
+ * The force field through a Verlet neighbour list on WebGPU (f32): a list of nlist.ts (built on the host,
  * rebuilt only when an atom moved more than half the skin) uploaded in CSR form with both directions of each pair,
  * so one thread per atom sums its own energy and force without atomics; the host adds the per-atom terms in f64.
  * Same force-shifted pair term as the exact kernels (PAIR_TERM_WGSL). Positions are sent wrapped into the cell by
@@ -8,7 +8,7 @@
  */
 import type { EnergyForces, FFSystem } from './cpu';
 import type { FFParams } from './model';
-import { PairListCache, type NeighbourBackend, type PairList } from './nlist';
+import { PairListCache, type ListBuilder, type NeighbourBackend, type PairList } from './nlist';
 import { shifted } from './ops';
 import { PAIR_TERM_WGSL, TILE } from './ff-wgsl';
 import { OUT, READ, STORAGE, UNIFORM, WebGPUUnavailable, gpuPairTable, lostMessage, packPairs } from './webgpu';
@@ -113,10 +113,13 @@ export interface WebGPUNeighbourBackend extends NeighbourBackend {
   readonly lost: Promise<string>;
 }
 
-/** The neighbour-list backend on a device; resolves once the pipeline is compiled. */
-export async function webgpuNeighbourBackend(device: GPUDevice, o: { skin?: number } = {}): Promise<WebGPUNeighbourBackend> {
+/**
+ * The neighbour-list backend on a device; resolves once the pipeline is compiled. `build` makes the lists (default
+ * the TypeScript reference; wasmPairList(g) is O(N) and the choice from thousands of atoms).
+ */
+export async function webgpuNeighbourBackend(device: GPUDevice, o: { skin?: number; build?: ListBuilder } = {}): Promise<WebGPUNeighbourBackend> {
   const pl = await (pipelines.get(device) ?? (pipelines.set(device, buildPipeline(device)), pipelines.get(device)!));
-  const cache = new PairListCache(o.skin);
+  const cache = new PairListCache(o.skin, o.build);
   let lostReason: string | null = null;
   const lost = lostMessage(device).then((m) => (lostReason = m));
   // GPU state of the current list: fixed buffers (list, species, parameters) and per-call ones sized for it.

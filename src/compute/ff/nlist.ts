@@ -4,13 +4,14 @@
  * cutoff + skin at the build, each with the in-plane image of its partner; it is reused until some atom has moved
  * more than half the skin since the build (then no pair can have come within the cutoff unlisted), as
  * wasm/src/ff_nlist.rs and LAMMPS do. The answers are the exact sum's (cpu.ts); the list is a cache.
- * The WebGPU list kernel (nlist-webgpu.ts) evaluates the lists built here. Building is O(N² · images) (no cell
- * list): right for a reference and for up to a few thousand atoms on the GPU's host side.
+ * The WebGPU list kernel (nlist-webgpu.ts) evaluates these lists, built here (O(N² · images), no cell list: the
+ * reference) or by wasm's cell-list builder (wasmPairList, the same pairs).
  */
 import { addPair, imageRanges, shiftedPair, type EnergyForces, type FFSystem, type ShiftedPair } from './cpu';
 import { pairTable, type FFParams } from './model';
 import { shifted, type FFBackend } from './ops';
-import { NEIGHBOUR_SKIN, type NeighbourListStats } from './nlist-wasm';
+import { NEIGHBOUR_SKIN, wasmListPairs, type NeighbourListStats } from './nlist-wasm';
+import type { HeterolabWasm } from '../geometry/wasm';
 
 export interface PairList {
   /** Pair k: atom i[k] (the higher group) and the image of atom j[k] shifted by ia[k]·a + ib[k]·b. */
@@ -26,11 +27,10 @@ export interface PairList {
   skin: number;
 }
 
-/** Every pair of different groups within cutoff + skin (Å) at sys.positions. */
-export function buildPairList(sys: FFSystem, cutoff: number, skin: number): PairList {
+/** Each atom's wrap into the cell (PairList.wrap) and the wrapped positions (Å). */
+function wrapped(sys: FFSystem): { wrap: Int32Array; w: Float64Array } {
   const n = sys.numbers.length, c = sys.cell, pos = sys.positions;
   const det = c[0] * c[4] - c[1] * c[3];
-  // Wrapped coordinates keep the image ranges small whatever the unwrapped positions are.
   const wrap = new Int32Array(2 * n), w = new Float64Array(3 * n);
   for (let a = 0; a < n; a++) {
     const x = pos[3 * a], y = pos[3 * a + 1];
@@ -38,6 +38,17 @@ export function buildPairList(sys: FFSystem, cutoff: number, skin: number): Pair
     wrap.set([u, v], 2 * a);
     w.set([x - u * c[0] - v * c[3], y - u * c[1] - v * c[4], pos[3 * a + 2]], 3 * a);
   }
+  return { wrap, w };
+}
+
+/** Builds the list of a system: the reference below, or wasm's cell-list builder (wasmPairList). */
+export type ListBuilder = (sys: FFSystem, p: FFParams, skin: number) => PairList;
+
+/** Every pair of different groups within cutoff + skin (Å) at sys.positions. */
+export function buildPairList(sys: FFSystem, cutoff: number, skin: number): PairList {
+  const n = sys.numbers.length, c = sys.cell, pos = sys.positions;
+  // Wrapped coordinates keep the image ranges small whatever the unwrapped positions are.
+  const { wrap, w } = wrapped(sys);
   const reach = cutoff + skin, reach2 = reach * reach;
   const [na, nb] = imageRanges(c, reach, Math.hypot(c[0], c[1]) + Math.hypot(c[3], c[4])) // wrapped atoms are at most |a| + |b| apart;
   const I: number[] = [], J: number[] = [], IA: number[] = [], IB: number[] = [];
@@ -55,6 +66,19 @@ export function buildPairList(sys: FFSystem, cutoff: number, skin: number): Pair
         }
     }
   return { i: Uint32Array.from(I), j: Uint32Array.from(J), ia: Int32Array.from(IA), ib: Int32Array.from(IB), wrap, reference: pos.slice(), cutoff, skin };
+}
+
+/**
+ * The list built by wasm (ff_nlist.rs, cell lists: O(N) where the reference is O(N²)), same pairs (the
+ * conformance suite checks it), read through its exported API.
+ */
+export function wasmPairList(g: HeterolabWasm): ListBuilder {
+  return (sys, p, skin) => {
+    const q = wasmListPairs(g, sys, p, skin), m = q.length / 4;
+    const [i, j, ia, ib] = [new Uint32Array(m), new Uint32Array(m), new Int32Array(m), new Int32Array(m)];
+    for (let k = 0; k < m; k++) (i[k] = q[4 * k]), (j[k] = q[4 * k + 1]), (ia[k] = q[4 * k + 2]), (ib[k] = q[4 * k + 3]);
+    return { i, j, ia, ib, wrap: wrapped(sys).wrap, reference: sys.positions.slice(), cutoff: p.cutoff, skin };
+  };
 }
 
 /** True when some atom has moved more than half the skin from where the list was built. */
@@ -81,14 +105,17 @@ const same = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 export class PairListCache {
   private cur: { list: PairList; cell: Float64Array; numbers: Uint8Array; role: Uint8Array; p: FFParams } | null = null;
   private counts: NeighbourListStats = { builds: 0, listed: 0 };
-  constructor(readonly skin: number = NEIGHBOUR_SKIN) {}
+  constructor(
+    readonly skin: number = NEIGHBOUR_SKIN,
+    private build: ListBuilder = (sys, p, skin) => buildPairList(sys, p.cutoff, skin),
+  ) {}
 
   get(sys: FFSystem, p: FFParams, onBuild?: (l: PairList) => void): PairList {
     const c = this.cur;
     const sameSystem = c && c.p.model === p.model && c.p.cutoff === p.cutoff && same(c.cell, sys.cell) && same(c.numbers, sys.numbers) && same(c.role, sys.role);
     if (sameSystem && !isStale(c.list, sys.positions)) return c.list;
     if (!sameSystem) this.counts = { builds: 0, listed: 0 };
-    const list = buildPairList(sys, p.cutoff, this.skin);
+    const list = this.build(sys, p, this.skin);
     this.cur = { list, cell: sys.cell.slice(), numbers: sys.numbers.slice(), role: sys.role.slice(), p: { ...p } };
     this.counts = { builds: this.counts.builds + 1, listed: list.i.length };
     onBuild?.(list);
