@@ -79,8 +79,9 @@ export type FFListCheck =
   | { skip: string }
   | { adapter: string; states: { what: string; builds: number; exact: { energy: number; forces: Float64Array; pairs: number }; list: { energy: number; forces: Float64Array; pairs: number } }[] };
 
-export type ScanReply<T> = T & { backend: string };
-export type RelaxReply = Omit<RelaxResult, 'system'> & { structure: Structure; backend: string };
+/** `tabulated`: the rigid-layer tables ran (interfaces from RIGID_TABLE_MIN_ATOMS atoms on wasm or WebGPU), not the pair sum. */
+export type ScanReply<T> = T & { backend: string; tabulated?: boolean };
+export type RelaxReply = Omit<RelaxResult, 'system'> & { structure: Structure; backend: string; tabulated?: boolean };
 
 /** The API compute.worker.ts exposes over comlink. */
 export interface ComputeApi {
