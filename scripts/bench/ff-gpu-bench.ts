@@ -2,6 +2,7 @@
 // a CPU implementation, so these numbers prove the kernels run, not GPU speed). MoS2 on Au(111), d2, 12 Å:
 //  - exact tiled kernel: pair terms inside the cutoff per second (energy+forces, registry scan)
 //  - tabulated layers: table build, lookups per second (one per film atom and layer below it)
+//  - neighbour list (skin 1 Å, reused): pair terms inside the cutoff per second; the host list build timed
 // next to wasm in the same process. Needs VK_ICD_FILENAMES (set below to Chromium's SwiftShader when unset).
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -12,6 +13,9 @@ import { wasmBackend } from '../../src/compute/ff/wasm-backend';
 import { wasmTabulatedBackend } from '../../src/compute/ff/table-wasm';
 import { lookupCount, wasmRigidTables, webgpuTabulatedBackend } from '../../src/compute/ff/table-webgpu';
 import { requestDevice, webgpuBackend } from '../../src/compute/ff/webgpu';
+import { wasmNeighbourBackend } from '../../src/compute/ff/nlist-wasm';
+import { webgpuNeighbourBackend } from '../../src/compute/ff/nlist-webgpu';
+import { wasmPairList } from '../../src/compute/ff/nlist';
 import { buildInterface, extractLayer, findMatches, inPlaneBasis, makeSlab, type IntMatrix2 } from '../../src/compute/geometry/geometry';
 import { HeterolabWasm } from '../../src/compute/geometry/wasm';
 import { readStructureFile } from '../../src/io/registry';
@@ -67,6 +71,19 @@ console.log('|---|---|---|---|---|---|---|---|');
 const row = (b: string, n: number, what: string, c: number, t: number, pairs: number, lookups: number) =>
   console.log(`| ${b} | ${n} | ${what} | ${c} | ${t.toFixed(1)} | ${((c / t) * 1000).toFixed(1)} | ${pairs ? e2((pairs / t) * 1000) : '–'} | ${lookups ? e2((lookups / t) * 1000) : '–'} |`);
 const exactGpu = await webgpuBackend(device);
+// The neighbour list, reused (the flexible path): wasm and WebGPU at 57, 513 and ~2,000 atoms.
+for (const k of [1, 3, 6]) {
+  const sys = system(k), n = sys.numbers.length;
+  const lists = [['wasm', 'wasm', wasmNeighbourBackend(g)], ['webgpu', 'TypeScript', await webgpuNeighbourBackend(device)], ['webgpu', 'wasm', await webgpuNeighbourBackend(device, { build: wasmPairList(g) })]] as const;
+  for (const [name, builder, b] of lists) {
+    const t0 = performance.now();
+    const pairs = (await b.energyForces(sys, P)).pairs;
+    if (name === 'webgpu') console.log(`| webgpu | ${n} | list build (${builder}) + upload + first call | 1 | ${(performance.now() - t0).toFixed(0)} | – | – | – |`);
+    row(name, n, 'list energy+forces (reused)', 1, await ms(() => b.energyForces(sys, P)), pairs, 0);
+    if (b.stats().builds !== 1) throw new Error(`${name}: the list was rebuilt (${b.stats().builds} builds)`);
+    b.dispose();
+  }
+}
 for (const k of [1, 3]) {
   const sys = system(k), n = sys.numbers.length;
   const grid = k === 1 ? 24 : 6;

@@ -7,7 +7,7 @@ import { writeStructure } from '../io/write';
 import { writableFormats } from '../io/formats';
 import { conventionalStandardCell } from '../io/space-groups';
 import type { ComputeApi, FFStatus, FileInput, ReadReport, WorkerStatus } from './protocol';
-import { ffBench, ffTableCheck } from './ff-bench';
+import { ffBench, ffListCheck, ffTableCheck } from './ff-bench';
 import type { BackendChoice, SelectedBackend } from '../compute/ff/select';
 import type { Predictor } from '../compute/ml/predictor';
 import { definitionHash, janusOf, newStageTimes, runJob, screenJobs, type ScreenDefinition } from '../compute/screen/screen';
@@ -98,5 +98,6 @@ export function createComputeApi(
 
     ffBench: (s, choice, p, grid, repeats) => ffBench(geometry, gpu, s, choice, p, grid, repeats),
     ffTableCheck: (s, p, shifts) => ffTableCheck(geometry, gpu, s, p, shifts),
+    ffListCheck: (s, p) => ffListCheck(geometry, gpu, s, p),
   };
 }

@@ -13,7 +13,11 @@ import { wasmTabulatedBackend } from '../compute/ff/table-wasm';
 import { lookupCount, wasmRigidTables, webgpuTabulatedBackend } from '../compute/ff/table-webgpu';
 import { wasmBackend } from '../compute/ff/wasm-backend';
 import { requestDevice } from '../compute/ff/webgpu';
-import type { FFBenchRow, FFTableCheck } from './protocol';
+import type { FFBenchRow, FFListCheck, FFTableCheck } from './protocol';
+import { wasmNeighbourBackend } from '../compute/ff/nlist-wasm';
+import { webgpuNeighbourBackend } from '../compute/ff/nlist-webgpu';
+import { wasmPairList } from '../compute/ff/nlist';
+import { shifted } from '../compute/ff/ops';
 import type { FFSystem } from '../compute/ff/cpu';
 
 /** In-plane shifts (Å) of a grid × grid registry scan over the cell. */
@@ -45,6 +49,22 @@ async function timeBackend(b: FFBackend, sys: FFSystem, p: FFParams, shifts: Flo
   ];
 }
 
+/** Energy+forces through the neighbour list of `kind` (wasm or WebGPU), reused: mean of `repeats` after the build. */
+async function timeList(g: HeterolabWasm | null, gpu: (() => GPU | undefined) | undefined, kind: FFBackend['kind'], sys: FFSystem, p: FFParams, repeats: number): Promise<FFBenchRow[]> {
+  if (kind === 'cpu' || (kind === 'wasm' && !g)) return [];
+  const device = kind === 'webgpu' ? (await requestDevice(gpu?.())).device : null;
+  const nl = device ? await webgpuNeighbourBackend(device, { build: g ? wasmPairList(g) : undefined }) : wasmNeighbourBackend(g!);
+  try {
+    let r = await nl.energyForces(sys, p); // the build, and warm-up
+    const t0 = performance.now();
+    for (let k = 0; k < repeats; k++) r = await nl.energyForces(sys, p);
+    return [{ backend: kind, atoms: sys.numbers.length, what: 'list energy+forces', configurations: 1, ms: (performance.now() - t0) / repeats, pairs: r.pairs, lookups: 0 }];
+  } finally {
+    nl.dispose();
+    device?.destroy();
+  }
+}
+
 /**
  * Times the exact pair sum on one backend, then the tabulated layers on the same kind (wasm tables, or the
  * wasm-built tables uploaded to WebGPU), with the table build as its own row.
@@ -54,7 +74,7 @@ export async function ffBench(geometry: Promise<HeterolabWasm>, gpu: (() => GPU 
   const b = await selectBackend(choice, { gpu: gpu?.(), geometry: g });
   const sys = systemFromStructure(s);
   const shifts = registryShifts(s.cell, grid);
-  const rows = await timeBackend(b, sys, p, shifts, repeats, false, 0);
+  const rows = [...(await timeBackend(b, sys, p, shifts, repeats, false, 0)), ...(await timeList(g, gpu, b.kind, sys, p, repeats))];
   if (!g || (b.kind !== 'wasm' && b.kind !== 'webgpu')) return rows;
   const t0 = performance.now();
   const T = wasmRigidTables(g, sys, p);
@@ -110,6 +130,38 @@ export async function ffTableCheck(geometry: Promise<HeterolabWasm>, gpu: (() =>
     const scan = registryShifts(s.cell, 4);
     return { adapter: dev.adapter, configs, scan: { exact: await exact.energiesForShifts(sys, 1, scan, p), table: await table.energiesForShifts(sys, 1, scan, p) } };
   } finally {
+    dev.device.destroy();
+  }
+}
+
+/**
+ * The neighbour list on WebGPU (skin 1 Å, lists built by wasm) and the exact wasm sum through the states of the conformance suite:
+ * at the build; every atom moved < 0.49 Å (list reused); film 1 0.3 Å closer (reused); one film atom 0.6 Å down
+ * (> skin/2: rebuilt); film 1 shifted by 0.37 a (rebuilt).
+ */
+export async function ffListCheck(geometry: Promise<HeterolabWasm>, gpu: (() => GPU | undefined) | undefined, s: Structure, p: FFParams): Promise<FFListCheck> {
+  const g = await geometry;
+  let dev: Awaited<ReturnType<typeof requestDevice>>;
+  try {
+    dev = await requestDevice(gpu?.());
+  } catch (e) {
+    return { skip: (e as Error).message };
+  }
+  const nl = await webgpuNeighbourBackend(dev.device, { skin: 1.0, build: wasmPairList(g) });
+  try {
+    const sys = systemFromStructure(s), exact = wasmBackend(g);
+    const jiggled = { ...sys, positions: sys.positions.map((x, k) => x + 0.28 * Math.sin(1.7 * k + 0.3)) }; // |move| ≤ 0.28·√3 < 0.49 Å
+    const far = shifted(sys, 1, 0, 0, 0);
+    far.positions[3 * far.role.indexOf(1) + 2] -= 0.6;
+    const states: [string, FFSystem][] = [['at the build', sys], ['every atom moved < skin/2', jiggled], ['film 0.3 Å closer', shifted(sys, 1, 0.2, 0, -0.3)], ['one atom 0.6 Å away', far], ['film shifted by 0.37 a', shifted(sys, 1, 0.37 * sys.cell[0], 1.5, 0.8)]];
+    const out = [];
+    for (const [what, x] of states) {
+      const [e, l] = [await exact.energyForces(x, p), await nl.energyForces(x, p)];
+      out.push({ what, builds: nl.stats().builds, exact: { energy: e.energy, forces: e.forces, pairs: e.pairs }, list: { energy: l.energy, forces: l.forces, pairs: l.pairs } });
+    }
+    return { adapter: dev.adapter, states: out };
+  } finally {
+    nl.dispose();
     dev.device.destroy();
   }
 }

@@ -56,8 +56,11 @@ export interface FFStatus {
 export interface FFBenchRow {
   backend: 'cpu' | 'wasm' | 'webgpu';
   atoms: number;
-  /** 'table …' rows run the tabulated rigid layers (one lookup per atom and layer below it). */
-  what: 'energy+forces' | 'registry scan' | 'table build' | 'table energy+forces' | 'table registry scan';
+  /**
+   * 'table …' rows run the tabulated rigid layers (one lookup per atom and layer below it); 'list energy+forces'
+   * the Verlet neighbour list (skin 1 Å), reused: its pair terms are those inside the cutoff.
+   */
+  what: 'energy+forces' | 'registry scan' | 'table build' | 'table energy+forces' | 'table registry scan' | 'list energy+forces';
   configurations: number;
   ms: number;
   /** Pair terms inside the cutoff evaluated (0 for table rows). */
@@ -71,8 +74,14 @@ export type FFTableCheck =
   | { skip: string }
   | { adapter: string; configs: { exact: { energy: number; forces: Float64Array }; table: { energy: number; forces: Float64Array } }[]; scan: { exact: Float64Array; table: Float64Array } };
 
-export type ScanReply<T> = T & { backend: string };
-export type RelaxReply = Omit<RelaxResult, 'system'> & { structure: Structure; backend: string };
+/** The WebGPU neighbour list and the exact sum (wasm) through the list states of ffListCheck, with the list builds after each. */
+export type FFListCheck =
+  | { skip: string }
+  | { adapter: string; states: { what: string; builds: number; exact: { energy: number; forces: Float64Array; pairs: number }; list: { energy: number; forces: Float64Array; pairs: number } }[] };
+
+/** `tabulated`: the rigid-layer tables ran (interfaces from RIGID_TABLE_MIN_ATOMS atoms on wasm or WebGPU), not the pair sum. */
+export type ScanReply<T> = T & { backend: string; tabulated?: boolean };
+export type RelaxReply = Omit<RelaxResult, 'system'> & { structure: Structure; backend: string; tabulated?: boolean };
 
 /** The API compute.worker.ts exposes over comlink. */
 export interface ComputeApi {
@@ -116,13 +125,15 @@ export interface ComputeApi {
   ffBench(s: Structure, backend: BackendChoice, p: FFParams, grid: number, repeats: number): Promise<FFBenchRow[]>;
   /** Tabulated layers on WebGPU against the exact sum (wasm): film 1 shifted by each (dx, dy, dz) in Å. */
   ffTableCheck(s: Structure, p: FFParams, shifts: [number, number, number][]): Promise<FFTableCheck>;
+  /** The neighbour list on WebGPU against the exact sum (wasm): moves below half the skin, and above it. */
+  ffListCheck(s: Structure, p: FFParams): Promise<FFListCheck>;
 }
 
 /** Every method of ComputeApi, once: the client's methods are generated from this list. */
 /** The client's heartbeat message; the worker answers it with the same object whenever its event loop is free. */
 export const HEARTBEAT = 'heterolab-heartbeat';
 
-export const COMPUTE_METHODS = ['status', 'readFiles', 'matches', 'upperMatches', 'build', 'place', 'evaluate', 'ffConfigure', 'zScan', 'registryScan', 'relax', 'modelInfo', 'writeStructure', 'writableFormats', 'screenDefine', 'screenRun', 'ffBench', 'ffTableCheck'] as const;
+export const COMPUTE_METHODS = ['status', 'readFiles', 'matches', 'upperMatches', 'build', 'place', 'evaluate', 'ffConfigure', 'zScan', 'registryScan', 'relax', 'modelInfo', 'writeStructure', 'writableFormats', 'screenDefine', 'screenRun', 'ffBench', 'ffTableCheck', 'ffListCheck'] as const;
 
 // The list and the interface cannot drift apart: a method missing from the list fails to compile here.
 type Listed = (typeof COMPUTE_METHODS)[number];

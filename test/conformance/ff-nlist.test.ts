@@ -4,46 +4,9 @@ import type { FFParams } from '../../src/compute/ff/model';
 import { cpuBackend, shifted, type FFBackend } from '../../src/compute/ff/ops';
 import { wasmBackend } from '../../src/compute/ff/wasm-backend';
 import { wasmNeighbourBackend } from '../../src/compute/ff/nlist-wasm';
-import { buildInterface, extractLayer, findMatches, inPlaneBasis, makeSlab, type IntMatrix2 } from '../../src/compute/geometry/geometry';
-import { mustRead } from '../helpers/fixtures';
+import { buildPairList, cpuNeighbourBackend, wasmPairList, type PairList } from '../../src/compute/ff/nlist';
 import { geometry } from '../helpers/geometry';
-
-/** MoS2 on Au(111) (4 layers) with about `target` atoms, as the ff bench builds them. */
-async function interfaceOf(target: number): Promise<FFSystem> {
-  const g = await geometry();
-  const film = extractLayer(g, (await mustRead('MoS2_monolayer.vasp')).structures[0], { vacuum: 10 }).structure;
-  const slab = makeSlab(g, (await mustRead('Au_fcc_conventional.vasp')).structures[0], { hkl: [1, 1, 1], layers: 4, vacuum: 10, maxAtoms: 1e6 }).structure;
-  const m = findMatches(g, inPlaneBasis(film), inPlaneBasis(slab), { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 })[0];
-  const times = (x: IntMatrix2, k: number) => x.map((r) => r.map((v) => v * k)) as IntMatrix2;
-  const build = (k: number) => buildInterface(g, slab, [{ layer: film, filmMatrix: times(m.filmMatrix, k), zSeparation: 3.1, shift: [0.1, 0.2] }], { substrateMatrix: times(m.substrateMatrix, k), vacuum: 12, maxAtoms: 1e6 }).structure;
-  const k = Math.max(1, Math.round(Math.sqrt(target / build(1).numbers.length)));
-  const s = build(k);
-  return { cell: s.cell, positions: s.positions, numbers: s.numbers, role: s.arrays.role! };
-}
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Every atom moved by a random vector of length below `max` (Å). */
-function jiggled(sys: FFSystem, max: number, seed: number): FFSystem {
-  const r = random(seed);
-  const positions = sys.positions.slice();
-  for (let i = 0; i < positions.length; i += 3) {
-    const [u, v, len] = [2 * Math.PI * r(), Math.acos(2 * r() - 1), max * r()];
-    positions[i] += len * Math.sin(v) * Math.cos(u);
-    positions[i + 1] += len * Math.sin(v) * Math.sin(u);
-    positions[i + 2] += len * Math.cos(v);
-  }
-  return { ...sys, positions };
-}
+import { interfaceOf, jiggled, listStates } from '../helpers/nlist-cases';
 
 async function expectSame(ref: FFBackend, got: FFBackend, sys: FFSystem, p: FFParams): Promise<number> {
   const [want, have] = [await ref.energyForces(sys, p), await got.energyForces(sys, p)];
@@ -102,5 +65,51 @@ describe('Verlet neighbour list (wasm) matches the exact pair sum', async () => 
     const sh = Float64Array.from([0, 0, 0, 0.3, -0.2, 0.1, 1.1, 0.4, -0.5, 0, 0, 1.5]);
     const [e1, e2] = [await exact.wasm.energiesForShifts(a, 1, sh, P), await nl.energiesForShifts(a, 1, sh, P)];
     for (let k = 0; k < 4; k++) expect(Math.abs(e2[k] - e1[k])).toBeLessThanOrEqual(1e-10 * Math.abs(e1[k]));
+  });
+});
+
+describe('Verlet neighbour list (TypeScript reference) matches the exact pair sum and the wasm list', async () => {
+  const g = await geometry();
+  const exact = wasmBackend(g);
+  for (const model of ['uff', 'd2'] as const)
+    it(`${model}, ~2000 atoms: same pairs, energy and forces in every list state; builds only when an atom moved > skin/2`, async () => {
+      const P: FFParams = { model, cutoff: 12 };
+      const sys0 = await interfaceOf(2000);
+      const cpu = cpuNeighbourBackend({ skin: 1.0 });
+      const wasm = wasmNeighbourBackend(g, { skin: 1.0 });
+      for (const st of listStates(sys0)) {
+        await expectSame(exact, cpu, st.sys, P);
+        await expectSame(wasm, cpu, st.sys, P);
+        expect([st.what, cpu.stats().builds]).toEqual([st.what, st.builds]);
+        // Both builders list the same pairs (within cutoff + skin of the positions at the build).
+        expect([st.what, cpu.stats()]).toEqual([st.what, wasm.stats()]);
+      }
+      wasm.dispose();
+    }, 120_000);
+  it('a new cell is a new list; energiesForShifts matches the exact kernel', async () => {
+    const a = await interfaceOf(200);
+    const P: FFParams = { model: 'uff', cutoff: 12 };
+    const cpu = cpuNeighbourBackend();
+    await expectSame(exact, cpu, a, P);
+    await expectSame(exact, cpu, { ...a, cell: Float64Array.from(a.cell, (x, i) => (i < 6 ? 1.01 * x : x)) }, P);
+    expect(cpu.stats().builds).toBe(1);
+    const sh = Float64Array.from([0, 0, 0, 0.3, -0.2, 0.1, 1.1, 0.4, -0.5, 0, 0, 1.5]);
+    const [e1, e2] = [await exact.energiesForShifts(a, 1, sh, P), await cpu.energiesForShifts(a, 1, sh, P)];
+    for (let k = 0; k < 4; k++) expect(Math.abs(e2[k] - e1[k])).toBeLessThanOrEqual(1e-10 * Math.abs(e1[k]));
+  });
+});
+
+describe('the list wasm exports (hl_ffn_pairs) is the reference list', async () => {
+  const g = await geometry();
+  const keys = (l: PairList) => Array.from(l.i, (i, k) => `${i} ${l.j[k]} ${l.ia[k]} ${l.ib[k]}`).sort();
+  it('same pairs and images, for atoms inside and outside the cell and after moves', async () => {
+    const sys0 = await interfaceOf(500);
+    const P: FFParams = { model: 'd2', cutoff: 12 };
+    for (const sys of [sys0, shifted(sys0, 1, 1.7 * sys0.cell[0] - 0.4, -2.2 * sys0.cell[4], 0.3), jiggled(sys0, 0.8, 3)]) {
+      const [ref, wasm] = [buildPairList(sys, 12, 1.0), wasmPairList(g)(sys, P, 1.0)];
+      expect(wasm.i.length).toBe(ref.i.length);
+      expect(keys(wasm)).toEqual(keys(ref));
+      expect(Array.from(wasm.wrap)).toEqual(Array.from(ref.wrap));
+    }
   });
 });

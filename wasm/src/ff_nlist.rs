@@ -312,6 +312,35 @@ fn lj_ir(a: f64, c: f64, ir: f64) -> (f64, f64) {
     (rep - c * ir6, (-12.0 * rep + 6.0 * c * ir6) * ir2)
 }
 
+impl NeighbourList {
+    /// The list by atom index, for an evaluation elsewhere (WebGPU, nlist-webgpu.ts): per listed pair
+    /// (i, j, ka, kb), atom i (the higher group) and the image of atom j at r_j + ka·a + kb·b, relative to the
+    /// positions of the last build (empty before the first).
+    pub fn pairs_by_atom(&self) -> Vec<[f64; 4]> {
+        let n = self.perm.len();
+        let (ax, ay, bx, by) = (self.cell[0], self.cell[1], self.cell[2], self.cell[3]);
+        let det = ax * by - ay * bx;
+        let mut out = Vec::with_capacity(self.partner.len());
+        for (r, &oi) in self.owner.iter().enumerate() {
+            let i = self.perm[oi as usize] as f64;
+            for &sj in &self.partner[self.start[r] as usize..self.start[r + 1] as usize] {
+                let sj = sj as usize;
+                if sj < n {
+                    out.push([i, self.perm[sj] as f64, 0.0, 0.0]);
+                    continue;
+                }
+                // A ghost: its offset is ka·a + kb·b with integers (build), recovered exactly by rounding.
+                let g = sj - n;
+                let (ox, oy) = (self.gox[g], self.goy[g]);
+                let ka = ((ox * by - oy * bx) / det).round();
+                let kb = ((ax * oy - ay * ox) / det).round();
+                out.push([i, self.perm[self.ghost_of[g] as usize] as f64, ka, kb]);
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

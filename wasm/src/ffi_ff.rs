@@ -266,3 +266,30 @@ pub extern "C" fn hl_ffn_energy_forces(h: i32, pos: *const f64, n: usize, forces
     put_field(&mut r.result, "listed", list.listed() as f64);
     n as i32
 }
+
+/// The list at positions pos (3n), built first when stale as an evaluation would: result 4 f64 per listed pair
+/// (i, j, ka, kb; NeighbourList::pairs_by_atom). Returns the number of pairs.
+#[no_mangle]
+pub extern "C" fn hl_ffn_pairs(h: i32, pos: *const f64, n: usize) -> i32 {
+    let r = reg();
+    let list = match r.lists.get_mut(h as usize).and_then(|x| x.as_mut()) {
+        Some(l) => l,
+        None => return ERR_HANDLE,
+    };
+    let p = match unsafe { slice(pos, 3 * n) } {
+        Some(p) => p,
+        None => return ERR_NULL,
+    };
+    if n != list.atoms() || p.iter().any(|x| !x.is_finite()) {
+        return ERR_PARAM;
+    }
+    if list.stale(p) {
+        list.build(p);
+    }
+    let pairs = list.pairs_by_atom();
+    r.result.clear();
+    for q in &pairs {
+        r.result.extend_from_slice(q);
+    }
+    pairs.len() as i32
+}

@@ -16,6 +16,42 @@ export const TILE = 64;
 /** Species the workgroup parameter table holds (MAX_SPECIES² pairs × 32 bytes = 8 KiB of the 16 KiB WebGPU guarantees). */
 export const MAX_SPECIES = 16;
 
+/**
+ * The pair parameters in workgroup memory and the force-shifted pair term, shared by the exact kernels here and
+ * the neighbour-list kernel (nlist-webgpu.ts). The including shader binds `pp` (2 vec4 per species pair) and
+ * declares TILE; `loadPairs` needs every thread of the group and a workgroupBarrier before the first pairTerm.
+ */
+export const PAIR_TERM_WGSL = /* wgsl */ `
+var<workgroup> pairP: array<vec4<f32>, ${2 * MAX_SPECIES * MAX_SPECIES}>;
+
+// The pair parameters into workgroup memory (every thread of the group takes a share).
+fn loadPairs(lid: u32, nspec: u32) {
+  for (var k = lid; k < 2u * nspec * nspec; k += TILE) { pairP[k] = pp[k]; }
+}
+
+// Energy (eV) and dE/dr (eV/Å) of one pair at r, force-shifted at the cutoff rc (Å).
+fn pairTerm(k: u32, r: f32, rc: f32) -> vec2<f32> {
+  let q = pairP[2u * k];
+  let a = q.x;
+  let c = q.y;
+  let r0 = q.z;
+  let d = q.w;
+  let ir2 = 1.0 / (r * r);
+  let ir6 = ir2 * ir2 * ir2;
+  let rep = a * ir6 * ir6;
+  var f = 1.0;
+  var df = 0.0;
+  if (d != 0.0) {
+    f = 1.0 / (1.0 + exp(-d * (r / r0 - 1.0)));
+    df = d / r0 * f * (1.0 - f);
+  }
+  let e = rep - c * ir6 * f;
+  let de = (-12.0 * rep + 6.0 * c * ir6 * f) / r - c * ir6 * df;
+  let shift = pairP[2u * k + 1u];
+  return vec2<f32>(e - shift.x - (r - rc) * shift.y, de - shift.y);
+}
+`;
+
 export const FF_WGSL = /* wgsl */ `
 struct Params {
   n: u32,
@@ -40,34 +76,7 @@ const TILE: u32 = ${TILE}u;
 
 var<workgroup> tilePos: array<vec4<f32>, ${TILE}>;
 var<workgroup> tileMeta: array<u32, ${TILE}>;
-var<workgroup> pairP: array<vec4<f32>, ${2 * MAX_SPECIES * MAX_SPECIES}>;
-
-// The pair parameters into workgroup memory (every thread of the group takes a share).
-fn loadPairs(lid: u32) {
-  for (var k = lid; k < 2u * P.nspec * P.nspec; k += TILE) { pairP[k] = pp[k]; }
-}
-
-// Energy (eV) and dE/dr (eV/Å) of one pair at r, force-shifted at the cutoff.
-fn pairTerm(k: u32, r: f32) -> vec2<f32> {
-  let q = pairP[2u * k];
-  let a = q.x;
-  let c = q.y;
-  let r0 = q.z;
-  let d = q.w;
-  let ir2 = 1.0 / (r * r);
-  let ir6 = ir2 * ir2 * ir2;
-  let rep = a * ir6 * ir6;
-  var f = 1.0;
-  var df = 0.0;
-  if (d != 0.0) {
-    f = 1.0 / (1.0 + exp(-d * (r / r0 - 1.0)));
-    df = d / r0 * f * (1.0 - f);
-  }
-  let e = rep - c * ir6 * f;
-  let de = (-12.0 * rep + 6.0 * c * ir6 * f) / r - c * ir6 * df;
-  let shift = pairP[2u * k + 1u];
-  return vec2<f32>(e - shift.x - (r - P.cutoff) * shift.y, de - shift.y);
-}
+${PAIR_TERM_WGSL}
 
 fn position(j: u32, conf: u32) -> vec3<f32> {
   var p = pos[j].xyz;
@@ -94,7 +103,7 @@ fn energies(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invoca
   let conf = wid.y;
   let live = gid.x < P.n;
   let i = min(gid.x, P.n - 1u);
-  loadPairs(lid);
+  loadPairs(lid, P.nspec);
   let gi = atomMeta[i] & 255u;
   let si = atomMeta[i] >> 8u;
   var e = 0.0;
@@ -116,7 +125,7 @@ fn energies(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invoca
           let dz = pj.z - pi.z;
           let r2 = dx * dx + dy * dy + dz * dz;
           if (r2 >= rc2) { continue; }
-          e += pairTerm(k, sqrt(r2)).x;
+          e += pairTerm(k, sqrt(r2), P.cutoff).x;
           count += 1.0;
         }
       }
@@ -131,7 +140,7 @@ fn energies(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invoca
 fn energyForces(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let live = gid.x < P.n;
   let i = min(gid.x, P.n - 1u);
-  loadPairs(lid);
+  loadPairs(lid, P.nspec);
   let gi = atomMeta[i] & 255u;
   let si = atomMeta[i] >> 8u;
   var e = 0.0;
@@ -152,7 +161,7 @@ fn energyForces(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_in
           let r2 = dot(d, d);
           if (r2 >= rc2) { continue; }
           let r = sqrt(r2);
-          let q = pairTerm(k, r);
+          let q = pairTerm(k, r, P.cutoff);
           e += 0.5 * q.x;
           f += (q.y / r) * d; // F_i = E'(r) d / r with d = r_j − r_i
         }

@@ -16,6 +16,7 @@ interface ListExports {
   hl_ffn_create(cell: number, group: number, species: number, n: number, pp: number, nspec: number, cutoff: number, skin: number): number;
   hl_ffn_free(h: number): void;
   hl_ffn_energy_forces(h: number, pos: number, n: number, forces: number): number;
+  hl_ffn_pairs(h: number, pos: number, n: number): number;
   hl_fft_result_ptr(): number;
   hl_fft_result_len(): number;
   memory: WebAssembly.Memory;
@@ -42,6 +43,33 @@ const same = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return true;
 };
 
+/** A new list in wasm for the system (a handle; free it with hl_ffn_free). */
+function createList(g: HeterolabWasm, sys: FFSystem, p: FFParams, skin: number): number {
+  const x = g.exports as unknown as ListExports;
+  if (typeof x.hl_ffn_create !== 'function') throw new Error('heterolab.wasm has no neighbour list: rebuild with npm run build:wasm');
+  const t = pairTable(sys.numbers, p.model);
+  const species = Uint8Array.from(sys.numbers, (z) => t.index[z]);
+  const h = g.withArrays([sys.cell, sys.role, species, t.p], ([c, r, s, pp]) => x.hl_ffn_create(c, r, s, sys.numbers.length, pp, t.n, p.cutoff, skin));
+  g.check('neighbour list', h);
+  return h;
+}
+
+/**
+ * The pairs the wasm list holds for sys (built at its positions): 4 numbers per pair (i, j, ka, kb), atom i of the
+ * higher group and the image of atom j at r_j + ka·a + kb·b (nlist.ts turns them into a PairList).
+ */
+export function wasmListPairs(g: HeterolabWasm, sys: FFSystem, p: FFParams, skin: number): Float64Array {
+  const x = g.exports as unknown as ListExports;
+  if (typeof x.hl_ffn_pairs !== 'function') throw new Error('heterolab.wasm cannot export its neighbour list: rebuild with npm run build:wasm');
+  const h = createList(g, sys, p, skin);
+  try {
+    const m = g.check('neighbour list', g.withArrays([sys.positions], ([pos]) => g.call('hl_ffn_pairs', (e) => (e as unknown as ListExports).hl_ffn_pairs(h, pos, sys.numbers.length))));
+    return new Float64Array(x.memory.buffer, x.hl_fft_result_ptr(), 4 * m).slice();
+  } finally {
+    x.hl_ffn_free(h);
+  }
+}
+
 export function wasmNeighbourBackend(g: HeterolabWasm, o: { skin?: number } = {}): WasmNeighbourBackend {
   const skin = o.skin ?? NEIGHBOUR_SKIN;
   const x = g.exports as unknown as ListExports;
@@ -57,10 +85,7 @@ export function wasmNeighbourBackend(g: HeterolabWasm, o: { skin?: number } = {}
   const listFor = (sys: FFSystem, p: FFParams): number => {
     if (cur && cur.p.model === p.model && cur.p.cutoff === p.cutoff && same(cur.cell, sys.cell) && same(cur.numbers, sys.numbers) && same(cur.role, sys.role)) return cur.h;
     dispose();
-    const t = pairTable(sys.numbers, p.model);
-    const species = Uint8Array.from(sys.numbers, (z) => t.index[z]);
-    const h = g.withArrays([sys.cell, sys.role, species, t.p], ([c, r, s, pp]) => x.hl_ffn_create(c, r, s, sys.numbers.length, pp, t.n, p.cutoff, skin));
-    g.check('neighbour list', h);
+    const h = createList(g, sys, p, skin);
     cur = { h, cell: sys.cell.slice(), numbers: sys.numbers.slice(), role: sys.role.slice(), p: { ...p } };
     return h;
   };

@@ -20,17 +20,29 @@ export interface SelectedBackend extends FFBackend {
   readonly notices: string[];
   /** The GPU adapter, when WebGPU runs. */
   readonly adapter?: string;
+  /** When WebGPU was selected: its device (and loss) and the backend that takes over, for other kernels on it. */
+  readonly gpu?: GPUSelection;
+}
+
+export interface GPUSelection {
+  device: GPUDevice;
+  /** Resolves with the loss message (lostMessage in webgpu.ts). */
+  lost: Promise<string>;
+  /** What runs after a loss: wasm, or the TypeScript reference without it. */
+  fallback: FFBackend;
 }
 
 /**
- * A backend that forwards to WebGPU until the device is lost or a call fails, then to `fallback` for good,
- * with a notice. Calls that fail mid-way on the GPU are re-run on the fallback, so no caller sees the loss.
+ * A backend that forwards to a WebGPU backend (exact, tabulated or neighbour list) until its device is lost or
+ * a call fails, then to `fallback` for good, with a notice. Calls that fail mid-way on the GPU are re-run on the fallback, so no caller sees the loss.
  */
-export function withFallback(gpu: WebGPUBackend, fallback: FFBackend, notices: string[]): FFBackend {
+export function withFallback(gpu: FFBackend & Pick<WebGPUBackend, 'lost'>, fallback: FFBackend, notices: string[]): FFBackend {
   let current: FFBackend = gpu;
   const drop = (why: string) => {
     if (current === gpu) {
-      notices.push(`${why}; continuing on ${fallback.kind}`);
+      // Backends on one device share the notices of its loss: said once.
+      const notice = `${why}; continuing on ${fallback.kind}`;
+      if (!notices.includes(notice)) notices.push(notice);
       current = fallback;
     }
   };
@@ -48,6 +60,9 @@ export function withFallback(gpu: WebGPUBackend, fallback: FFBackend, notices: s
     get kind() {
       return current.kind;
     },
+    get tabulated() {
+      return current.tabulated;
+    },
     energyForces: (s, p) => guard((b) => b.energyForces(s, p)),
     energiesForShifts: (s, g, sh, p) => guard((b) => b.energiesForShifts(s, g, sh, p)),
   };
@@ -59,8 +74,8 @@ export async function selectBackend(choice: BackendChoice, env: { gpu?: GPU; geo
   const cpu = cpuBackend(energyForces);
   const cpuSide: FFBackend = env.geometry ? wasmBackend(env.geometry) : cpu;
   if (!env.geometry && (choice === 'wasm' || choice === 'auto')) notices.push('the wasm module is not loaded; using the TypeScript reference (slow)');
-  const wrap = (b: FFBackend, adapter?: string): SelectedBackend =>
-    Object.defineProperties({ choice, notices, adapter } as SelectedBackend, {
+  const wrap = (b: FFBackend, adapter?: string, gpu?: GPUSelection): SelectedBackend =>
+    Object.defineProperties({ choice, notices, adapter, gpu } as SelectedBackend, {
       kind: { get: () => b.kind, enumerable: true },
       energyForces: { value: b.energyForces.bind(b) },
       energiesForShifts: { value: b.energiesForShifts.bind(b) },
@@ -74,7 +89,8 @@ export async function selectBackend(choice: BackendChoice, env: { gpu?: GPU; geo
       return wrap(cpuSide);
     }
     const device = await a.adapter.requestDevice();
-    return wrap(withFallback(await webgpuBackend(device), cpuSide, notices), a.label);
+    const gb = await webgpuBackend(device);
+    return wrap(withFallback(gb, cpuSide, notices), a.label, { device, lost: gb.lost, fallback: cpuSide });
   } catch (e) {
     notices.push(`WebGPU unavailable (${(e as Error).message}); using ${cpuSide.kind}`);
     return wrap(cpuSide);

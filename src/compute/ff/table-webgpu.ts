@@ -11,7 +11,8 @@ import type { HeterolabWasm } from '../geometry/wasm';
 import type { FFParams } from './model';
 import type { FFBackend } from './ops';
 import { lookup, planLayerTable, type LayerTable, type TableOptions } from './table';
-import { buildWasmTable, tableExports, wasmTableData } from './table-wasm';
+import { buildWasmTable, rigidLayersBackend, tableExports, wasmTableData } from './table-wasm';
+import { withFallback, type GPUSelection } from './select';
 import { checkParams, displacements, movedLayers, rigidFrame, speciesMap, tabulatedEnergy, type RigidTables } from './tabulated';
 import { TABLE_WGSL, TAB_BYTES } from './table-wgsl';
 import { TILE } from './ff-wgsl';
@@ -297,6 +298,38 @@ export async function webgpuTabulatedBackend(device: GPUDevice, T: RigidTables, 
         }
       }
       return out;
+    },
+  };
+}
+
+/**
+ * Rigid-layer tables for the interface service when WebGPU runs: built in wasm on the first call, looked up on
+ * the selected device; when that device is lost or a call fails, the calls continue on tables built in wasm
+ * (table-wasm.ts), with the exact backend's notice (select.ts withFallback, said once per loss).
+ */
+export function webgpuRigidLayersBackend(g: HeterolabWasm, gpu: GPUSelection, sys: FFSystem, p: FFParams, notices: string[], o: TableOptions = {}): { backend: FFBackend; dispose(): void } {
+  let onGPU: Promise<WebGPUTabulatedBackend> | null = null;
+  let onWasm: ReturnType<typeof rigidLayersBackend> | null = null;
+  const gpuTables = () => (onGPU ??= webgpuTabulatedBackend(gpu.device, wasmRigidTables(g, sys, p, o), sys.cell));
+  const wasmTables = () => (onWasm ??= rigidLayersBackend(g, sys, p, gpu.fallback, o)).backend;
+  const gpuSide: FFBackend & { lost: Promise<string> } = {
+    kind: 'webgpu',
+    tabulated: true,
+    lost: gpu.lost,
+    energyForces: async (s, q) => (await gpuTables()).energyForces(s, q),
+    energiesForShifts: async (s, group, sh, q) => (await gpuTables()).energiesForShifts(s, group, sh, q),
+  };
+  const wasmSide: FFBackend = {
+    kind: gpu.fallback.kind, // the wasm tables, or the exact sum there when they cannot be built
+    tabulated: true,
+    energyForces: (s, q) => wasmTables().energyForces(s, q),
+    energiesForShifts: (s, group, sh, q) => wasmTables().energiesForShifts(s, group, sh, q),
+  };
+  return {
+    backend: withFallback(gpuSide, wasmSide, notices),
+    dispose() {
+      void onGPU?.then((b) => b.dispose(), () => undefined);
+      onWasm?.dispose();
     },
   };
 }

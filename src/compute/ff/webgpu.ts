@@ -6,7 +6,7 @@
  * the f64 reference to about 1e-4 relative, which the conformance suite checks.
  */
 import type { EnergyForces, FFSystem } from './cpu';
-import { pairEnergy, pairTable, type FFParams } from './model';
+import { pairEnergy, pairTable, type FFParams, type PairTable } from './model';
 import type { FFBackend } from './ops';
 import { FF_WGSL, MAX_SPECIES, TILE } from './ff-wgsl';
 
@@ -70,12 +70,33 @@ export const UNIFORM = 0x40 | 0x8;
 export const OUT = 0x80 | 0x4; // STORAGE | COPY_SRC
 export const READ = 0x1 | 0x8; // MAP_READ | COPY_DST
 
+/** The pair table of a system, refused beyond MAX_SPECIES species (the kernels keep it in workgroup memory). */
+export function gpuPairTable(sys: FFSystem, p: FFParams): PairTable {
+  const t = pairTable(sys.numbers, p.model);
+  if (t.n > MAX_SPECIES) throw new WebGPUUnavailable(`the WebGPU kernel takes at most ${MAX_SPECIES} species, this system has ${t.n}`);
+  return t;
+}
+
+/** Pair parameters as PAIR_TERM_WGSL reads them: (A, C, R0, d), (E(rc), E'(rc), 0, 0) per species pair. */
+export function packPairs(t: PairTable, cutoff: number): Float32Array {
+  const pp = new Float32Array(8 * t.n * t.n);
+  for (let k = 0; k < t.n * t.n; k++) {
+    const [a, cc, r0, d] = [t.p[4 * k], t.p[4 * k + 1], t.p[4 * k + 2], t.p[4 * k + 3]];
+    const [ec, fc] = pairEnergy(a, cc, r0, d, cutoff);
+    pp.set([a, cc, r0, d, ec, fc, 0, 0], 8 * k);
+  }
+  return pp;
+}
+
+/** The message a backend on `device` gives when the device is lost (select.ts shows it as the fallback notice). */
+export function lostMessage(device: GPUDevice): Promise<string> {
+  return device.lost.then((info) => `WebGPU device lost (${info.reason ?? 'unknown'}): ${info.message}`);
+}
+
 /** Host-side preparation shared by both kernels: positions wrapped in-plane, packed tables, image ranges. */
 function pack(sys: FFSystem, p: FFParams, shiftSpan: [number, number]) {
   const n = sys.numbers.length;
-  const t = pairTable(sys.numbers, p.model);
-  // The kernels keep the pair parameters in workgroup memory, sized for MAX_SPECIES species.
-  if (t.n > MAX_SPECIES) throw new WebGPUUnavailable(`the WebGPU kernel takes at most ${MAX_SPECIES} species, this system has ${t.n}`);
+  const t = gpuPairTable(sys, p);
   const c = sys.cell;
   const det = c[0] * c[4] - c[1] * c[3];
   const ha = Math.abs(det) / Math.hypot(c[3], c[4]);
@@ -91,12 +112,7 @@ function pack(sys: FFSystem, p: FFParams, shiftSpan: [number, number]) {
     pos[4 * i + 2] = sys.positions[3 * i + 2];
     meta[i] = sys.role[i] | (t.index[sys.numbers[i]] << 8);
   }
-  const pp = new Float32Array(8 * t.n * t.n);
-  for (let k = 0; k < t.n * t.n; k++) {
-    const [a, cc, r0, d] = [t.p[4 * k], t.p[4 * k + 1], t.p[4 * k + 2], t.p[4 * k + 3]];
-    const [ec, fc] = pairEnergy(a, cc, r0, d, p.cutoff);
-    pp.set([a, cc, r0, d, ec, fc, 0, 0], 8 * k);
-  }
+  const pp = packPairs(t, p.cutoff);
   // Wrapped fractional differences lie in (−1, 1); shifts of the moved group add their own span.
   const na = Math.ceil(p.cutoff / ha) + 1 + Math.ceil(shiftSpan[0]);
   const nb = Math.ceil(p.cutoff / hb) + 1 + Math.ceil(shiftSpan[1]);
@@ -159,7 +175,7 @@ export async function webgpuBackend(device: GPUDevice): Promise<WebGPUBackend> {
   const pl = await pipelinesFor(device);
   const pool = new BufferPool(device);
   let lostReason: string | null = null;
-  const lost = device.lost.then((info) => (lostReason = `WebGPU device lost (${info.reason ?? 'unknown'}): ${info.message}`));
+  const lost = lostMessage(device).then((m) => (lostReason = m));
 
   async function run(entry: 'energies' | 'energyForces', k: ReturnType<typeof pack>, shifts: Float32Array, nconf: number, outLen: number): Promise<Float32Array> {
     if (lostReason) throw new WebGPUUnavailable(lostReason);

@@ -19,7 +19,7 @@ import {
 import { GeometryError, HeterolabWasm, Layout, type GeometryExports } from './wasm';
 import { buildWasmTable, wasmLookup, wasmTableData, wasmTabulatedBackend } from '../ff/table-wasm';
 import { buildLayerTable } from '../ff/table';
-import { wasmNeighbourBackend } from '../ff/nlist-wasm';
+import { wasmListPairs, wasmNeighbourBackend } from '../ff/nlist-wasm';
 import { wasmBackend } from '../ff/wasm-backend';
 
 const bytes = readFileSync(new URL('./build/heterolab.wasm', import.meta.url));
@@ -218,6 +218,25 @@ describe('kernels (compiled crate, run in Node)', () => {
     expect(Math.abs(a.energy - b.energy)).toBeLessThan(1e-12 * Math.abs(b.energy));
     await expect(nl.energyForces({ ...sys, positions: Float64Array.from([0, 0, 0, 0.3, 0.2, NaN]) }, P)).rejects.toThrow(/neighbour list: a parameter is out of range/);
     nl.dispose();
+  });
+
+  it('hl_ffn_pairs: the list by atom (i, j and j\'s image), as many pairs as listed; refuses non-finite positions', async () => {
+    const cell = Float64Array.from([2.5, 0, 0, -1.25, 2.165, 0, 0, 0, 20]);
+    const sys = { cell, positions: Float64Array.from([0, 0, 0, 0.3, 0.2, 3.4]), numbers: Uint8Array.from([79, 6]), role: Uint8Array.from([0, 1]) };
+    const P = { model: 'uff' as const, cutoff: 12 };
+    const q = wasmListPairs(g, sys, P, 1.0);
+    const nl = wasmNeighbourBackend(g, { skin: 1.0 });
+    await nl.energyForces(sys, P);
+    expect(q.length).toBe(4 * nl.stats().listed);
+    nl.dispose();
+    // One atom per group: every pair is (1, 0) and the images are distinct.
+    const images = new Set<string>();
+    for (let k = 0; k < q.length; k += 4) {
+      expect([q[k], q[k + 1]]).toEqual([1, 0]);
+      images.add(`${q[k + 2]} ${q[k + 3]}`);
+    }
+    expect(images.size).toBe(q.length / 4);
+    expect(() => wasmListPairs(g, { ...sys, positions: Float64Array.from([0, 0, 0, 0.3, NaN, 3.4]) }, P, 1.0)).toThrow(/neighbour list: a parameter is out of range/);
   });
 
   it('hl_alloc / hl_free: allocation failure is an error, not a trap', () => {

@@ -12,6 +12,7 @@ import { GeometryError, type HeterolabWasm } from '../geometry/wasm';
 import type { FFParams } from '../ff/model';
 import { bindingEnergy, registryScan, relaxRigid, withFilmsAbove, zScan, zSeparation, type FFBackend, type Progress } from '../ff/ops';
 import { rigidLayersBackend } from '../ff/table-wasm';
+import { webgpuRigidLayersBackend } from '../ff/table-webgpu';
 import { selectBackend, type BackendChoice, type SelectedBackend } from '../ff/select';
 import { systemFromStructure } from '../ff/system';
 import { wasmBackend } from '../ff/wasm-backend';
@@ -289,13 +290,16 @@ export class InterfaceService {
 
   /**
    * The backend for rigid moves of the films of a built interface: the tabulated potential for large
-   * interfaces when the exact backend is wasm (an explicit cpu or webgpu choice is honoured), else exact.
+   * interfaces when the exact backend is wasm or WebGPU (tables looked up on the GPU, wasm tables after a device
+   * loss); an explicit cpu choice is honoured; smaller interfaces use the exact sum.
    */
   private async rigidBackend(spec: InterfaceSpec, s: Structure, p: FFParams): Promise<FFBackend> {
     const exact = await this.backend();
-    if (s.numbers.length < RIGID_TABLE_MIN_ATOMS || exact.kind !== 'wasm') return exact;
-    const k = `${cellKey(spec)}|${p.model}|${p.cutoff}`;
-    const t = this.tables.get(k) ?? this.tables.put(k, rigidLayersBackend(await this.deps.geometry, systemFromStructure(s), p, exact));
+    const gpu = exact.kind === 'webgpu' ? exact.gpu : undefined;
+    if (s.numbers.length < RIGID_TABLE_MIN_ATOMS || (exact.kind !== 'wasm' && !gpu)) return exact;
+    const k = `${cellKey(spec)}|${p.model}|${p.cutoff}|${gpu ? 'webgpu' : 'wasm'}`;
+    const g = await this.deps.geometry, sys = systemFromStructure(s);
+    const t = this.tables.get(k) ?? this.tables.put(k, gpu ? webgpuRigidLayersBackend(g, gpu, sys, p, exact.notices) : rigidLayersBackend(g, sys, p, exact));
     return t.backend;
   }
 
@@ -303,14 +307,14 @@ export class InterfaceService {
   async zScan(spec: InterfaceSpec, film: number, zs: number[], p: FFParams, progress?: Progress) {
     const s = (await this.build(spec)).structure;
     const b = await this.rigidBackend(spec, s, p);
-    return { ...(await zScan(b, withFilmsAbove(systemFromStructure(s), film), film, zs, p, progress)), backend: b.kind };
+    return { ...(await zScan(b, withFilmsAbove(systemFromStructure(s), film), film, zs, p, progress)), backend: b.kind, tabulated: b.tabulated === true };
   }
 
   /** Energy over in-plane shifts of film `film` alone. */
   async registryScan(spec: InterfaceSpec, film: number, nx: number, ny: number, p: FFParams, relaxZ: boolean, progress?: Progress) {
     const s = (await this.build(spec)).structure;
     const b = await this.rigidBackend(spec, s, p);
-    return { ...(await registryScan(b, systemFromStructure(s), film, nx, ny, p, relaxZ, progress)), backend: b.kind };
+    return { ...(await registryScan(b, systemFromStructure(s), film, nx, ny, p, relaxZ, progress)), backend: b.kind, tabulated: b.tabulated === true };
   }
 
   /** Rigid pre-relaxation of every film of the built interface; returns the relaxed structure too. */
@@ -319,7 +323,7 @@ export class InterfaceService {
     const b = await this.rigidBackend(spec, s, p);
     const { system, ...r } = await relaxRigid(b, systemFromStructure(s), p, o, progress);
     const structure = makeStructure({ numbers: s.numbers, positions: system.positions, cell: s.cell, pbc: s.pbc, arrays: s.arrays, info: s.info });
-    return { ...r, structure, backend: b.kind };
+    return { ...r, structure, backend: b.kind, tabulated: b.tabulated === true };
   }
 }
 
