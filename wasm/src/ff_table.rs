@@ -357,6 +357,14 @@ impl RigidSet {
     }
 }
 
+/// Atoms of one (species, height, motion relative to the layer below) plane of a z-scan: their in-plane positions.
+struct ZPlane {
+    s: usize,
+    z: f64,
+    rel: f64,
+    xy: Vec<(f64, f64)>,
+}
+
 impl RigidSet {
     /// Energies of z-scans: when every shift has the same in-plane part, each atom keeps its in-plane position
     /// in every configuration, so the atoms of one (species, height) plane fold into one grid of summed
@@ -378,8 +386,7 @@ impl RigidSet {
             let gg = group[self.first[g]];
             let mg = moved[g] as f64;
             let nodes = t.nu * t.nv;
-            // Per plane (species, height, relative motion): its atoms' in-plane positions.
-            let mut planes: Vec<(usize, f64, f64, Vec<(f64, f64)>)> = Vec::new();
+            let mut planes: Vec<ZPlane> = Vec::new();
             let mut key_of: HashMap<(usize, u64, u64), usize> = HashMap::new();
             for &(i, s) in &self.upper[g] {
                 if group[i] == gg {
@@ -391,13 +398,13 @@ impl RigidSet {
                 let y = self.reference[3 * i + 1] + d[3 * li + 1] - d[3 * g + 1] + rel * sy;
                 let z = self.reference[3 * i + 2] + d[3 * li + 2] - d[3 * g + 2];
                 let p = *key_of.entry((s, z.to_bits(), rel.to_bits())).or_insert_with(|| {
-                    planes.push((s, z, rel, Vec::new()));
+                    planes.push(ZPlane { s, z, rel, xy: Vec::new() });
                     planes.len() - 1
                 });
-                planes[p].3.push((x, y));
+                planes[p].xy.push((x, y));
             }
             let mut w = vec![0.0; nodes];
-            for (s, z0, rel, atoms) in &planes {
+            for ZPlane { s, z: z0, rel, xy: atoms } in &planes {
                 let fold = 16 * atoms.len() >= nodes;
                 if fold {
                     w.iter_mut().for_each(|x| *x = 0.0);
