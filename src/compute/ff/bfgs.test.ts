@@ -51,6 +51,12 @@ describe('bfgsMinimise', () => {
     const r = await bfgsMinimise(at, q0, { fmax: 1e-9, maxSteps: 100, maxStep: 1, h0 });
     expect(r.steps).toBe(1);
     expect(r.evaluations).toBe(2);
+    // The caller's evaluation at q0 is used, not repeated.
+    let calls = 0;
+    const counted = (q: Float64Array) => (calls++, at(q));
+    const again = await bfgsMinimise(counted, q0, { fmax: 1e-9, maxSteps: 100, maxStep: 1, h0, first: await at(q0) });
+    expect([calls, again.evaluations, again.steps]).toEqual([1, 1, 1]);
+    expect(Array.from(again.q)).toEqual(Array.from(r.q));
     expect(() => bfgsMinimise(at, q0, { fmax: 1e-9, maxSteps: 1, maxStep: 1, h0: new Float64Array(5) })).rejects.toThrow(/h0 has 5 values for 6/);
   });
 });

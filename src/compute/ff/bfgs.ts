@@ -19,6 +19,8 @@ export interface BfgsOptions {
    * whole symmetric positive-definite matrix (m², row-major) where couplings are known.
    */
   h0: Float64Array;
+  /** The evaluation at q0 when the caller already has it (saves one call). */
+  first?: { e: number; f: Float64Array };
 }
 
 export interface BfgsResult {
@@ -26,7 +28,7 @@ export interface BfgsResult {
   e: number;
   f: Float64Array;
   steps: number;
-  /** Energy and force evaluations, the start included. */
+  /** Energy and force evaluations, the start included unless given as `first`. */
   evaluations: number;
 }
 
@@ -62,8 +64,8 @@ export async function bfgsMinimise(at: RigidEval, q0: Float64Array, o: BfgsOptio
   };
   reset();
   let q = q0.slice();
-  let cur = await at(q);
-  let evaluations = 1, steps = 0;
+  let cur = o.first ?? (await at(q));
+  let evaluations = o.first ? 0 : 1, steps = 0;
   const d = new Float64Array(m), s = new Float64Array(m), y = new Float64Array(m), Hy = new Float64Array(m);
   for (; steps < o.maxSteps && maxBodyForce(cur.f) > o.fmax; steps++) {
     // Direction H·f (f = −g); if it is not downhill the curvature model is wrong: start it again.

@@ -366,14 +366,23 @@ async function relaxBfgs(
     for (let i = 0; i < film.length; i++) if (film[i] >= 0) for (let c = 0; c < 3; c++) positions[3 * i + c] += disp[3 * film[i] + c];
     return { ...sys, positions };
   };
-  // Initial inverse Hessian, one 3×3 block per film: z from the bracket's parabola, the in-plane 2×2 from one
-  // batched scan of ±h shifts (registry scans are the tables' cheapest call). Started from 1/curvature_z in the
-  // plane instead, BFGS spent most of its steps learning how soft the plane is (d2: 11 calls instead of ~4).
+  const at = async (disp: Float64Array) => {
+    const r = await b.energyForces(placed(disp), p);
+    const f = new Float64Array(3 * groups.length);
+    for (let i = 0; i < film.length; i++) if (film[i] >= 0) for (let c = 0; c < 3; c++) f[3 * film[i] + c] += r.forces[3 * i + c];
+    return { e: r.energy, f };
+  };
+  const first = await at(q);
+  // Initial inverse Hessian, one 3×3 block per film: z from the bracket's parabola; in the plane, where the film
+  // is pushed sideways (in-plane force > fmax), the 2×2 from one batched scan of ±h shifts (registry scans are
+  // the tables' cheapest call), else 1/curvature_z. Started from 1/curvature_z in the plane everywhere, BFGS spent
+  // most of its steps learning how soft the plane is (d2 at 2,052 atoms: 11 energy+force calls instead of 4).
   const m = 3 * groups.length;
   const h0 = new Float64Array(m * m);
   for (const [k, g] of groups.entries()) {
     const cz = curvature[k] > 0 ? curvature[k] : Z_CURVATURE_PER_ATOM * nfilm[k];
-    const [exx, exy, eyy] = await inPlaneCurvature(b, placed(q), g, p);
+    const pushed = Math.hypot(first.f[3 * k], first.f[3 * k + 1]) > o.fmax;
+    const [exx, exy, eyy] = pushed ? await inPlaneCurvature(b, placed(q), g, p) : [cz, 0, cz];
     const [ixx, ixy, iyy] = inversePositive2(exx, exy, eyy, IN_PLANE_CURVATURE_FLOOR * cz);
     const o0 = 3 * k * m + 3 * k;
     h0[o0] = ixx;
@@ -381,13 +390,7 @@ async function relaxBfgs(
     h0[o0 + m + 1] = iyy;
     h0[o0 + 2 * m + 2] = 1 / cz;
   }
-  const at = async (disp: Float64Array) => {
-    const r = await b.energyForces(placed(disp), p);
-    const f = new Float64Array(3 * groups.length);
-    for (let i = 0; i < film.length; i++) if (film[i] >= 0) for (let c = 0; c < 3; c++) f[3 * film[i] + c] += r.forces[3 * i + c];
-    return { e: r.energy, f };
-  };
-  const r = await bfgsMinimise(at, q, { fmax: o.fmax, maxSteps: o.maxSteps, maxStep: 0.1, h0 }, progress && ((k) => k % 10 === 9 && progress(k + 1, o.maxSteps)));
+  const r = await bfgsMinimise(at, q, { fmax: o.fmax, maxSteps: o.maxSteps, maxStep: 0.1, h0, first }, progress && ((k) => k % 10 === 9 && progress(k + 1, o.maxSteps)));
   progress?.(o.maxSteps, o.maxSteps);
   const s = placed(r.q);
   const fm = maxBodyForce(r.f);
