@@ -100,7 +100,7 @@ function gridShifts(sys: FFSystem, n: number): Float64Array {
   const rows: string[][] = [];
   const shifts = gridShifts(s.sys, 24);
   const film = s.sys.role.reduce((a, x) => a + (x > 0 ? 1 : 0), 0);
-  for (const model of ['uff', 'd2'] as const) {
+  for (const model of ['uff', 'd2', 'fit'] as const) {
     const q: FFParams = { model, cutoff: 12 };
     const t0 = performance.now();
     const tw = wasmTabulatedBackend(g, s.sys, q);
@@ -112,7 +112,7 @@ function gridShifts(sys: FFSystem, n: number): Float64Array {
     const [ex, tb, ts] = [await scan(wasm), await scan(tw), await scan(tt)];
     const [ee, et] = [await wasm.energiesForShifts(s.sys, 1, shifts, q), await tw.energiesForShifts(s.sys, 1, shifts, q)];
     const dev = Math.max(...Array.from(ee, (e, k) => Math.abs(et[k] - e) / Math.abs(e)));
-    const relaxT = await cpuTime(() => relaxRigid(tw, s.sys, q), 5, 0.5);
+    const relaxT = await cpuTime(() => relaxRigid(tw, s.sys, q), 20, 1);
     const relaxF = await time(() => relaxRigid(tw, s.sys, q, { optimizer: 'fire' }), 1, 0.3);
     const a = performance.now();
     const re = await relaxRigid(wasm, s.sys, q);

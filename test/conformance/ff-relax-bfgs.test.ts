@@ -48,8 +48,11 @@ describe('rigid relaxation on the tables (BFGS) = on the exact pair sum (FIRE)',
           const [rt, re] = [await relaxRigid(tab, sys, P, o), await relaxRigid(exact, sys, P, o)];
           const bfgsCalls = tab.calls;
           expect(rt.converged && re.converged).toBe(true);
-          expect(bfgsCalls).toBeLessThanOrEqual(40);
-          rt.films.forEach((f, k) => expect(Math.abs(f.zSeparation - re.films[k].zSeparation)).toBeLessThan(0.01));
+          expect(bfgsCalls).toBeLessThanOrEqual(25);
+          // Interfaces of hundreds of atoms end within 1e-4 Å of the exact relaxation (measured 0.8–1e-4; the tables'
+          // force errors at many registries average out); a two-atom graphene cell within ~6e-3 Å (measured 5.9e-3).
+          const zTol = sys.numbers.length > 100 ? 2e-4 : 0.01;
+          rt.films.forEach((f, k) => expect(Math.abs(f.zSeparation - re.films[k].zSeparation)).toBeLessThan(zTol));
           // The same minimum, judged on the exact surface: the exact energy where BFGS stopped is the exact relaxed
           // energy within 0.1 % (the table's minimum sits up to ~0.005 Å from the exact one, which costs a few
           // 1e-5 eV in a two-atom cell). Positions in the plane are not compared: stacked films sit on landscapes

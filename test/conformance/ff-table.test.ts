@@ -89,6 +89,12 @@ describe('tabulated rigid layers match the exact pair sum', () => {
       for (const moved of [1, 2]) {
         const [fa, fb] = [await ts.energiesForShifts(sys, moved, flat, P), await wa.energiesForShifts(sys, moved, flat, P)];
         for (let k = 0; k < 4; k++) expect(Math.abs(fa[k] - fb[k])).toBeLessThanOrEqual(1e-11 * Math.abs(fb[k]));
+        // One in-plane part for every shift (a z-scan): wasm folds each plane's in-plane weights; same numbers,
+        // heights into the exact region below the tables (−2 Å) and beyond the cutoff included.
+        const zs = [-2, -0.6, -0.1, 0, 0.35, 1.5, 13];
+        const along = Float64Array.from(zs.flatMap((z) => [0.4, -0.3, z]));
+        const [za, zb] = [await ts.energiesForShifts(sys, moved, along, P), await wa.energiesForShifts(sys, moved, along, P)];
+        for (let k = 0; k < zs.length; k++) expect(Math.abs(za[k] - zb[k])).toBeLessThanOrEqual(1e-11 * Math.abs(zb[k]) + 1e-12);
       }
       wa.dispose();
       await expect(wa.energyForces(sys, P)).rejects.toThrow(/disposed/);

@@ -21,9 +21,12 @@ pub struct NeighbourList {
     reference: Vec<f64>,
     /// Any pair with damping (d ≠ 0): else the kernel runs without the damping branch.
     damped: bool,
-    /// Slot of i of each run, the run bounds into `partner` (slots: atoms, then ghosts).
+    /// Slot of i of each run, the run bounds into `partner` (slots: atoms, then ghosts) and the one species of
+    /// the run's partners: an atom's partners are split into runs by species, so the SIMD kernel loads a
+    /// run's pair parameters once instead of gathering them per pair.
     owner: Vec<u32>,
     start: Vec<u32>,
+    run_species: Vec<u32>,
     partner: Vec<u32>,
     /// Ghosts, slots n…: periodic images of atoms (as LAMMPS keeps them), their atom's slot and in-plane
     /// offset (Å); their positions follow the atom's at every evaluation, their forces go back to it.
@@ -65,6 +68,7 @@ impl NeighbourList {
             damped: (0..nspec * nspec).any(|k| pp[4 * k + 3] != 0.0),
             owner: Vec::new(),
             start: vec![0],
+            run_species: Vec::new(),
             partner: Vec::new(),
             ghost_of: Vec::new(),
             gox: Vec::new(),
@@ -136,6 +140,7 @@ impl NeighbourList {
         self.owner.clear();
         self.start.clear();
         self.start.push(0);
+        self.run_species.clear();
         self.partner.clear();
         let ng = b.atoms.len();
         for &i in b.atoms.iter().flatten() {
@@ -177,9 +182,20 @@ impl NeighbourList {
                     }
                 }
             }
-            if self.partner.len() as u32 > *self.start.last().unwrap() {
+            // i's partners, by species then slot (slots keep the gathers streaming within a run).
+            let lo = *self.start.last().unwrap() as usize;
+            let species_of_slot = |k: u32, sp: &[u32], ghost_of: &[u32]| if (k as usize) < n { sp[k as usize] } else { sp[ghost_of[k as usize - n] as usize] };
+            let (sp, go) = (&self.species, &self.ghost_of);
+            self.partner[lo..].sort_unstable_by_key(|&k| (species_of_slot(k, sp, go), k));
+            let mut k = lo;
+            while k < self.partner.len() {
+                let s0 = species_of_slot(self.partner[k], sp, go);
+                while k < self.partner.len() && species_of_slot(self.partner[k], sp, go) == s0 {
+                    k += 1;
+                }
                 self.owner.push(slot[i]);
-                self.start.push(self.partner.len() as u32);
+                self.start.push(k as u32);
+                self.run_species.push(s0);
             }
         }
         let slots = n + self.ghost_of.len();
@@ -390,6 +406,63 @@ mod simd {
     use super::NeighbourList;
     use core::arch::wasm32::*;
 
+    /// Pair parameters of a run, splatted: A, C, E(rc), E'(rc), cutoff², cutoff.
+    struct Run {
+        a: v128,
+        c: v128,
+        ec: v128,
+        fc: v128,
+        rc2: v128,
+        rc: v128,
+    }
+
+    /// Terms of partners j0, j1 of atom (xi, yi, zi) (lane 1 off when !FULL: its partner repeated, terms zeroed):
+    /// energy added into ev, force on i into fi, forces on j0, j1 subtracted. Returns the pairs within the cutoff.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn two<const FULL: bool>(q: &Run, j0: usize, j1: usize, pi: &[v128; 3], p: (&[f64], &[f64], &[f64]), f: (&mut [f64], &mut [f64], &mut [f64]), ev: &mut v128, fi: &mut [v128; 3]) -> usize {
+        let (px, py, pz) = p;
+        let dx = f64x2_sub(f64x2(*px.get_unchecked(j0), *px.get_unchecked(j1)), pi[0]);
+        let dy = f64x2_sub(f64x2(*py.get_unchecked(j0), *py.get_unchecked(j1)), pi[1]);
+        let dz = f64x2_sub(f64x2(*pz.get_unchecked(j0), *pz.get_unchecked(j1)), pi[2]);
+        let r2 = f64x2_add(f64x2_add(f64x2_mul(dx, dx), f64x2_mul(dy, dy)), f64x2_mul(dz, dz));
+        let mut mask = f64x2_lt(r2, q.rc2);
+        if !FULL {
+            mask = v128_and(mask, u64x2(u64::MAX, 0));
+        }
+        let bits = i64x2_bitmask(mask);
+        if bits == 0 {
+            return 0;
+        }
+        // 1/r² and r independently (both wait on r² only), then 1/r = r · 1/r².
+        let ir2 = f64x2_div(f64x2_splat(1.0), r2);
+        let rr = f64x2_sqrt(r2);
+        let ir = f64x2_mul(rr, ir2);
+        let ir6 = f64x2_mul(f64x2_mul(ir2, ir2), ir2);
+        let rep = f64x2_mul(q.a, f64x2_mul(ir6, ir6));
+        let att = f64x2_mul(q.c, ir6);
+        let e = f64x2_sub(f64x2_sub(f64x2_sub(rep, att), q.ec), f64x2_mul(f64x2_sub(rr, q.rc), q.fc));
+        *ev = f64x2_add(*ev, v128_and(e, mask));
+        let de_r = f64x2_mul(f64x2_add(f64x2_mul(f64x2_splat(-12.0), rep), f64x2_mul(f64x2_splat(6.0), att)), ir2);
+        let g = v128_and(f64x2_sub(de_r, f64x2_mul(q.fc, ir)), mask);
+        let (gx, gy, gz) = (f64x2_mul(g, dx), f64x2_mul(g, dy), f64x2_mul(g, dz));
+        fi[0] = f64x2_add(fi[0], gx);
+        fi[1] = f64x2_add(fi[1], gy);
+        fi[2] = f64x2_add(fi[2], gz);
+        let (fx, fy, fz) = f;
+        *fx.get_unchecked_mut(j0) -= f64x2_extract_lane::<0>(gx);
+        *fy.get_unchecked_mut(j0) -= f64x2_extract_lane::<0>(gy);
+        *fz.get_unchecked_mut(j0) -= f64x2_extract_lane::<0>(gz);
+        if FULL {
+            *fx.get_unchecked_mut(j1) -= f64x2_extract_lane::<1>(gx);
+            *fy.get_unchecked_mut(j1) -= f64x2_extract_lane::<1>(gy);
+            *fz.get_unchecked_mut(j1) -= f64x2_extract_lane::<1>(gz);
+        }
+        (bits & 1) as usize + (bits >> 1) as usize
+    }
+
+    /// The undamped energy+forces kernel two pairs at a time (f64x2): the same terms as `kernel`, lanes beyond
+    /// the cutoff masked to zero; each run's parameters loaded once (runs have one partner species).
     #[target_feature(enable = "simd128")]
     pub fn lj_forces(nl: &mut NeighbourList) -> (f64, usize) {
         let rc = nl.cutoff;
@@ -400,72 +473,31 @@ mod simd {
             v.iter_mut().for_each(|x| *x = 0.0);
         }
         let (fx, fy, fz) = (&mut nl.fx[..], &mut nl.fy[..], &mut nl.fz[..]);
-        let (rc2v, rcv) = (f64x2_splat(rc * rc), f64x2_splat(rc));
-        let (one, m12, six) = (f64x2_splat(1.0), f64x2_splat(-12.0), f64x2_splat(6.0));
         let mut ev = f64x2_splat(0.0);
         let mut pairs = 0usize;
         for (r, &i) in nl.owner.iter().enumerate() {
             let i = i as usize;
             let (lo, hi) = (nl.start[r] as usize, nl.start[r + 1] as usize);
-            let (xi, yi, zi) = (f64x2_splat(px[i]), f64x2_splat(py[i]), f64x2_splat(pz[i]));
-            let row = &nl.tab[6 * sp[i] as usize * ns..][..6 * ns];
-            let (mut fxi, mut fyi, mut fzi) = (f64x2_splat(0.0), f64x2_splat(0.0), f64x2_splat(0.0));
+            let pi = [f64x2_splat(px[i]), f64x2_splat(py[i]), f64x2_splat(pz[i])];
+            let t = &nl.tab[6 * (sp[i] as usize * ns + nl.run_species[r] as usize)..][..6];
+            let q = Run { a: f64x2_splat(t[0]), c: f64x2_splat(t[1]), ec: f64x2_splat(t[4]), fc: f64x2_splat(t[5]), rc2: f64x2_splat(rc * rc), rc: f64x2_splat(rc) };
+            let mut fi = [f64x2_splat(0.0); 3];
             let list = &nl.partner[lo..hi];
-            let mut k = 0;
-            while k < list.len() {
-                // A lone last pair runs in lane 0 with lane 1 masked off (its partner repeated, its terms zeroed).
-                let (j0, j1) = (list[k] as usize, list[(k + 1).min(list.len() - 1)] as usize);
-                let lane1 = k + 1 < list.len();
-                // Slots < atoms + ghosts by construction; checks off in the hot loop.
-                let (dx, dy, dz, t0, t1) = unsafe {
-                    (
-                        f64x2_sub(f64x2(*px.get_unchecked(j0), *px.get_unchecked(j1)), xi),
-                        f64x2_sub(f64x2(*py.get_unchecked(j0), *py.get_unchecked(j1)), yi),
-                        f64x2_sub(f64x2(*pz.get_unchecked(j0), *pz.get_unchecked(j1)), zi),
-                        row.get_unchecked(6 * *sp.get_unchecked(j0) as usize..),
-                        row.get_unchecked(6 * *sp.get_unchecked(j1) as usize..),
-                    )
-                };
-                let r2 = f64x2_add(f64x2_add(f64x2_mul(dx, dx), f64x2_mul(dy, dy)), f64x2_mul(dz, dz));
-                let mut mask = f64x2_lt(r2, rc2v);
-                if !lane1 {
-                    mask = v128_and(mask, u64x2(u64::MAX, 0));
+            // Slots < atoms + ghosts by construction; checks off in the hot loop.
+            unsafe {
+                let mut k = 0;
+                while k + 1 < list.len() {
+                    pairs += two::<true>(&q, *list.get_unchecked(k) as usize, *list.get_unchecked(k + 1) as usize, &pi, (px, py, pz), (&mut *fx, &mut *fy, &mut *fz), &mut ev, &mut fi);
+                    k += 2;
                 }
-                let bits = i64x2_bitmask(mask);
-                k += 2;
-                if bits == 0 {
-                    continue;
-                }
-                pairs += (bits & 1) as usize + (bits >> 1) as usize;
-                let (a, c, ec, fc) = (f64x2(t0[0], t1[0]), f64x2(t0[1], t1[1]), f64x2(t0[4], t1[4]), f64x2(t0[5], t1[5]));
-                let rr = f64x2_sqrt(r2);
-                let ir = f64x2_div(one, rr);
-                let ir2 = f64x2_mul(ir, ir);
-                let ir6 = f64x2_mul(f64x2_mul(ir2, ir2), ir2);
-                let rep = f64x2_mul(a, f64x2_mul(ir6, ir6));
-                let att = f64x2_mul(c, ir6);
-                let e = f64x2_sub(f64x2_sub(f64x2_sub(rep, att), ec), f64x2_mul(f64x2_sub(rr, rcv), fc));
-                ev = f64x2_add(ev, v128_and(e, mask));
-                let de_r = f64x2_mul(f64x2_add(f64x2_mul(m12, rep), f64x2_mul(six, att)), ir2);
-                let g = v128_and(f64x2_sub(de_r, f64x2_mul(fc, ir)), mask);
-                let (gx, gy, gz) = (f64x2_mul(g, dx), f64x2_mul(g, dy), f64x2_mul(g, dz));
-                fxi = f64x2_add(fxi, gx);
-                fyi = f64x2_add(fyi, gy);
-                fzi = f64x2_add(fzi, gz);
-                unsafe {
-                    *fx.get_unchecked_mut(j0) -= f64x2_extract_lane::<0>(gx);
-                    *fy.get_unchecked_mut(j0) -= f64x2_extract_lane::<0>(gy);
-                    *fz.get_unchecked_mut(j0) -= f64x2_extract_lane::<0>(gz);
-                    if lane1 {
-                        *fx.get_unchecked_mut(j1) -= f64x2_extract_lane::<1>(gx);
-                        *fy.get_unchecked_mut(j1) -= f64x2_extract_lane::<1>(gy);
-                        *fz.get_unchecked_mut(j1) -= f64x2_extract_lane::<1>(gz);
-                    }
+                if k < list.len() {
+                    let j = *list.get_unchecked(k) as usize;
+                    pairs += two::<false>(&q, j, j, &pi, (px, py, pz), (&mut *fx, &mut *fy, &mut *fz), &mut ev, &mut fi);
                 }
             }
-            fx[i] += f64x2_extract_lane::<0>(fxi) + f64x2_extract_lane::<1>(fxi);
-            fy[i] += f64x2_extract_lane::<0>(fyi) + f64x2_extract_lane::<1>(fyi);
-            fz[i] += f64x2_extract_lane::<0>(fzi) + f64x2_extract_lane::<1>(fzi);
+            fx[i] += f64x2_extract_lane::<0>(fi[0]) + f64x2_extract_lane::<1>(fi[0]);
+            fy[i] += f64x2_extract_lane::<0>(fi[1]) + f64x2_extract_lane::<1>(fi[1]);
+            fz[i] += f64x2_extract_lane::<0>(fi[2]) + f64x2_extract_lane::<1>(fi[2]);
         }
         (f64x2_extract_lane::<0>(ev) + f64x2_extract_lane::<1>(ev), pairs)
     }

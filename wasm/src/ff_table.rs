@@ -357,6 +357,110 @@ impl RigidSet {
     }
 }
 
+/// Atoms of one (species, height, motion relative to the layer below) plane of a z-scan: their in-plane positions.
+struct ZPlane {
+    s: usize,
+    z: f64,
+    rel: f64,
+    xy: Vec<(f64, f64)>,
+}
+
+impl RigidSet {
+    /// Energies of z-scans: when every shift has the same in-plane part, each atom keeps its in-plane position
+    /// in every configuration, so the atoms of one (species, height) plane fold into one grid of summed
+    /// B-spline weights (16 per atom, accumulated once) and a configuration costs one Hermite per grid node
+    /// instead of 16 per atom. Planes with fewer atoms than nodes / 16 are looked up atom by atom, and so is
+    /// any plane at a height below h0 (exact sum). Returns None when the shifts' in-plane parts differ.
+    pub fn energies_along_z(&self, tables: &[Option<Table>], group: &[u8], d: &[f64], moved: &[u8], shifts: &[f64]) -> Option<Vec<f64>> {
+        let m = shifts.len() / 3;
+        let (sx, sy) = if m > 0 { (shifts[0], shifts[1]) } else { (0.0, 0.0) };
+        if (0..m).any(|k| shifts[3 * k] != sx || shifts[3 * k + 1] != sy) {
+            return None;
+        }
+        let mut out = vec![0.0; m];
+        for (g, tab) in self.tables.iter().enumerate() {
+            let t = match tab.and_then(|k| tables.get(k).and_then(|x| x.as_ref())) {
+                Some(t) => t,
+                None => continue,
+            };
+            let gg = group[self.first[g]];
+            let mg = moved[g] as f64;
+            let nodes = t.nu * t.nv;
+            let mut planes: Vec<ZPlane> = Vec::new();
+            let mut key_of: HashMap<(usize, u64, u64), usize> = HashMap::new();
+            for &(i, s) in &self.upper[g] {
+                if group[i] == gg {
+                    continue;
+                }
+                let li = self.layer[i] as usize;
+                let rel = moved[li] as f64 - mg;
+                let x = self.reference[3 * i] + d[3 * li] - d[3 * g] + rel * sx;
+                let y = self.reference[3 * i + 1] + d[3 * li + 1] - d[3 * g + 1] + rel * sy;
+                let z = self.reference[3 * i + 2] + d[3 * li + 2] - d[3 * g + 2];
+                let p = *key_of.entry((s, z.to_bits(), rel.to_bits())).or_insert_with(|| {
+                    planes.push(ZPlane { s, z, rel, xy: Vec::new() });
+                    planes.len() - 1
+                });
+                planes[p].xy.push((x, y));
+            }
+            let mut w = vec![0.0; nodes];
+            for ZPlane { s, z: z0, rel, xy: atoms } in &planes {
+                let fold = 16 * atoms.len() >= nodes;
+                if fold {
+                    w.iter_mut().for_each(|x| *x = 0.0);
+                    for &(x, y) in atoms {
+                        t.spread(&mut w, x, y);
+                    }
+                }
+                for (k, e) in out.iter_mut().enumerate() {
+                    let z = z0 + rel * shifts[3 * k + 2];
+                    let h = z - t.top;
+                    if h >= t.exact.cutoff {
+                        continue;
+                    }
+                    *e += if fold && h >= t.h0 { t.folded_value(*s, &w, h) } else { atoms.iter().map(|&(x, y)| t.value(*s, x, y, z)).sum() };
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+impl Table {
+    /// Adds the 16 in-plane B-spline weights of (x, y) into `w` (nv × nu nodes), as `value` applies them.
+    fn spread(&self, w: &mut [f64], x: f64, y: f64) {
+        let Grid { gu, gv, iu, iv, .. } = self.grid(x, y, self.h0);
+        let wu = bspline(gu - iu as f64).0;
+        let wv = bspline(gv - iv as f64).0;
+        for (b, wvb) in wv.iter().enumerate() {
+            let row = ((iv + self.nv + b - 1) % self.nv) * self.nu;
+            for (a, wua) in wu.iter().enumerate() {
+                w[row + (iu + self.nu + a - 1) % self.nu] += wvb * wua;
+            }
+        }
+    }
+
+    /// Σ over nodes of w × (V at height h, h0 ≤ h < cutoff, Hermite between levels): the energy of the atoms
+    /// whose weights `spread` summed into w.
+    fn folded_value(&self, s: usize, w: &[f64], h: f64) -> f64 {
+        let hz = (h - self.h0) / self.dz;
+        let kz = (hz.floor() as usize).min(self.nz - 2);
+        let t = hz - kz as f64;
+        let (t2, t3) = (t * t, t * t * t);
+        let hw = [2.0 * t3 - 3.0 * t2 + 1.0, (t3 - 2.0 * t2 + t) * self.dz, -2.0 * t3 + 3.0 * t2, (t3 - t2) * self.dz];
+        let n = self.nu * self.nv;
+        let mut e = 0.0;
+        for (ji, &wn) in w.iter().enumerate() {
+            if wn != 0.0 {
+                let q = 2 * ((s * n + ji) * self.nz + kz);
+                let f = &self.data[q..q + 4];
+                e += wn * (hw[0] * f[0] + hw[1] * f[1] + hw[2] * f[2] + hw[3] * f[3]);
+            }
+        }
+        e
+    }
+}
+
 /// Uniform cubic B-spline weights and derivatives at t for nodes −1, 0, 1, 2.
 #[inline(always)]
 fn bspline(t: f64) -> ([f64; 4], [f64; 4]) {
@@ -502,6 +606,45 @@ mod tests {
             assert!((fast[k] - e).abs() < 1e-12 * e.abs().max(1.0), "{} vs {}", fast[k], e);
         }
         assert!(set.energies_in_plane(&tabs, &group, &d, &moved, &[0.0, 0.0, 0.0, 0.0, 0.0, 0.1]).is_none());
+    }
+
+    #[test]
+    fn z_scans_fold_planes_and_agree_with_the_general_path() {
+        let t = square();
+        // 40 atoms of layer 1 in one plane (folded: 16 · 40 ≥ 24²), one at another height (looked up alone),
+        // one below h0 (exact sum), and one of layer 2, which the shifts do not move (constant energy).
+        let mut reference = vec![0.0, 0.0, 0.0];
+        let mut layer = vec![0u8];
+        for k in 0..40 {
+            reference.extend_from_slice(&[0.37 * k as f64, 0.11 * (k * k) as f64 % 2.5, 3.1]);
+            layer.push(1);
+        }
+        reference.extend_from_slice(&[1.4, 0.9, 3.6, 2.0, 2.2, 1.3, 0.5, 0.5, 5.2]);
+        layer.extend_from_slice(&[1, 1, 2]);
+        let n = layer.len();
+        let mut set = RigidSet {
+            reference,
+            layer: layer.clone(),
+            tables: vec![Some(0), None, None],
+            spec: vec![(0..n).map(|i| if i == 0 { -1 } else { 0 }).collect(), vec![-1; n], vec![-1; n]],
+            first: vec![0, 1, n - 1],
+            count: vec![1, n - 2, 1],
+            upper: Vec::new(),
+        };
+        set.index();
+        let tabs = vec![Some(t)];
+        let group: Vec<u8> = layer.clone();
+        let (d, moved) = ([0.0, 0.0, 0.0, 0.1, -0.2, 0.05, 0.0, 0.0, 0.0], [0u8, 1, 0]);
+        // Heights through the table, into the exact region (below h0) and above the cutoff.
+        let zs = [-1.0, -0.3, 0.0, 0.02, 0.45, 1.7, 6.0];
+        let shifts: Vec<f64> = zs.iter().flat_map(|&z| vec![0.3, -0.4, z]).collect();
+        let fast = set.energies_along_z(&tabs, &group, &d, &moved, &shifts).unwrap();
+        for (k, &z) in zs.iter().enumerate() {
+            let dk = [0.0, 0.0, 0.0, 0.1 + 0.3, -0.2 - 0.4, 0.05 + z, 0.0, 0.0, 0.0];
+            let e = set.energy(&tabs, &group, &dk, None);
+            assert!((fast[k] - e).abs() < 1e-12 * e.abs().max(1.0), "z {}: {} vs {}", z, fast[k], e);
+        }
+        assert!(set.energies_along_z(&tabs, &group, &d, &moved, &[0.0, 0.0, 0.0, 0.1, 0.0, 0.0]).is_none());
     }
 
     #[test]

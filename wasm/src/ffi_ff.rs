@@ -175,7 +175,7 @@ pub extern "C" fn hl_fft_set_energies(h: i32, group: *const u8, d: *const f64, m
         (Some(g), Some(d0), Some(m), Some(sh)) => (g, d0, m, sh),
         _ => return ERR_NULL,
     };
-    if let Some(e) = set.energies_in_plane(&r.tables, g, d0, m, sh) {
+    if let Some(e) = set.energies_in_plane(&r.tables, g, d0, m, sh).or_else(|| set.energies_along_z(&r.tables, g, d0, m, sh)) {
         r.result = e;
         return nshift as i32;
     }

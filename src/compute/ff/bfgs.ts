@@ -14,8 +14,13 @@ export interface BfgsOptions {
   maxSteps: number;
   /** Largest move of any coordinate in one step (Å). */
   maxStep: number;
-  /** Initial inverse-Hessian diagonal (Å²/eV), one per coordinate: 1 / curvature where it is known. */
+  /**
+   * Initial inverse Hessian (Å²/eV): its diagonal (one per coordinate, 1 / curvature where it is known) or the
+   * whole symmetric positive-definite matrix (m², row-major) where couplings are known.
+   */
   h0: Float64Array;
+  /** The evaluation at q0 when the caller already has it (saves one call). */
+  first?: { e: number; f: Float64Array };
 }
 
 export interface BfgsResult {
@@ -23,8 +28,22 @@ export interface BfgsResult {
   e: number;
   f: Float64Array;
   steps: number;
-  /** Energy and force evaluations, the start included. */
+  /** Energy and force evaluations, the start included unless given as `first`. */
   evaluations: number;
+}
+
+/**
+ * Inverse of the symmetric 2×2 matrix [[a, b], [b, c]] with each eigenvalue λ replaced by max(|λ|, floor):
+ * positive definite, so a Newton step on it goes downhill also from a saddle or a maximum. Returns
+ * [xx, xy, yy] of the inverse.
+ */
+export function inversePositive2(a: number, b: number, c: number, floor: number): [number, number, number] {
+  const mid = 0.5 * (a + c), rad = Math.hypot(0.5 * (a - c), b);
+  const [l1, l2] = [mid + rad, mid - rad].map((l) => Math.max(Math.abs(l), floor));
+  // Eigenvector of λ₁ = mid + rad: (cos θ, sin θ) with tan 2θ = 2b / (a − c).
+  const th = 0.5 * Math.atan2(2 * b, a - c);
+  const [co, si] = [Math.cos(th), Math.sin(th)];
+  return [co * co / l1 + si * si / l2, co * si * (1 / l1 - 1 / l2), si * si / l1 + co * co / l2];
 }
 
 /** Largest per-body force norm (bodies are consecutive triples). */
@@ -37,14 +56,16 @@ export function maxBodyForce(f: Float64Array): number {
 export async function bfgsMinimise(at: RigidEval, q0: Float64Array, o: BfgsOptions, progress?: (step: number) => void): Promise<BfgsResult> {
   const m = q0.length;
   const H = new Float64Array(m * m);
+  if (o.h0.length !== m && o.h0.length !== m * m) throw new Error(`bfgsMinimise: h0 has ${o.h0.length} values for ${m} coordinates (needs ${m} or ${m * m})`);
   const reset = () => {
+    if (o.h0.length === m * m) return H.set(o.h0);
     H.fill(0);
     for (let k = 0; k < m; k++) H[k * m + k] = o.h0[k];
   };
   reset();
   let q = q0.slice();
-  let cur = await at(q);
-  let evaluations = 1, steps = 0;
+  let cur = o.first ?? (await at(q));
+  let evaluations = o.first ? 0 : 1, steps = 0;
   const d = new Float64Array(m), s = new Float64Array(m), y = new Float64Array(m), Hy = new Float64Array(m);
   for (; steps < o.maxSteps && maxBodyForce(cur.f) > o.fmax; steps++) {
     // Direction H·f (f = −g); if it is not downhill the curvature model is wrong: start it again.
