@@ -1,18 +1,14 @@
 // WebGPU in Chromium (issue 15): the tabulated rigid layers and the neighbour list on WebGPU against the exact sum
 // (wasm, f64) on hundreds and thousands of atoms, and the benchmark page's pair-term and lookup rates.
-import { assert, dropFiles, Skip } from './harness.mjs';
+import { assert, openMoS2OnAu, Skip } from './harness.mjs';
 
 export function ffGpuSpecs() {
   return [
     ['tabulated layers on WebGPU in Chromium: energy 1e-4 relative (or 1e-5 eV/atom) and forces 1e-3 of the exact sum, hundreds and thousands of atoms', async ({ page, url }) => {
-      await page.goto(url);
-      await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp']);
-      await page.waitForFunction(() => window.heterolab.store.get().structures.length === 2);
+      await openMoS2OnAu(page, url);
       const r = await page.evaluate(async () => {
         const c = window.heterolab.api;
-        const [film, substrate] = window.heterolab.store.get().structures.map((e) => e.structure);
-        const req = { film, substrate, options: { hkl: [1, 1, 1], layers: 3, maxAtoms: 20000 } };
-        const m = (await c.matches(req, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' })).matches[0];
+        const { req, m } = window.e2eMoS2OnAu;
         const out = [];
         let adapter = '';
         for (const k of [3, 7]) {
@@ -47,14 +43,10 @@ export function ffGpuSpecs() {
       for (const o of r.out) assert(o.worstE <= 1 && o.worstF <= 1 && o.worstScan <= 1, JSON.stringify(o));
     }],
     ['neighbour list on WebGPU in Chromium: energy 1e-4 relative (or 1e-5 eV/atom) and forces 1e-3 of the exact sum, list reused below half the skin and rebuilt above, hundreds and thousands of atoms', async ({ page, url }) => {
-      await page.goto(url);
-      await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp']);
-      await page.waitForFunction(() => window.heterolab.store.get().structures.length === 2);
+      await openMoS2OnAu(page, url);
       const r = await page.evaluate(async () => {
         const c = window.heterolab.api;
-        const [film, substrate] = window.heterolab.store.get().structures.map((e) => e.structure);
-        const req = { film, substrate, options: { hkl: [1, 1, 1], layers: 3, maxAtoms: 20000 } };
-        const m = (await c.matches(req, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' })).matches[0];
+        const { req, m } = window.e2eMoS2OnAu;
         const out = [];
         let adapter = '';
         for (const [k, models] of [[3, ['uff', 'd2', 'fit']], [7, ['d2']]]) {

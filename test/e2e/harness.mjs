@@ -107,3 +107,19 @@ export async function dropFiles(page, files) {
     zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   }, payload);
 }
+
+/**
+ * The WebGPU conformance specs' setup: MoS2 and Au dropped, and in the page `window.e2eMoS2OnAu` = the request
+ * (Au(111), 3 layers) and its first match, which the specs scale into hundreds and thousands of atoms.
+ */
+export async function openMoS2OnAu(page, url) {
+  await page.goto(url);
+  await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp']);
+  await page.waitForFunction(() => window.heterolab.store.get().structures.length === 2);
+  await page.evaluate(async () => {
+    const [film, substrate] = window.heterolab.store.get().structures.map((e) => e.structure);
+    const req = { film, substrate, options: { hkl: [1, 1, 1], layers: 3, maxAtoms: 20000 } };
+    const m = (await window.heterolab.api.matches(req, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' })).matches[0];
+    window.e2eMoS2OnAu = { req, m };
+  });
+}

@@ -1,6 +1,6 @@
 // End-to-end specs for the first page (issue 3). Run: npm run test:e2e (after npm run build).
 import { existsSync, readFileSync } from 'node:fs';
-import { assert, dropFiles, run, Skip } from './harness.mjs';
+import { assert, dropFiles, openMoS2OnAu, run, Skip } from './harness.mjs';
 import { stackSpecs, workbenchSpecs } from './workbench.mjs';
 import { librarySpecs, screenSpecs } from './screen.mjs';
 import { workbenchUiSpecs } from './workbench-ui.mjs';
@@ -133,14 +133,10 @@ const failures = await run([
     assert(r.n > 0 && r.note.includes('F m -3 m') && r.atoms > r.films && r.films > 0, JSON.stringify(r));
   }],
   ['force-field conformance in Chromium: WebGPU (f32) against the TypeScript reference, hundreds and thousands of atoms', async ({ page, url }) => {
-    await page.goto(url);
-    await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp']);
-    await page.waitForFunction(() => window.heterolab.store.get().structures.length === 2);
+    await openMoS2OnAu(page, url);
     const r = await page.evaluate(async () => {
       const c = window.heterolab.api;
-      const [film, substrate] = window.heterolab.store.get().structures.map((e) => e.structure);
-      const req = { film, substrate, options: { hkl: [1, 1, 1], layers: 3, maxAtoms: 20000 } };
-      const m = (await c.matches(req, { maxArea: 100, maxStrain: 0.05, maxAngle: Math.PI / 180 }, { kind: 'all' })).matches[0];
+      const { req, m } = window.e2eMoS2OnAu;
       const gpu = await c.ffConfigure('webgpu');
       if (gpu.kind !== 'webgpu') return { skip: gpu.notices.join('; ') };
       const out = [];
