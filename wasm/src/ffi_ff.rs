@@ -236,21 +236,25 @@ pub extern "C" fn hl_ffn_free(h: i32) {
     }
 }
 
+/// List `h` and the positions pos (3n) it is evaluated at, or the error code: unknown handle, null pointer, or
+/// positions of another atom count or not finite.
+fn list_at<'a>(lists: &'a mut [Option<NeighbourList>], h: i32, pos: *const f64, n: usize) -> Result<(&'a mut NeighbourList, &'a [f64]), i32> {
+    let list = lists.get_mut(h as usize).and_then(|x| x.as_mut()).ok_or(ERR_HANDLE)?;
+    let p: &'a [f64] = unsafe { slice(pos, 3 * n) }.ok_or(ERR_NULL)?;
+    if n != list.atoms() || p.iter().any(|x| !x.is_finite()) {
+        return Err(ERR_PARAM);
+    }
+    Ok((list, p))
+}
+
 /// Energy (and forces when `forces` ≠ 0) at positions pos (3n): result an ffn_head record, then 3n forces.
 #[no_mangle]
 pub extern "C" fn hl_ffn_energy_forces(h: i32, pos: *const f64, n: usize, forces: u32) -> i32 {
     let r = reg();
-    let list = match r.lists.get_mut(h as usize).and_then(|x| x.as_mut()) {
-        Some(l) => l,
-        None => return ERR_HANDLE,
+    let (list, p) = match list_at(&mut r.lists, h, pos, n) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    let p = match unsafe { slice(pos, 3 * n) } {
-        Some(p) => p,
-        None => return ERR_NULL,
-    };
-    if n != list.atoms() || p.iter().any(|x| !x.is_finite()) {
-        return ERR_PARAM;
-    }
     let head = abi::size("ffn_head");
     r.result.clear();
     r.result.resize(head + if forces != 0 { 3 * n } else { 0 }, 0.0);
@@ -272,17 +276,10 @@ pub extern "C" fn hl_ffn_energy_forces(h: i32, pos: *const f64, n: usize, forces
 #[no_mangle]
 pub extern "C" fn hl_ffn_pairs(h: i32, pos: *const f64, n: usize) -> i32 {
     let r = reg();
-    let list = match r.lists.get_mut(h as usize).and_then(|x| x.as_mut()) {
-        Some(l) => l,
-        None => return ERR_HANDLE,
+    let (list, p) = match list_at(&mut r.lists, h, pos, n) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    let p = match unsafe { slice(pos, 3 * n) } {
-        Some(p) => p,
-        None => return ERR_NULL,
-    };
-    if n != list.atoms() || p.iter().any(|x| !x.is_finite()) {
-        return ERR_PARAM;
-    }
     if list.stale(p) {
         list.build(p);
     }
