@@ -101,15 +101,20 @@ export async function ffBench(geometry: Promise<HeterolabWasm>, gpu: (() => GPU 
   }
 }
 
-/** The WebGPU tables and the exact wasm sum on film 1 shifted by each of `shifts` (Å), and on a 4×4 scan. */
-export async function ffTableCheck(geometry: Promise<HeterolabWasm>, gpu: (() => GPU | undefined) | undefined, s: Structure, p: FFParams, shifts: [number, number, number][]): Promise<FFTableCheck> {
-  const g = await geometry;
-  let dev: Awaited<ReturnType<typeof requestDevice>>;
+/** A WebGPU device for a check, or why there is none (the check then reports a skip with that reason). */
+async function deviceOrSkip(gpu: (() => GPU | undefined) | undefined): Promise<Awaited<ReturnType<typeof requestDevice>> | { skip: string }> {
   try {
-    dev = await requestDevice(gpu?.());
+    return await requestDevice(gpu?.());
   } catch (e) {
     return { skip: (e as Error).message };
   }
+}
+
+/** The WebGPU tables and the exact wasm sum on film 1 shifted by each of `shifts` (Å), and on a 4×4 scan. */
+export async function ffTableCheck(geometry: Promise<HeterolabWasm>, gpu: (() => GPU | undefined) | undefined, s: Structure, p: FFParams, shifts: [number, number, number][]): Promise<FFTableCheck> {
+  const g = await geometry;
+  const dev = await deviceOrSkip(gpu);
+  if ('skip' in dev) return dev;
   try {
     const sys = systemFromStructure(s);
     const exact = wasmBackend(g);
@@ -141,12 +146,8 @@ export async function ffTableCheck(geometry: Promise<HeterolabWasm>, gpu: (() =>
  */
 export async function ffListCheck(geometry: Promise<HeterolabWasm>, gpu: (() => GPU | undefined) | undefined, s: Structure, p: FFParams): Promise<FFListCheck> {
   const g = await geometry;
-  let dev: Awaited<ReturnType<typeof requestDevice>>;
-  try {
-    dev = await requestDevice(gpu?.());
-  } catch (e) {
-    return { skip: (e as Error).message };
-  }
+  const dev = await deviceOrSkip(gpu);
+  if ('skip' in dev) return dev;
   const nl = await webgpuNeighbourBackend(dev.device, { skin: 1.0, build: wasmPairList(g) });
   try {
     const sys = systemFromStructure(s), exact = wasmBackend(g);
