@@ -10,6 +10,8 @@ export function rayAt(canvas: HTMLCanvasElement, camera: THREE.Camera, x: number
   const r = canvas.getBoundingClientRect();
   const p = new THREE.Vector2(((x - r.left) / r.width) * 2 - 1, -((y - r.top) / r.height) * 2 + 1);
   const rc = new THREE.Raycaster();
+  // The camera may have moved since the last frame (a view button, Reset view): its matrices follow only on render.
+  camera.updateMatrixWorld();
   rc.setFromCamera(p, camera);
   return rc;
 }
@@ -18,6 +20,8 @@ export function rayAt(canvas: HTMLCanvasElement, camera: THREE.Camera, x: number
 export function nearestAtom(rc: THREE.Raycaster, meshes: AtomMesh[]): { m: number; k: number; point: THREE.Vector3 } | null {
   let best: { m: number; k: number; point: THREE.Vector3; d: number } | null = null;
   meshes.forEach((am, m) => {
+    // The film's mesh sits under the gizmo's pivot, which may have moved since the last frame.
+    am.mesh.updateWorldMatrix(true, false);
     const hit = rc.intersectObject(am.mesh)[0];
     if (hit?.instanceId !== undefined && (!best || hit.distance < best.d)) best = { m, k: hit.instanceId, point: hit.point.clone(), d: hit.distance };
   });
@@ -26,6 +30,7 @@ export function nearestAtom(rc: THREE.Raycaster, meshes: AtomMesh[]): { m: numbe
 
 /** Where the scene point `v` is drawn on the page (client CSS px). */
 export function clientOf(canvas: HTMLCanvasElement, camera: THREE.Camera, v: THREE.Vector3, r = canvas.getBoundingClientRect()): { x: number; y: number } {
+  camera.updateMatrixWorld();
   const p = v.clone().project(camera);
   return { x: r.left + ((p.x + 1) / 2) * r.width, y: r.top + ((1 - p.y) / 2) * r.height };
 }
