@@ -37,7 +37,8 @@ export interface WasmNeighbourBackend extends FFBackend {
   dispose(): void;
 }
 
-const same = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+/** Element-wise equality of two numeric arrays (a list is reused only for the same cell, species and roles). */
+export const same = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

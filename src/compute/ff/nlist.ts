@@ -10,7 +10,7 @@
 import { addPair, imageRanges, shiftedPair, type EnergyForces, type FFSystem, type ShiftedPair } from './cpu';
 import { pairTable, type FFParams } from './model';
 import { shifted, type FFBackend } from './ops';
-import { NEIGHBOUR_SKIN, wasmListPairs, type NeighbourListStats } from './nlist-wasm';
+import { NEIGHBOUR_SKIN, same, wasmListPairs, type NeighbourListStats } from './nlist-wasm';
 import type { HeterolabWasm } from '../geometry/wasm';
 
 export interface PairList {
@@ -91,12 +91,6 @@ export function isStale(list: PairList, positions: Float64Array): boolean {
   }
   return false;
 }
-
-const same = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-};
 
 /**
  * One list per system (cell, atoms, groups, model, cutoff), rebuilt when stale; `onBuild` sees each new list
