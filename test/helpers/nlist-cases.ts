@@ -2,6 +2,7 @@ import type { FFSystem } from '../../src/compute/ff/cpu';
 import { shifted } from '../../src/compute/ff/ops';
 import { buildInterface, extractLayer, findMatches, inPlaneBasis, makeSlab, type IntMatrix2 } from '../../src/compute/geometry/geometry';
 import { mustRead } from './fixtures';
+import { rng } from './rng';
 import { geometry } from './geometry';
 
 /** MoS2 on Au(111) (4 layers) with about `target` atoms, as the ff bench builds them. */
@@ -17,20 +18,9 @@ export async function interfaceOf(target: number): Promise<FFSystem> {
   return { cell: s.cell, positions: s.positions, numbers: s.numbers, role: s.arrays.role! };
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Every atom moved by a random vector of length below `max` (Å). */
 export function jiggled(sys: FFSystem, max: number, seed: number): FFSystem {
-  const r = random(seed);
+  const r = rng(seed);
   const positions = sys.positions.slice();
   for (let i = 0; i < positions.length; i += 3) {
     const [u, v, len] = [2 * Math.PI * r(), Math.acos(2 * r() - 1), max * r()];

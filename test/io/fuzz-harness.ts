@@ -10,6 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { readStructureFile } from '../../src/io/registry';
+import { rng, type Rng } from '../helpers/rng';
 import type { ParseResult } from '../../src/io/issues';
 import { restoreSession, SessionError } from '../../src/state/session';
 
@@ -36,18 +37,6 @@ export interface FuzzReport {
 /** Per-input time limit (s) up to 1 MB; above that the limit grows by this much per MB. */
 export const SECONDS_PER_INPUT = 1;
 
-type Rng = () => number;
-/** mulberry32: small, fast, good enough for choosing inputs. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 const int = (r: Rng, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 
