@@ -3,6 +3,7 @@
 // and its live GPU buffers sampled along the way. The CI e2e runs a fixed-seed slice of 50 actions;
 // `npm run soak` (scripts/soak.mjs) runs 1,000 and prints the table.
 import { assert } from './harness.mjs';
+import { rng } from '../helpers/rng.mjs';
 
 /** Measurement only: counts the worker's wasm memories and the GPU buffers it has not destroyed. */
 const METER = `
@@ -55,16 +56,6 @@ export async function sample(page) {
   return { heapMB: mb(heap.usedSize), wasmMB: mb(w.wasm), gpuBuffers: w.buffers, gpuMB: mb(w.gpuBytes) };
 }
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FILES = ['graphene.vasp', 'MoS2_monolayer.vasp', 'Au_fcc_conventional.vasp', 'water.xyz', 'MoS2_2H.cif'].map((f) => 'test/fixtures/structures/' + f);
 /** Relative weights: cheap edits often, scans and reloads rarely. */

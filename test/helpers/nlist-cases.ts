@@ -2,7 +2,7 @@ import type { FFSystem } from '../../src/compute/ff/cpu';
 import { shifted } from '../../src/compute/ff/ops';
 import { buildInterface, extractLayer, findMatches, inPlaneBasis, makeSlab, type IntMatrix2 } from '../../src/compute/geometry/geometry';
 import { mustRead } from './fixtures';
-import { rng } from './rng';
+import { rng } from './rng.mjs';
 import { geometry } from './geometry';
 
 /** MoS2 on Au(111) (4 layers) with about `target` atoms, as the ff bench builds them. */

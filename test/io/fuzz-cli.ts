@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from '../../src/cli/args';
 import { main } from '../../src/cli/main';
-import { rng } from '../helpers/rng';
+import { rng } from '../helpers/rng.mjs';
 
 /**
  * Time limit per CLI call (s), wall time on a shared machine: a predict that loads the models takes ~0.3 s idle

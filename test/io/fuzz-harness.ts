@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { readStructureFile } from '../../src/io/registry';
-import { rng, type Rng } from '../helpers/rng';
+import { rng, type Rng } from '../helpers/rng.mjs';
 import type { ParseResult } from '../../src/io/issues';
 import { restoreSession, SessionError } from '../../src/state/session';
 

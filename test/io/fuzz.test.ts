@@ -114,7 +114,7 @@ describe('fuzz harness, fixed-seed slice of `npm run fuzz` (every reader, genera
   });
   it('the harness is deterministic for a seed, and its checks catch bad results', async () => {
     const { runFuzz, genPoscar, checkResult } = await import('./fuzz-harness');
-    const { rng } = await import('../helpers/rng');
+    const { rng } = await import('../helpers/rng.mjs');
     expect(genPoscar(rng(9))).toBe(genPoscar(rng(9)));
     const a = await runFuzz(50, 3), b = await runFuzz(50, 3);
     expect([a.parsed, a.rejected, a.codes]).toEqual([b.parsed, b.rejected, b.codes]);

@@ -1,7 +1,7 @@
+// Plain JavaScript so that the e2e soak (a Node .mjs script) and the TypeScript tests share one generator;
+// its types are in rng.d.mts.
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32: small, fast, replayable from its seed). */
-export type Rng = () => number;
-
-export function rng(seed: number): Rng {
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
