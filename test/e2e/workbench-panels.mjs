@@ -247,10 +247,8 @@ function growthSpec(backend, size, tag) {
 
 export function workbenchPanelsSpecs() {
   return [
-    optionsSpec('cpu', SIZES.small, 'cpu-1366'),
-    optionsSpec('auto', SIZES.large, 'auto-1440'),
-    matchesSpec('auto', SIZES.small, 'auto-1366'),
-    matchesSpec('cpu', SIZES.large, 'cpu-1440'),
+    // Options and matches at all four combinations (backend × size), as issue 13's "Done when" asks.
+    ...['cpu', 'auto'].flatMap((backend) => [['small', '1366'], ['large', '1440']].flatMap(([k, w]) => [optionsSpec(backend, SIZES[k], `${backend}-${w}`), matchesSpec(backend, SIZES[k], `${backend}-${w}`)])),
     detectionSpec('cpu', SIZES.large, 'cpu-1440'),
     detectionSpec('auto', SIZES.small, 'auto-1366'),
     growthSpec('cpu', SIZES.small, 'cpu-1366'),
