@@ -126,5 +126,7 @@ export function registryMap(canvas: HTMLCanvasElement, d: RegistryMapData): { mi
   canvas.dataset.range = `0 ${maxMeV}`;
   canvas.dataset.min = min.join(' ');
   canvas.dataset.minPx = toPx(min[0], min[1]).join(' ');
+  // The cell outline's corners (shift 0,0 → a → a + b → b), for checking the drawn shape.
+  canvas.dataset.corners = JSON.stringify([toPx(0, 0), toPx(1, 0), toPx(1, 1), toPx(0, 1)].map(([x, y]) => [Math.round(x * 100) / 100, Math.round(y * 100) / 100]));
   return { min, maxMeV };
 }
