@@ -6,7 +6,7 @@
 // sliders do not cover each other.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { assert, dropFiles } from './harness.mjs';
+import { assert, dropFiles, SHOTS } from './harness.mjs';
 
 export const SIZES = [{ width: 1366, height: 768 }, { width: 1440, height: 900 }];
 const PYTHON = '.venv/bin/python';
@@ -258,6 +258,10 @@ function matrixSpec(backend, size) {
     await page.click('#zscan-min');
     await page.waitForFunction((z) => Math.abs(window.heterolab.wb.get().placement.zSeparation - z) < 1e-3, curve.minZ);
     await settled(page);
+    // 7: at the minimum the "now" and "min" markers coincide: their labels must not cover each other.
+    const curveLabels = JSON.parse(await page.getAttribute('#zscan-chart', 'data-label-boxes'));
+    assert(curveLabels.length === 2 && !overlaps(curveLabels[0], curveLabels[1]), `binding curve labels at the minimum: ${JSON.stringify(curveLabels)}`);
+    await page.locator('#zscan-chart').screenshot({ path: `${SHOTS}/matrix-${backend}-${size.width}-curve-at-min.png` });
     // 6: the registry map: colour bar from 0 meV/atom, the minimum marked; a click on it moves the film there.
     await page.click('#run-registry');
     await jobDone(page, 'registry');
@@ -276,6 +280,10 @@ function matrixSpec(backend, size) {
       const c = window.heterolab.wb.get().iface.cell, la = Math.hypot(c[0], c[1]), lb = Math.hypot(c[3], c[4]);
       return { corners: JSON.parse(document.getElementById('registry-map').dataset.corners ?? 'null'), gamma: (Math.acos((c[0] * c[3] + c[1] * c[4]) / (la * lb)) * 180) / Math.PI, ratio: la / lb };
     });
+    // 6: the film now sits on the minimum: the "now" label does not cover the "min" label.
+    const mapLabels = JSON.parse(await page.getAttribute('#registry-map', 'data-labels'));
+    assert(mapLabels.length === 2 && !overlaps(mapLabels[0], mapLabels[1]), `registry map labels at the minimum: ${JSON.stringify(mapLabels)}`);
+    await page.locator('#registry-map').screenshot({ path: `${SHOTS}/matrix-${backend}-${size.width}-map-at-min.png` });
     assert(shape.corners, 'the map says where it drew the cell');
     const [o, pa, pab, pb] = shape.corners, va = [pa[0] - o[0], o[1] - pa[1]], vb = [pb[0] - o[0], o[1] - pb[1]];
     const drawnGamma = (Math.acos((va[0] * vb[0] + va[1] * vb[1]) / (Math.hypot(...va) * Math.hypot(...vb))) * 180) / Math.PI;
