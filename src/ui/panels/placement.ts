@@ -16,6 +16,15 @@ export function snapTwist(deg: number, scan: WorkbenchState['scan'], periodDeg: 
   return ok.reduce((best, e) => (dist(e.twistDeg) < dist(best) ? e.twistDeg : best), ok[0].twistDeg);
 }
 
+/**
+ * Where the ring puts the selected film when dragged `deg` from `base` (degrees): reduced into that film's own
+ * period; film 1 snaps to the angles its twist scan found a cell at, a stacked film turns freely (the scan is film 1's).
+ */
+export function ringTwist(s: WorkbenchState, base: number, deg: number): number {
+  const P = periodDeg(s, s.activeFilm), free = (((base + deg) % P) + P) % P;
+  return s.activeFilm === 0 ? snapTwist(free, s.scan, P) : free;
+}
+
 export const mountPlacement: Panel = (root, { wb, view }) => {
   const d = disposer();
   const twist = $<HTMLInputElement>('twist'), sa = $<HTMLInputElement>('shift-a'), sb = $<HTMLInputElement>('shift-b'), zs = $<HTMLInputElement>('zsep');
@@ -46,9 +55,7 @@ export const mountPlacement: Panel = (root, { wb, view }) => {
     },
     turn(deg, done) {
       dragBase ??= { shift: [...act().shift] as [number, number], twist: activeTwist(wb.get()) };
-      // Reduced into the selected film's own period; the twist scan is film 1's, so a stacked film turns freely.
-      const s = wb.get(), P = periodDeg(s, s.activeFilm), free = (((dragBase.twist + deg) % P) + P) % P;
-      const t = s.activeFilm === 0 ? snapTwist(free, s.scan, P) : free;
+      const t = ringTwist(wb.get(), dragBase.twist, deg);
       twist.value = String(t);
       text($('twist-out'), fmt(t, 1));
       if (done) {
