@@ -30,6 +30,7 @@ export async function rebuild(wb: Workbench): Promise<void> {
       iface: r.structure,
       warnings: r.warnings,
       twistPeriodDeg: r.twistPeriod / DEG,
+      stackPeriodsDeg: r.stackPeriods.map((p) => p / DEG),
       ...(sameLattice(wb.state.iface, r.structure) ? {} : { zscan: null, registry: null, relax: null }),
       live: { ff: r.ff, ffError: r.ffError, ml: r.ml, mlError: r.mlError, mlScope: r.mlScope, pending: false, latencyMs: wb.now() - t0 },
     });

@@ -23,7 +23,7 @@ function fakePort() {
       // c grows with z (slab + z + film + vacuum), as in a real interface; a, b come from the match.
       const z = spec.placement.zSeparation, area = (spec as unknown as { match: LatticeMatch }).match.area;
       const structure = { ...layer(), cell: Float64Array.from([area / 10, 0, 0, 0, 2.5, 0, 0, 0, 20 + z]), info: { z, vacuum: spec.request.options.vacuum } } as Structure;
-      return { superseded: false, structure, warnings: [], twistPeriod: Math.PI / 3, ff: { energy: -1, bindingEnergy: 0.1, zSeparation: 3, backend: 'cpu', model: 'd2' } };
+      return { superseded: false, structure, warnings: [], twistPeriod: Math.PI / 3, stackPeriods: [], ff: { energy: -1, bindingEnergy: 0.1, zSeparation: 3, backend: 'cpu', model: 'd2' } };
     },
     relax: async () => ({ backend: 'cpu', iterations: 7, converged: true, bindingEnergy: 0.2, films: [{ zSeparation: 3.4, registry: [0.1, 0] }] }),
     zScan: async () => ({ z: [3, 3.1], energy: [-1, -1.1], bindingEnergy: [0.1, 0.11], min: { z: 3.1, energy: -1.1, bindingEnergy: 0.11 }, backend: 'cpu' }),

@@ -65,6 +65,8 @@ export interface WorkbenchState {
   matchesTotal: number;
   /** Twist period (degrees) of the film on the substrate, from their lattices (60° for two hexagonal lattices). */
   twistPeriodDeg: number;
+  /** Twist period (degrees) of each stacked film on the cell below it (its own: 60° for h-BN on graphene on Cu(100), whose film 1 repeats every 30°). */
+  stackPeriodsDeg: number[];
   hklNote: string;
   /** The built facet's distinct terminations (species Z of the top plane and the one below), as the last search found them. */
   terminations: Termination[];
@@ -100,7 +102,7 @@ export interface WorkbenchState {
 
 /** The part of the state an undo step restores: everything the user sees about the interface. */
 export type Snapshot = Pick<WorkbenchState, typeof SNAPSHOT_KEYS[number]>;
-export const SNAPSHOT_KEYS = ['filmId', 'substrateId', 'options', 'builtOptions', 'match', 'twistDeg', 'placement', 'stack', 'activeFilm', 'matches', 'matchAtoms', 'matchesTotal', 'hklNote', 'terminations', 'warnings', 'scan', 'iface', 'live', 'zscan', 'registry', 'relax'] as const;
+export const SNAPSHOT_KEYS = ['filmId', 'substrateId', 'options', 'builtOptions', 'match', 'twistDeg', 'placement', 'stack', 'activeFilm', 'matches', 'matchAtoms', 'matchesTotal', 'stackPeriodsDeg', 'hklNote', 'terminations', 'warnings', 'scan', 'iface', 'live', 'zscan', 'registry', 'relax'] as const;
 
 export function snapshotOf(s: WorkbenchState): Snapshot {
   const o = {} as Record<string, unknown>;
@@ -117,7 +119,7 @@ export function initialState(session: { id: string; name: string }, epoch = 0): 
   return {
     filmId: null, substrateId: null, options: { ...DEFAULT_OPTIONS }, builtOptions: null, match: null, twistDeg: null,
     placement: { ...DEFAULT_PLACEMENT, shift: [0, 0] }, stack: [], activeFilm: 0, ffModel: DEFAULTS.ffModel,
-    matches: null, matchAtoms: [], matchesTotal: 0, twistPeriodDeg: 60, hklNote: '', terminations: [], warnings: [], scan: null, iface: null,
+    matches: null, matchAtoms: [], matchesTotal: 0, twistPeriodDeg: 60, stackPeriodsDeg: [], hklNote: '', terminations: [], warnings: [], scan: null, iface: null,
     live: { pending: false }, zscan: null, registry: null, relax: null,
     shows: 'structure', hiddenLayers: [],
     backend: 'auto', ffStatus: null, job: null, error: null, errorAt: 'options', note: null, canUndo: false, canRedo: false,
@@ -140,14 +142,20 @@ export function shownTwist(t: number, periodDeg: number): number {
   return (reduceTwist(t, periodDeg * DEG) * 180) / Math.PI;
 }
 
+/** The twist period (degrees) film `k` turns in (0 = film 1 on the substrate, k = stacked film k + 1 on the cell below it). */
+export function periodDeg(s: WorkbenchState, k: number): number {
+  // Until a stacked film's period has come back from the worker, film 1's stands in (the next build sets it).
+  return k > 0 ? s.stackPeriodsDeg[k - 1] ?? s.twistPeriodDeg : s.twistPeriodDeg;
+}
+
 /**
- * That film's twist (degrees, reduced into the pair's twist period): where the film is, its match's twist
+ * That film's twist (degrees, reduced into its own twist period): where the film is, its match's twist
  * (the cell found for a dialled angle lies within the angle tolerance of it, not on it); as dialled before any match.
  */
 export function activeTwist(s: WorkbenchState): number {
   const f = s.activeFilm > 0 ? s.stack[s.activeFilm - 1] : null;
   const m = f ? f.match : s.match;
-  return m ? shownTwist(m.twist, s.twistPeriodDeg) : dialledTwist(s);
+  return m ? shownTwist(m.twist, periodDeg(s, s.activeFilm)) : dialledTwist(s);
 }
 
 /** That film's twist as last dialled (degrees, reduced), else where it is: what the [ and ] keys step from. */
@@ -155,7 +163,7 @@ export function dialledTwist(s: WorkbenchState): number {
   const f = s.activeFilm > 0 ? s.stack[s.activeFilm - 1] : null;
   const dialled = f ? f.twistDeg : s.twistDeg;
   const m = f ? f.match : s.match;
-  return shownTwist(dialled !== null ? dialled * DEG : m ? m.twist : 0, s.twistPeriodDeg);
+  return shownTwist(dialled !== null ? dialled * DEG : m ? m.twist : 0, periodDeg(s, s.activeFilm));
 }
 
 /** How much the cell grows over film 1's match for these stacked films (integer, acts on row vectors). */

@@ -19,7 +19,7 @@ function setup() {
     },
     place: async (spec: { request: { options: Record<string, unknown> } }) => {
       placed.push(spec.request.options);
-      return { superseded: false, structure: layer() as Structure, warnings: [], twistPeriod: Math.PI / 3, ms: 1 };
+      return { superseded: false, structure: layer() as Structure, warnings: [], twistPeriod: Math.PI / 3, stackPeriods: [], ms: 1 };
     },
   };
   const store = new Store(() => ({ readFiles: async () => [], status: async () => ({ geometry: 'wasm' as const }) }), () => 'bulk');

@@ -11,7 +11,7 @@ import type { Structure } from '../core/structure';
 import { restoreSession, sessionToText } from './session';
 import { Store } from './store';
 import { Workbench, type WorkbenchPort } from './workbench';
-import { activePlacement } from './workbench-model';
+import { activePlacement, activeTwist, periodDeg } from './workbench-model';
 import { interfaceNumbers } from '../ui/interface-numbers';
 
 const geometry = HeterolabWasm.fromBytes(readFileSync(new URL('../compute/geometry/build/heterolab.wasm', import.meta.url)));
@@ -179,6 +179,33 @@ describe('workbench stacks (real geometry and force field)', () => {
     await wb.setTwist(17.3);
     expect(wb.get().error).toMatch(/No coincident cell for BN at 17.3° on the film below/);
     expect(wb.get().stack).toBe(stack);
+  });
+
+  it('a stacked film turns in its own twist period (hexagonal on hexagonal: 60°), not film 1 on the substrate\'s', async () => {
+    // Graphene on Cu(100) repeats every 30° (gcd of 60° and 90°); h-BN on the graphene/Cu(100) cell every 60°.
+    // At 34.72° h-BN has a cell of its own (195.5 Å²), which film 1's period would show as 4.72°.
+    const { wb, ids } = await bench(['graphene.vasp', 'Cu_fcc_conventional.vasp', 'hBN_bulk.vasp']);
+    wb.setOptions({ hkl: [1, 0, 0], maxArea: 200 });
+    await wb.findMatches();
+    expect(wb.get().twistPeriodDeg).toBeCloseTo(30, 9);
+    await wb.addFilm(ids[2]);
+    expect(wb.get().error).toBeNull();
+    expect(periodDeg(wb.get(), 1)).toBeCloseTo(60, 9);
+    expect(periodDeg(wb.get(), 0)).toBeCloseTo(30, 9);
+    await wb.setTwist(34.72);
+    let s = wb.get();
+    expect(s.error).toBeNull();
+    expect(activeTwist(s)).toBeCloseTo(34.72, 1);
+    // The period comes back with the built interface too (after a reload or an Undo that rebuilds).
+    wb.set({ stackPeriodsDeg: [] });
+    await wb.rebuild();
+    s = wb.get();
+    expect(s.stackPeriodsDeg).toHaveLength(1);
+    expect(s.stackPeriodsDeg[0]).toBeCloseTo(60, 9);
+    expect(activeTwist(s)).toBeCloseTo(34.72, 1);
+    // Film 1 still turns in its own 30°.
+    wb.selectFilm(0);
+    expect(activeTwist(wb.get())).toBeLessThan(30);
   });
 
   it('z-scan and relaxation of a stacked film report progress and act on that film', async () => {

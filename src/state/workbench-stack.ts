@@ -56,9 +56,17 @@ export async function addFilm(wb: Workbench, id: string, face: 'bottom' | 'top')
       return wb.problem(`${formula(film.numbers)} does not fit on the stack within the tolerances (area ≤ ${fmtN(params.maxArea)} Å², strain ≤ ${wb.state.options.maxStrainPct} %): allow a larger area or strain.`, 'stack');
     wb.remember();
     const next = [...below, { filmId: id, face, match: r.matches[0], twistDeg: null, placement: { zSeparation: DEFAULT_PLACEMENT.zSeparation, shift: [0, 0] as [number, number] } }];
-    wb.set({ ...carry(wb, next), activeFilm: next.length, error: null });
+    wb.set({ ...carry(wb, next), stackPeriodsDeg: withPeriod(wb, below.length, r.twistPeriod), activeFilm: next.length, error: null });
     await wb.rebuild();
   }, 'stack');
+}
+
+/** The stacked films' periods (degrees) with film j + 2's (0-based j over the stack) set from a reply's period (radians). */
+function withPeriod(wb: Workbench, j: number, period: number): number[] {
+  const out = wb.state.stackPeriodsDeg.slice(0, j);
+  while (out.length < j) out.push(wb.state.twistPeriodDeg); // not known yet: the next build fills them in
+  out[j] = period / DEG;
+  return out;
 }
 
 /** Takes the top film off the stack (Undo brings it back). */
@@ -86,7 +94,7 @@ export async function setUpperTwist(wb: Workbench, k: number, deg: number | null
     wb.remember();
     const stack = wb.state.stack.slice();
     stack[k - 1] = { ...f, match: r.matches[0], twistDeg: tw };
-    wb.set({ ...carry(wb, stack), error: null });
+    wb.set({ ...carry(wb, stack), stackPeriodsDeg: withPeriod(wb, k - 1, r.twistPeriod), error: null });
     if (k < stack.length) await restack(wb, k);
     await wb.rebuild();
   } catch (e) {
@@ -112,6 +120,7 @@ export async function restack(wb: Workbench, from: number): Promise<void> {
       break;
     }
     stack.push({ ...f, match: r.matches[0] });
+    wb.set({ stackPeriodsDeg: withPeriod(wb, j, r.twistPeriod) });
   }
   wb.set({ ...carry(wb, stack), activeFilm: Math.min(wb.state.activeFilm, stack.length) });
 }

@@ -20,7 +20,7 @@ function fakePort() {
       new Promise((resolve) => {
         const z = spec.placement.zSeparation;
         const structure = { ...layer(), info: { z, area: spec.match.area } } as Structure;
-        const answer = () => (evaluated.push(z), resolve({ superseded: false, structure, warnings: [], twistPeriod: Math.PI / 3, ms: 1, ff: { energy: -1, bindingEnergy: z, zSeparation: z, pairs: 1, forces: new Float64Array(3), backend: 'cpu', model: 'd2' }, ml: { bindingEnergy: { value: 0.1, sigma: 0.01 }, zSeparation: { value: 3, sigma: 0.1 }, model: {}, inDomain: true, warnings: [] } }));
+        const answer = () => (evaluated.push(z), resolve({ superseded: false, structure, warnings: [], twistPeriod: Math.PI / 3, stackPeriods: [], ms: 1, ff: { energy: -1, bindingEnergy: z, zSeparation: z, pairs: 1, forces: new Float64Array(3), backend: 'cpu', model: 'd2' }, ml: { bindingEnergy: { value: 0.1, sigma: 0.01 }, zSeparation: { value: 3, sigma: 0.1 }, model: {}, inDomain: true, warnings: [] } }));
         if (ctl.hold) pending.push(answer);
         else answer();
       }),

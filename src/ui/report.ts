@@ -1,7 +1,7 @@
 /** The interface report: a plain-text record of the interface for a lab notebook or a DFT input folder. */
 import { faceDownLabel, type LayerFaces } from '../core/layer';
 import { formula } from '../core/structure';
-import { shownTwist, type WorkbenchState } from '../state/workbench-model';
+import { periodDeg, shownTwist, type WorkbenchState } from '../state/workbench-model';
 import { fmt } from './dom';
 import { interfaceNumbers, numbersText } from './interface-numbers';
 
@@ -26,7 +26,7 @@ export function report(s: WorkbenchState, ctx: ReportContext = NO_CONTEXT): stri
     `  film supercell ${JSON.stringify(m.filmMatrix)}, substrate supercell ${JSON.stringify(m.substrateMatrix)}`,
     `placement: z-separation ${fmt(s.placement.zSeparation, 3)} Å, shift ${fmt(s.placement.shift[0], 4)}, ${fmt(s.placement.shift[1], 4)} (fractions of a, b)`,
     ...s.stack.flatMap((f, k) => [
-      `stacked film ${k + 2} (${faceDownLabel(ctx.faces(f.filmId), f.face)}): twist ${fmt(shownTwist(f.match.twist, s.twistPeriodDeg), 3)}°, principal strains ${fmt(100 * f.match.principalStrains[0], 3)} / ${fmt(100 * f.match.principalStrains[1], 3)} %, z-separation ${fmt(f.placement.zSeparation, 3)} Å above film ${k + 1}, shift ${fmt(f.placement.shift[0], 4)}, ${fmt(f.placement.shift[1], 4)}`,
+      `stacked film ${k + 2} (${faceDownLabel(ctx.faces(f.filmId), f.face)}): twist ${fmt(shownTwist(f.match.twist, periodDeg(s, k + 1)), 3)}° (period ${fmt(periodDeg(s, k + 1), 0)}°), principal strains ${fmt(100 * f.match.principalStrains[0], 3)} / ${fmt(100 * f.match.principalStrains[1], 3)} %, z-separation ${fmt(f.placement.zSeparation, 3)} Å above film ${k + 1}, shift ${fmt(f.placement.shift[0], 4)}, ${fmt(f.placement.shift[1], 4)}`,
       `  film supercell ${JSON.stringify(f.match.filmMatrix)} on the cell below × ${JSON.stringify(f.match.substrateMatrix)}`,
     ]),
   ];

@@ -49,7 +49,7 @@ export function lineChart(el: HTMLElement, x: number[], y: (number | null)[], o:
     series: [{ label: o.xLabel }, { label: o.yLabel, stroke: '#1f6feb', width: 1.5, spanGaps: false, points: { show: isolated, size: 6, fill: '#1f6feb' } }],
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
-    hooks: { draw: [(u) => marks.forEach((m) => mark(u, m)), (u) => o.dot && dot(u, o.dot)] },
+    hooks: { draw: [(u) => drawMarks(el, u, marks), (u) => o.dot && dot(u, o.dot)] },
   }, [x, y]);
   if (o.onPick) u.over.addEventListener('click', () => u.cursor.left !== undefined && u.cursor.left >= 0 && o.onPick!(u.posToVal(u.cursor.left, 'x')));
   el.dataset.points = String(x.length);
@@ -66,7 +66,18 @@ export function lineChart(el: HTMLElement, x: number[], y: (number | null)[], o:
   };
 }
 
-function mark(u: uPlot, m: ChartMark): void {
+/** Draws the markers and records their labels' boxes (CSS px in the chart's canvas) in `data-label-boxes`. */
+function drawMarks(el: HTMLElement, u: uPlot, marks: ChartMark[]): void {
+  const boxes: LabelBox[] = [];
+  for (const m of marks) boxes.push(mark(u, m, boxes));
+  el.dataset.labelBoxes = JSON.stringify(boxes);
+}
+
+type LabelBox = { label: string; left: number; top: number; right: number; bottom: number };
+const hits = (p: LabelBox, q: LabelBox) => p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom;
+
+/** One marker; its label goes one line lower while it would cover a label already drawn (`taken`, CSS px). */
+function mark(u: uPlot, m: ChartMark, taken: LabelBox[]): LabelBox {
   const px = u.valToPos(m.x, 'x', true);
   const ctx = u.ctx;
   ctx.save();
@@ -78,8 +89,17 @@ function mark(u: uPlot, m: ChartMark): void {
   ctx.lineTo(px, u.bbox.top + u.bbox.height);
   ctx.stroke();
   ctx.font = `${11 * devicePixelRatio}px sans-serif`;
-  ctx.fillText(m.label, px + 3 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
+  // uPlot leaves the context as its last axis set it (right-aligned): the label's box assumes left, alphabetic.
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'alphabetic';
+  // At the minimum "now" and "min" share an x: without this the second label was drawn over the first.
+  const r = devicePixelRatio, x = px + 3 * r, w = ctx.measureText(m.label).width;
+  let y = u.bbox.top + 12 * r;
+  const box = (): LabelBox => ({ label: m.label, left: x / r, top: (y - 11 * r) / r, right: (x + w) / r, bottom: y / r });
+  while (taken.some((t) => hits(t, box()))) y += 13 * r;
+  ctx.fillText(m.label, x, y);
   ctx.restore();
+  return box();
 }
 
 function dot(u: uPlot, [x, y]: [number, number]): void {

@@ -109,6 +109,7 @@ export function registryMap(canvas: HTMLCanvasElement, d: RegistryMapData): { mi
   ctx.fillText('meV/atom', cx - 14, bottom + 14);
   // The minimum (white dot) and where the film is now (orange ring).
   const min: [number, number] = [wrap(d.base[0] + Math.floor(kMin / d.ny) * du), wrap(d.base[1] + (kMin % d.ny) * dv)];
+  const labels: { label: string; left: number; top: number; right: number; bottom: number }[] = [];
   const dot = (p: [number, number], fill: string | null, stroke: string, label: string) => {
     const [x, y] = toPx(p[0], p[1]);
     ctx.beginPath();
@@ -118,13 +119,24 @@ export function registryMap(canvas: HTMLCanvasElement, d: RegistryMapData): { mi
     ctx.strokeStyle = stroke;
     ctx.stroke();
     ctx.fillStyle = '#111';
-    ctx.fillText(label, x + 7, y - 5);
+    // Up-right of the dot, else the first other corner that covers no label drawn before and stays on the
+    // canvas: with the film on the minimum, "now" was drawn over "min".
+    const w = ctx.measureText(label).width;
+    const spots = [[x + 7, y - 5], [x + 7, y + 15], [x - 7 - w, y - 5], [x - 7 - w, y + 15]].map(([lx, by]) => ({ label, left: lx, top: by - 10, right: lx + w, bottom: by }));
+    const free = (b: (typeof spots)[number]) => b.left >= 0 && b.right <= W && b.top >= 0 && b.bottom <= H && !labels.some((q) => b.left < q.right && q.left < b.right && b.top < q.bottom && q.top < b.bottom);
+    const at = spots.find(free) ?? spots[0];
+    ctx.fillText(label, at.left, at.bottom);
+    labels.push(at);
   };
   dot(min, '#ffffff', '#111111', 'min');
   dot([wrap(d.current[0]), wrap(d.current[1])], null, '#ff7a00', 'now');
   canvas.hidden = false;
+  // The labels' boxes (canvas px), for checking that none covers another.
+  canvas.dataset.labels = JSON.stringify(labels);
   canvas.dataset.range = `0 ${maxMeV}`;
   canvas.dataset.min = min.join(' ');
   canvas.dataset.minPx = toPx(min[0], min[1]).join(' ');
+  // The cell outline's corners (shift 0,0 → a → a + b → b), for checking the drawn shape.
+  canvas.dataset.corners = JSON.stringify([toPx(0, 0), toPx(1, 0), toPx(1, 1), toPx(0, 1)].map(([x, y]) => [Math.round(x * 100) / 100, Math.round(y * 100) / 100]));
   return { min, maxMeV };
 }

@@ -6,7 +6,7 @@
 // sliders do not cover each other.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { assert, dropFiles } from './harness.mjs';
+import { assert, dropFiles, SHOTS } from './harness.mjs';
 
 export const SIZES = [{ width: 1366, height: 768 }, { width: 1440, height: 900 }];
 const PYTHON = '.venv/bin/python';
@@ -26,6 +26,19 @@ const download = async (page, sel) => {
   return { path: await dl.path(), name: dl.suggestedFilename() };
 };
 const blur = (page) => page.evaluate(() => document.activeElement?.blur());
+/** The lines of a CSV the page offers for download (clicked by selector). */
+const csvLines = async (page, sel) => readFileSync((await download(page, sel)).path, 'utf8').trim().split('\n');
+
+/** Elements added to the page while `act` runs (a MutationObserver over the whole body). */
+async function addedElements(page, act) {
+  await page.evaluate(() => {
+    window.__added = 0;
+    window.__obs = new MutationObserver((list) => { for (const m of list) for (const n of m.addedNodes) if (n.nodeType === 1) window.__added += 1 + n.querySelectorAll('*').length; });
+    window.__obs.observe(document.body, { childList: true, subtree: true });
+  });
+  await act();
+  return page.evaluate(() => (window.__obs.disconnect(), window.__added));
+}
 
 /** A twist (degrees) with no coincident cell at the current tolerances, asked of the worker. */
 const refusedTwist = (page) => page.evaluate(async () => {
@@ -82,12 +95,22 @@ function matrixSpec(backend, size) {
     assert(/slab layers must be a whole number from 1 to 30 \(got "0"\)/.test(await page.textContent('#options-note')) && (await wb(page, () => window.heterolab.wb.get().options.layers)) === 4, '0 layers refused, not made 1');
     await page.fill('#layers', '4');
     await page.dispatchEvent('#layers', 'change');
+    // 10: a number out of its input's range is refused naming the field, the value and the range; options unchanged.
+    await page.fill('#max-area', '99999');
+    await page.dispatchEvent('#max-area', 'change');
+    const range = await wb(page, () => ({ note: document.getElementById('options-note').textContent, area: window.heterolab.wb.get().options.maxArea }));
+    assert(/max area must be a number from 5 to 2000 Å² \(got "99999"\)/.test(range.note) && range.area === 100, `out-of-range max area refused with its range: ${JSON.stringify(range)}`);
+    await page.fill('#max-area', '100');
+    await page.dispatchEvent('#max-area', 'change');
     // Expect: fixed layers and the strain side, in the options panel (termination is checked with ZnO in workbench-panels).
     await page.fill('#fixed-layers', '1');
     await page.locator('#fixed-layers').dispatchEvent('change');
     await page.click('#find-matches');
     await settled(page);
     mark('built');
+    // 7: CSV of the matches (every match found, one row each).
+    const mcsv = await csvLines(page, '#matches-csv');
+    assert(mcsv[0] === 'area_A2,atoms,strain1_pct,strain2_pct,twist_deg' && mcsv.length === 1 + (await wb(page, () => window.heterolab.wb.get().matches.length)), `matches CSV: ${mcsv.length} lines, ${mcsv[0]}`);
 
     // Geometry: no control of the work column sticks out of it (the force-field menu did at 1366×768).
     const out = await page.evaluate(() => { const w = document.querySelector('aside.work').getBoundingClientRect(); return [...document.querySelectorAll('aside.work select, aside.work input, aside.work button')].filter((e) => e.offsetParent && e.getBoundingClientRect().right > w.right + 1).map((e) => e.id || e.textContent); });
@@ -124,6 +147,8 @@ function matrixSpec(backend, size) {
     // 7 (charts you can read): a twist scan with gaps (angles without a cell) draws its points, not dashes alone.
     const scanDots = await wb(page, () => { const s = window.heterolab.wb.get().scan.map((e) => e.strainPct); return { gaps: s.includes(null) && s.some((v) => v !== null), dots: document.getElementById('scan-chart').dataset.dots }; });
     assert(scanDots.gaps && scanDots.dots === 'shown', `the twist scan's points are drawn: ${JSON.stringify(scanDots)}`);
+    const scsv = await csvLines(page, '#scan-csv');
+    assert(scsv[0] === 'twist_deg,best_strain_pct' && scsv.length === 1 + (await wb(page, () => window.heterolab.wb.get().scan.length)), `twist-scan CSV: ${scsv.length} lines, ${scsv[0]}`);
     mark('twist scan');
     // 2: the gizmo's ring snaps to angles the twist scan found a cell at, while dragging and when let go.
     await page.waitForTimeout(200);
@@ -220,9 +245,23 @@ function matrixSpec(backend, size) {
     const curve = await wb(page, () => { const z = window.heterolab.wb.get().zscan, el = document.getElementById('zscan-chart'); return { minE: -z.min.bindingEnergy, minZ: z.min.z, range: el.dataset.yRange.split(' ').map(Number), marks: el.dataset.marks }; });
     assert(curve.minE < 0 && curve.range[0] < curve.minE && curve.range[1] > 0 && /now=/.test(curve.marks) && /min=/.test(curve.marks), `well: ${JSON.stringify(curve)}`);
     assert(/^z_A,energy_eV,E_bind_eV_per_film_atom,E_int_eV_per_film_atom$/m.test(readFileSync((await download(page, '#zscan-csv')).path, 'utf8')), 'binding curve CSV');
+    // Shape: five z-slider ticks add no element anywhere on the page (values change, nothing is rebuilt).
+    const zTicks = [3.0, 3.05, 3.1, 3.15, 3.2];
+    const added = await addedElements(page, async () => {
+      for (const z of zTicks) {
+        await page.fill('#zsep', String(z));
+        await page.dispatchEvent('#zsep', 'input');
+        await page.waitForFunction((z) => { const s = window.heterolab.wb.get(); return !s.live.pending && s.placement.zSeparation === z; }, z);
+      }
+    });
+    assert(added === 0, `elements added over ${zTicks.length} z ticks: ${added}`);
     await page.click('#zscan-min');
     await page.waitForFunction((z) => Math.abs(window.heterolab.wb.get().placement.zSeparation - z) < 1e-3, curve.minZ);
     await settled(page);
+    // 7: at the minimum the "now" and "min" markers coincide: their labels must not cover each other.
+    const curveLabels = JSON.parse(await page.getAttribute('#zscan-chart', 'data-label-boxes'));
+    assert(curveLabels.length === 2 && !overlaps(curveLabels[0], curveLabels[1]), `binding curve labels at the minimum: ${JSON.stringify(curveLabels)}`);
+    await page.locator('#zscan-chart').screenshot({ path: `${SHOTS}/matrix-${backend}-${size.width}-curve-at-min.png` });
     // 6: the registry map: colour bar from 0 meV/atom, the minimum marked; a click on it moves the film there.
     await page.click('#run-registry');
     await jobDone(page, 'registry');
@@ -235,6 +274,23 @@ function matrixSpec(backend, size) {
     await page.mouse.click(map.x, map.y);
     await page.waitForFunction((m) => { const s = window.heterolab.wb.get().placement.shift; const d = (a, b) => Math.min(Math.abs(a - b), 1 - Math.abs(a - b)); return d(s[0], m[0]) < 0.02 && d(s[1], m[1]) < 0.02; }, map.min);
     await settled(page);
+    // 6: the map is drawn in the cell's shape: its outline's corners (canvas px, y down) make the cell's angle
+    // between a and b and its ratio |a| / |b| (the example's cell is hexagonal: a rhombus, not a square).
+    const shape = await wb(page, () => {
+      const c = window.heterolab.wb.get().iface.cell, la = Math.hypot(c[0], c[1]), lb = Math.hypot(c[3], c[4]);
+      return { corners: JSON.parse(document.getElementById('registry-map').dataset.corners ?? 'null'), gamma: (Math.acos((c[0] * c[3] + c[1] * c[4]) / (la * lb)) * 180) / Math.PI, ratio: la / lb };
+    });
+    // 6: the film now sits on the minimum: the "now" label does not cover the "min" label.
+    const mapLabels = JSON.parse(await page.getAttribute('#registry-map', 'data-labels'));
+    assert(mapLabels.length === 2 && !overlaps(mapLabels[0], mapLabels[1]), `registry map labels at the minimum: ${JSON.stringify(mapLabels)}`);
+    await page.locator('#registry-map').screenshot({ path: `${SHOTS}/matrix-${backend}-${size.width}-map-at-min.png` });
+    assert(shape.corners, 'the map says where it drew the cell');
+    const [o, pa, pab, pb] = shape.corners, va = [pa[0] - o[0], o[1] - pa[1]], vb = [pb[0] - o[0], o[1] - pb[1]];
+    const drawnGamma = (Math.acos((va[0] * vb[0] + va[1] * vb[1]) / (Math.hypot(...va) * Math.hypot(...vb))) * 180) / Math.PI;
+    const closes = Math.hypot(pab[0] - (pa[0] + pb[0] - o[0]), pab[1] - (pa[1] + pb[1] - o[1])) < 1;
+    assert(Math.abs(drawnGamma - shape.gamma) < 0.5 && Math.abs(Math.hypot(...va) / Math.hypot(...vb) - shape.ratio) < 0.01 && closes && Math.abs(shape.gamma - 90) > 20, `map in the cell's shape: drawn γ ${drawnGamma.toFixed(2)}°, cell γ ${shape.gamma.toFixed(2)}°, ${JSON.stringify(shape.corners)}`);
+    const rcsv = await csvLines(page, '#registry-csv');
+    assert(rcsv[0] === 'shift_a,shift_b,energy_eV,z_A' && rcsv.length === 1 + (await wb(page, () => window.heterolab.wb.get().registry.energy.length)), `registry CSV: ${rcsv.length} lines, ${rcsv[0]}`);
     await p('03-scans');
     // 7 + 1: pre-relax keeps the charts; a new interface replaces it; Undo brings back the pre-relaxed one.
     await page.click('#run-relax');
@@ -308,6 +364,16 @@ function matrixSpec(backend, size) {
     await page.fill('#max-strain', '5');
     await page.dispatchEvent('#max-strain', 'change');
     await page.waitForFunction(() => window.heterolab.wb.get().session.status === 'saved', null, { timeout: 30_000 });
+    // 9: view options (tint, hiding the substrate in Layers, Show structure, periodic images) never mark the session unsaved: every status
+    // it passes through while they are toggled is recorded (a status that flips and is saved again is caught too).
+    await page.evaluate(() => { window.__statuses = []; window.__unsub = window.heterolab.wb.subscribe((s) => window.__statuses.push(s.session.status)); });
+    // On, then off in reverse (periodic images last: drawn over the structure shown, not the whole interface).
+    // No wait for the debounce is needed: a change the autosave reacts to marks "unsaved" at once.
+    const viewOptions = ['#tint-films', '#stack input[data-eye="0"]', '#view-mode', '#images'];
+    for (const id of [...viewOptions, ...viewOptions.slice().reverse()]) await page.click(id);
+    await page.waitForTimeout(100);
+    const statuses = await page.evaluate(() => (window.__unsub(), [...new Set(window.__statuses)]));
+    assert(statuses.every((x) => x === 'saved') && (await page.textContent('#save-status')) === 'saved', `view options left the session saved: ${statuses}`);
     const form0 = { area: await page.inputValue('#max-area'), fixed: await page.inputValue('#fixed-layers'), atoms: relaxed.atoms };
     await page.reload();
     await page.waitForFunction(() => window.heterolab.wb?.get().iface, null, { timeout: 60_000 });

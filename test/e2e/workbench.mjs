@@ -24,8 +24,8 @@ const estimatesFor = (page, prev) => page.waitForFunction((p) => {
 });
 
 /** MoS2 (film), Au (substrate) and graphene dropped, the first match built and estimated (`?backend=cpu`). */
-export async function stackReady(page, url) {
-  await page.goto(url + '?backend=cpu');
+export async function stackReady(page, url, backend = 'cpu') {
+  await page.goto(url + (backend === 'auto' ? '' : `?backend=${backend}`));
   await page.waitForSelector('#empty:not([hidden])');
   await dropFiles(page, ['structures/MoS2_monolayer.vasp', 'structures/Au_fcc_conventional.vasp', 'structures/graphene.vasp']);
   await page.waitForFunction(() => document.querySelectorAll('#structures li').length === 3);

@@ -208,7 +208,9 @@ export class InterfaceService {
     const e = await this.estimate(spec, built.structure, est);
     const { prepared } = await this.pair(spec.request);
     const period = twistPeriod(inPlaneBasis(prepared.film.structure), inPlaneBasis(prepared.slab.structure));
-    return { superseded: false, ...built, ...e, twistPeriod: period, ms: performance.now() - t0 };
+    const us = await this.uppers(spec);
+    const stackPeriods = us.map((u, j) => twistPeriod(inPlaneBasis(u.layer), cellBelow(prepared, spec.match, us, j)));
+    return { superseded: false, ...built, ...e, twistPeriod: period, stackPeriods, ms: performance.now() - t0 };
   }
 
   /** True when another call of this kind arrived while this one waited for the event loop (newest wins). */
@@ -220,7 +222,7 @@ export class InterfaceService {
   }
 
   /** Force-field evaluation (chosen backend) and ONNX estimates (film 1 on the substrate) of a built interface. */
-  async estimate(spec: InterfaceSpec, s: Structure, est: EstimateOptions): Promise<Omit<Placed, 'superseded' | 'structure' | 'warnings' | 'ms' | 'twistPeriod'>> {
+  async estimate(spec: InterfaceSpec, s: Structure, est: EstimateOptions): Promise<Omit<Placed, 'superseded' | 'structure' | 'warnings' | 'ms' | 'twistPeriod' | 'stackPeriods'>> {
     const stacked = (spec.uppers ?? []).length > 0;
     const [ff, ml] = await Promise.allSettled([
       this.evaluate(s, { model: est.ffModel, cutoff: est.cutoff ?? DEFAULTS.cutoff }),

@@ -66,6 +66,7 @@ export interface UpperMatchesReply {
   total: number;
   /** Area (Å²) of the cell the film is matched on. */
   cellArea: number;
+  /** Twist period (radians) of this film on the cell below it. */
   twistPeriod: number;
 }
 
@@ -109,6 +110,8 @@ export interface Placed extends BuiltInterface {
   mlScope?: string;
   /** Twist period (radians) of film 1 on the substrate, from their lattices. */
   twistPeriod: number;
+  /** Twist period (radians) of each stacked film on the cell below it (its own lattice's, not film 1's). */
+  stackPeriods: number[];
   /** Milliseconds the service spent (build + estimates). */
   ms: number;
 }

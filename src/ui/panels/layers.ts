@@ -7,7 +7,7 @@
 import { faceDownLabel } from '../../core/layer';
 import { formula } from '../../core/structure';
 import { watch } from '../../state/watch';
-import { shownTwist, type WorkbenchState } from '../../state/workbench-model';
+import { periodDeg, shownTwist, type WorkbenchState } from '../../state/workbench-model';
 import { layerColour } from '../../view/film-colours';
 import { $, el, fmt, hide, on, text } from '../dom';
 import { disposer, type Panel } from './panel';
@@ -37,7 +37,7 @@ export const mountLayers: Panel = (root, { store, wb }) => {
     if (s.match) rows.push([1, name(s.filmId), `film 1 · ${down(s.filmId, (s.builtOptions ?? s.options).face)} · twist ${fmt(shownTwist(s.match.twist, s.twistPeriodDeg), 2)}° · strain ${strain(s.match)}`]);
     s.stack.forEach((f, k) => {
       const grow = det(f.match.substrateMatrix);
-      rows.push([k + 2, name(f.filmId), `film ${k + 2} · ${down(f.filmId, f.face)} · twist ${fmt(shownTwist(f.match.twist, s.twistPeriodDeg), 2)}° · strain ${strain(f.match)}${grow > 1 ? ` · cell ×${grow}` : ''}`]);
+      rows.push([k + 2, name(f.filmId), `film ${k + 2} · ${down(f.filmId, f.face)} · twist ${fmt(shownTwist(f.match.twist, periodDeg(s, k + 1)), 2)}° · strain ${strain(f.match)}${grow > 1 ? ` · cell ×${grow}` : ''}`]);
     });
     // The rows are rebuilt when the layers, their names, the moving film or what is hidden change; a new twist
     // (a new match) only rewrites the details.
@@ -80,7 +80,7 @@ export const mountLayers: Panel = (root, { store, wb }) => {
     for (const o of $<HTMLSelectElement>('add-film-face').options) text(o, faceDownLabel(faces, o.value as 'bottom' | 'top'));
   };
   d.add(on($('add-film-structure'), 'change', drawFaces));
-  d.add(watch(wb, (s) => [s.match, s.activeFilm, s.hiddenLayers, s.substrateId, s.filmId, s.builtOptions, s.options.layers, s.twistPeriodDeg, ...s.stack.map((f) => f.match)] as const, (_, s) => drawRows(s)));
+  d.add(watch(wb, (s) => [s.match, s.activeFilm, s.hiddenLayers, s.substrateId, s.filmId, s.builtOptions, s.options.layers, s.twistPeriodDeg, ...s.stackPeriodsDeg, ...s.stack.map((f) => f.match)] as const, (_, s) => drawRows(s)));
   d.add(watch(wb, (s) => [s.placement, s.stack] as const, (_, s) => drawZ(s)));
   d.add(watch(store, (st) => [st.structures] as const, () => (drawCandidates(), drawRows(wb.get()))));
   d.add(watch(wb, (s) => [s.substrateId] as const, drawCandidates));

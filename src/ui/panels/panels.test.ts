@@ -1,7 +1,9 @@
 // The pure parts of the panels: form validation messages, gizmo snapping, the binding-well range, CSV.
 import { describe, expect, it } from 'vitest';
 import { readOptionsForm } from './options';
-import { snapTwist } from './placement';
+import { ringTwist, snapTwist } from './placement';
+import { initialState, type WorkbenchState } from '../../state/workbench-model';
+import type { StackFilm } from '../../state/session';
 import { inPlane, wellRange } from './scans';
 import { mapGeometry, spreadMeV } from '../../view/registry-map';
 import { csv } from '../dom';
@@ -21,6 +23,15 @@ describe('options form', () => {
 });
 
 describe('gizmo snapping', () => {
+  it('the ring turns a stacked film freely in its own period; film 1 snaps in film 1\'s', () => {
+    // Film 1 repeats every 30° (graphene on Cu(100)), the stacked film every 60° (h-BN on that cell).
+    const film = { filmId: 'x', face: 'bottom', match: { twist: 0 }, twistDeg: null, placement: { zSeparation: 3.2, shift: [0, 0] } } as unknown as StackFilm;
+    const s: WorkbenchState = { ...initialState({ id: 's', name: 's' }), twistPeriodDeg: 30, stackPeriodsDeg: [60], stack: [film], activeFilm: 1, scan: [{ twistDeg: 0, strainPct: 1 }, { twistDeg: 15, strainPct: 2 }] };
+    expect(ringTwist(s, 30, 4.72)).toBeCloseTo(34.72, 9);
+    expect(ringTwist(s, 50, 17)).toBeCloseTo(7, 9);
+    expect(ringTwist({ ...s, activeFilm: 0 }, 10, 4)).toBe(15);
+    expect(ringTwist({ ...s, activeFilm: 0 }, 25, 10)).toBe(0); // 35° is 5° in film 1's 30°, nearest 0°
+  });
   it('goes to the nearest angle the twist scan found a cell at, across the period boundary', () => {
     const scan = [{ twistDeg: 0, strainPct: 1 }, { twistDeg: 10, strainPct: null }, { twistDeg: 19.1, strainPct: 2 }, { twistDeg: 58, strainPct: 3 }];
     expect(snapTwist(12, scan, 60)).toBe(19.1);

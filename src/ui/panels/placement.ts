@@ -4,7 +4,7 @@
  * slider goes back to where the film is. Twists are shown in one convention (reduced into the pair's period).
  */
 import { watch } from '../../state/watch';
-import { activePlacement, activeTwist, type WorkbenchState } from '../../state/workbench-model';
+import { activePlacement, activeTwist, periodDeg, type WorkbenchState } from '../../state/workbench-model';
 import { $, fmt, hide, on, text } from '../dom';
 import { disposer, type Panel } from './panel';
 
@@ -14,6 +14,15 @@ export function snapTwist(deg: number, scan: WorkbenchState['scan'], periodDeg: 
   if (!ok.length) return deg;
   const dist = (a: number) => Math.min(Math.abs(a - deg), periodDeg - Math.abs(a - deg));
   return ok.reduce((best, e) => (dist(e.twistDeg) < dist(best) ? e.twistDeg : best), ok[0].twistDeg);
+}
+
+/**
+ * Where the ring puts the selected film when dragged `deg` from `base` (degrees): reduced into that film's own
+ * period; film 1 snaps to the angles its twist scan found a cell at, a stacked film turns freely (the scan is film 1's).
+ */
+export function ringTwist(s: WorkbenchState, base: number, deg: number): number {
+  const P = periodDeg(s, s.activeFilm), free = (((base + deg) % P) + P) % P;
+  return s.activeFilm === 0 ? snapTwist(free, s.scan, P) : free;
 }
 
 export const mountPlacement: Panel = (root, { wb, view }) => {
@@ -46,8 +55,7 @@ export const mountPlacement: Panel = (root, { wb, view }) => {
     },
     turn(deg, done) {
       dragBase ??= { shift: [...act().shift] as [number, number], twist: activeTwist(wb.get()) };
-      const s = wb.get(), P = s.twistPeriodDeg;
-      const t = snapTwist((((dragBase.twist + deg) % P) + P) % P, s.scan, P);
+      const t = ringTwist(wb.get(), dragBase.twist, deg);
       twist.value = String(t);
       text($('twist-out'), fmt(t, 1));
       if (done) {
@@ -63,12 +71,12 @@ export const mountPlacement: Panel = (root, { wb, view }) => {
   d.add(() => view.setGestures(null));
 
   const showTwist = (s: WorkbenchState) => {
-    twist.max = String(s.twistPeriodDeg);
+    twist.max = String(periodDeg(s, s.activeFilm));
     if (!dragBase) twist.value = String(activeTwist(s));
     text($('twist-out'), fmt(Number(twist.value), 1));
   };
   // The slider follows the film: after a refusal too (even while it has the focus).
-  d.add(watch(wb, (s) => [activeTwist(s), s.twistPeriodDeg, s.errorAt === 'twist' ? s.error : null] as const, (_, s) => {
+  d.add(watch(wb, (s) => [activeTwist(s), periodDeg(s, s.activeFilm), s.errorAt === 'twist' ? s.error : null] as const, (_, s) => {
     showTwist(s);
     const note = s.errorAt === 'twist' ? s.error : null;
     text($('twist-note'), note ?? '');
