@@ -102,10 +102,11 @@ export async function selectMatch(wb: Workbench, index: number, history = true):
 /**
  * Turn the film to `deg` (degrees): the best coincident supercell at that twist is built (the matches list
  * stays as it is). Where no supercell fits at that angle, the film stays where it was and the message,
- * next to the twist control, says so.
+ * next to the twist control, says so. `film` is the active film unless given (0 = film 1: the twist-scan chart
+ * is film 1's, so a click on it turns film 1 whichever film the controls move).
  */
-export async function setTwist(wb: Workbench, deg: number | null): Promise<void> {
-  if (wb.state.activeFilm > 0) return setUpperTwist(wb, wb.state.activeFilm, deg);
+export async function setTwist(wb: Workbench, deg: number | null, film = wb.state.activeFilm): Promise<void> {
+  if (film > 0) return setUpperTwist(wb, film, deg);
   const before = snapshotOf(wb.state);
   const tw = deg === null ? null : Math.round(deg * 100) / 100;
   const seq = ++wb.twistSeq;

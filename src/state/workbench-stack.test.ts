@@ -181,6 +181,21 @@ describe('workbench stacks (real geometry and force field)', () => {
     expect(wb.get().stack).toBe(stack);
   });
 
+  it('a click on the twist-scan chart (film 1\'s) turns film 1 while a stacked film is selected, not the stacked film', async () => {
+    const { wb, ids } = await bench(['graphene.vasp', 'Cu_fcc_conventional.vasp', 'hBN_bulk.vasp']);
+    await wb.addFilm(ids[2]);
+    const s0 = wb.get();
+    expect(s0.activeFilm).toBe(1);
+    const target = s0.matches!.find((m) => Math.abs(m.twist - s0.match!.twist) > 0.05)!; // another cell of film 1
+    const upper = s0.stack[0].twistDeg;
+    await wb.setTwist((target.twist * 180) / Math.PI, 0);
+    const s = wb.get();
+    expect(s.error).toBeNull();
+    expect(s.match!.twist).toBeCloseTo(target.twist, 3);
+    expect(s.activeFilm).toBe(1);
+    expect(s.stack[0].twistDeg).toEqual(upper);
+  });
+
   it('a stacked film turns in its own twist period (hexagonal on hexagonal: 60°), not film 1 on the substrate\'s', async () => {
     // Graphene on Cu(100) repeats every 30° (gcd of 60° and 90°); h-BN on the graphene/Cu(100) cell every 60°.
     // At 34.72° h-BN has a cell of its own (195.5 Å²), which film 1's period would show as 4.72°.

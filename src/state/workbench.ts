@@ -126,7 +126,7 @@ export class Workbench {
   selectMatch(index: number, history = true): Promise<void> { return selectMatch(this, index, history); }
 
   /** Turns the active film to `deg` (degrees); with no coincident cell there, nothing moves and the twist note says why. */
-  setTwist(deg: number | null): Promise<void> { return setTwist(this, deg); }
+  setTwist(deg: number | null, film?: number): Promise<void> { return setTwist(this, deg, film); }
 
   // ---------------------------------------------------------------- stacks of films (workbench-stack.ts)
 

@@ -262,6 +262,9 @@ function stackPeriodSpec(backend, size, tag) {
     await page.waitForFunction(() => window.heterolab.wb.get().stack.length === 1 && window.heterolab.wb.get().activeFilm === 1, null, { timeout: 60_000 });
     await built(page);
     assert(Math.abs(Number(await page.getAttribute('#twist', 'max')) - 60) < 1e-6, `the stacked film turns in its own 60°: max ${await page.getAttribute('#twist', 'max')}`);
+    // The matches list and twist scan stay film 1's: the panel says so while film 2 is selected.
+    const note = await st(page, () => { const e = document.getElementById('matches-film-note'); return { hidden: e.hidden, text: e.textContent }; });
+    assert(!note.hidden && /film 1's cells and twist scan/.test(note.text) && /Film 2 is matched to the cell below it/.test(note.text), `matches panel names whose list it is: ${JSON.stringify(note)}`);
     // 34.72° has a cell of its own for h-BN there; in film 1's 30° the slider could not reach it (it showed 4.72°).
     // (The slider's step is 0.1°: it asks for 34.7°, and the cell found there is at 34.72°.)
     await page.fill('#twist', '34.72');

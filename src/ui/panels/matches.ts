@@ -94,13 +94,18 @@ export const mountMatches: Panel = (root, { wb }) => {
   d.add(watch(wb, (s) => [s.matches, s.matchAtoms, s.matchesTotal, s.twistPeriodDeg] as const, (_, s) => drawTable(s)));
   d.add(watch(wb, (s) => [s.match] as const, (_, s) => markSelected(s)));
   d.add(watch(wb, (s) => [s.matches, s.scan] as const, (_, s) => hide(root, !s.matches && !s.scan)));
+  // The list and the scan are film 1 on the substrate; with a stacked film selected, say whose they are.
+  d.add(watch(wb, (s) => [s.activeFilm, s.stack.length] as const, ([k]) => {
+    text($('matches-film-note'), k > 0 ? `These are film 1's cells and twist scan (film 1 on the substrate); a click here turns film 1. Film ${k + 1} is matched to the cell below it (Layers panel).` : '');
+    hide($('matches-film-note'), k === 0);
+  }));
   d.add(watch(wb, (s) => [!!s.job] as const, ([busy]) => (($('matches-more') as HTMLButtonElement).disabled = busy)));
   d.add(watch(wb, (s) => [s.scan] as const, ([scan]) => {
     hide($('scan-csv'), !scan);
     const none = !!scan && scan.every((e) => e.strainPct === null);
     text($('scan-none'), none ? 'No coincident cell at any twist within the tolerances: allow a larger area or strain.' : '');
     hide($('scan-none'), !none);
-    if (scan) lineChart($('scan-chart'), scan.map((e) => e.twistDeg), scan.map((e) => e.strainPct), { title: 'best strain per twist (click an angle)', xLabel: 'twist (°)', yLabel: 'strain (%)', onPick: (x) => void wb.setTwist(Math.round(x * 10) / 10) });
+    if (scan) lineChart($('scan-chart'), scan.map((e) => e.twistDeg), scan.map((e) => e.strainPct), { title: 'best strain per twist (click an angle)', xLabel: 'twist (°)', yLabel: 'strain (%)', onPick: (x) => void wb.setTwist(Math.round(x * 10) / 10, 0) });
     else clearChart($('scan-chart'));
   }));
   return d.dispose;
