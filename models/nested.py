@@ -1,7 +1,7 @@
 """Model families, splits and nested cross-validation for heterolab's predictors (used by models/train.py).
 
 Nested CV: for every outer fold, the family (and its hyper-parameters) is chosen by inner CV on the outer-training
-rows only, σ's scale k is calibrated on the inner folds only, and the chosen ensemble is then fit on the outer
+rows only, σ's scale k and floor σ₀ are calibrated on the inner folds' held-out rows only, and the chosen ensemble is then fit on the outer
 training rows and scored on the outer test rows. No number reported from here has seen its test rows.
 """
 import itertools
@@ -35,8 +35,9 @@ SHIP_LOSO = "leave one substrate out, all rows (shipped k)"
 # Inner folds of leave one substrate out with a prior refitted without the outer and the inner test rows
 # (so k for new substrates is calibrated held out too); keyed like the outer folds, by their held-out rows.
 LOSO_INNER = "leave one substrate out, inner folds"
-# σ = k · (std of the ensemble members); k is the 68.3% quantile of |error| / std on inner-fold rows.
-COVER_Q = 0.683
+# σ = sqrt((k · std of the ensemble members)² + σ₀²); (k, σ₀) make ±1σ and ±2σ cover 68.3% and 95.4% of the
+# inner-fold rows' errors as nearly as they can (calibrate()).
+COVER_Q, COVER_Q2 = 0.683, 0.954
 
 
 class Family:
@@ -142,19 +143,60 @@ def ensemble_predict(fam, Xtr, ytr, Xte, prior_idx, members, seed):
     return np.stack(cols, axis=1)
 
 
-def sigma_scale(fam, X, y, folds, prior_idx, members, seed, Xs=None):
-    """k such that 68.3% of the inner-fold errors lie within k · (members' std): calibrated on those folds only.
+def inner_errors(fam, X, y, folds, prior_idx, members, seed, Xs=None):
+    """|error| and members' std of every inner-fold held-out row (each predicted by an ensemble fit without its
+    fold): the calibration set of σ, drawn from the outer fold's training rows only.
     Xs: one feature matrix per fold (a prior held out with the fold's test rows), else X for all."""
-    ratios = []
+    errs, sds = [], []
     for j, (a, b) in enumerate(folds):
         Xj = Xs[j] if Xs is not None else X
         mp = ensemble_predict(fam, Xj[a], y[a], Xj[b], prior_idx, members, seed + 31 * j)
-        ratios.append(np.abs(mp.mean(axis=1) - y[b]) / (mp.std(axis=1) + 1e-9))
-    return float(np.quantile(np.concatenate(ratios), COVER_Q))
+        errs.append(np.abs(mp.mean(axis=1) - y[b]))
+        sds.append(mp.std(axis=1))
+    return np.concatenate(errs), np.concatenate(sds)
+
+
+def sigma_of(sd, k, floor):
+    """σ = sqrt((k · members' std)² + σ₀²): the ensemble spread scaled, with a floor σ₀ (target units)."""
+    return np.sqrt((k * np.asarray(sd)) ** 2 + floor ** 2)
+
+
+def calibrate(err, sd):
+    """(k, σ₀) so that, on the calibration rows, ±1σ covers 68.3% and ±2σ 95.4% of the errors as nearly as two
+    numbers allow (at split-conformal's finite-sample levels, ⌈(n + 1)·q⌉ / n): minimises
+    max(|cover(1σ) − q₁| / 0.10, |cover(2σ) − q₂| / 0.05) (the deviations in
+    units of the targets' tolerances, 68 ± 10% and 95 ± 5%), then the mean σ (the sharper of equally honest
+    choices). The errors are heavy-tailed against the spread, so k alone (σ₀ = 0), fitted to 68.3%, leaves ±2σ
+    short; the floor lets rows the members agree on still get an honest width. σ₀ runs over 0 and quantiles of
+    the errors; for each, k over every value at which a row enters ±1σ or ±2σ (the coverage changes only there)."""
+    err, sd = np.asarray(err, float), np.asarray(sd, float) + 1e-12
+    # Split-conformal's finite-sample levels: the ⌈(n + 1)·q⌉-th smallest of n calibration errors, so that a new
+    # row exchangeable with them is covered with probability ≥ q.
+    n = len(err)
+    q1, q2 = (min(1.0, math.ceil((n + 1) * q) / n) for q in (COVER_Q, COVER_Q2))
+    best = None
+    for floor in [0.0] + [float(v) for v in np.quantile(err, np.linspace(0.05, 0.9, 18))]:
+        ks = [0.0]
+        for t in (1.0, 2.0):
+            ks.extend((np.sqrt(np.maximum((err / t) ** 2 - floor ** 2, 0.0)) / sd * (1 + 1e-9)).tolist())
+        for k in sorted(set(ks)):
+            sig = sigma_of(sd, k, floor)
+            if not (sig > 0).all():
+                continue
+            c1, c2 = (err <= sig).mean(), (err <= 2 * sig).mean()
+            score = (max(abs(c1 - q1) / 0.10, abs(c2 - q2) / 0.05), float(sig.mean()))
+            if best is None or score < best[0]:
+                best = (score, float(k), floor)
+    return {"k": best[1], "floor": best[2]}
+
+
+def sigma_calibration(fam, X, y, folds, prior_idx, members, seed, Xs=None):
+    """σ's (k, σ₀), calibrated on the inner folds' held-out rows only (split-conformal inside the outer fold)."""
+    return calibrate(*inner_errors(fam, X, y, folds, prior_idx, members, seed, Xs))
 
 
 def choose(fams, X, y, folds, prior_idx, Xs=None):
-    """Inner-CV RMSE of every family; returns (best family, {name: rmse}). Xs as in sigma_scale."""
+    """Inner-CV RMSE of every family; returns (best family, {name: rmse}). Xs as in inner_errors."""
     scores = {}
     for fam in fams:
         p = np.zeros(len(y))
@@ -196,7 +238,7 @@ def nested(scheme, fams, X0, y, film, sub, prior_idx, members, fold_X=None, sche
     pred, sig = np.full(n, np.nan), np.full(n, np.nan)
     fam_pred = {f.name: np.full(n, np.nan) for f in fams}
     base_pred = {}
-    chosen, ks = [], []
+    chosen, ks, floors = [], [], []
     for i, (tr, te) in enumerate(outer_splits(scheme, n, film, sub)):
         X = fold_matrix(X0, film, te, fold_X) if scheme == LOFO else scheme_matrix(X0, scheme, te, scheme_X)
         folds = inner_splits(scheme, tr, film, sub)
@@ -205,11 +247,12 @@ def nested(scheme, fams, X0, y, film, sub, prior_idx, members, fold_X=None, sche
         if scheme == LOSO and scheme_X and LOSO_INNER in scheme_X:  # the same for new substrates
             Xs = [scheme_matrix(X0, LOSO_INNER, np.concatenate([te, tr[b]]), scheme_X)[tr] for _, b in folds]
         best, _ = choose(fams, X[tr], y[tr], folds, prior_idx, Xs)
-        k = sigma_scale(best, X[tr], y[tr], folds, prior_idx, members, SEED + 1000 * i, Xs)
+        cal = sigma_calibration(best, X[tr], y[tr], folds, prior_idx, members, SEED + 1000 * i, Xs)
         mp = ensemble_predict(best, X[tr], y[tr], X[te], prior_idx, members, SEED + 1000 * i + 7)
-        pred[te], sig[te] = mp.mean(axis=1), k * mp.std(axis=1)
+        pred[te], sig[te] = mp.mean(axis=1), sigma_of(mp.std(axis=1), cal["k"], cal["floor"])
         chosen.append(best.name)
-        ks.append(k)
+        ks.append(cal["k"])
+        floors.append(cal["floor"])
         for f in fams:  # each family on its own (fixed), for the comparison table
             fam_pred[f.name][te] = f.fit_predict(X[tr], y[tr], X[te], prior_idx)
         for name, p in baselines(X, y, tr, te, prior_idx).items():
@@ -217,9 +260,10 @@ def nested(scheme, fams, X0, y, film, sub, prior_idx, members, fold_X=None, sche
     err = np.abs(pred - y)
     return {
         "selected": metrics(y, pred),
-        "coverage": {"within_1_sigma": float((err <= sig).mean()), "within_2_sigma": float((err <= 2 * sig).mean()), "n": int(n)},
+        "coverage": {"within_1_sigma": float((err <= sig).mean()), "within_2_sigma": float((err <= 2 * sig).mean()), "n": int(n), "median_sigma": float(np.median(sig))},
         "chosen": {c: chosen.count(c) for c in sorted(set(chosen))},
         "k": {"min": float(min(ks)), "median": float(np.median(ks)), "max": float(max(ks))},
+        "sigmaFloor": {"min": float(min(floors)), "median": float(np.median(floors)), "max": float(max(floors))},
         "families": {name: metrics(y, p) for name, p in fam_pred.items()},
         "baselines": {name: metrics(y, p) for name, p in base_pred.items()},
         "folds": len(ks),

@@ -78,12 +78,13 @@ def ship(t, key, fams, prior_idx, members):
             return [nested.scheme_matrix(t.X, nested.SHIP_LOSO, b, sx) for _, b in folds]
         return None
     best, scores = nested.choose(fams, t.X, y, splits, prior_idx, per_fold(splits, sch))
-    k = {}
+    k, floor = {}, {}
     for name, s in (("knownFilm", nested.LOSO if len(set(t.sub)) >= 2 else nested.RANDOM), ("newFilm", sch)):
         folds = nested.inner_splits(s, all_rows, t.film, t.sub)
-        k[name] = nested.sigma_scale(best, t.X, y, folds, prior_idx, members, nested.SEED + 5, per_fold(folds, s))
+        cal = nested.sigma_calibration(best, t.X, y, folds, prior_idx, members, nested.SEED + 5, per_fold(folds, s))
+        k[name], floor[name] = cal["k"], cal["floor"]
     fitted = fit_members(best, t.X, y, prior_idx, members, nested.SEED)
-    return best, scores, k, fitted
+    return best, scores, (k, floor), fitted
 
 
 def stability_reliability(t, pred, sigma):
@@ -140,9 +141,9 @@ def train_target(t, key, a, report, manifest, held_all):
     evals, held = evaluate(t, key, fams, prior_idx, members)
     held_all[key] = held
     variants = prior_variants(t, key, fams, prior_idx, members, a.cmp) if a.variants else None
-    best, scores, k, fitted = ship(t, key, fams, prior_idx, members)
+    best, scores, (k, floor), fitted = ship(t, key, fams, prior_idx, members)
     lc = nested.learning_curve(best, t.X, t.ys[key], t.film, prior_idx, tt["studyGoal"], 2 if a.fast else 3, t.fold_X) if len(set(t.film)) >= 2 else None
-    rep = {"unit": tt["unit"], "title": tt["title"], "goal": tt["goal"], "shipped": best.name, "shippedInnerRmse": scores, "sigmaScale": k,
+    rep = {"unit": tt["unit"], "title": tt["title"], "goal": tt["goal"], "shipped": best.name, "shippedInnerRmse": scores, "sigmaScale": k, "sigmaFloor": floor,
            "nested": evals, "learningCurve": lc, "members": members, "families": [f.name for f in fams], "priorVariants": variants}
     if t.exportable and a.out_models:
         path = os.path.join(a.out, f"{key}.onnx")
@@ -155,6 +156,8 @@ def train_target(t, key, a, report, manifest, held_all):
         manifest["targets"][key] = {
             "file": f"{key}.onnx", "sha256": hashlib.sha256(open(path, "rb").read()).hexdigest(), "bytes": os.path.getsize(path),
             "unit": tt["unit"], "title": tt["title"], "model": best.name, "members": len(fitted), "sigmaScale": k,
+            # σ = sqrt((sigmaScale · members' std)² + sigmaFloor²), in the target's unit (models/nested.py calibrate).
+            "sigmaFloor": floor,
             # Residual models predict a correction: value = members' mean + the named feature.
             "addFeature": tt["prior"] if best.residual else None,
             "heldOut": {"leaveOneFilmOut": ho(nested.LOFO), "leaveOneSubstrateOut": ho(nested.LOSO), "random5Fold": ho(nested.RANDOM)},

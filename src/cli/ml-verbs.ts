@@ -19,6 +19,7 @@ interface H2dInfo {
   id: string;
   bindingEnergy?: number;
   formationEnergy?: number;
+  filmSpaceGroup?: number;
   film?: string;
   substrate?: string;
   surfacePlane?: string;
@@ -65,7 +66,7 @@ export async function featuresVerb(a: Args, readAll: ReadAll): Promise<number> {
       }
       const strain = Math.max(Math.abs(h.alignment?.u ?? NaN), Math.abs(h.alignment?.v ?? NaN));
       const prior = await forceFieldPrior(g, s0, model);
-      const f = computeFeatures({ structure: s0, strain, ff: prior });
+      const f = recordFeatures(s0, strain, prior);
       if (f.missing.length) process.stderr.write(`note: ${h.id}: missing ${f.missing.join(', ')}\n`);
       const cell = (x: unknown) => (typeof x === 'number' ? (Number.isFinite(x) ? String(Number(x.toPrecision(10))) : '') : `"${String(x ?? '').replace(/"/g, '')}"`);
       lines.push([h.id, h.film, h.substrate, h.surfacePlane, h.bindingEnergy, interfaceZSeparation(s1), h.formationEnergy, prior.converged ? 1 : 0, ...f.values].map(cell).join(','));
@@ -78,6 +79,16 @@ export async function featuresVerb(a: Args, readAll: ReadAll): Promise<number> {
   else process.stdout.write(text);
   process.stderr.write(`features: ${n} records${skipped ? `, ${skipped} skipped` : ''}\n`);
   return 0;
+}
+
+/**
+ * The features of a Hetero2d/aiHD record as the training table has them: its initial interface, the match's
+ * strain, the prior, and the space group the record gives for its film in the film's own cell. The app computes
+ * the same vector from the film's own cell with moyo (test/ml/feature-parity.test.ts checks they agree).
+ */
+export function recordFeatures(s0: Structure, strain: number, prior: { zSeparation: number; bindingEnergy: number }) {
+  const h = s0.info.hetero2d as H2dInfo | undefined;
+  return computeFeatures({ structure: s0, strain, ff: prior, filmSpaceGroup: h?.filmSpaceGroup });
 }
 
 /** The models shipped beside the CLI bundle (dist-cli/../models), loaded with onnxruntime-web's wasm build. */

@@ -352,6 +352,8 @@ export function parseHetero2dJson(text: string, options: { initial?: boolean } =
           structure: key,
           bindingEnergy: num(['Binding_Energy', 'E_bind']),
           formationEnergy: num(['Formation_Energy', 'E_form']),
+          // The space group of the film in its own cell, as the record gives it (the predictors' film_symmetry_ops).
+          filmSpaceGroup: num(['film_spacegroup', 'number']),
           adsorptionEnergy: num(['Adsorption_Energy', 'E_ads']),
           film: rec.film_composition,
           substrate: rec.substrate_composition,

@@ -111,6 +111,18 @@ describe('interface service', () => {
     expect(j.forceField.zSeparation).toBeCloseTo(runs[1][2], 4);
   });
 
+  it("the estimate's film_symmetry_ops is the film's own (graphene 24, from its unstrained layer), not the strained film's", async () => {
+    const svc = service(true);
+    const spec = await grapheneOnCu(svc, { layers: 3 });
+    const r = await svc.place({ ...spec, placement: { zSeparation: 3.4, shift: [0, 0] } }, { ffModel: 'd2' });
+    if (r.superseded || !r.ml) throw new Error(`no estimate: ${r.superseded || r.mlError}`);
+    const { FEATURE_NAMES } = await import('../../src/compute/ml/features');
+    expect(r.ml.features.values[FEATURE_NAMES.indexOf('film_symmetry_ops')]).toBe(24); // P6/mmm: 6/mmm, order 24
+    expect(r.ml.features.missing.join()).not.toMatch(/space group/);
+    // Outside the training films' range (all 12): said, not hidden.
+    expect(r.ml.warnings.join()).toMatch(/film_symmetry_ops = 24 outside the training range/);
+  });
+
   it('matches say how many were found beyond the list, and the twist period comes from the lattices', async () => {
     const svc = service();
     const request: InterfaceRequest = { film: await read('MoS2_monolayer.vasp'), substrate: await read('Au_fcc_conventional.vasp'), options: { hkl: [1, 1, 1], layers: 3 } };

@@ -79,6 +79,27 @@ describe('predictions on a Hetero2d record', () => {
     expect(out.warnings.join()).toMatch(/feature-space distance .* nearest training rows exceeds/);
     await p.release();
   });
+  it('σ = sqrt((k · members std)² + σ₀²) with k and the floor σ₀ from the manifest', async () => {
+    const ort = (await import('onnxruntime-node')) as unknown as OrtLike;
+    const rec = (await mustRead('hetero2d_two_records.json', { initial: true })).structures[0];
+    const f = computeFeatures({ structure: rec, strain: 0.02, ff: { zSeparation: 2.5, bindingEnergy: 0.1 } });
+    const floors = { knownFilm: 0.3, newFilm: 0.7 };
+    const t = (key: 'ebind' | 'zsep') => ({ ...manifest.targets[key], sigmaScale: { knownFilm: 2, newFilm: 3 }, sigmaFloor: floors });
+    const p = await Predictor.create(ort, { ...manifest, targets: { ebind: t('ebind'), zsep: t('zsep') } }, load);
+    const std = (m: Float32Array) => {
+      const mean = m.reduce((a, b) => a + b, 0) / m.length;
+      return Math.sqrt(m.reduce((a, b) => a + (b - mean) ** 2, 0) / m.length);
+    };
+    const [r] = await p.predict([f]);
+    const [e] = await p.members('ebind', [f.values]);
+    const known = f.filmElements.every((x) => manifest.training.filmElements.includes(x));
+    expect(known).toBe(true); // a training film: knownFilm's k and floor
+    expect(r.bindingEnergy.sigma).toBeCloseTo(Math.hypot(2 * std(e), 0.3), 9);
+    const [u] = await p.predict([{ ...f, filmElements: ['C'] }]);
+    expect(u.bindingEnergy.sigma).toBeCloseTo(Math.hypot(3 * std(e), 0.7), 9);
+    expect(u.zSeparation.sigma).toBeGreaterThanOrEqual(0.7);
+    await p.release();
+  });
   it('refuses models trained on other feature definitions', async () => {
     const ort = (await import('onnxruntime-node')) as unknown as OrtLike;
     await expect(Predictor.create(ort, { ...manifest, featuresVersion: -1 }, load)).rejects.toThrow(/retrain/);

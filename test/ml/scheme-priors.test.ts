@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * refitted without that fold's test rows. On a synthetic table whose shipped "prior" column equals the target
  * (a prior that has seen every answer) and whose per-fold matrices hold noise in that column for the fold's
  * test rows, the nested error must be large with the per-fold matrices and ~0 without; a scheme with refits
- * but a fold without one must stop rather than leak. With leave-one-substrate-out inner refits (LOSO_INNER) k
+ * but a fold without one must stop rather than leak. With leave-one-substrate-out inner refits (LOSO_INNER) σ
  * is calibrated on inner folds whose prior did not know their rows: larger, and outer coverage higher.
  */
 const PY = '.venv/bin/python';
@@ -46,7 +46,7 @@ for tr, te in nested.outer_splits(nested.LOSO, n, film, sub):
 inner = nested.nested(nested.LOSO, fams, X0, y, film, sub, 2, 3, None, sx)
 sx.pop(nested.LOSO_INNER)
 outer_only = nested.nested(nested.LOSO, fams, X0, y, film, sub, 2, 3, None, sx)
-out["inner"] = {"k": inner["k"]["median"], "kOuterOnly": outer_only["k"]["median"], "cov": inner["coverage"]["within_1_sigma"], "covOuterOnly": outer_only["coverage"]["within_1_sigma"]}
+out["inner"] = {"sigma": inner["coverage"]["median_sigma"], "sigmaOuterOnly": outer_only["coverage"]["median_sigma"], "cov": inner["coverage"]["within_1_sigma"], "covOuterOnly": outer_only["coverage"]["within_1_sigma"]}
 print(json.dumps(out))
 `;
 
@@ -60,9 +60,9 @@ describe.skipIf(!existsSync(PY))('held-out priors for leave one substrate out an
       expect(out[sch].held).toBeGreaterThan(0.5); // the refitted priors are not (y has unit variance)
       expect(out[sch].missing).toMatch(/no refitted prior for a .* fold/);
     }
-    // Inner refits: k sized on errors the prior did not know, so outer coverage rises toward its target.
-    const inner = (out as unknown as { inner: { k: number; kOuterOnly: number; cov: number; covOuterOnly: number } }).inner;
-    expect(inner.k).toBeGreaterThan(5 * inner.kOuterOnly);
+    // Inner refits: σ (k and floor) sized on errors the prior did not know, so outer coverage rises toward its target.
+    const inner = (out as unknown as { inner: { sigma: number; sigmaOuterOnly: number; cov: number; covOuterOnly: number } }).inner;
+    expect(inner.sigma).toBeGreaterThan(5 * inner.sigmaOuterOnly);
     expect(inner.cov).toBeGreaterThan(inner.covOuterOnly);
   });
 });

@@ -20,6 +20,7 @@ import { estimateInterface, type Prior } from '../ml/estimate';
 import type { FormationEnergy } from '../ml/stability';
 import type { Predictor } from '../ml/predictor';
 import { forceFieldPrior } from '../ml/prior';
+import { layerSymmetry } from '../ml/symmetry';
 import { checkBuilt, slabGapWarning } from './checks';
 import { atomsFor, assemble, cellBelow, prepare, search, searchOnCell, stackAtoms, type Prepared, type SearchMode, type UpperFilm } from './pipeline';
 import { bottomPair } from './stack';
@@ -100,6 +101,8 @@ export class InterfaceService {
   private layers = new Lru<Structure>(16);
   private built = new Lru<BuiltInterface>(16);
   private priors = new Lru<Promise<Prior>>(64);
+  /** Space group of each film's 2D layer in its own cell (film_symmetry_ops): a screen reuses a film's for every substrate. */
+  private filmGroups = new Lru<Promise<number | null>>(64);
   private latest = new Map<string, number>();
   private tables = new Lru<{ backend: FFBackend; dispose(): void; notice?: string }>(4, (t) => t.dispose());
   private ff: Promise<SelectedBackend> | null = null;
@@ -246,7 +249,22 @@ export class InterfaceService {
     if (!this.deps.predictor) throw new Error('no predictors are bundled with this build');
     const prior = await this.prior(spec);
     const m = spec.match;
-    return estimateInterface(await this.deps.predictor(), wasmBackend(await this.deps.geometry), s, Math.max(...m.principalStrains.map(Math.abs)), prior, formation);
+    const filmSpaceGroup = await this.filmSpaceGroup(spec.request);
+    return estimateInterface(await this.deps.predictor(), wasmBackend(await this.deps.geometry), s, Math.max(...m.principalStrains.map(Math.abs)), prior, formation, filmSpaceGroup);
+  }
+
+  /**
+   * ITA number of the space group of the request's film layer in its own cell (unstrained, with vacuum), the
+   * input of the feature film_symmetry_ops; null when moyo rejects the cell (the feature is then missing).
+   */
+  async filmSpaceGroup(req: InterfaceRequest): Promise<number | null> {
+    // The layer depends on the film, its face and the vacuum only: a screen finds each film's once for every substrate.
+    const k = `${key(req.film)}|${req.options.face ?? 'bottom'}|${req.options.vacuum ?? DEFAULTS.vacuum}`;
+    const hit = this.filmGroups.get(k);
+    if (hit) return hit;
+    const p = this.pair(req).then((pp) => layerSymmetry(pp.prepared.film.structure)).then((r) => r?.spaceGroup ?? null);
+    p.catch(() => this.filmGroups.delete(k));
+    return this.filmGroups.put(k, p);
   }
 
   /**

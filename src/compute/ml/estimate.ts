@@ -24,12 +24,13 @@ export interface InterfaceEstimate extends PredictionResult {
 
 /**
  * Estimates for one interface: force-field prior, features, both ONNX models, the domain check and, when the
- * film's formation energy is given or known from training, P(stable). Shared by the CLI's `predict`
+ * film's formation energy is given or known from training, P(stable). filmSpaceGroup: the ITA number of the
+ * film's space group in its own cell (the interface service finds it with moyo), for film_symmetry_ops. Shared by the CLI's `predict`
  * and the app's worker, so both report the same numbers for the same interface.
  */
-export async function estimateInterface(predictor: Predictor, ff: FFBackend, structure: Structure, strain: number, cachedPrior?: Prior, formation?: FormationEnergy): Promise<InterfaceEstimate> {
+export async function estimateInterface(predictor: Predictor, ff: FFBackend, structure: Structure, strain: number, cachedPrior?: Prior, formation?: FormationEnergy, filmSpaceGroup?: number | null): Promise<InterfaceEstimate> {
   const prior = cachedPrior ?? (await forceFieldPrior(ff, structure));
-  const features = computeFeatures({ structure, strain, ff: prior });
+  const features = computeFeatures({ structure, strain, ff: prior, filmSpaceGroup });
   const [p] = await predictor.predict([features], [formation]);
   const trainedOn = predictor.manifest.prior;
   if (trainedOn && trainedOn !== priorId()) {

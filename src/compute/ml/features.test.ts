@@ -23,9 +23,10 @@ const get = (v: Float64Array, n: (typeof FEATURE_NAMES)[number]) => v[FEATURE_NA
 
 describe('interface features (hand-checked)', () => {
   it('substrate, film, face and match features', () => {
-    const f = computeFeatures({ structure: toy(), strain: -0.021, ff: { zSeparation: 3.1, bindingEnergy: 0.12 } });
+    const f = computeFeatures({ structure: toy(), strain: -0.021, ff: { zSeparation: 3.1, bindingEnergy: 0.12 }, filmSpaceGroup: 187 });
     const v = f.values;
     expect(v).toHaveLength(FEATURE_NAMES.length);
+    expect(get(v, 'film_symmetry_ops')).toBe(12); // P-6m2 (1H-MoS2 in its own cell): point group -6m2, order 12
     expect(get(v, 'sub_en_pauling')).toBe(2.4);
     expect(get(v, 'sub_phi_miedema_V')).toBe(5.15);
     expect(get(v, 'sub_cohesive_kJmol')).toBe(368.2);
@@ -66,6 +67,13 @@ describe('interface features (hand-checked)', () => {
     expect(f.substrateElements).toEqual(['Au']);
     expect(f.missing).toEqual([]);
     expect(interfaceZSeparation(toy())).toBeCloseTo(2.8, 12);
+  });
+  it("film_symmetry_ops comes from the film's own space group; without one it is missing, not guessed", () => {
+    const janus = computeFeatures({ structure: toy(), strain: 0, filmSpaceGroup: 156 }); // P3m1: 3m, order 6
+    expect(get(janus.values, 'film_symmetry_ops')).toBe(6);
+    const none = computeFeatures({ structure: toy(), strain: 0 });
+    expect(get(none.values, 'film_symmetry_ops')).toBeNaN();
+    expect(none.missing.join()).toMatch(/space group of the film's own cell/);
   });
   it('broken bonds of a simple-cubic slab: coordination 6, one bond per top atom broken', () => {
     // Three Au planes 3 Å apart on a 3 × 3 Å cell (one atom each) and the toy's film 2.8 Å above them.

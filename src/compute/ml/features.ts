@@ -12,9 +12,10 @@ import { formula, type Structure } from '../../core/structure';
 import { canonicalInterface } from '../ff/system';
 import { ELEMENT_PROPS } from './element-props';
 import { FACET_WORK_FUNCTION_EV, KJ_PER_MOL_PER_EV, WORK_FUNCTION_EV } from './substrate-props';
+import { symmetryOpsOfSpaceGroup } from './symmetry-ops';
 
 /** Version of the feature definitions; a model records the version it was trained with. */
-export const FEATURES_VERSION = 3;
+export const FEATURES_VERSION = 4;
 
 export const FEATURE_NAMES = [
   'sub_en_pauling',
@@ -41,6 +42,7 @@ export const FEATURE_NAMES = [
   'film_Z_anion',
   'film_valence_mean',
   'film_packing_efficiency',
+  'film_symmetry_ops',
   'face_en',
   'face_polarizability_bohr3',
   'face_atomic_radius_pm',
@@ -61,6 +63,12 @@ export interface FeatureInput {
   strain: number;
   /** Force-field prior for the same interface, if computed: z-separation (Å) and binding energy (eV/film atom). */
   ff?: { zSeparation: number; bindingEnergy: number };
+  /**
+   * ITA number (1–230) of the space group of the film in its own cell (unstrained, with vacuum; not the strained
+   * film inside the interface): the app's from moyo (symmetry.ts, once per prepared pair), the training table's
+   * from the record's film_spacegroup. Gives film_symmetry_ops (symmetry-ops.ts); absent: NaN, listed as missing.
+   */
+  filmSpaceGroup?: number | null;
 }
 
 export interface Features {
@@ -131,6 +139,8 @@ export function computeFeatures(inp: FeatureInput): Features {
   const volume = (i: number) => (4 / 3) * Math.PI * (prop(s.numbers[i], 'atomicRadius', missing) / 100) ** 3;
   const slabHeight = fMax - fMin + avg(face, 'atomicRadius') / 100 + avg(top, 'atomicRadius') / 100;
   const ions = filmIons(film.map((i) => s.numbers[i]), missing);
+  const symOps = symmetryOpsOfSpaceGroup(inp.filmSpaceGroup);
+  if (Number.isNaN(symOps)) missing.add(`space group of the film's own cell${inp.filmSpaceGroup != null ? ` (got ${inp.filmSpaceGroup})` : ''}`);
 
   const values = [
     subEn,
@@ -157,6 +167,7 @@ export function computeFeatures(inp: FeatureInput): Features {
     ions.anion,
     avg(film, 'nValence'),
     film.reduce((a, i) => a + volume(i), 0) / (area * slabHeight),
+    symOps,
     faceEn,
     avg(face, 'polarizability'),
     avg(face, 'atomicRadius'),

@@ -2,7 +2,8 @@
  * The ONNX predictors of binding energy and z-separation, on any onnxruntime build that offers the common
  * InferenceSession/Tensor API (onnxruntime-web's wasm build in the browser and the CLI, onnxruntime-node in
  * tests). Each model outputs its ensemble members' predictions; the value is their mean (plus the force-field
- * prior for residual models) and σ their spread times the calibration factor from training (manifest.json).
+ * prior for residual models) and σ their spread times the calibration factor from training, with the calibrated
+ * floor (manifest.json: sigmaScale, sigmaFloor).
  */
 import { Domain, type DomainCheck, type DomainManifest } from './domain';
 import { FEATURE_NAMES, FEATURES_VERSION, type Features } from './features';
@@ -23,8 +24,13 @@ export interface TargetManifest {
   title: string;
   model: string;
   members: number;
-  /** σ = scale × ensemble std; knownFilm when the film's elements all occur in the training films, else newFilm. */
+  /**
+   * σ = sqrt((scale × ensemble std)² + floor²) (floor in the target's unit, 0 when absent); knownFilm when the
+   * film's elements all occur in the training films, else newFilm. Both calibrated in training so that ±1σ and
+   * ±2σ cover 68% and 95% of held-out errors as nearly as they can (models/nested.py calibrate).
+   */
   sigmaScale: { knownFilm: number; newFilm: number };
+  sigmaFloor?: { knownFilm: number; newFilm: number };
   addFeature: string | null;
   heldOut: { leaveOneFilmOut: HeldOut; leaveOneSubstrateOut: HeldOut; random5Fold: HeldOut };
   fixtures: { features: number[][]; members: number[][] };
@@ -87,6 +93,13 @@ export interface PredictionResult {
 }
 
 export class ModelError extends Error {}
+
+/** σ of one estimate from its members' std (the training pipeline's sigma_of, models/nested.py). */
+export function sigmaOf(std: number, t: Pick<TargetManifest, 'sigmaScale' | 'sigmaFloor'>, knownFilm: boolean): number {
+  const which = knownFilm ? 'knownFilm' : 'newFilm';
+  const floor = t.sigmaFloor?.[which] ?? 0;
+  return Math.sqrt((t.sigmaScale[which] * std) ** 2 + floor ** 2);
+}
 
 export class Predictor {
   private constructor(
@@ -173,7 +186,7 @@ export class Predictor {
     const add = t.addFeature ? f.values[this.manifest.features.indexOf(t.addFeature)] : 0;
     return {
       value: mean + add,
-      sigma: (knownFilm ? t.sigmaScale.knownFilm : t.sigmaScale.newFilm) * Math.sqrt(v2 / members.length),
+      sigma: sigmaOf(Math.sqrt(v2 / members.length), t, knownFilm),
       sigmaCalibration: knownFilm ? 'films like the training films (leave-one-substrate-out)' : 'new films (leave-one-film-out)',
       unit: t.unit,
       accuracy: { leaveOneFilmOutRmse: t.heldOut.leaveOneFilmOut.rmse, leaveOneSubstrateOutRmse: t.heldOut.leaveOneSubstrateOut.rmse, random5FoldRmse: t.heldOut.random5Fold.rmse },

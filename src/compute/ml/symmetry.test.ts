@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeStructure, type Structure } from '../../core/structure';
 import { mustRead } from '../../../test/helpers/fixtures';
 import { layerSymmetry } from './symmetry';
+import { symmetryOpsOfSpaceGroup } from './symmetry-ops';
 
 /**
  * The film symmetry-operation count against the point-group orders of the layers' layer groups (cited in
@@ -47,5 +48,24 @@ describe('film symmetry-operation count', () => {
     const s = oneT();
     s.positions[3] += 0.2; // one X atom 0.2 Å off its site (20 × the tolerance)
     expect((await layerSymmetry(s))!.operations).toBeLessThan(12);
+  });
+});
+
+describe('symmetry-operation count from the space-group number (symmetry-ops.ts)', () => {
+  it('point-group orders at the ends of the crystal classes (ITA Vol. A)', () => {
+    const table: [number, number][] = [[1, 1], [2, 2], [3, 2], [9, 2], [10, 4], [15, 4], [16, 4], [46, 4], [47, 8], [74, 8], [75, 4], [82, 4], [83, 8], [122, 8], [123, 16], [142, 16],
+      [143, 3], [146, 3], [147, 6], [148, 6], [149, 6], [161, 6], [162, 12], [164, 12], [167, 12], [168, 6], [174, 6], [175, 12], [187, 12], [190, 12], [191, 24], [194, 24], [195, 12], [199, 12], [200, 24], [220, 24], [221, 48], [230, 48]];
+    for (const [n, order] of table) expect([n, symmetryOpsOfSpaceGroup(n)]).toEqual([n, order]);
+    for (const bad of [0, 231, 1.5, NaN, null, undefined]) expect(symmetryOpsOfSpaceGroup(bad)).toBeNaN();
+  });
+  it("equals moyo's own count of the cell's operations (modulo its translations) on every fixture layer", async () => {
+    const layers = [await fixture('graphene.vasp'), await fixture('MoS2_monolayer.vasp'), await fixture('MoSSe_janus.vasp'), oneT(), supercell(await fixture('MoS2_monolayer.vasp'), 2)];
+    const s = oneT();
+    s.positions[3] += 0.2;
+    layers.push(s);
+    for (const l of layers) {
+      const r = (await layerSymmetry(l))!;
+      expect([r.spaceGroup, r.operations]).toEqual([r.spaceGroup, r.rotationCount]);
+    }
   });
 });
