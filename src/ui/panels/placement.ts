@@ -71,7 +71,8 @@ export const mountPlacement: Panel = (root, { wb, view }) => {
   d.add(() => view.setGestures(null));
 
   const showTwist = (s: WorkbenchState) => {
-    twist.max = String(periodDeg(s, s.activeFilm));
+    // The period comes from lattice angles (29.999999999999996 for 30°): the form shows it to 1e-6°.
+    twist.max = String(Math.round(periodDeg(s, s.activeFilm) * 1e6) / 1e6);
     if (!dragBase) twist.value = String(activeTwist(s));
     text($('twist-out'), fmt(Number(twist.value), 1));
   };
