@@ -106,7 +106,13 @@ export function registryMap(canvas: HTMLCanvasElement, d: RegistryMapData): { mi
   ctx.fillStyle = '#39424e';
   ctx.fillText(maxMeV.toPrecision(2), cx + 13, top + 8);
   ctx.fillText('0', cx + 13, bottom);
-  ctx.fillText('meV/atom', cx - 14, bottom + 14);
+  // The unit along the bar's right edge: under the bar it ran into the a axis's "1" for a cell as wide as the map.
+  ctx.save();
+  ctx.translate(W - 3, (top + bottom) / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillText('meV per film atom', 0, 0);
+  ctx.restore();
   // The minimum (white dot) and where the film is now (orange ring).
   const min: [number, number] = [wrap(d.base[0] + Math.floor(kMin / d.ny) * du), wrap(d.base[1] + (kMin % d.ny) * dv)];
   const labels: { label: string; left: number; top: number; right: number; bottom: number }[] = [];
@@ -125,6 +131,11 @@ export function registryMap(canvas: HTMLCanvasElement, d: RegistryMapData): { mi
     const spots = [[x + 7, y - 5], [x + 7, y + 15], [x - 7 - w, y - 5], [x - 7 - w, y + 15]].map(([lx, by]) => ({ label, left: lx, top: by - 10, right: lx + w, bottom: by }));
     const free = (b: (typeof spots)[number]) => b.left >= 0 && b.right <= W && b.top >= 0 && b.bottom <= H && !labels.some((q) => b.left < q.right && q.left < b.right && b.top < q.bottom && q.top < b.bottom);
     const at = spots.find(free) ?? spots[0];
+    // A light halo: the label often sits on the dark end of the colour ramp.
+    ctx.lineWidth = 3;
+    ctx.lineJoin = 'round';
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.85)';
+    ctx.strokeText(label, at.left, at.bottom);
     ctx.fillText(label, at.left, at.bottom);
     labels.push(at);
   };
