@@ -23,7 +23,7 @@ def plot_learning_curves(rep, path):
                 ax.axhline(lc["goal"], ls=":", c="k", label=f"extrapolated to {lc['goal']} {t['unit']}")
             ax.set_xlabel(label)
             ax.set_ylabel(f"{t['title']} RMSE ({t['unit']})")
-            ax.set_title(f"{t['title']}: {lc['family']}", fontsize=8)
+            ax.set_title(f"{t['title']}: " + ("shipped procedure, family chosen per training set" if lc.get("chosen") else lc["family"]), fontsize=8)
             ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
@@ -68,7 +68,10 @@ def learning_text(t):
     lc = t["learningCurve"]
     if not lc:
         return "No learning curve: the data has a single film.\n"
-    L = [f"Learning curve of the shipped family ({lc['family']}, fixed) on held-out films. ![learning curve](learning-curve.png)\n",
+    picks = ", ".join(f"{k} ×{v}" for k, v in (lc.get("chosen") or {}).items())
+    head = (f"Learning curve of the shipped procedure on held-out films: in every training set the family is chosen by inner CV on that set's rows only (leave one film out among its films; 3-fold for one film), so the held-out film never takes part in the choice (families chosen: {picks})." if lc.get("chosen")
+            else f"Learning curve of {lc['family']} on held-out films.")
+    L = [head + " ![learning curve](learning-curve.png)\n",
          "| training films | held-out RMSE | fits |", "|---|---|---|"]
     L += [f"| {r['films']} | {r['rmse']:.3f} | {r['fits']} |" for r in lc["byFilms"]]
     L += ["", "| training records (share of the 3 other films' rows) | held-out RMSE |", "|---|---|"]
@@ -76,6 +79,8 @@ def learning_text(t):
     for what, ex in (("films", lc["extrapolationFilms"]), ("records", lc["extrapolationRecords"])):
         if what == "records" and ex["b"] is not None and ex["b"] < 0.1:
             L.append(f"\nBy records: more rows of the same films barely lower the error on a new film (RMSE ∝ n^−{max(ex['b'], 0):.2f}); what would help is more films, not more rows of these.")
+        elif ex["nAtGoal"] and ex["nAtGoal"] > 1000:
+            L.append(f"\nExtrapolation by {what}: RMSE ≈ {ex['a']:.3g} · n^−{ex['b']:.2f}, nearly flat: at this rate {lc['goal']} {t['unit']} would take more than a thousand {what}, so the power law through {len(lc['by' + what.capitalize()])} points says nothing usable about how many would do.")
         elif ex["nAtGoal"]:
             L.append(f"\nExtrapolation by {what}: RMSE ≈ {ex['a']:.3g} · n^−{ex['b']:.2f}, which would reach {lc['goal']} {t['unit']} at about {ex['nAtGoal']:.3g} {what} ({ex['note']}; fit through {len(lc['by' + what.capitalize()])} points).")
         else:
@@ -87,26 +92,46 @@ def stability_text(rep):
     st = rep.get("stability")
     if not st:
         return ""
-    L = ["## Stability as a probability\n", "P(stable) = P(E_bind > E_form) = Φ((Ê_bind − E_form) / √(σ_bind² + σ_form²)), with Ê_bind and σ_bind the binding-energy estimate and σ_form the uncertainty of the film's formation energy (0 for the Hetero2d records, whose E_form comes from the same DFT setup). Reliability on the Hetero2d records, from outer-fold predictions only:\n"]
+    sc = (rep["targets"].get("ebind") or {}).get("pStableScaleNotShipped") or {}
+    L = ["## Stability as a probability\n",
+         "P(stable) = P(E_bind > E_form) = Φ((Ê_bind − E_form) / √(σ_bind² + σ_form²)), with Ê_bind and σ_bind the binding-energy estimate and σ_form the uncertainty of the film's formation energy (0 for the Hetero2d records, whose E_form comes from the same DFT setup). Reliability on the Hetero2d records, from outer-fold predictions only:\n"]
     for sch, r in st.items():
         if not r:
             continue
         L.append(f"**{sch}** ({r['n']} records, {r['stableFraction']:.0%} stable in DFT; Brier score {r['brier']:.3f} vs {r['brierBaseRate']:.3f} for always saying the base rate; the call P > 0.5 is right for {r['accuracyOfStableCall']:.0%}):\n")
-        ece = sum(b["n"] * abs(b["meanP"] - b["observed"]) for b in r["bins"] if b["n"]) / r["n"]
-        L.append(f"Expected calibration error (records-weighted |mean P − observed|): {ece:.2f}" + (" — P is over-confident: read it as a ranking, not a calibrated probability." if ece > 0.1 else ".") + "\n")
+        ece = r.get("ece")
+        if ece is None:
+            ece = sum(b["n"] * abs(b["meanP"] - b["observed"]) for b in r["bins"] if b["n"]) / r["n"]
+        verdict = " — P is over-confident: read it as a ranking, not a calibrated probability." if ece > 0.1 else "."
+        if r["brier"] >= r["brierBaseRate"]:
+            verdict += " Its Brier score is no better than saying the base rate for every record: under this split P carries no skill."
+        L.append(f"Expected calibration error (records-weighted |mean P − observed|): {ece:.2f}{verdict}\n")
         L.append("| P(stable) bin | records | mean P | observed stable |\n|---|---|---|---|")
         L += [f"| {b['from']:.1f}–{b['to']:.1f} | {b['n']} | {_f(b['meanP'], 2)} | {_f(b['observed'], 2)} |" for b in r["bins"]]
         L.append("")
+    rec = {sch: r["recalibrated"] for sch, r in st.items() if r and r.get("recalibrated")}
+    if rec:
+        L.append("**Tried, not shipped: a recalibrated P** = Φ(s · (Ê_bind − E_form)/σ), with s in [0, 4] calibrated like σ, on the inner folds' held-out rows only (the smallest Brier score; models/nested.py `calibrate_p_scale`). On the outer folds:\n")
+        L.append("| outer folds | Brier, shipped P | Brier, recalibrated | calibration error, shipped / recalibrated | s (folds: min–max, median) |\n|---|---|---|---|---|")
+        for sch, q in rec.items():
+            r = st[sch]
+            L.append(f"| {sch} | {r['brier']:.3f} | {q['brier']:.3f} | {r['ece']:.2f} / {q['ece']:.2f} | {q['pScale']['min']:.2f}–{q['pScale']['max']:.2f}, {q['pScale']['median']:.2f} |")
+        gain = max(st[sch]["brier"] - q["brier"] for sch, q in rec.items())
+        L.append(f"\nThe largest gain in Brier score is {gain:.3f}"
+                 + (f"; s calibrated for the shipped model came out {sc.get('knownFilm', 1):.2f} for films like the training films and {sc.get('newFilm', 1):.2f} for new films" if sc else "")
+                 + (", and a scale near 0 would say about 50% even for a formation energy far below any binding energy" if sc and min(sc.values()) < 0.2 else "")
+                 + ". So the shipped P is the plain normal model (s = 1).\n")
     return "\n".join(L) + "\n"
 
 
 def domain_text(rep):
     d = rep["domain"]
-    L = ["## Applicability domain\n", f"Distance of an input to its {d['k']} nearest training rows in feature space (features standardised on the training rows; distance divided by √(number of features)). An input is *in domain* when that distance is at most {d['threshold']:.3f}, the 95th percentile of the distances that held-out rows had under {d['reference']}. The app and the CLI report the distance, its percentile and the verdict with every estimate.\n",
-         "| outer folds | median distance | share in domain | E_bind RMSE in / out | z RMSE in / out |", "|---|---|---|---|---|"]
+    L = ["## Applicability domain\n", f"Distance of an input to its {d['k']} nearest training rows in feature space (features standardised on the training rows; distance divided by √(number of features)). An input is *in domain* when that distance is at most {d['threshold']:.3f}, the 95th percentile of the distances that held-out rows had under {d['reference']}. The app and the CLI report the distance, its percentile and the verdict with every estimate. "
+         f"In the table, each outer fold's test rows are judged by that fold's own threshold (the same percentile under {d['reference']} among the fold's training rows only), so no row's verdict used the row itself and the share in domain is measured, not 95% by construction.\n",
+         "| outer folds | median distance | threshold (median of folds) | share in domain | E_bind RMSE in / out | z RMSE in / out |", "|---|---|---|---|---|---|"]
     for sch, r in d["bySchemes"].items():
         e, z = r.get("ebind", {}), r.get("zsep", {})
-        L.append(f"| {sch} | {r['medianDistance']:.3f} | {r['fractionInside']:.0%} | {_f(e.get('rmseInside'))} / {_f(e.get('rmseOutside'))} | {_f(z.get('rmseInside'))} / {_f(z.get('rmseOutside'))} |")
+        L.append(f"| {sch} | {r['medianDistance']:.3f} | {_f(r.get('medianThreshold'))} | {r['fractionInside']:.0%} | {_f(e.get('rmseInside'))} / {_f(e.get('rmseOutside'))} | {_f(z.get('rmseInside'))} / {_f(z.get('rmseOutside'))} |")
     lofo = d["bySchemes"].get(nested.LOFO, {})
     for key, title in (("ebind", "binding energy"), ("zsep", "z-separation")):
         e = lofo.get(key, {})
@@ -151,6 +176,8 @@ def ff_model_table(rep):
         return ""
     text = open(path).read()
     sec = text.split("## Hetero2d DFT records", 1)[-1].strip().split("\n\n")[0]
+    # Only held-out rows here: the in-sample row (fitted on all records) stays in FIT_CARD.md.
+    sec = "\n".join(line for line in sec.split("\n") if "in sample" not in line)
     return ("## Force-field models (the prior's source)\n\nThe interlayer models every backend runs, against the Hetero2d DFT records (from models/ff-fit/FIT_CARD.md, written by `.venv/bin/python models/ff-fit/fit.py`). "
             "`fit` is the default force field (src/core/defaults.ts) and the predictors' prior, because it is the best of the three on these records, also when each film is left out of its fit.\n\n" + sec + "\n\n" + ("" if not _fitted(rep) else held_out_prior_text(rep) if not _leak(rep) else
             "**Caveat for every held-out number in this card that uses the `fit` prior:** `fit`'s own parameters were fitted to these same records, so a film held out by the predictors' nested CV was not held out of the prior (its in-sample E_bind RMSE is far below its leave-one-film-out one above). Features from `fit` therefore carry information from the held-out rows, and the nested numbers of models on the `fit` prior are optimistic by up to the gap between the in-sample and leave-one-film-out rows above; the `d2` prior (no fitting) in the variant table is free of that. A leak-free comparison needs the prior recomputed per outer fold with `fit` refitted without that fold (not done).\n"))
@@ -167,10 +194,25 @@ def held_out_prior_text(rep):
     if every:
         return head + ("So is every other column: each outer fold of leave one substrate out (strict: also the published values on that metal, e.g. graphene on it), random 5-fold and the study's shuffled 20-fold "
                        "has its own refit without the fold's test rows (`prior_folds.py --schemes`), and so do the leave-one-substrate-out folds the shipped k for known films is calibrated on. "
-                       + ("Leave one substrate out also refits per inner fold (the outer and the inner test substrates out), so its family choice and k are calibrated on a held-out prior as well. " if nested.LOSO_INNER in held else "")
-                       + "Inside the other outer folds the inner folds (family choice, k) use the outer fold's prior, which has seen the inner test rows but never the outer ones: every number in this card is on rows that neither the model, nor k, nor the prior's fit saw. "
-                       "One consequence can show in the coverage tables: k calibrated on inner folds whose prior knew those rows is too small for rows the prior did not know" + ("" if nested.LOSO_INNER in held else " (most visibly for new substrates, where the refitted prior loses that metal's own parameters)") + ".\n")
+                       + _inner_text(held))
     return head + ("**Leave-one-substrate-out and the shuffled K-fold columns use the shipped prior, fitted to all records, and are optimistic** (by up to the gap between `fit` in sample and held out above); read them as upper bounds of skill.\n")
+
+
+def _inner_text(held):
+    """What the card says about the inner folds' prior (family choice and k inside each outer fold)."""
+    names = {nested.LOSO: "leave one substrate out", nested.RANDOM: "random 5-fold", nested.STUDY["ebind"]: "the study's 20-fold"}
+    inner = [names[s] for s, i in nested.INNER.items() if i in held]
+    rest = [names[s] for s, i in nested.INNER.items() if i not in held]
+    L = []
+    if inner:
+        L.append(f"The inner folds of {', '.join(inner)} have their own refits as well (the outer and the inner test rows out), so the family choice and k inside those outer folds are made on a held-out prior too. ")
+    if rest:
+        L.append(f"Inside the outer folds of {', '.join(rest)} the inner folds (family choice, k) use the outer fold's prior, which has seen the inner test rows but never the outer ones; "
+                 "k calibrated on inner folds whose prior knew those rows can be too small for rows the prior did not know, and the coverage tables would show it. ")
+    L.append("Every number in this card is on rows that neither the model, nor the choice of family, nor k, nor the prior's fit saw.\n")
+    return "".join(L)
+
+
 LEAK_NOTE = " — but the force-field prior's parameters had (caveat above)"
 
 

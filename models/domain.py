@@ -27,28 +27,46 @@ def knn_distance(Ztr, Zte, k=K):
     return np.sort(d, axis=1)[:, : min(k, len(Ztr))].mean(axis=1)
 
 
-def outer_distances(t, scheme):
-    n = len(t.X)
+def ref_distances(X, film, sub, ref):
+    """Distances of rows to their training rows under the reference scheme `ref`, inside the rows X only."""
+    n = len(X)
     out = np.full(n, np.nan)
+    for tr, te in nested.outer_splits(ref, n, film, sub):
+        s = standardiser(X[tr])
+        out[te] = knn_distance(apply(X[tr], *s), apply(X[te], *s))
+    return out
+
+
+def outer_distances(t, scheme, ref):
+    """Each outer test row's distance to its outer training rows, and its fold's threshold: the 95th percentile
+    of the distances the outer training rows had under `ref` among themselves (so the verdict on an outer row
+    never uses that row, as the shipped threshold never saw the input it judges)."""
+    n = len(t.X)
+    dist, thr = np.full(n, np.nan), np.full(n, np.nan)
     for tr, te in nested.outer_splits(scheme, n, t.film, t.sub):
         s = standardiser(t.X[tr])
-        out[te] = knn_distance(apply(t.X[tr], *s), apply(t.X[te], *s))
-    return out
+        dist[te] = knn_distance(apply(t.X[tr], *s), apply(t.X[te], *s))
+        thr[te] = float(np.quantile(ref_distances(t.X[tr], t.film[tr], t.sub[tr], ref), 0.95))
+    return dist, thr
 
 
 def domain_report(t, held, goals):
     """Distances under each outer scheme, the threshold, and how held-out errors grow with distance."""
     schemes = [s for s in (nested.LOFO, nested.LOSO, nested.RANDOM) if s in held["ebind"]]
-    dist = {s: outer_distances(t, s) for s in schemes}
-    ref = nested.LOSO if nested.LOSO in dist else nested.RANDOM
+    ref = nested.LOSO if len(set(t.sub)) >= 2 else nested.RANDOM
     # In domain: no farther from the training rows than 95% of the held-out rows were when only the substrate
     # (or only a random subset) was new. With four films, most new films fall outside: that is the point.
-    threshold = float(np.quantile(dist[ref], 0.95))
+    # The shipped threshold is that percentile over all rows; the table judges each outer fold's rows by the
+    # threshold of its own training rows (nested), so its share in domain is measured, not 95% by construction.
+    ref_all = ref_distances(t.X, t.film, t.sub, ref)
+    threshold = float(np.quantile(ref_all, 0.95))
     rep = {"k": K, "reference": ref, "threshold": threshold, "bySchemes": {}}
+    dist = {}
     for s in schemes:
-        d = dist[s]
-        inside = d <= threshold
-        row = {"medianDistance": float(np.median(d)), "fractionInside": float(inside.mean())}
+        d, thr = outer_distances(t, s, ref)
+        dist[s] = d
+        inside = d <= thr
+        row = {"medianDistance": float(np.median(d)), "fractionInside": float(inside.mean()), "medianThreshold": float(np.median(thr))}
         for key in held:
             if s in held[key]:
                 err = held[key][s][0] - t.ys[key]
@@ -58,6 +76,6 @@ def domain_report(t, held, goals):
     med, mu, sd = standardiser(t.X)
     Z = apply(t.X, med, mu, sd)
     man = {"k": K, "median": med.tolist(), "mean": mu.tolist(), "std": sd.tolist(), "rows": np.round(Z, 5).tolist(),
-           "threshold": threshold, "reference": ref, "referenceDistances": np.round(np.sort(dist[ref]), 5).tolist(),
+           "threshold": threshold, "reference": ref, "referenceDistances": np.round(np.sort(ref_all), 5).tolist(),
            "newFilmDistances": np.round(np.sort(dist[nested.LOFO]), 5).tolist() if nested.LOFO in dist else None}
     return {"report": rep, "manifest": man}

@@ -11,15 +11,26 @@ from skl2onnx.common.data_types import FloatTensorType
 ONNX_TOL = 1e-4
 
 
+def member_rows(n, members, seed):
+    """The bootstrap rows of each member (one definition, for fitting and for the refit check)."""
+    rng = np.random.default_rng(seed)
+    return [rng.integers(0, n, n) for _ in range(members)]
+
+
 def fit_members(fam, X, y, prior_idx, members, seed):
     """[(fitted pipeline, residual?)]: each member on a bootstrap resample; residual members learn y − prior."""
-    rng = np.random.default_rng(seed)
     base = X[:, prior_idx] if fam.residual else np.zeros(len(y))
-    out = []
-    for m in range(members):
-        b = rng.integers(0, len(y), len(y))
-        out.append((fam.make(seed + m).fit(X[b], (y - base)[b]), fam.residual))
-    return out
+    return [(fam.make(seed + m).fit(X[b], (y - base)[b]), fam.residual) for m, b in enumerate(member_rows(len(y), members, seed))]
+
+
+def refit_max_abs_diff(fam, fitted, X, y, prior_idx, seed):
+    """Largest difference between the members as they are about to be exported and each member fitted afresh on
+    its own rows: nonzero means a member changed after its fit (a step shared with a later fit, say). The
+    exported members' predictions are taken first, before any refit can touch them."""
+    want = np.stack([m.predict(X) for m, _ in fitted], axis=1)
+    fresh = fit_members(fam, X, y, prior_idx, len(fitted), seed)
+    got = np.stack([m.predict(X) for m, _ in fresh], axis=1)
+    return float(np.abs(want - got).max())
 
 
 def _rename(g, k):

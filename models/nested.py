@@ -35,6 +35,9 @@ SHIP_LOSO = "leave one substrate out, all rows (shipped k)"
 # Inner folds of leave one substrate out with a prior refitted without the outer and the inner test rows
 # (so k for new substrates is calibrated held out too); keyed like the outer folds, by their held-out rows.
 LOSO_INNER = "leave one substrate out, inner folds"
+# The same for the shuffled schemes: each inner fold's prior refitted without the outer and the inner test rows,
+# so k (and the family) are calibrated on rows the prior never saw, as the outer rows are scored.
+INNER = {LOSO: LOSO_INNER, RANDOM: "random 5-fold, inner folds", STUDY["ebind"]: "study: shuffled 20-fold, inner folds"}
 # σ = sqrt((k · std of the ensemble members)² + σ₀²); (k, σ₀) make ±1σ and ±2σ cover 68.3% and 95.4% of the
 # inner-fold rows' errors as nearly as they can (calibrate()).
 COVER_Q, COVER_Q2 = 0.683, 0.954
@@ -60,28 +63,37 @@ def _pipe(steps):
 def families(feats, target, fast):
     """The candidates chosen among inside every outer fold: small regularised models next to tree ensembles."""
     trees = 25 if fast else 60
-    imp = ("impute", SimpleImputer(strategy="median", keep_empty_features=True))
+    # Steps are made afresh for every pipeline: scikit-learn's Pipeline fits its steps in place, so one shared
+    # imputer or scaler would be refitted by every later fit, and a fitted member would then predict with another
+    # fit's medians and scales (the shipped ensembles did, until the members were checked against refits).
+    imp = lambda: ("impute", SimpleImputer(strategy="median", keep_empty_features=True))
     sub = [feats.index(f) for f in PHYSICS[target] if f in feats]
     pick = lambda: ("pick", ColumnTransformer([("physics", "passthrough", sub)], remainder="drop"))
     from sklearn.preprocessing import StandardScaler
-    scale = ("scale", StandardScaler())
+    scale = lambda: ("scale", StandardScaler())
     ridge = lambda s: RidgeCV(alphas=np.logspace(-3, 3, 13))
     # Fixed kernel (no marginal-likelihood search: 0.4 s per fit, and 109 rows cannot pin four hyper-parameters):
     # RBF length 2.5 on standardised features, noise 0.1 of the normalised target variance.
     gp = lambda s: GaussianProcessRegressor(ConstantKernel(1.0, "fixed") * RBF(2.5, "fixed") + WhiteKernel(0.1, "fixed"), normalize_y=True, optimizer=None, random_state=s)
-    rf = lambda leaf: (lambda s: _pipe([imp, ("model", RandomForestRegressor(n_estimators=trees, min_samples_leaf=leaf, random_state=s, n_jobs=1))]))
-    gb = lambda depth: (lambda s: _pipe([imp, ("model", GradientBoostingRegressor(n_estimators=trees, max_depth=depth, learning_rate=0.1, subsample=0.8, random_state=s))]))
+    rf = lambda leaf: (lambda s: _pipe([imp(), ("model", RandomForestRegressor(n_estimators=trees, min_samples_leaf=leaf, random_state=s, n_jobs=1))]))
+    gb = lambda depth: (lambda s: _pipe([imp(), ("model", GradientBoostingRegressor(n_estimators=trees, max_depth=depth, learning_rate=0.1, subsample=0.8, random_state=s))]))
     out = []
     prior = PRIOR[target]
+    # The training mean as a candidate: where no feature carries skill (a new substrate, say), inner CV can pick
+    # it rather than the least bad model. A ridge whose weight is shrunk to zero (alpha 1e12), so it exports as any ridge.
+    from sklearn.linear_model import Ridge
+    col = [feats.index(prior) if prior in feats else 0]
+    pick0 = lambda: ("pick", ColumnTransformer([("one", "passthrough", col)], remainder="drop"))
+    out.append(Family("training mean", lambda s: _pipe([pick0(), imp(), scale(), ("model", Ridge(alpha=1e12))])))
     if prior in feats:
         one = [feats.index(prior)]
         pick1 = lambda: ("pick", ColumnTransformer([("prior", "passthrough", one)], remainder="drop"))
-        out.append(Family("ridge on the force-field value alone", lambda s: _pipe([pick1(), imp, scale, ("model", ridge(s))])))
+        out.append(Family("ridge on the force-field value alone", lambda s: _pipe([pick1(), imp(), scale(), ("model", ridge(s))])))
     if len(sub) >= 2:
-        out.append(Family("ridge, physics subset", lambda s: _pipe([pick(), imp, scale, ("model", ridge(s))])))
-        out.append(Family("ridge, physics subset, on the force-field residual", lambda s: _pipe([pick(), imp, scale, ("model", ridge(s))]), True))
-        out.append(Family("GP (fixed RBF kernel), physics subset", lambda s: _pipe([pick(), imp, scale, ("model", gp(s))])))
-    out.append(Family("ridge, all features", lambda s: _pipe([imp, scale, ("model", ridge(s))])))
+        out.append(Family("ridge, physics subset", lambda s: _pipe([pick(), imp(), scale(), ("model", ridge(s))])))
+        out.append(Family("ridge, physics subset, on the force-field residual", lambda s: _pipe([pick(), imp(), scale(), ("model", ridge(s))]), True))
+        out.append(Family("GP (fixed RBF kernel), physics subset", lambda s: _pipe([pick(), imp(), scale(), ("model", gp(s))])))
+    out.append(Family("ridge, all features", lambda s: _pipe([imp(), scale(), ("model", ridge(s))])))
     out.append(Family("random forest (leaf 2)", rf(2)))
     out.append(Family("gradient boosting (depth 2)", gb(2)))
     out.append(Family("random forest (leaf 2) on the force-field residual", rf(2), True))
@@ -143,17 +155,25 @@ def ensemble_predict(fam, Xtr, ytr, Xte, prior_idx, members, seed):
     return np.stack(cols, axis=1)
 
 
-def inner_errors(fam, X, y, folds, prior_idx, members, seed, Xs=None):
-    """|error| and members' std of every inner-fold held-out row (each predicted by an ensemble fit without its
-    fold): the calibration set of σ, drawn from the outer fold's training rows only.
-    Xs: one feature matrix per fold (a prior held out with the fold's test rows), else X for all."""
-    errs, sds = [], []
+def inner_predictions(fam, X, y, folds, prior_idx, members, seed, Xs=None):
+    """Members' mean and std of every inner-fold held-out row (each predicted by an ensemble fit without its
+    fold), and the rows' indices into X: the calibration set of σ (and of P(stable)'s scale), drawn from the
+    outer fold's training rows only. Xs: one feature matrix per fold (a prior held out with the fold's test
+    rows), else X for all."""
+    means, sds, rows = [], [], []
     for j, (a, b) in enumerate(folds):
         Xj = Xs[j] if Xs is not None else X
         mp = ensemble_predict(fam, Xj[a], y[a], Xj[b], prior_idx, members, seed + 31 * j)
-        errs.append(np.abs(mp.mean(axis=1) - y[b]))
+        means.append(mp.mean(axis=1))
         sds.append(mp.std(axis=1))
-    return np.concatenate(errs), np.concatenate(sds)
+        rows.append(np.asarray(b))
+    return np.concatenate(means), np.concatenate(sds), np.concatenate(rows)
+
+
+def inner_errors(fam, X, y, folds, prior_idx, members, seed, Xs=None):
+    """|error| and members' std of every inner-fold held-out row (inner_predictions)."""
+    m, sd, rows = inner_predictions(fam, X, y, folds, prior_idx, members, seed, Xs)
+    return np.abs(m - y[rows]), sd
 
 
 def sigma_of(sd, k, floor):
@@ -190,9 +210,36 @@ def calibrate(err, sd):
     return {"k": best[1], "floor": best[2]}
 
 
-def sigma_calibration(fam, X, y, folds, prior_idx, members, seed, Xs=None):
-    """σ's (k, σ₀), calibrated on the inner folds' held-out rows only (split-conformal inside the outer fold)."""
-    return calibrate(*inner_errors(fam, X, y, folds, prior_idx, members, seed, Xs))
+def p_stable(pred, sigma, eform, scale=1.0):
+    """P(E_bind > E_form) = Φ(scale · (Ê − E_form) / σ); scale 1 is the raw normal model, a smaller one widens it."""
+    z = scale * (np.asarray(pred) - eform) / np.maximum(np.asarray(sigma), 1e-9)
+    return 0.5 * (1 + np.vectorize(math.erf)(z / math.sqrt(2)))
+
+
+# The scales P(stable)'s z-score is multiplied by (calibrate_p_scale): 0 says the base rate of 50%, 1 the raw model.
+P_SCALES = np.round(np.linspace(0.0, 4.0, 81), 3)
+
+
+def calibrate_p_scale(pred, sigma, eform, truth):
+    """The scale s of P = Φ(s · (Ê − E_form)/σ) with the smallest Brier score on the calibration rows (a one-
+    parameter probit recalibration; no shift, so Ê = E_form still means 50%). σ is calibrated on |errors|, but
+    the errors of one substrate or film go together, and on such rows the raw P is over-confident: s < 1 says so."""
+    ok = ~np.isnan(eform)
+    if ok.sum() < 5:
+        return 1.0
+    briers = [float(((p_stable(pred[ok], sigma[ok], eform[ok], a) - truth[ok]) ** 2).mean()) for a in P_SCALES]
+    return float(P_SCALES[int(np.argmin(briers))])
+
+
+def sigma_calibration(fam, X, y, folds, prior_idx, members, seed, Xs=None, eform=None):
+    """σ's (k, σ₀), calibrated on the inner folds' held-out rows only (split-conformal inside the outer fold);
+    with `eform` (the rows' formation energies, binding energy only) also P(stable)'s scale on the same rows."""
+    m, sd, rows = inner_predictions(fam, X, y, folds, prior_idx, members, seed, Xs)
+    cal = calibrate(np.abs(m - y[rows]), sd)
+    if eform is not None:
+        ef = np.asarray(eform, float)[rows]
+        cal["pScale"] = calibrate_p_scale(m, sigma_of(sd, cal["k"], cal["floor"]), ef, (y[rows] > ef).astype(float))
+    return cal
 
 
 def choose(fams, X, y, folds, prior_idx, Xs=None):
@@ -228,14 +275,16 @@ def scheme_matrix(X0, scheme, te, scheme_X):
     return scheme_X[scheme][key]
 
 
-def nested(scheme, fams, X0, y, film, sub, prior_idx, members, fold_X=None, scheme_X=None):
+def nested(scheme, fams, X0, y, film, sub, prior_idx, members, fold_X=None, scheme_X=None, eform=None):
     """One outer scheme, nested: per outer fold choose, calibrate, fit, score. Returns a report dict.
     fold_X (leave one film out only): {film: feature matrix whose prior was fitted without that film}.
     scheme_X (the other schemes): {scheme: {test rows: matrix whose prior was fitted without them}}; the inner
     folds of such a fold use the same matrix (its prior saw the inner test rows, never the outer ones), except
-    leave one substrate out with LOSO_INNER refits (a prior without the outer and the inner test rows)."""
+    leave one substrate out with LOSO_INNER refits (a prior without the outer and the inner test rows).
+    eform (binding energy): the rows' formation energies; each outer fold then also calibrates P(stable)'s scale
+    on its inner rows (returned per row as _pscale)."""
     n = len(y)
-    pred, sig = np.full(n, np.nan), np.full(n, np.nan)
+    pred, sig, pscale = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
     fam_pred = {f.name: np.full(n, np.nan) for f in fams}
     base_pred = {}
     chosen, ks, floors = [], [], []
@@ -244,12 +293,13 @@ def nested(scheme, fams, X0, y, film, sub, prior_idx, members, fold_X=None, sche
         folds = inner_splits(scheme, tr, film, sub)
         # Inner folds of leave one film out: a prior held out with the outer and the inner test film.
         Xs = [fold_X.get(frozenset(set(film[tr[b]].tolist()) | set(film[te].tolist())), X)[tr] for _, b in folds] if scheme == LOFO and fold_X else None
-        if scheme == LOSO and scheme_X and LOSO_INNER in scheme_X:  # the same for new substrates
-            Xs = [scheme_matrix(X0, LOSO_INNER, np.concatenate([te, tr[b]]), scheme_X)[tr] for _, b in folds]
+        if scheme in INNER and scheme_X and INNER[scheme] in scheme_X:  # the same for the other schemes
+            Xs = [scheme_matrix(X0, INNER[scheme], np.concatenate([te, tr[b]]), scheme_X)[tr] for _, b in folds]
         best, _ = choose(fams, X[tr], y[tr], folds, prior_idx, Xs)
-        cal = sigma_calibration(best, X[tr], y[tr], folds, prior_idx, members, SEED + 1000 * i, Xs)
+        cal = sigma_calibration(best, X[tr], y[tr], folds, prior_idx, members, SEED + 1000 * i, Xs, None if eform is None else eform[tr])
         mp = ensemble_predict(best, X[tr], y[tr], X[te], prior_idx, members, SEED + 1000 * i + 7)
         pred[te], sig[te] = mp.mean(axis=1), sigma_of(mp.std(axis=1), cal["k"], cal["floor"])
+        pscale[te] = cal.get("pScale", np.nan)
         chosen.append(best.name)
         ks.append(cal["k"])
         floors.append(cal["floor"])
@@ -267,7 +317,7 @@ def nested(scheme, fams, X0, y, film, sub, prior_idx, members, fold_X=None, sche
         "families": {name: metrics(y, p) for name, p in fam_pred.items()},
         "baselines": {name: metrics(y, p) for name, p in base_pred.items()},
         "folds": len(ks),
-        "_pred": pred, "_sigma": sig,
+        "_pred": pred, "_sigma": sig, "_pscale": pscale,
     }
 
 
@@ -283,10 +333,23 @@ def power_law(ns, rmses, goal):
     return {"a": float(math.exp(loga)), "b": float(b), "nAtGoal": float((math.exp(loga) / goal) ** (1 / b)), "note": "power law through the points; a guess, not a promise"}
 
 
-def learning_curve(fam, X0, y, film, prior_idx, goal, repeats, fold_X=None):
-    """Held-out (leave one film out) RMSE of a fixed family against the number of training films and records."""
+def _chosen_fit_predict(fams, X, y, film, tr, te, prior_idx, fold_X, held):
+    """The shipped procedure on training rows `tr`: the family chosen by inner CV on `tr` only (leave one film
+    out among its films, each inner fold on a prior refitted without the held-out film(s) `held` and the inner
+    test film where that refit exists; 3-fold when `tr` holds one film), then fit on `tr` and predict `te`."""
+    folds = inner_splits(LOFO, tr, film, None)
+    Xs = None
+    if fold_X and len(set(film[tr])) >= 2:
+        Xs = [fold_X.get(frozenset(set(film[tr[b]].tolist()) | set(held)), X)[tr] for _, b in folds]
+    best, _ = choose(fams, X[tr], y[tr], folds, prior_idx, Xs)
+    return best.fit_predict(X[tr], y[tr], X[te], prior_idx), best.name
+
+
+def learning_curve(fams, X0, y, film, prior_idx, goal, repeats, fold_X=None):
+    """Held-out (leave one film out) RMSE of the shipped procedure (family chosen by inner CV inside every
+    training set, never on the held-out film) against the number of training films and records."""
     films = sorted(set(film))
-    by_films = {}
+    by_films, picks = {}, {}
     for test in films:
         others = [f for f in films if f != test]
         te = np.where(film == test)[0]
@@ -294,8 +357,9 @@ def learning_curve(fam, X0, y, film, prior_idx, goal, repeats, fold_X=None):
         for m in range(1, len(others) + 1):
             for combo in itertools.combinations(others, m):
                 tr = np.where(np.isin(film, combo))[0]
-                p = fam.fit_predict(X[tr], y[tr], X[te], prior_idx)
+                p, name = _chosen_fit_predict(fams, X, y, film, tr, te, prior_idx, fold_X, [test])
                 by_films.setdefault(m, []).append(((p - y[te]) ** 2).tolist())
+                picks[name] = picks.get(name, 0) + 1
     films_rows = [{"films": m, "rmse": float(np.sqrt(np.mean(sum(v, [])))), "fits": len(v)} for m, v in sorted(by_films.items())]
     rng = np.random.default_rng(SEED)
     by_rec = {}
@@ -304,11 +368,13 @@ def learning_curve(fam, X0, y, film, prior_idx, goal, repeats, fold_X=None):
         for frac in (0.25, 0.5, 0.75, 1.0):
             for _ in range(1 if frac == 1.0 else repeats):
                 part = rng.choice(tr, max(4, int(round(frac * len(tr)))), replace=False)
-                p = fam.fit_predict(X[part], y[part], X[te], prior_idx)
+                p, name = _chosen_fit_predict(fams, X, y, film, part, te, prior_idx, fold_X, film[te][:1].tolist())
                 by_rec.setdefault(frac, []).append((len(part), ((p - y[te]) ** 2).tolist()))
+                picks[name] = picks.get(name, 0) + 1
     rec_rows = [{"fraction": f, "records": float(np.mean([n for n, _ in v])), "rmse": float(np.sqrt(np.mean(sum((e for _, e in v), []))))} for f, v in sorted(by_rec.items())]
     return {
-        "family": fam.name, "goal": goal, "byFilms": films_rows, "byRecords": rec_rows,
+        "family": "the shipped procedure (family chosen by inner CV in each training set)", "chosen": dict(sorted(picks.items())),
+        "goal": goal, "byFilms": films_rows, "byRecords": rec_rows,
         "extrapolationFilms": power_law([r["films"] for r in films_rows], [r["rmse"] for r in films_rows], goal),
         "extrapolationRecords": power_law([r["records"] for r in rec_rows], [r["rmse"] for r in rec_rows], goal),
     }

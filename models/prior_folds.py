@@ -15,8 +15,9 @@ With `--schemes FEATURES.csv` it also refits once per outer fold of the other sc
 outer_splits on that table, the one definition of the folds): leave one substrate out (that substrate's records
 out, strict: and the published values whose substrate shares its element, e.g. graphene on that metal), random
 5-fold and the study's shuffled 20-fold (the fold's records out). Those files are named <scheme>-<fold>.json and
-carry "scheme", "fold" and "testIds" (the table's record ids of the fold's test rows). Their inner folds use the
-outer fold's prior (which has seen the inner test rows, not the outer ones): every outer-fold number is held out.
+carry "scheme", "fold" and "testIds" (the table's record ids of the fold's test rows). Each inner fold of those
+outer folds has a refit too, without the outer and the inner test rows (<scheme>in-<fold>-<inner>.json), so the
+family choice and σ's k inside an outer fold are made on rows the prior never saw, like the outer rows.
 
 Refits are cached: a fold's JSON records a key (sha256 of the fit's code, its data and the held-out targets)
 and is not refitted while the key matches, so a repeated `npm run train` skips them (5–15 s of CPU each).
@@ -91,10 +92,11 @@ def scheme_folds(table: str):
     for sch, slug in ((nested.LOSO, "loso"), (nested.RANDOM, "kfold5"), (nested.STUDY["ebind"], "study20")):
         for i, (_, te) in enumerate(nested.outer_splits(sch, len(t.ids), t.film, t.sub)):
             out.append((f"{slug}-{i:02d}", sch, i, sorted(t.ids[te].tolist())))
-    # The inner folds of leave one substrate out (family and k for new substrates): outer and inner test rows out.
-    for i, (tr, te) in enumerate(nested.outer_splits(nested.LOSO, len(t.ids), t.film, t.sub)):
-        for j, (_, b) in enumerate(nested.inner_splits(nested.LOSO, tr, t.film, t.sub)):
-            out.append((f"losoin-{i:02d}-{j}", nested.LOSO_INNER, 10 * i + j, sorted(t.ids[np.concatenate([te, tr[b]])].tolist())))
+    # The inner folds of every scheme but leave one film out (family and k): outer and inner test rows out.
+    for sch, slug in ((nested.LOSO, "losoin"), (nested.RANDOM, "kfold5in"), (nested.STUDY["ebind"], "study20in")):
+        for i, (tr, te) in enumerate(nested.outer_splits(sch, len(t.ids), t.film, t.sub)):
+            for j, (_, b) in enumerate(nested.inner_splits(sch, tr, t.film, t.sub)):
+                out.append((f"{slug}-{i:02d}-{j}", nested.INNER[sch], 10 * i + j, sorted(t.ids[np.concatenate([te, tr[b]])].tolist())))
     # The shipped model's k for known films: leave-one-substrate-out folds over all rows (models/train.py ship).
     for i, (_, te) in enumerate(nested.inner_splits(nested.LOSO, np.arange(len(t.ids)), t.film, t.sub)):
         out.append((f"shiploso-{i:02d}", nested.SHIP_LOSO, i, sorted(t.ids[te].tolist())))

@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import card  # noqa: E402
 import data_io  # noqa: E402
 import nested  # noqa: E402
-from export import check_onnx, fit_members, to_onnx  # noqa: E402
+from export import check_onnx, fit_members, refit_max_abs_diff, to_onnx  # noqa: E402
 from domain import domain_report  # noqa: E402
 
 TARGETS = {
@@ -49,12 +49,13 @@ def schemes_for(t, key):
 
 
 def evaluate(t, key, fams, prior_idx, members):
-    """Nested CV under every scheme, for one target. Returns ({scheme: report}, {scheme: (pred, sigma)})."""
+    """Nested CV under every scheme, for one target. Returns ({scheme: report}, {scheme: (pred, sigma, P(stable)'s
+    scale per row, calibrated in its outer fold)})."""
     y = t.ys[key]
     out, held = {}, {}
     for sch in schemes_for(t, key):
-        r = nested.nested(sch, fams, t.X, y, t.film, t.sub, prior_idx, members, t.fold_X, getattr(t, "scheme_X", None))
-        held[sch] = (r.pop("_pred"), r.pop("_sigma"))
+        r = nested.nested(sch, fams, t.X, y, t.film, t.sub, prior_idx, members, t.fold_X, getattr(t, "scheme_X", None), t.eform if key == "ebind" else None)
+        held[sch] = (r.pop("_pred"), r.pop("_sigma"), r.pop("_pscale"))
         out[sch] = r
         print(f"  {key} {sch}: RMSE {r['selected']['rmse']:.3f}, ±1σ {r['coverage']['within_1_sigma']:.2f}, ±2σ {r['coverage']['within_2_sigma']:.2f}, chosen {r['chosen']}", file=sys.stderr)
     if key == "zsep":
@@ -78,31 +79,43 @@ def ship(t, key, fams, prior_idx, members):
             return [nested.scheme_matrix(t.X, nested.SHIP_LOSO, b, sx) for _, b in folds]
         return None
     best, scores = nested.choose(fams, t.X, y, splits, prior_idx, per_fold(splits, sch))
-    k, floor = {}, {}
+    k, floor, pscale = {}, {}, {}
     for name, s in (("knownFilm", nested.LOSO if len(set(t.sub)) >= 2 else nested.RANDOM), ("newFilm", sch)):
         folds = nested.inner_splits(s, all_rows, t.film, t.sub)
-        cal = nested.sigma_calibration(best, t.X, y, folds, prior_idx, members, nested.SEED + 5, per_fold(folds, s))
+        cal = nested.sigma_calibration(best, t.X, y, folds, prior_idx, members, nested.SEED + 5, per_fold(folds, s), t.eform if key == "ebind" else None)
         k[name], floor[name] = cal["k"], cal["floor"]
+        if "pScale" in cal:
+            pscale[name] = cal["pScale"]
     fitted = fit_members(best, t.X, y, prior_idx, members, nested.SEED)
-    return best, scores, (k, floor), fitted
+    return best, scores, (k, floor, pscale), fitted
 
 
-def stability_reliability(t, pred, sigma):
-    """P(E_bind > E_form) from held-out predictions and σ against what the DFT records say (reliability table)."""
-    ok = ~np.isnan(t.eform)
-    if ok.sum() == 0:
-        return None
-    z = (pred[ok] - t.eform[ok]) / np.maximum(sigma[ok], 1e-9)
-    p = 0.5 * (1 + np.vectorize(math.erf)(z / math.sqrt(2)))
-    truth = (t.ys["ebind"][ok] > t.eform[ok]).astype(float)
+def reliability(p, truth):
+    """Reliability bins, Brier score and the accuracy of the call P > 0.5, for probabilities p against truth."""
     bins = []
     edges = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0001]
     for lo, hi in zip(edges[:-1], edges[1:]):
         m = (p >= lo) & (p < hi)
         bins.append({"from": lo, "to": min(hi, 1.0), "n": int(m.sum()), "meanP": float(p[m].mean()) if m.any() else None, "observed": float(truth[m].mean()) if m.any() else None})
-    brier = float(((p - truth) ** 2).mean())
-    return {"bins": bins, "brier": brier, "brierBaseRate": float(((truth.mean() - truth) ** 2).mean()), "stableFraction": float(truth.mean()), "n": int(ok.sum()),
-            "accuracyOfStableCall": float(((p > 0.5) == (truth > 0.5)).mean())}
+    return {"bins": bins, "brier": float(((p - truth) ** 2).mean()), "accuracyOfStableCall": float(((p > 0.5) == (truth > 0.5)).mean()),
+            "ece": float(sum(b["n"] * abs(b["meanP"] - b["observed"]) for b in bins if b["n"]) / len(p))}
+
+
+def stability_reliability(t, pred, sigma, pscale):
+    """P(E_bind > E_form) from held-out predictions and σ against what the DFT records say: as shipped (the plain
+    normal model, Φ((Ê − E_form)/σ)) and, beside it, recalibrated (the z-score scaled by the factor each outer
+    fold calibrated on its inner rows, nested.calibrate_p_scale); both on outer rows only."""
+    ok = ~np.isnan(t.eform)
+    if ok.sum() == 0:
+        return None
+    truth = (t.ys["ebind"][ok] > t.eform[ok]).astype(float)
+    out = reliability(nested.p_stable(pred[ok], sigma[ok], t.eform[ok]), truth)
+    out.update({"brierBaseRate": float(((truth.mean() - truth) ** 2).mean()), "stableFraction": float(truth.mean()), "n": int(ok.sum())})
+    if not np.isnan(pscale[ok]).all():
+        scale = np.where(np.isnan(pscale[ok]), 1.0, pscale[ok])
+        out["recalibrated"] = {**reliability(nested.p_stable(pred[ok], sigma[ok], t.eform[ok], scale), truth),
+                               "pScale": {"min": float(scale.min()), "median": float(np.median(scale)), "max": float(scale.max())}}
+    return out
 
 
 def prior_variants(t, key, fams, prior_idx, members, cmp):
@@ -141,10 +154,16 @@ def train_target(t, key, a, report, manifest, held_all):
     evals, held = evaluate(t, key, fams, prior_idx, members)
     held_all[key] = held
     variants = prior_variants(t, key, fams, prior_idx, members, a.cmp) if a.variants else None
-    best, scores, (k, floor), fitted = ship(t, key, fams, prior_idx, members)
-    lc = nested.learning_curve(best, t.X, t.ys[key], t.film, prior_idx, tt["studyGoal"], 2 if a.fast else 3, t.fold_X) if len(set(t.film)) >= 2 else None
+    best, scores, (k, floor, pscale), fitted = ship(t, key, fams, prior_idx, members)
+    lc = nested.learning_curve(fams, t.X, t.ys[key], t.film, prior_idx, tt["studyGoal"], 2 if a.fast else 3, t.fold_X) if len(set(t.film)) >= 2 else None
     rep = {"unit": tt["unit"], "title": tt["title"], "goal": tt["goal"], "shipped": best.name, "shippedInnerRmse": scores, "sigmaScale": k, "sigmaFloor": floor,
+           # What a recalibrated P(stable) would use (calibrate_p_scale on the shipped k's folds); measured, not shipped.
+           "pStableScaleNotShipped": pscale or None,
            "nested": evals, "learningCurve": lc, "members": members, "families": [f.name for f in fams], "priorVariants": variants}
+    # After everything else has been fitted: the members about to be exported must be exactly their own fits.
+    rep["membersRefitMaxAbsDiff"] = refit_max_abs_diff(best, fitted, t.X, t.ys[key], prior_idx, nested.SEED)
+    if rep["membersRefitMaxAbsDiff"] > 1e-9:
+        sys.exit(f"train: {key}: the fitted members changed after their fit (max {rep['membersRefitMaxAbsDiff']:.3g} {tt['unit']} from a refit); not exporting")
     if t.exportable and a.out_models:
         path = os.path.join(a.out, f"{key}.onnx")
         onnx.save(to_onnx([m for m, _ in fitted], len(t.feats), f"heterolab_{key}"), path)
