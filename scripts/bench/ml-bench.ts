@@ -61,6 +61,8 @@ const thousand = thousandT.wall;
 const rows1k = batch.map((f) => f.values);
 const onnxE = await timeCpu(async () => p.members('ebind', rows1k), 20);
 const onnxZ = await timeCpu(async () => p.members('zsep', rows1k), 20);
+const one1E = await time(async () => p.members('ebind', [feats.values]), 200);
+const one1Z = await time(async () => p.members('zsep', [feats.values]), 200);
 const featOnly = await time(async () => computeFeatures(fi), 200);
 const domain = manifest.domain ? new Domain(manifest.domain) : null;
 const domainOnly = domain ? await time(async () => domain.check(feats.values), 200) : NaN;
@@ -70,6 +72,8 @@ const size = (f: string) => statSync(`models/${f}`).size;
 const rows = [
   ['one prediction: features + both models', `${one.toFixed(3)} ms`, `< 1 ms  (process CPU, all threads: ${oneT.cpu.toFixed(3)} ms)`],
   ['  of which features', `${featOnly.toFixed(3)} ms`, ''],
+  ['  one row, the E_bind model alone (one ONNX run)', `${one1E.toFixed(3)} ms`, ''],
+  ['  one row, the z model alone (one ONNX run)', `${one1Z.toFixed(3)} ms`, ''],
   [`  of which the domain check (${manifest.domain?.rows.length ?? 0} training rows)`, `${domainOnly.toFixed(4)} ms`, ''],
   ['1,000 predictions, one batch', `${thousand.toFixed(2)} ms`, `< 20 ms  (process CPU, all threads: ${thousandT.cpu.toFixed(2)} ms)`],
   [`  of which the E_bind model alone (${manifest.targets.ebind.model})`, `${onnxE.wall.toFixed(2)} ms`, `CPU ${onnxE.cpu.toFixed(2)} ms`],

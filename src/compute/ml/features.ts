@@ -190,15 +190,17 @@ function nearestNeighbour(s: Structure, idx: number[]): number {
   // The shortest bond shows up from any atom of the slab's top plane; a few dozen atoms are plenty.
   const sample = idx.slice(0, 48);
   for (const i of sample)
-    for (const j of idx)
+    for (const j of idx) {
+      const dz = p[3 * j + 2] - p[3 * i + 2], dz2 = dz * dz;
+      if (dz2 >= best2) continue; // no in-plane image can beat the best so far
       for (let a = -1; a <= 1; a++)
         for (let b = -1; b <= 1; b++) {
           const dx = p[3 * j] + a * c[0] + b * c[3] - p[3 * i];
           const dy = p[3 * j + 1] + a * c[1] + b * c[4] - p[3 * i + 1];
-          const dz = p[3 * j + 2] - p[3 * i + 2];
-          const d2 = dx * dx + dy * dy + dz * dz;
+          const d2 = dx * dx + dy * dy + dz2;
           if (d2 > 0.25 && d2 < best2) best2 = d2;
         }
+    }
   return Math.sqrt(best2);
 }
 
@@ -217,18 +219,33 @@ const SAMPLE = 48;
 
 /** Distances (Å) from atom i to the candidates `cands` (with in-plane images) up to maxD, ascending. */
 function neighbourDistances(s: Structure, i: number, cands: number[], maxD: number): number[] {
-  const c = s.cell, p = s.positions;
   const out: number[] = [];
-  for (const j of cands)
+  eachNeighbour(s, i, cands, maxD, (d2) => out.push(Math.sqrt(d2)));
+  return out.sort((x, y) => x - y);
+}
+
+/** How many of the candidates (with in-plane images) lie within maxD (Å) of atom i: neighbourDistances' length. */
+function neighbourCount(s: Structure, i: number, cands: number[], maxD: number): number {
+  let n = 0;
+  eachNeighbour(s, i, cands, maxD, () => n++);
+  return n;
+}
+
+/** Calls f(d²) for every candidate image (in-plane images −2..2) with 0.25 < d² ≤ maxD², in a fixed order. */
+function eachNeighbour(s: Structure, i: number, cands: number[], maxD: number, f: (d2: number) => void): void {
+  const c = s.cell, p = s.positions, max2 = maxD * maxD;
+  const xi = p[3 * i], yi = p[3 * i + 1], zi = p[3 * i + 2];
+  for (const j of cands) {
+    const dz = p[3 * j + 2] - zi, dz2 = dz * dz;
+    if (dz2 > max2) continue; // no in-plane image brings it closer (the cell's third vector is not imaged)
     for (let a = -2; a <= 2; a++)
       for (let b = -2; b <= 2; b++) {
-        const dx = p[3 * j] + a * c[0] + b * c[3] - p[3 * i];
-        const dy = p[3 * j + 1] + a * c[1] + b * c[4] - p[3 * i + 1];
-        const dz = p[3 * j + 2] - p[3 * i + 2];
-        const d2 = dx * dx + dy * dy + dz * dz;
-        if (d2 > 0.25 && d2 <= maxD * maxD) out.push(Math.sqrt(d2));
+        const dx = p[3 * j] + a * c[0] + b * c[3] - xi;
+        const dy = p[3 * j + 1] + a * c[1] + b * c[4] - yi;
+        const d2 = dx * dx + dy * dy + dz2;
+        if (d2 > 0.25 && d2 <= max2) f(d2);
       }
-  return out.sort((x, y) => x - y);
+  }
 }
 
 /**
@@ -253,7 +270,7 @@ function substrateBonds(s: Structure, sub: number[], nn: number, area: number): 
   }
   const region = sub.filter((i) => top - z(i) <= bond);
   const sample = region.slice(0, SAMPLE);
-  const count = (i: number) => neighbourDistances(s, i, near(i), BOND_FACTOR * bond).length;
+  const count = (i: number) => neighbourCount(s, i, near(i), BOND_FACTOR * bond);
   let missing = 0;
   for (const i of sample) missing += Math.max(0, coordination - count(i));
   // Neighbours of the top plane's atoms: what tells the facet (fcc: 9 on (111), 8 on (100), 7 on (110)).
