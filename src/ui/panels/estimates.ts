@@ -39,7 +39,7 @@ export const mountEstimates: Panel = (root, { wb, port }) => {
     text($('ml-ebind'), ml ? `${fmt(ml.bindingEnergy.value, 3)} ± ${fmt(ml.bindingEnergy.sigma, 3)} eV/atom` : '–');
     text($('ml-z'), ml ? `${fmt(ml.zSeparation.value, 2)} ± ${fmt(ml.zSeparation.sigma, 2)} Å` : '–');
     text(accuracy, ml ? `held-out RMSE on new films: ${fmt(ml.bindingEnergy.accuracy.leaveOneFilmOutRmse, 3)} eV/atom, ${fmt(ml.zSeparation.accuracy.leaveOneFilmOutRmse, 2)} Å; on new metals: ${fmt(ml.bindingEnergy.accuracy.leaveOneSubstrateOutRmse, 3)} eV/atom, ${fmt(ml.zSeparation.accuracy.leaveOneSubstrateOutRmse, 2)} Å (${ml.model.ebind} / ${ml.model.zsep}; 109 DFT records; σ calibrated for ${ml.bindingEnergy.sigmaCalibration})` : '');
-    text(stab, ml && ml.pStable !== null && ml.stability ? `P(E_bind > E_form) = ${fmt(ml.pStable, 2)} with E_form ${fmt(ml.stability.formationEnergy.value, 3)} eV/atom (${ml.stability.formationEnergy.source}); P is over-confident on new films (model card), read it as a ranking.` : ml ? 'P(stable): no formation energy known for this film.' : '');
+    text(stab, ml && ml.pStable !== null && ml.stability ? `P(E_bind > E_form) = ${fmt(ml.pStable, 2)} with E_form ${fmt(ml.stability.formationEnergy.value, 3)} eV/atom (${ml.stability.formationEnergy.source}); how reliable P was on held-out records: model card, “Stability as a probability”.` : ml ? 'P(stable): no formation energy known for this film.' : '');
     text(ood, ml && !ml.inDomain ? `Outside the training domain — treat as a rough guess: ${ml.warnings.join('; ')}` : '');
     hide(ood, !ml || ml.inDomain);
     const errs = [s.live.ffError && `Force field: ${s.live.ffError}`, s.live.mlError && `ML estimate: ${s.live.mlError}`].filter(Boolean).join(' · ');
