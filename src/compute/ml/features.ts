@@ -217,14 +217,7 @@ const BOND_FACTOR = 1.08;
 /** Atoms sampled for the bond counts: the counts are per atom of a periodic slab, so a few dozen suffice. */
 const SAMPLE = 48;
 
-/** Distances (Å) from atom i to the candidates `cands` (with in-plane images) up to maxD, ascending. */
-function neighbourDistances(s: Structure, i: number, cands: number[], maxD: number): number[] {
-  const out: number[] = [];
-  eachNeighbour(s, i, cands, maxD, (d2) => out.push(Math.sqrt(d2)));
-  return out.sort((x, y) => x - y);
-}
-
-/** How many of the candidates (with in-plane images) lie within maxD (Å) of atom i: neighbourDistances' length. */
+/** How many of the candidates (with in-plane images) lie within maxD (Å) of atom i. */
 function neighbourCount(s: Structure, i: number, cands: number[], maxD: number): number {
   let n = 0;
   eachNeighbour(s, i, cands, maxD, () => n++);
@@ -264,9 +257,15 @@ function substrateBonds(s: Structure, sub: number[], nn: number, area: number): 
   const byMid = [...sub].sort((i, j) => Math.abs(z(i) - mid) - Math.abs(z(j) - mid)).slice(0, 8);
   let coordination = 0, bond = nn;
   for (const i of byMid) {
-    const d = neighbourDistances(s, i, near(i), maxD);
-    const count = d.filter((x) => x <= BOND_FACTOR * d[0]).length;
-    if (count > coordination) [coordination, bond] = [count, d[0]];
+    // The nearest distance, then the neighbours within BOND_FACTOR of it (two passes, no list to sort).
+    const cands = near(i);
+    let min2 = Infinity;
+    eachNeighbour(s, i, cands, maxD, (d2) => { if (d2 < min2) min2 = d2; });
+    if (min2 === Infinity) continue; // no neighbour: counts 0, never the largest
+    const d0 = Math.sqrt(min2), lim = BOND_FACTOR * d0;
+    let count = 0;
+    eachNeighbour(s, i, cands, maxD, (d2) => { if (Math.sqrt(d2) <= lim) count++; });
+    if (count > coordination) [coordination, bond] = [count, d0];
   }
   const region = sub.filter((i) => top - z(i) <= bond);
   const sample = region.slice(0, SAMPLE);
