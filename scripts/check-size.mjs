@@ -6,8 +6,10 @@ import { gzipSync } from 'node:zlib';
 const BUDGETS = [
   [/^index-.*\.js$/, 220_000, 'main-thread JS (three.js, UI)'],
   // The worker now also carries the interface service, the screen runner, the tabulated force field, six writers
-  // and the hardened readers (94 KB gz measured at this change); 110 KB leaves room without hiding a jump.
-  [/^compute\.worker-.*\.js$/, 110_000, 'compute worker JS'],
+  // and the hardened readers (94 KB gz measured at that change). 2026-12-02: 110.4 KB gz, of which the model
+  // card's markdown (bundled so the card is there offline) is 6.9 KB and grew with the nested tables; 120 KB
+  // leaves room without hiding a jump.
+  [/^compute\.worker-.*\.js$/, 120_000, 'compute worker JS'],
   [/^heterolab-.*\.wasm$/, 200_000, 'heterolab geometry wasm'],
   [/^moyo_wasm_bg-.*\.wasm$/, 320_000, 'moyo space-group wasm (loaded only for symbol-only CIFs)'],
   [/\.css$/, 20_000, 'styles'],
