@@ -60,17 +60,19 @@ export class Domain {
     const n = this.rows.length / nf;
     best.fill(Infinity);
     const rows = this.rows, last = m.k - 1;
+    let worst = Infinity; // best[last], kept in a local: the pruning test runs once per feature
     for (let r = 0; r < n; r++) {
       // Partial-distance pruning: stop summing once this row cannot enter the k best (exact result).
       let d2 = 0;
-      for (let j = 0, o = r * nf; j < nf && d2 < best[last]; j++) {
+      for (let j = 0, o = r * nf; j < nf && d2 < worst; j++) {
         const t = z[j] - rows[o + j];
         d2 += t * t;
       }
-      if (d2 < best[last]) {
-        let i = m.k - 1;
+      if (d2 < worst) {
+        let i = last;
         while (i > 0 && best[i - 1] > d2) (best[i] = best[i - 1]), i--;
         best[i] = d2;
+        worst = best[last];
       }
     }
     const kk = Math.min(m.k, n);
